@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using MySchool.Integration.Core.Store;
+using Npgsql;
+
+namespace MySchool.Integration.Core;
+
+public static class StoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// One <see cref="NpgsqlDataSource"/> for the federal database, and its migrator. The connection string is
+    /// resolved when the data source is first needed, so hosts and tests can set it through any configuration.
+    /// </summary>
+    public static IServiceCollection AddFederalStore(this IServiceCollection services, Func<IServiceProvider, string> connectionString)
+    {
+        services.AddSingleton(provider => NpgsqlDataSource.Create(connectionString(provider)));
+        services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

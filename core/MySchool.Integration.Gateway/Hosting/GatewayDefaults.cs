@@ -1,0 +1,33 @@
+using MySchool.Integration.Gateway.Health;
+using Prometheus;
+
+namespace MySchool.Integration.Gateway.Hosting;
+
+/// <summary>What every gateway process has whatever it serves: JSON logs, health and metrics.</summary>
+public static class GatewayDefaults
+{
+    public const string HealthPath = "/healthz";
+    public const string MetricsPath = "/metrics";
+
+    public static WebApplicationBuilder AddGatewayDefaults(this WebApplicationBuilder builder)
+    {
+        // One JSON object per line: what log shippers parse without a custom grammar.
+        builder.Logging.ClearProviders().AddJsonConsole(options =>
+        {
+            options.IncludeScopes = true;
+            options.UseUtcTimestamp = true;
+            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    public static WebApplication MapGatewayDefaults(this WebApplication app)
+    {
+        app.UseHttpMetrics();
+        app.MapHealthChecks(HealthPath, new() { ResponseWriter = HealthReportWriter.WriteAsync });
+        app.MapMetrics(MetricsPath);
+        return app;
+    }
+}

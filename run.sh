@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Starts everything for a local look: a private PostgreSQL cluster (kept in .data/), then the gateway.
+# Prints the URLs; Ctrl-C stops everything it started. Ports: HTTP_PORT (5080), GRPC_PORT (5081).
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+http_port=${HTTP_PORT:-5080}
+grpc_port=${GRPC_PORT:-5081}
+data=$PWD/.data/postgres
+logs=$PWD/.data/logs
+mkdir -p "$logs"
+
+scripts/postgres.sh install
+pg_port=$(cat "$data/port" 2>/dev/null || scripts/postgres.sh free-port 5433)
+scripts/postgres.sh start "$data" "$pg_port"
+echo "$pg_port" >"$data/port"
+
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  scripts/postgres.sh stop "$data"
+  echo "stopped"
+}
+trap cleanup EXIT INT TERM
+
+dotnet build core/MySchool.Integration.Gateway -c Release -v quiet -nologo >/dev/null
+gateway_dir=core/MySchool.Integration.Gateway/bin/Release/net10.0
+(
+  cd "$gateway_dir"
+  ConnectionStrings__Federal="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=myschool" \
+  Kestrel__Endpoints__Http__Url="http://localhost:$http_port" \
+  Kestrel__Endpoints__Grpc__Url="http://localhost:$grpc_port" \
+    exec dotnet MySchool.Integration.Gateway.dll
+) >"$logs/gateway.log" 2>&1 &
+pids+=($!)
+
+for _ in $(seq 1 60); do
+  curl -fsS "http://localhost:$http_port/healthz" >/dev/null 2>&1 && break
+  kill -0 "${pids[0]}" 2>/dev/null || { echo "the gateway failed to start:" >&2; tail -n 30 "$logs/gateway.log" >&2; exit 1; }
+  sleep 1
+done
+
+cat <<INFO
+
+MySchool.Integration is running.
+  health      http://localhost:$http_port/healthz
+  metrics     http://localhost:$http_port/metrics
+  gRPC        http://localhost:$grpc_port (HTTP/2 cleartext)
+  PostgreSQL  Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=myschool
+  logs        $logs/
+
+$(curl -fsS "http://localhost:$http_port/healthz")
+
+Ctrl-C stops everything.
+INFO
+wait "${pids[0]}"

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Sockets;
+using MySchool.Integration.Core.Store;
+using Npgsql;
+
+namespace MySchool.Integration.Testing;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster from the machine's own binaries (scripts/postgres.sh), fsync off, on a free
+/// port, started once per test process and removed when it exits. Tests get fresh databases from it.
+/// </summary>
+public sealed class PostgresCluster
+{
+    private const string TemplateDatabase = "federal_template";
+
+    private static readonly Lazy<Task<PostgresCluster>> SharedCluster = new(StartAsync);
+
+    private readonly Lazy<Task> _template;
+
+    private PostgresCluster(string directory, int port)
+    {
+        Directory = directory;
+        Port = port;
+        _template = new(MigrateTemplateAsync);
+    }
+
+    public string Directory { get; }
+
+    public int Port { get; }
+
+    /// <summary>The process-wide cluster, started on first use.</summary>
+    public static Task<PostgresCluster> SharedAsync() => SharedCluster.Value;
+
+    public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = "postgres",
+        Database = database,
+        // Tests open databases of their own; a small pool each keeps the cluster's connection count in check.
+        MaxPoolSize = 20,
+    }.ConnectionString;
+
+    /// <summary>A new, empty database (no schema), for tests of the migrations themselves.</summary>
+    public async Task<string> CreateEmptyDatabaseAsync(string prefix = "empty")
+    {
+        var name = UniqueName(prefix);
+        await ExecuteAsync($"CREATE DATABASE {name}");
+        return ConnectionString(name);
+    }
+
+    /// <summary>
+    /// A new database with the current schema, cloned from a template migrated once per process: a fresh
+    /// database costs a file copy, not a migration run.
+    /// </summary>
+    public async Task<string> CreateMigratedDatabaseAsync(string prefix = "test")
+    {
+        await _template.Value;
+        var name = UniqueName(prefix);
+        await ExecuteAsync($"CREATE DATABASE {name} TEMPLATE {TemplateDatabase}");
+        return ConnectionString(name);
+    }
+
+    private async Task MigrateTemplateAsync()
+    {
+        var connectionString = ConnectionString(TemplateDatabase);
+        await using (var dataSource = NpgsqlDataSource.Create(connectionString))
+        {
+            await new SchemaMigrator(dataSource).MigrateAsync();
+        }
+
+        // A template can be copied only while nobody is connected to it: close what DbUp left in Npgsql's pool.
+        await using var pooled = new NpgsqlConnection(connectionString);
+        NpgsqlConnection.ClearPool(pooled);
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static string UniqueName(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 17, 63)];
+
+    private static async Task<PostgresCluster> StartAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"msi-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..24]);
+        var port = FreePort();
+        await RepositoryScript.RunAsync("scripts/postgres.sh", "start", directory, port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ephemeral");
+        var cluster = new PostgresCluster(directory, port);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
+        return cluster;
+    }
+
+    private void Stop()
+    {
+        RepositoryScript.RunAsync("scripts/postgres.sh", "stop", Directory).GetAwaiter().GetResult();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Text.Json;
+using MySchool.Integration.Testing;
+using MySchool.Integration.Tests.Infrastructure;
+
+namespace MySchool.Integration.Tests.Gateway;
+
+public class HealthEndpointTests
+{
+    [Fact]
+    public async Task Healthz_OnAnEmptyDatabase_MigratesAtStartAndReportsTheDatabaseState()
+    {
+        var cluster = await PostgresCluster.SharedAsync();
+        await using var gateway = new GatewayFactory(await cluster.CreateEmptyDatabaseAsync());
+
+        var response = await gateway.CreateClient().GetAsync(new Uri("/healthz", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
+        var database = body.RootElement.GetProperty("checks").GetProperty("database");
+        Assert.Equal("Healthy", database.GetProperty("status").GetString());
+        var data = database.GetProperty("data");
+        Assert.Equal(3, data.GetProperty("migrationsApplied").GetInt32());
+        Assert.Equal("0003_plumbing.sql", data.GetProperty("latestMigration").GetString());
+        Assert.StartsWith("15", data.GetProperty("serverVersion").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Healthz_WhenPostgreSqlStops_Answers503WithTheReason()
+    {
+        var cluster = await PostgresCluster.SharedAsync();
+        var connectionString = await cluster.CreateMigratedDatabaseAsync();
+        await using var gateway = new GatewayFactory(connectionString);
+        var client = gateway.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+
+        // Dropping the database under the running host stands for PostgreSQL going away.
+        await using (var admin = Npgsql.NpgsqlDataSource.Create(cluster.ConnectionString("postgres")))
+        {
+            var name = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database;
+            await admin.ExecuteAsync($"DROP DATABASE {name} WITH (FORCE)");
+        }
+
+        var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var database = body.RootElement.GetProperty("checks").GetProperty("database");
+        Assert.Equal("Unhealthy", database.GetProperty("status").GetString());
+        Assert.Equal("PostgreSQL недоступна", database.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task Metrics_AnswersPrometheusTextWithRequestCounters()
+    {
+        var cluster = await PostgresCluster.SharedAsync();
+        await using var gateway = new GatewayFactory(await cluster.CreateMigratedDatabaseAsync());
+        var client = gateway.CreateClient();
+        await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+
+        var response = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("http_requests_received_total", text, StringComparison.Ordinal);
+        Assert.Contains("endpoint=\"/healthz\"", text, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,51 @@
+using MySchool.Integration.Core.Store;
+using MySchool.Integration.Testing;
+using MySchool.Integration.Tests.Infrastructure;
+using Npgsql;
+
+namespace MySchool.Integration.Tests.Store;
+
+public class SchemaMigratorTests
+{
+    private static readonly string[] AllScripts = ["0001_change_tracking.sql", "0002_federal_model.sql", "0003_plumbing.sql"];
+
+    [Fact]
+    public async Task Migrate_MissingDatabase_CreatesItAndAppliesEveryScriptInOrder()
+    {
+        var cluster = await PostgresCluster.SharedAsync();
+        await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString($"created_{Guid.NewGuid():N}"[..24]));
+
+        var applied = await new SchemaMigrator(dataSource).MigrateAsync();
+
+        Assert.Equal(AllScripts, applied);
+        Assert.Equal(AllScripts.Length, await dataSource.ScalarAsync<long>($"SELECT count(*) FROM {SchemaMigrator.JournalTable}"));
+    }
+
+    [Fact]
+    public async Task Migrate_SecondRun_AppliesNothing()
+    {
+        var cluster = await PostgresCluster.SharedAsync();
+        await using var dataSource = NpgsqlDataSource.Create(await cluster.CreateEmptyDatabaseAsync());
+        var migrator = new SchemaMigrator(dataSource);
+        await migrator.MigrateAsync();
+
+        Assert.Empty(await migrator.MigrateAsync());
+    }
+
+    [Fact]
+    public async Task Migrate_SeveralHostsStartingAtOnce_ApplyEachScriptOnce()
+    {
+        var cluster = await PostgresCluster.SharedAsync();
+        var connectionString = await cluster.CreateEmptyDatabaseAsync();
+        var dataSources = Enumerable.Range(0, 4).Select(_ => NpgsqlDataSource.Create(connectionString)).ToList();
+
+        var runs = await Task.WhenAll(dataSources.Select(source => Task.Run(() => new SchemaMigrator(source).MigrateAsync())));
+
+        Assert.Equal(AllScripts, runs.SelectMany(scripts => scripts).Order());
+        Assert.Equal(AllScripts.Length, await dataSources[0].ScalarAsync<long>($"SELECT count(*) FROM {SchemaMigrator.JournalTable}"));
+        foreach (var source in dataSources)
+        {
+            await source.DisposeAsync();
+        }
+    }
+}
