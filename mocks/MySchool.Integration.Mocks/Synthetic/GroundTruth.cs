@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace MySchool.Integration.Mocks.Synthetic;
+
+/// <summary>
+/// The region as the federal model must hold it after a faithful sync, one record per line. Keys are the
+/// source's ids (as the identity map sees them) and natural keys, so a test can say "store equals truth".
+/// </summary>
+public static class GroundTruth
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static IEnumerable<TruthRecord> Records(SyntheticRegion region)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(region.Spec.TimeZone);
+        var schools = region.Schools.ToDictionary(school => school.Id);
+        foreach (var school in region.Schools)
+        {
+            yield return new SchoolTruth(Id(school.Id), school.Inn, school.FullName, school.ShortName, school.Oktmo, school.Municipality, region.Spec.TimeZone);
+        }
+
+        foreach (var teacher in region.Teachers)
+        {
+            yield return new PersonTruth("teacher", Id(teacher.Id), teacher.Name.LastName, teacher.Name.FirstName, teacher.Name.MiddleName, null, null, teacher.Snils);
+            yield return new StaffTruth(Id(teacher.Id), schools[teacher.SchoolId].Inn, teacher.Subjects);
+        }
+
+        foreach (var schoolClass in region.Classes.OrderBy(c => c.Id))
+        {
+            yield return new ClassTruth(Id(schoolClass.Id), schools[schoolClass.SchoolId].Inn, schoolClass.Grade, schoolClass.Letter.ToString(), "2023/2024");
+        }
+
+        foreach (var student in region.Students)
+        {
+            yield return new PersonTruth("student", Id(student.Id), student.Name.LastName, student.Name.FirstName, student.Name.MiddleName, student.BirthDate, student.Name.Sex == Sex.Male ? "M" : "F", student.Snils);
+            yield return new EnrollmentTruth(Id(student.Id), Id(student.ClassId));
+            foreach (var parent in student.Parents)
+            {
+                yield return new PersonTruth("parent", Id(parent.Id), parent.Name.LastName, parent.Name.FirstName, parent.Name.MiddleName, null, null, parent.Snils);
+                yield return new GuardianshipTruth(Id(parent.Id), Id(student.Id), parent.Relation);
+            }
+        }
+
+        foreach (var schoolClass in region.Classes.OrderBy(c => c.Id))
+        {
+            var students = region.StudentsOf(schoolClass.Id).ToList();
+            foreach (var lesson in region.JournalLessons(schoolClass.Id))
+            {
+                var classId = Id(schoolClass.Id);
+                yield return new LessonTruth(classId, lesson.Date, lesson.Number, At(lesson.Date, lesson.Start, zone), At(lesson.Date, lesson.End, zone), lesson.Subject, lesson.Room, Id(lesson.TeacherId), lesson.Topic);
+                if (lesson.Homework is not null)
+                {
+                    yield return new HomeworkTruth(classId, lesson.Date, lesson.Number, lesson.Homework);
+                }
+
+                foreach (var mark in students.Select(student => region.MarkOf(student.Id, lesson)).OfType<SyntheticMark>())
+                {
+                    yield return mark.IsAbsence
+                        ? new AttendanceTruth(Id(mark.StudentId), classId, lesson.Date, lesson.Number, mark.Value)
+                        : new MarkTruth(Id(mark.StudentId), classId, lesson.Date, lesson.Number, lesson.Subject, mark.Value, mark.Weight, mark.WorkKindShort);
+                }
+            }
+        }
+    }
+
+    public static async Task WriteJsonLinesAsync(SyntheticRegion region, HttpResponse response)
+    {
+        response.ContentType = "application/x-ndjson; charset=utf-8";
+        await using var writer = new StreamWriter(response.Body, leaveOpen: true);
+        await WriteJsonLinesAsync(region, writer);
+    }
+
+    public static async Task WriteJsonLinesAsync(SyntheticRegion region, TextWriter writer)
+    {
+        foreach (var record in Records(region))
+        {
+            await writer.WriteLineAsync(JsonSerializer.Serialize(record, record.GetType(), Json));
+        }
+    }
+
+    private static string Id(long sourceId) => sourceId.ToString(CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset At(DateOnly date, TimeOnly time, TimeZoneInfo zone)
+    {
+        var local = date.ToDateTime(time);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+    }
+}
+
+public abstract record TruthRecord(string Kind);
+
+public sealed record SchoolTruth(string SourceId, string Inn, string FullName, string ShortName, string Oktmo, string Municipality, string TimeZone) : TruthRecord("school");
+
+public sealed record ClassTruth(string SourceId, string SchoolInn, int Grade, string Letter, string Year) : TruthRecord("class");
+
+/// <summary>Birth date and gender are known only for students; the contracts give none for parents and teachers.</summary>
+public sealed record PersonTruth(string Role, string SourceId, string LastName, string FirstName, string? MiddleName, DateOnly? BirthDate, string? Gender, string? Snils) : TruthRecord("person");
+
+public sealed record EnrollmentTruth(string StudentSourceId, string ClassSourceId) : TruthRecord("enrollment");
+
+public sealed record GuardianshipTruth(string ParentSourceId, string StudentSourceId, string Relation) : TruthRecord("guardianship");
+
+public sealed record StaffTruth(string TeacherSourceId, string SchoolInn, IReadOnlyList<string> Subjects) : TruthRecord("staff");
+
+public sealed record LessonTruth(string ClassSourceId, DateOnly Date, int Number, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Subject, string Room, string TeacherSourceId, string Topic) : TruthRecord("lesson");
+
+public sealed record HomeworkTruth(string ClassSourceId, DateOnly Date, int Number, string Text) : TruthRecord("homework");
+
+public sealed record MarkTruth(string StudentSourceId, string ClassSourceId, DateOnly Date, int Number, string Subject, string Code, int Weight, string WorkKind) : TruthRecord("mark");
+
+public sealed record AttendanceTruth(string StudentSourceId, string ClassSourceId, DateOnly Date, int Number, string Code) : TruthRecord("attendance");

@@ -1,0 +1,61 @@
+namespace MySchool.Integration.Mocks.Synthetic;
+
+public enum Sex
+{
+    Male,
+    Female,
+}
+
+public sealed record SyntheticMunicipality(string Oktmo, string Name);
+
+public sealed record SyntheticSchool(
+    int Id,
+    string Inn,
+    string Oktmo,
+    string Municipality,
+    string FullName,
+    string ShortName,
+    string Director);
+
+public sealed record SyntheticClass(int Id, int SchoolId, int Grade, char Letter)
+{
+    /// <summary>As the regional systems write it: <c>9И</c> (ЭлЖур) or <c>9и</c> (Сетевой город).</summary>
+    public string SourceName(bool lowerCase) => $"{Grade}{(lowerCase ? char.ToLowerInvariant(Letter) : Letter)}";
+}
+
+public sealed record PersonName(string LastName, string FirstName, string? MiddleName, Sex Sex);
+
+public sealed record SyntheticParent(int Id, PersonName Name, string? Snils, string Relation, long? EsiaOid);
+
+/// <summary>A student; <see cref="ClassId"/> changes on a transfer, so the record is replaced, never mutated.</summary>
+public sealed record SyntheticStudent(
+    int Id,
+    int ClassId,
+    PersonName Name,
+    DateOnly BirthDate,
+    string? Snils,
+    IReadOnlyList<SyntheticParent> Parents,
+    long? EsiaOid);
+
+public sealed record SyntheticTeacher(int Id, int SchoolId, PersonName Name, string Snils, string Email, IReadOnlyList<string> Subjects, long EsiaOid);
+
+public sealed record SyntheticPeriod(string Name, string FullName, DateOnly Start, DateOnly End);
+
+public sealed record SyntheticHoliday(string Name, DateOnly Start, DateOnly End);
+
+/// <summary>One timetable slot of a class on a date.</summary>
+public sealed record SyntheticLesson(
+    long Id,
+    int ClassId,
+    DateOnly Date,
+    int Number,
+    TimeOnly Start,
+    TimeOnly End,
+    string Subject,
+    int TeacherId,
+    string Room,
+    string Topic,
+    string? Homework,
+    bool IsControlWork);
+
+public sealed record SyntheticAnnouncement(int Id, int SchoolId, string Title, string Body, DateTimeOffset Posted, string Author);

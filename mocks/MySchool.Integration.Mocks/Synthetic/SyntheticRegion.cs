@@ -1,0 +1,257 @@
+using System.Collections.Concurrent;
+
+namespace MySchool.Integration.Mocks.Synthetic;
+
+/// <summary>
+/// A generated region as the regional system holds it: a roster kept in memory, a journal computed on demand
+/// from the seed (plus the edits that changes made), a clock, and a change log.
+/// </summary>
+public sealed class SyntheticRegion
+{
+    private static readonly DateOnly YearStart = new(2023, 9, 1);
+
+    private readonly Dictionary<int, SyntheticClass> _classes = [];
+    private readonly Dictionary<int, Dictionary<string, int>> _teacherBySubject = [];
+    private readonly ConcurrentDictionary<int, SyntheticStudent> _students = new();
+    private readonly ConcurrentDictionary<int, ConcurrentDictionary<int, byte>> _classMembers = new();
+    // Marks that changes edited (a value), deleted (null) or added; everything else is computed.
+    private readonly ConcurrentDictionary<(int Student, long Lesson), string?> _markEdits = new();
+    private readonly List<ChangeEntry> _changes = [];
+    private readonly Lock _gate = new();
+    private int _changeRounds;
+    private int _nextStudentId;
+
+    internal SyntheticRegion(RegionSpec spec)
+    {
+        Spec = spec;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(spec.TimeZone);
+        var lastDay = JournalEnd.ToDateTime(new TimeOnly(10, 0));
+        Now = new DateTimeOffset(lastDay, zone.GetUtcOffset(lastDay)).AddDays(1);
+    }
+
+    public RegionSpec Spec { get; }
+
+    public List<SyntheticMunicipality> Municipalities { get; } = [];
+
+    public List<SyntheticSchool> Schools { get; } = [];
+
+    public List<SyntheticTeacher> Teachers { get; } = [];
+
+    public List<SyntheticAnnouncement> Announcements { get; } = [];
+
+    public IEnumerable<SyntheticClass> Classes => _classes.Values;
+
+    public IEnumerable<SyntheticStudent> Students => _students.Values.OrderBy(student => student.Id);
+
+    /// <summary>The mock's clock: admin calls move it; change feeds answer relative to it.</summary>
+    public DateTimeOffset Now { get; private set; }
+
+    public DateOnly JournalStart => Spec.FirstWeek;
+
+    public DateOnly JournalEnd => Spec.FirstWeek.AddDays((7 * Spec.Weeks) - 1);
+
+    public static SyntheticRegion Generate(RegionSpec spec) => new RegionGenerator(spec).Generate();
+
+    public SyntheticClass? Class(int id) => _classes.GetValueOrDefault(id);
+
+    public SyntheticStudent? Student(int id) => _students.GetValueOrDefault(id);
+
+    public IEnumerable<SyntheticStudent> StudentsOf(int classId) =>
+        _classMembers.TryGetValue(classId, out var members)
+            ? members.Keys.Order().Select(id => _students[id])
+            : [];
+
+    public SyntheticTeacher Teacher(int id) => Teachers.First(teacher => teacher.Id == id);
+
+    /// <summary>The class's lessons on a date: none on weekends, holidays and outside the journal's weeks.</summary>
+    public IReadOnlyList<SyntheticLesson> LessonsOn(int classId, DateOnly date)
+    {
+        var schoolClass = _classes[classId];
+        if (date < JournalStart || date > JournalEnd || !Curriculum.IsSchoolDay(date))
+        {
+            return [];
+        }
+
+        var subjects = Curriculum.Subjects(schoolClass.Grade, Spec.IsKomi);
+        var day = date.DayNumber - YearStart.DayNumber;
+        var lessons = new List<SyntheticLesson>();
+        for (var number = 1; number <= Curriculum.LessonsPerDay(schoolClass.Grade); number++)
+        {
+            var subject = subjects[((day * 7) + number + classId) % subjects.Count];
+            var lessonId = ((long)classId * 10_000) + (day * 10) + number;
+            var (start, end) = Curriculum.Ring(number);
+            var hasHomework = Deterministic.Below(2, Spec.Seed, lessonId, 20) == 0;
+            lessons.Add(new SyntheticLesson(
+                lessonId,
+                classId,
+                date,
+                number,
+                start,
+                end,
+                subject,
+                _teacherBySubject[classId][subject],
+                $"{100 + (classId % 30)}",
+                $"{subject}: тема {(day / 7 * 3) + number}",
+                hasHomework ? $"№ {100 + Deterministic.Below(400, Spec.Seed, lessonId, 21)}, {200 + number}" : null,
+                Deterministic.Below(8, Spec.Seed, lessonId, 22) == 0));
+        }
+
+        return lessons;
+    }
+
+    /// <summary>The student's mark for a lesson, if any: computed from the seed unless a change edited it.</summary>
+    public SyntheticMark? MarkOf(int studentId, SyntheticLesson lesson)
+    {
+        var value = _markEdits.TryGetValue((studentId, lesson.Id), out var edited) ? edited : ComputedValue(studentId, lesson);
+        if (value is null)
+        {
+            return null;
+        }
+
+        var (weight, kindShort, kind) = WorkKind(lesson);
+        return new SyntheticMark(studentId, lesson.Id, lesson.Date, lesson.Subject, value, weight, kindShort, kind);
+    }
+
+    /// <summary>RK-style work kinds and weights differ from ЭлЖур's; both come from the lesson.</summary>
+    private (int Weight, string Short, string Name) WorkKind(SyntheticLesson lesson) => (Spec.IsKomi, lesson.IsControlWork, lesson.Homework is null) switch
+    {
+        (false, true, _) => (2, "КР", "Контрольная работа"),
+        (false, false, _) => (1, "РнУ", "Работа на уроке"),
+        (true, true, _) => (40, "КР", "Контрольная работа"),
+        (true, false, false) => (10, "ДЗ", "Домашнее задание"),
+        (true, false, true) => (20, "О", "Ответ на уроке"),
+    };
+
+    private string? ComputedValue(int studentId, SyntheticLesson lesson)
+    {
+        var roll = Deterministic.Below(1000, Spec.Seed, studentId, lesson.Id);
+        if (roll >= (lesson.IsControlWork ? 850 : 180))
+        {
+            // ЭлЖур writes absences into the marks column; Сетевой город's diary does not.
+            return !Spec.IsKomi && roll < 200 ? (roll < 196 ? "н" : "оп") : null;
+        }
+
+        if (!Spec.IsKomi && lesson.Subject is "Музыка" or "Технология")
+        {
+            return "зч";
+        }
+
+        var grade = Deterministic.Below(100, Spec.Seed, studentId, lesson.Id, 1) switch
+        {
+            < 35 => 5,
+            < 75 => 4,
+            < 95 => 3,
+            _ => 2,
+        };
+        var suffix = Spec.IsKomi ? 0 : Deterministic.Below(10, Spec.Seed, studentId, lesson.Id, 2);
+        return suffix switch
+        {
+            0 when grade > 2 => $"{grade}-",
+            1 when grade < 5 => $"{grade}+",
+            _ => $"{grade}",
+        };
+    }
+
+    public IReadOnlyList<ChangeEntry> ChangesSince(DateTimeOffset since)
+    {
+        lock (_gate)
+        {
+            return [.. _changes.Where(change => change.At >= since)];
+        }
+    }
+
+    internal void AddClass(SyntheticClass schoolClass, Dictionary<string, int> teacherBySubject)
+    {
+        _classes.Add(schoolClass.Id, schoolClass);
+        _teacherBySubject.Add(schoolClass.Id, teacherBySubject);
+        _classMembers.TryAdd(schoolClass.Id, new());
+    }
+
+    internal void AddStudent(SyntheticStudent student)
+    {
+        _students[student.Id] = student;
+        _classMembers[student.ClassId][student.Id] = 0;
+        _nextStudentId = Math.Max(_nextStudentId, student.Id);
+    }
+
+    /// <summary>Moves the clock and applies a round of changes, deterministic for the region's seed and round.</summary>
+    public IReadOnlyList<ChangeEntry> ApplyChanges(ChangeRequest request)
+    {
+        lock (_gate)
+        {
+            Now = Now.AddMinutes(request.AdvanceMinutes);
+            var round = ++_changeRounds;
+            var applied = new List<ChangeEntry>();
+            var students = _students.Keys.Order().ToList();
+            var pick = 0;
+            SyntheticStudent NextStudent() => _students[students[Deterministic.Below(students.Count, Spec.Seed, round, 100, ++pick)]];
+
+            for (var i = 0; i < request.EditedMarks + request.DeletedMarks + request.NewMarks; i++)
+            {
+                var student = NextStudent();
+                var lessons = JournalLessons(student.ClassId).ToList();
+                var wantMark = i < request.EditedMarks + request.DeletedMarks;
+                var lesson = lessons.Skip(Deterministic.Below(lessons.Count, Spec.Seed, round, 200, i))
+                    .Concat(lessons).FirstOrDefault(candidate => (MarkOf(student.Id, candidate) is { IsAbsence: false }) == wantMark);
+                if (lesson is null)
+                {
+                    continue;
+                }
+
+                var deleted = i >= request.EditedMarks && i < request.EditedMarks + request.DeletedMarks;
+                var current = MarkOf(student.Id, lesson)?.Value;
+                _markEdits[(student.Id, lesson.Id)] = deleted ? null : current == "5" ? "3" : "5";
+                applied.Add(new ChangeEntry(Now, ChangeKind.Mark, student.Id, lesson.Id, student.ClassId, deleted));
+            }
+
+            for (var i = 0; i < request.Transfers; i++)
+            {
+                var student = NextStudent();
+                var from = _classes[student.ClassId];
+                var to = _classes.Values.Where(c => c.Grade == from.Grade && c.Id != from.Id)
+                    .OrderBy(c => c.SchoolId == from.SchoolId ? 0 : 1).ThenBy(c => c.Id).FirstOrDefault();
+                if (to is null)
+                {
+                    continue;
+                }
+
+                _classMembers[from.Id].TryRemove(student.Id, out _);
+                AddStudent(student with { ClassId = to.Id });
+                applied.Add(new ChangeEntry(Now, ChangeKind.Student, student.Id, ClassId: to.Id));
+                applied.Add(new ChangeEntry(Now, ChangeKind.Class, student.Id, ClassId: from.Id));
+                applied.Add(new ChangeEntry(Now, ChangeKind.Class, student.Id, ClassId: to.Id));
+            }
+
+            for (var i = 0; i < request.NewStudents; i++)
+            {
+                var model = NextStudent();
+                var id = _nextStudentId + 1;
+                var newcomer = model with
+                {
+                    Id = id,
+                    Name = model.Name with { FirstName = Deterministic.Pick(model.Name.Sex == Sex.Male ? Names.MaleNames : Names.FemaleNames, Spec.Seed, id, 30) },
+                    Snils = Identifiers.Snils(5_000_000 + id),
+                    Parents = [],
+                    EsiaOid = null,
+                };
+                AddStudent(newcomer);
+                applied.Add(new ChangeEntry(Now, ChangeKind.Student, id, ClassId: newcomer.ClassId));
+            }
+
+            _changes.AddRange(applied);
+            return applied;
+        }
+    }
+
+    /// <summary>Every lesson of a class over the journal's weeks.</summary>
+    public IEnumerable<SyntheticLesson> JournalLessons(int classId)
+    {
+        for (var date = JournalStart; date <= JournalEnd; date = date.AddDays(1))
+        {
+            foreach (var lesson in LessonsOn(classId, date))
+            {
+                yield return lesson;
+            }
+        }
+    }
+}
