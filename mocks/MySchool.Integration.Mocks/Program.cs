@@ -1,24 +1,34 @@
 using MySchool.Integration.Mocks.Hosting;
-using MySchool.Integration.Mocks.Synthetic;
 
-// Runs every mock system with a demo region; sizes and ports come from configuration (appsettings.json,
-// environment variables such as Mocks__NsoRegion__StudentsPerClass=25, or --Mocks:NsoPort=5101).
-var configuration = new ConfigurationBuilder()
-    .SetBasePath(AppContext.BaseDirectory)
-    .AddJsonFile("appsettings.json", optional: true)
-    .AddEnvironmentVariables()
-    .AddCommandLine(args)
-    .Build();
-var options = configuration.GetSection("Mocks").Get<MockWorldOptions>() ?? new MockWorldOptions();
+namespace MySchool.Integration.Mocks;
 
-await using var world = await MockWorld.StartAsync(options);
-Console.WriteLine($"nso    {world.Nso.BaseAddress}apiv3/   ({world.Nso.Region!.Spec.StudentCount} students)");
-
-var stopped = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) =>
+/// <summary>
+/// Runs every mock system with a demo region; sizes and ports come from configuration (appsettings.json,
+/// environment variables such as Mocks__NsoRegion__StudentsPerClass=25, or --Mocks:NsoPort=5101).
+/// A named class rather than top-level statements, so its Program does not clash with the gateway's in tests.
+/// </summary>
+public static class MockProgram
 {
-    e.Cancel = true;
-    stopped.TrySetResult();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stopped.TrySetResult();
-await stopped.Task;
+    public static async Task Main(string[] args)
+    {
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args)
+            .Build();
+        var options = configuration.GetSection("Mocks").Get<MockWorldOptions>() ?? new MockWorldOptions();
+
+        await using var world = await MockWorld.StartAsync(options);
+        Console.WriteLine($"nso    {world.Nso.BaseAddress}apiv3/   ({world.Nso.Region!.Spec.StudentCount} students)");
+
+        var stopped = new TaskCompletionSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stopped.TrySetResult();
+        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => stopped.TrySetResult();
+        await stopped.Task;
+    }
+}

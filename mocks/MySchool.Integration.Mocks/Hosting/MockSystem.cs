@@ -30,8 +30,11 @@ public sealed class MockSystem(string name, WebApplication app, FaultBoard fault
         Action<WebApplication> map)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        // Whatever appsettings.json sits beside the process (a test host's carries the gateway's Kestrel
+        // endpoints) must not move a mock off its own port.
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, port));
         var app = builder.Build();
         map(app);
         app.MapMockAdmin(faults, region);

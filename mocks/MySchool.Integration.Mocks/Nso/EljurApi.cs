@@ -204,7 +204,7 @@ public sealed class EljurApi(SyntheticRegion region, EljurOptions options, Fault
             return day;
         }
 
-        var lessons = region.LessonsOn(student.ClassId, date);
+        var lessons = region.LessonsOf(student, date);
         if (lessons.Count == 0)
         {
             // The faults choose how a day without lessons looks; [] is the everyday PHP habit.
@@ -222,7 +222,7 @@ public sealed class EljurApi(SyntheticRegion region, EljurOptions options, Fault
         }
 
         day["items"] = IdMap(lessons.Select(lesson => KeyValuePair.Create(lesson.Number.ToString(CultureInfo.InvariantCulture), (JsonNode?)DiaryItem(student, lesson))));
-        if (date.DayOfWeek == DayOfWeek.Wednesday && region.Class(student.ClassId)!.Grade >= 5)
+        if (date.DayOfWeek == DayOfWeek.Wednesday && region.Class(lessons[0].ClassId)!.Grade >= 5)
         {
             day["items_extday"] = new JsonArray(new JsonObject
             {
@@ -335,7 +335,7 @@ public sealed class EljurApi(SyntheticRegion region, EljurOptions options, Fault
         {
             var lessons = new JsonArray();
             var bySubject = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1)
-                .SelectMany(offset => region.LessonsOn(student.ClassId, from.AddDays(offset)))
+                .SelectMany(offset => region.LessonsOf(student, from.AddDays(offset)))
                 .Select(lesson => region.MarkOf(student.Id, lesson))
                 .OfType<SyntheticMark>()
                 .Where(mark => !mark.IsAbsence)

@@ -14,6 +14,7 @@ public static class GroundTruth
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <remarks>Enrollments are the current (open) ones: sources list only a student's class today.</remarks>
     public static IEnumerable<TruthRecord> Records(SyntheticRegion region)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(region.Spec.TimeZone);
@@ -47,7 +48,6 @@ public static class GroundTruth
 
         foreach (var schoolClass in region.Classes.OrderBy(c => c.Id))
         {
-            var students = region.StudentsOf(schoolClass.Id).ToList();
             foreach (var lesson in region.JournalLessons(schoolClass.Id))
             {
                 var classId = Id(schoolClass.Id);
@@ -56,13 +56,23 @@ public static class GroundTruth
                 {
                     yield return new HomeworkTruth(classId, lesson.Date, lesson.Number, lesson.Homework);
                 }
+            }
+        }
 
-                foreach (var mark in students.Select(student => region.MarkOf(student.Id, lesson)).OfType<SyntheticMark>())
+        // Marks follow the class a student was in on the day, so a transfer leaves past marks where they were.
+        foreach (var student in region.Students)
+        {
+            foreach (var lesson in region.JournalLessons(student))
+            {
+                if (region.MarkOf(student.Id, lesson) is not { } mark)
                 {
-                    yield return mark.IsAbsence
-                        ? new AttendanceTruth(Id(mark.StudentId), classId, lesson.Date, lesson.Number, mark.Value)
-                        : new MarkTruth(Id(mark.StudentId), classId, lesson.Date, lesson.Number, lesson.Subject, mark.Value, mark.Weight, mark.WorkKindShort);
+                    continue;
                 }
+
+                var classId = Id(lesson.ClassId);
+                yield return mark.IsAbsence
+                    ? new AttendanceTruth(Id(mark.StudentId), classId, lesson.Date, lesson.Number, mark.Value)
+                    : new MarkTruth(Id(mark.StudentId), classId, lesson.Date, lesson.Number, lesson.Subject, mark.Value, mark.Weight, mark.WorkKindShort);
             }
         }
     }

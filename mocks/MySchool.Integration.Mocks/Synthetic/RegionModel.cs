@@ -27,7 +27,10 @@ public sealed record PersonName(string LastName, string FirstName, string? Middl
 
 public sealed record SyntheticParent(int Id, PersonName Name, string? Snils, string Relation, long? EsiaOid);
 
-/// <summary>A student; <see cref="ClassId"/> changes on a transfer, so the record is replaced, never mutated.</summary>
+/// <summary>
+/// A student; a transfer or an arrival replaces the record, never mutates it. Before <see cref="EnrolledSince"/>
+/// the student was in <see cref="FormerClassId"/> (a newcomer was in none), so past journal days stay where they were.
+/// </summary>
 public sealed record SyntheticStudent(
     int Id,
     int ClassId,
@@ -35,7 +38,12 @@ public sealed record SyntheticStudent(
     DateOnly BirthDate,
     string? Snils,
     IReadOnlyList<SyntheticParent> Parents,
-    long? EsiaOid);
+    long? EsiaOid,
+    DateOnly? EnrolledSince = null,
+    int? FormerClassId = null)
+{
+    public int? ClassOn(DateOnly date) => EnrolledSince is null || date >= EnrolledSince ? ClassId : FormerClassId;
+}
 
 public sealed record SyntheticTeacher(int Id, int SchoolId, PersonName Name, string Snils, string Email, IReadOnlyList<string> Subjects, long EsiaOid);
 

@@ -143,7 +143,7 @@ public sealed class SyntheticRegion
             < 95 => 3,
             _ => 2,
         };
-        var suffix = Spec.IsKomi ? 0 : Deterministic.Below(10, Spec.Seed, studentId, lesson.Id, 2);
+        var suffix = Spec.IsKomi ? -1 : Deterministic.Below(10, Spec.Seed, studentId, lesson.Id, 2);
         return suffix switch
         {
             0 when grade > 2 => $"{grade}-",
@@ -189,7 +189,7 @@ public sealed class SyntheticRegion
             for (var i = 0; i < request.EditedMarks + request.DeletedMarks + request.NewMarks; i++)
             {
                 var student = NextStudent();
-                var lessons = JournalLessons(student.ClassId).ToList();
+                var lessons = JournalLessons(student).ToList();
                 var wantMark = i < request.EditedMarks + request.DeletedMarks;
                 var lesson = lessons.Skip(Deterministic.Below(lessons.Count, Spec.Seed, round, 200, i))
                     .Concat(lessons).FirstOrDefault(candidate => (MarkOf(student.Id, candidate) is { IsAbsence: false }) == wantMark);
@@ -201,7 +201,7 @@ public sealed class SyntheticRegion
                 var deleted = i >= request.EditedMarks && i < request.EditedMarks + request.DeletedMarks;
                 var current = MarkOf(student.Id, lesson)?.Value;
                 _markEdits[(student.Id, lesson.Id)] = deleted ? null : current == "5" ? "3" : "5";
-                applied.Add(new ChangeEntry(Now, ChangeKind.Mark, student.Id, lesson.Id, student.ClassId, deleted));
+                applied.Add(new ChangeEntry(Now, ChangeKind.Mark, student.Id, lesson.Id, lesson.ClassId, deleted));
             }
 
             for (var i = 0; i < request.Transfers; i++)
@@ -216,7 +216,7 @@ public sealed class SyntheticRegion
                 }
 
                 _classMembers[from.Id].TryRemove(student.Id, out _);
-                AddStudent(student with { ClassId = to.Id });
+                AddStudent(student with { ClassId = to.Id, EnrolledSince = DateOnly.FromDateTime(Now.DateTime), FormerClassId = from.Id });
                 applied.Add(new ChangeEntry(Now, ChangeKind.Student, student.Id, ClassId: to.Id));
                 applied.Add(new ChangeEntry(Now, ChangeKind.Class, student.Id, ClassId: from.Id));
                 applied.Add(new ChangeEntry(Now, ChangeKind.Class, student.Id, ClassId: to.Id));
@@ -233,6 +233,8 @@ public sealed class SyntheticRegion
                     Snils = Identifiers.Snils(5_000_000 + id),
                     Parents = [],
                     EsiaOid = null,
+                    EnrolledSince = DateOnly.FromDateTime(Now.DateTime),
+                    FormerClassId = null,
                 };
                 AddStudent(newcomer);
                 applied.Add(new ChangeEntry(Now, ChangeKind.Student, id, ClassId: newcomer.ClassId));
@@ -240,6 +242,22 @@ public sealed class SyntheticRegion
 
             _changes.AddRange(applied);
             return applied;
+        }
+    }
+
+    /// <summary>The lessons a student had on a date, in the class they were in then.</summary>
+    public IReadOnlyList<SyntheticLesson> LessonsOf(SyntheticStudent student, DateOnly date) =>
+        student.ClassOn(date) is { } classId ? LessonsOn(classId, date) : [];
+
+    /// <summary>Every lesson of a student over the journal's weeks.</summary>
+    public IEnumerable<SyntheticLesson> JournalLessons(SyntheticStudent student)
+    {
+        for (var date = JournalStart; date <= JournalEnd; date = date.AddDays(1))
+        {
+            foreach (var lesson in LessonsOf(student, date))
+            {
+                yield return lesson;
+            }
         }
     }
 
