@@ -20,7 +20,8 @@ public static class MockProgram
         var options = configuration.GetSection("Mocks").Get<MockWorldOptions>() ?? new MockWorldOptions();
 
         await using var world = await MockWorld.StartAsync(options);
-        Console.WriteLine($"nso    {world.Nso.BaseAddress}apiv3/   ({world.Nso.Region!.Spec.StudentCount} students)");
+        Console.WriteLine($"nso     {world.Nso.BaseAddress}apiv3/   region 54, {world.Nso.Region!.Spec.StudentCount} students");
+        Console.WriteLine($"rk      {world.Rk.BaseAddress}webapi/  region 11, {world.Rk.Region!.Spec.StudentCount} students");
 
         var stopped = new TaskCompletionSource();
         Console.CancelKeyPress += (_, e) =>

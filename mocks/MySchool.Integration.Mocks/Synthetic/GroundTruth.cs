@@ -72,7 +72,7 @@ public static class GroundTruth
                 var classId = Id(lesson.ClassId);
                 yield return mark.IsAbsence
                     ? new AttendanceTruth(Id(mark.StudentId), classId, lesson.Date, lesson.Number, mark.Value)
-                    : new MarkTruth(Id(mark.StudentId), classId, lesson.Date, lesson.Number, lesson.Subject, mark.Value, mark.Weight, mark.WorkKindShort);
+                    : new MarkTruth(Id(mark.StudentId), classId, lesson.Date, lesson.Number, lesson.Subject, mark.Value, mark.Weight, mark.WorkKindShort, mark.IsDebt);
             }
         }
     }
@@ -120,6 +120,6 @@ public sealed record LessonTruth(string ClassSourceId, DateOnly Date, int Number
 
 public sealed record HomeworkTruth(string ClassSourceId, DateOnly Date, int Number, string Text) : TruthRecord("homework");
 
-public sealed record MarkTruth(string StudentSourceId, string ClassSourceId, DateOnly Date, int Number, string Subject, string Code, int Weight, string WorkKind) : TruthRecord("mark");
+public sealed record MarkTruth(string StudentSourceId, string ClassSourceId, DateOnly Date, int Number, string Subject, string Code, int Weight, string WorkKind, bool IsDebt) : TruthRecord("mark");
 
 public sealed record AttendanceTruth(string StudentSourceId, string ClassSourceId, DateOnly Date, int Number, string Code) : TruthRecord("attendance");

@@ -1,7 +1,8 @@
 namespace MySchool.Integration.Mocks.Synthetic;
 
 /// <summary>
-/// A mark in the mock's own terms. <see cref="Value"/> is ЭлЖур-style text (<c>5</c>, <c>4-</c>, <c>зч</c>,
+/// A mark in the mock's own terms. <see cref="IsDebt"/> is Сетевой город's dutyMark (a control work marked 2);
+/// ЭлЖур has no such flag. <see cref="Value"/> is ЭлЖур-style text (<c>5</c>, <c>4-</c>, <c>зч</c>,
 /// <c>н</c>); Сетевой город serves only plain grades, as numbers.
 /// </summary>
 public sealed record SyntheticMark(
@@ -12,7 +13,8 @@ public sealed record SyntheticMark(
     string Value,
     int Weight,
     string WorkKindShort,
-    string WorkKind)
+    string WorkKind,
+    bool IsDebt)
 {
     public bool IsAbsence => Value is "н" or "оп";
 }

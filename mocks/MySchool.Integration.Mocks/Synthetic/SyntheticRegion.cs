@@ -78,7 +78,7 @@ public sealed class SyntheticRegion
         for (var number = 1; number <= Curriculum.LessonsPerDay(schoolClass.Grade); number++)
         {
             var subject = subjects[((day * 7) + number + classId) % subjects.Count];
-            var lessonId = ((long)classId * 10_000) + (day * 10) + number;
+            var lessonId = LessonId(classId, date, number);
             var (start, end) = Curriculum.Ring(number);
             var hasHomework = Deterministic.Below(2, Spec.Seed, lessonId, 20) == 0;
             lessons.Add(new SyntheticLesson(
@@ -99,6 +99,18 @@ public sealed class SyntheticRegion
         return lessons;
     }
 
+    /// <summary>A lesson's id encodes its class, day of the school year and number, so any id can be looked up again.</summary>
+    public static long LessonId(int classId, DateOnly date, int number) => ((long)classId * 10_000) + ((date.DayNumber - YearStart.DayNumber) * 10) + number;
+
+    public static (int ClassId, DateOnly Date, int Number) DecodeLessonId(long lessonId) =>
+        ((int)(lessonId / 10_000), YearStart.AddDays((int)(lessonId % 10_000 / 10)), (int)(lessonId % 10));
+
+    public SyntheticLesson? Lesson(long lessonId)
+    {
+        var (classId, date, number) = DecodeLessonId(lessonId);
+        return _classes.ContainsKey(classId) ? LessonsOn(classId, date).FirstOrDefault(lesson => lesson.Number == number) : null;
+    }
+
     /// <summary>The student's mark for a lesson, if any: computed from the seed unless a change edited it.</summary>
     public SyntheticMark? MarkOf(int studentId, SyntheticLesson lesson)
     {
@@ -108,12 +120,13 @@ public sealed class SyntheticRegion
             return null;
         }
 
-        var (weight, kindShort, kind) = WorkKind(lesson);
-        return new SyntheticMark(studentId, lesson.Id, lesson.Date, lesson.Subject, value, weight, kindShort, kind);
+        var (weight, kindShort, kind) = WorkOf(lesson);
+        var isDebt = Spec.IsKomi && kindShort == "КР" && value == "2";
+        return new SyntheticMark(studentId, lesson.Id, lesson.Date, lesson.Subject, value, weight, kindShort, kind, isDebt);
     }
 
-    /// <summary>RK-style work kinds and weights differ from ЭлЖур's; both come from the lesson.</summary>
-    private (int Weight, string Short, string Name) WorkKind(SyntheticLesson lesson) => (Spec.IsKomi, lesson.IsControlWork, lesson.Homework is null) switch
+    /// <summary>The kind of work a lesson's marks are for, and its weight: RK's differ from ЭлЖур's.</summary>
+    public (int Weight, string Short, string Name) WorkOf(SyntheticLesson lesson) => (Spec.IsKomi, lesson.IsControlWork, lesson.Homework is null) switch
     {
         (false, true, _) => (2, "КР", "Контрольная работа"),
         (false, false, _) => (1, "РнУ", "Работа на уроке"),
