@@ -37,8 +37,18 @@ public sealed class NetSchoolClient : IDisposable
             ? new Dictionary<string, string> { ["loginType"] = "2", ["lt"] = challenge["lt"]!.GetValue<string>(), ["ver"] = challenge["ver"]!.GetValue<string>(), ["un"] = Account.UserName, ["pw2"] = pw2, ["scid"] = form!["scid"]!.ToString() }
             : new Dictionary<string, string>
             {
-                ["LoginType"] = "2", ["cid"] = "2", ["sid"] = "11", ["pid"] = "-1", ["cn"] = "1", ["sft"] = "2", ["scid"] = form!["scid"]!.ToString(),
-                ["UN"] = Account.UserName, ["lt"] = challenge["lt"]!.GetValue<string>(), ["ver"] = challenge["ver"]!.GetValue<string>(), ["pw2"] = pw2, ["PW"] = pw2[..(password ?? Account.Password).Length],
+                ["LoginType"] = "2",
+                ["cid"] = "2",
+                ["sid"] = "11",
+                ["pid"] = "-1",
+                ["cn"] = "1",
+                ["sft"] = "2",
+                ["scid"] = form!["scid"]!.ToString(),
+                ["UN"] = Account.UserName,
+                ["lt"] = challenge["lt"]!.GetValue<string>(),
+                ["ver"] = challenge["ver"]!.GetValue<string>(),
+                ["pw2"] = pw2,
+                ["PW"] = pw2[..(password ?? Account.Password).Length],
             };
         using var request = new HttpRequestMessage(HttpMethod.Post, newForm ? "webapi/auth/login" : "webapi/login") { Content = new FormUrlEncodedContent(fields) };
         request.Headers.Referrer = new Uri(_base, newForm ? "authorize/login" : string.Empty);
