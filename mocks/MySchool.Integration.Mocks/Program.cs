@@ -22,6 +22,8 @@ public static class MockProgram
         await using var world = await MockWorld.StartAsync(options);
         Console.WriteLine($"nso     {world.Nso.BaseAddress}apiv3/   region 54, {world.Nso.Region!.Spec.StudentCount} students");
         Console.WriteLine($"rk      {world.Rk.BaseAddress}webapi/  region 11, {world.Rk.Region!.Spec.StudentCount} students");
+        Console.WriteLine($"esia    {world.Esia.BaseAddress}aas/oauth2/v2/ac");
+        Console.WriteLine($"sferum  {world.Sferum.BaseAddress}method/");
 
         var stopped = new TaskCompletionSource();
         Console.CancelKeyPress += (_, e) =>

@@ -1,6 +1,8 @@
+using MySchool.Integration.Mocks.Esia;
 using MySchool.Integration.Mocks.Faults;
 using MySchool.Integration.Mocks.Nso;
 using MySchool.Integration.Mocks.Rk;
+using MySchool.Integration.Mocks.Sferum;
 using MySchool.Integration.Mocks.Synthetic;
 
 namespace MySchool.Integration.Mocks.Hosting;
@@ -20,6 +22,14 @@ public sealed record MockWorldOptions
 
     public NetSchoolOptions Rk { get; init; } = new();
 
+    public int EsiaPort { get; init; } = 5103;
+
+    public EsiaOptions Esia { get; init; } = new();
+
+    public int SferumPort { get; init; } = 5104;
+
+    public SferumOptions Sferum { get; init; } = new();
+
     /// <summary>Every port 0: what tests use so parallel runs never collide.</summary>
     public static MockWorldOptions AnyFreePorts(RegionSpec? nsoRegion = null, RegionSpec? rkRegion = null) => new()
     {
@@ -27,41 +37,86 @@ public sealed record MockWorldOptions
         NsoRegion = nsoRegion ?? RegionSpec.Demo("54"),
         RkPort = 0,
         RkRegion = rkRegion ?? RegionSpec.Demo("11"),
+        EsiaPort = 0,
+        SferumPort = 0,
     };
 }
 
-/// <summary>All mock systems in one process, each on its own port, sharing nothing but the process.</summary>
+/// <summary>All mock systems in one process, each on its own port as the real ones are separate servers.</summary>
 public sealed class MockWorld : IAsyncDisposable
 {
-    private MockWorld(MockSystem nso, MockSystem rk, NetSchoolApi rkApi)
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    private MockWorld()
     {
-        Nso = nso;
-        Rk = rk;
-        RkApi = rkApi;
     }
 
-    public MockSystem Nso { get; }
+    public MockSystem Nso { get; private set; } = null!;
 
-    public MockSystem Rk { get; }
+    public MockSystem Rk { get; private set; } = null!;
 
-    public NetSchoolApi RkApi { get; }
+    public MockSystem Esia { get; private set; } = null!;
+
+    public MockSystem Sferum { get; private set; } = null!;
+
+    public NetSchoolApi RkApi { get; private set; } = null!;
+
+    public EsiaDirectory EsiaPeople { get; private set; } = null!;
+
+    public EsiaTokens EsiaTokens { get; private set; } = null!;
+
+    public SferumApi SferumApi { get; private set; } = null!;
+
+    public IEnumerable<MockSystem> Systems => [Nso, Rk, Esia, Sferum];
 
     public static async Task<MockWorld> StartAsync(MockWorldOptions options, TimeProvider? time = null)
     {
-        var nsoRegion = SyntheticRegion.Generate(options.NsoRegion);
-        var nsoFaults = new FaultBoard(EljurFaults.All);
-        var nso = await MockSystem.StartAsync("nso", options.NsoPort, nsoFaults, nsoRegion, new EljurApi(nsoRegion, options.Nso, nsoFaults).MapRoutes);
+        time ??= TimeProvider.System;
+        var world = new MockWorld();
+        try
+        {
+            var nsoRegion = SyntheticRegion.Generate(options.NsoRegion);
+            var nsoFaults = new FaultBoard(EljurFaults.All);
+            world.Nso = await world.StartAsync("nso", options.NsoPort, nsoFaults, nsoRegion, new EljurApi(nsoRegion, options.Nso, nsoFaults).MapRoutes);
 
-        var rkRegion = SyntheticRegion.Generate(options.RkRegion);
-        var rkFaults = new FaultBoard(NetSchoolFaults.All);
-        var rkApi = new NetSchoolApi(rkRegion, options.Rk, rkFaults, time ?? TimeProvider.System);
-        var rk = await MockSystem.StartAsync("rk", options.RkPort, rkFaults, rkRegion, rkApi.MapRoutes);
-        return new MockWorld(nso, rk, rkApi);
+            var rkRegion = SyntheticRegion.Generate(options.RkRegion);
+            var rkFaults = new FaultBoard(NetSchoolFaults.All);
+            world.RkApi = new NetSchoolApi(rkRegion, options.Rk, rkFaults, time);
+            world.Rk = await world.StartAsync("rk", options.RkPort, rkFaults, rkRegion, world.RkApi.MapRoutes);
+
+            var esiaFaults = new FaultBoard(EsiaFaults.All);
+            world.EsiaPeople = new EsiaDirectory([nsoRegion, rkRegion]);
+            world.EsiaTokens = new EsiaTokens();
+            var esia = new EsiaApi(world.EsiaPeople, options.Esia, esiaFaults, world.EsiaTokens, time);
+            world.Esia = await world.StartAsync("esia", options.EsiaPort, esiaFaults, null, esia.MapRoutes);
+
+            var sferumFaults = new FaultBoard(SferumFaults.All);
+            world.SferumApi = new SferumApi([nsoRegion, rkRegion], options.Sferum, sferumFaults, time);
+            world.Sferum = await world.StartAsync("sferum", options.SferumPort, sferumFaults, null, world.SferumApi.MapRoutes);
+            return world;
+        }
+        catch
+        {
+            // A port already taken must not leave the systems started before it running.
+            await world.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Nso.DisposeAsync();
-        await Rk.DisposeAsync();
+        foreach (var owned in Enumerable.Reverse(_owned))
+        {
+            await owned.DisposeAsync();
+        }
+
+        EsiaTokens?.Dispose();
+    }
+
+    private async Task<MockSystem> StartAsync(string name, int port, FaultBoard faults, SyntheticRegion? region, Action<WebApplication> map)
+    {
+        var system = await MockSystem.StartAsync(name, port, faults, region, map);
+        _owned.Add(system);
+        return system;
     }
 }

@@ -89,10 +89,10 @@ internal sealed class RegionGenerator(RegionSpec spec)
                     900_000 + personId,
                     school.Id,
                     name,
-                    Identifiers.Snils(personId),
+                    Identifiers.Snils(spec.SnilsSerial(personId)),
                     $"teacher{900_000 + personId}@school{school.Id}.edu.ru",
                     [subject],
-                    1_000_000_000L + personId));
+                    EsiaOid(personId)));
             }
         }
 
@@ -126,7 +126,7 @@ internal sealed class RegionGenerator(RegionSpec spec)
                 parentName,
                 MaybeSnils(parentId),
                 mother ? "мать" : "отец",
-                Deterministic.Below(10, spec.Seed, parentId, 7) < 9 ? 1_000_000_000L + parentId : null));
+                Deterministic.Below(10, spec.Seed, parentId, 7) < 9 ? EsiaOid(parentId) : null));
         }
 
         return new SyntheticStudent(
@@ -136,11 +136,14 @@ internal sealed class RegionGenerator(RegionSpec spec)
             birthDate,
             MaybeSnils(personId),
             parents,
-            hasAccount ? 1_000_000_000L + personId : null);
+            hasAccount ? EsiaOid(personId) : null);
     }
 
+    /// <summary>ESIA oids per region (1 540 000 000 + n in region 54), clear of each other and of the fixed operators.</summary>
+    private long EsiaOid(int personId) => 1_000_000_000L + (long.Parse(spec.RegionCode, System.Globalization.CultureInfo.InvariantCulture) * 10_000_000L) + personId;
+
     private string? MaybeSnils(int personId) =>
-        Deterministic.Below(1000, spec.Seed, personId, 8) < spec.MissingSnilsPerMille ? null : Identifiers.Snils(personId);
+        Deterministic.Below(1000, spec.Seed, personId, 8) < spec.MissingSnilsPerMille ? null : Identifiers.Snils(spec.SnilsSerial(personId));
 
     private string PickSurname(int personId, int salt)
     {

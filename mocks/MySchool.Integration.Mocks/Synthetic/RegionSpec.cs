@@ -33,6 +33,9 @@ public sealed record RegionSpec
 
     public string TimeZone => IsKomi ? "Europe/Moscow" : "Asia/Novosibirsk";
 
+    /// <summary>SNILS serials are per region, so no two people of different regions share a SNILS by accident.</summary>
+    public long SnilsSerial(long n) => (long.Parse(RegionCode, System.Globalization.CultureInfo.InvariantCulture) * 10_000_000L) + n;
+
     public int StudentCount => Municipalities * SchoolsPerMunicipality * ClassesPerGrade * (LastGrade - FirstGrade + 1) * StudentsPerClass;
 
     public static RegionSpec Demo(string regionCode) => new() { RegionCode = regionCode, Seed = regionCode == "11" ? 11 : 54 };

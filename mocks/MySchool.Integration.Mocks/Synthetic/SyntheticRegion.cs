@@ -243,7 +243,7 @@ public sealed class SyntheticRegion
                 {
                     Id = id,
                     Name = model.Name with { FirstName = Deterministic.Pick(model.Name.Sex == Sex.Male ? Names.MaleNames : Names.FemaleNames, Spec.Seed, id, 30) },
-                    Snils = Identifiers.Snils(5_000_000 + id),
+                    Snils = Identifiers.Snils(Spec.SnilsSerial(5_000_000 + id - 1_000_000)),
                     Parents = [],
                     EsiaOid = null,
                     EnrolledSince = DateOnly.FromDateTime(Now.DateTime),
@@ -255,6 +255,22 @@ public sealed class SyntheticRegion
 
             _changes.AddRange(applied);
             return applied;
+        }
+    }
+
+    /// <summary>
+    /// Adds a second student with the same names, birth date and class (another id and SNILS): the registry
+    /// ambiguity a join request can run into.
+    /// </summary>
+    public SyntheticStudent AddTwinOf(int studentId)
+    {
+        lock (_gate)
+        {
+            var original = _students[studentId];
+            var twin = original with { Id = _nextStudentId + 1, Snils = Identifiers.Snils(Spec.SnilsSerial(7_000_000 + _nextStudentId - 1_000_000)), Parents = [], EsiaOid = null };
+            AddStudent(twin);
+            _changes.Add(new ChangeEntry(Now, ChangeKind.Student, twin.Id, ClassId: twin.ClassId));
+            return twin;
         }
     }
 
