@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MySchool.Integration.Mocks.Hosting;
 using MySchool.Integration.Mocks.Sferum;
@@ -211,28 +210,13 @@ public sealed class SferumMockTests : IClassFixture<MockWorldFixture>, IAsyncLif
 
     private Task<JsonNode> CallAsync(string method, params (string, string)[] fields) => CallAsync(Sferum, _token, method, fields);
 
-    private async Task<JsonNode> CallAsync(MockSystem sferum, string token, string method, params (string, string)[] fields)
-    {
-        using var response = await Post(sferum, token, method, fields);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-    }
+    private Task<JsonNode> CallAsync(MockSystem sferum, string token, string method, params (string, string)[] fields) =>
+        SferumClient.CallAsync(_mocks.Http, sferum, token, method, fields);
 
     private Task<HttpResponseMessage> Post(MockSystem sferum, string token, string method, params (string Name, string Value)[] fields) =>
-        _mocks.Http.PostAsync(new Uri(sferum.BaseAddress, $"method/{method}"), new FormUrlEncodedContent(
-            fields.Select(f => KeyValuePair.Create(f.Name, f.Value)).Append(KeyValuePair.Create("access_token", token)).Append(KeyValuePair.Create("v", "5.199"))));
+        SferumClient.PostAsync(_mocks.Http, sferum, token, method, fields);
 
-    private static async Task<string> TokenAsync(HttpClient http, MockSystem sferum)
-    {
-        using var response = await http.PostAsync(new Uri(sferum.BaseAddress, "oauth/token"), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["client_id"] = "myschool-gw",
-            ["client_secret"] = "sferum-secret",
-            ["grant_type"] = "client_credentials",
-        }));
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
-    }
+    private static Task<string> TokenAsync(HttpClient http, MockSystem sferum) => SferumClient.TokenAsync(http, sferum);
 
-    private static string Members(params string[] ids) =>
-        new JsonArray([.. ids.Select(id => (JsonNode)new JsonObject { ["external_id"] = id, ["role"] = "student", ["last_name"] = "Иванов", ["first_name"] = "Иван" })]).ToJsonString();
+    private static string Members(params string[] ids) => SferumClient.Members(ids);
 }
