@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts everything for a local look: a private PostgreSQL cluster (kept in .data/), then the gateway.
-# Prints the URLs; Ctrl-C stops everything it started. Ports: HTTP_PORT (5080), GRPC_PORT (5081).
+# Starts everything for a local look: a private PostgreSQL cluster (kept in .data/), the mock NSO, RK, ESIA and
+# Sferum over a small demo region of each, then the gateway. Prints the URLs; Ctrl-C stops everything it started.
+# Ports: HTTP_PORT (5080), GRPC_PORT (5081); the mocks take 5101-5104.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -10,6 +11,10 @@ grpc_port=${GRPC_PORT:-5081}
 data=$PWD/.data/postgres
 logs=$PWD/.data/logs
 mkdir -p "$logs"
+
+for port in 5101 5102 5103 5104 "$http_port" "$grpc_port"; do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { echo "port $port is already in use: stop what holds it first" >&2; exit 1; }
+done
 
 scripts/postgres.sh install
 pg_port=$(cat "$data/port" 2>/dev/null || scripts/postgres.sh free-port 5433)
@@ -26,7 +31,15 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-dotnet build core/MySchool.Integration.Gateway -c Release -v quiet -nologo >/dev/null
+for project in mocks/MySchool.Integration.Mocks core/MySchool.Integration.Gateway; do
+  dotnet build "$project" -c Release -v quiet -nologo >/dev/null
+done
+
+# Started from the build output, not `dotnet run`, so stopping the PID stops the program itself.
+mocks_dir=mocks/MySchool.Integration.Mocks/bin/Release/net10.0
+"$mocks_dir/MySchool.Integration.Mocks" >"$logs/mocks.log" 2>&1 &
+pids+=($!)
+
 gateway_dir=core/MySchool.Integration.Gateway/bin/Release/net10.0
 (
   cd "$gateway_dir"
@@ -38,8 +51,9 @@ gateway_dir=core/MySchool.Integration.Gateway/bin/Release/net10.0
 pids+=($!)
 
 for _ in $(seq 1 60); do
-  curl -fsS "http://localhost:$http_port/healthz" >/dev/null 2>&1 && break
-  kill -0 "${pids[0]}" 2>/dev/null || { echo "the gateway failed to start:" >&2; tail -n 30 "$logs/gateway.log" >&2; exit 1; }
+  curl -fsS "http://127.0.0.1:5104/admin/faults" >/dev/null 2>&1 && curl -fsS "http://localhost:$http_port/healthz" >/dev/null 2>&1 && break
+  kill -0 "${pids[0]}" 2>/dev/null || { echo "the mocks failed to start:" >&2; tail -n 30 "$logs/mocks.log" >&2; exit 1; }
+  kill -0 "${pids[1]}" 2>/dev/null || { echo "the gateway failed to start:" >&2; tail -n 30 "$logs/gateway.log" >&2; exit 1; }
   sleep 1
 done
 
@@ -52,8 +66,12 @@ MySchool.Integration is running.
   PostgreSQL  Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=myschool
   logs        $logs/
 
+Mocks (admin: POST /admin/faults, POST /admin/changes, GET /admin/truth on each):
+$(sed 's/^/  /' "$logs/mocks.log")
+  ESIA test people: the consent page lists them; operator of region 54 is oid 1000000154
+
 $(curl -fsS "http://localhost:$http_port/healthz")
 
 Ctrl-C stops everything.
 INFO
-wait "${pids[0]}"
+wait -n "${pids[@]}"

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MySchool.Integration.Mocks.Hosting;
 
 namespace MySchool.Integration.Mocks;
@@ -25,13 +26,16 @@ public static class MockProgram
         Console.WriteLine($"esia    {world.Esia.BaseAddress}aas/oauth2/v2/ac");
         Console.WriteLine($"sferum  {world.Sferum.BaseAddress}method/");
 
+        // Each mock host would swallow SIGTERM for itself; the process stops on SIGINT or SIGTERM as a whole.
         var stopped = new TaskCompletionSource();
-        Console.CancelKeyPress += (_, e) =>
+        void Stop(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true;
             stopped.TrySetResult();
-        };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stopped.TrySetResult();
+        }
+
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         await stopped.Task;
     }
 }

@@ -1,0 +1,16 @@
+using MySchool.Integration.Bench;
+
+// dotnet run -c Release --project bench/MySchool.Integration.Bench -- <scenario>
+var scenarios = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
+{
+    ["mock-scale"] = MockScale.RunAsync,
+};
+
+if (args.Length != 1 || !scenarios.TryGetValue(args[0], out var scenario))
+{
+    Console.Error.WriteLine($"usage: bench <{string.Join('|', scenarios.Keys)}>");
+    return 2;
+}
+
+await scenario();
+return 0;
