@@ -21,8 +21,8 @@ public class HealthEndpointTests
         var database = body.RootElement.GetProperty("checks").GetProperty("database");
         Assert.Equal("Healthy", database.GetProperty("status").GetString());
         var data = database.GetProperty("data");
-        Assert.Equal(3, data.GetProperty("migrationsApplied").GetInt32());
-        Assert.Equal("0003_plumbing.sql", data.GetProperty("latestMigration").GetString());
+        Assert.Equal(4, data.GetProperty("migrationsApplied").GetInt32());
+        Assert.Equal("0004_mark_source_identity.sql", data.GetProperty("latestMigration").GetString());
         Assert.StartsWith("15", data.GetProperty("serverVersion").GetString(), StringComparison.Ordinal);
     }
 

@@ -76,7 +76,7 @@ public class ModelGuaranteesTests(MigratedDatabase database) : IClassFixture<Mig
             gradeLevel);
 
         var refused = await Assert.ThrowsAsync<PostgresException>(() => Db.ExecuteAsync(
-            "INSERT INTO mark (student_id, subject_id, mark_date, code, counts) VALUES ($1, $2, '2023-11-06', $3, true)", student, subject, code));
+            "INSERT INTO mark (student_id, subject_id, mark_date, code, counts, source_system, source_key) VALUES ($1, $2, '2023-11-06', $3, true, 'test', gen_random_uuid()::text)", student, subject, code));
 
         Assert.Equal(PostgresErrorCodes.CheckViolation, refused.SqlState);
     }

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json;
+using MySchool.Integration.Core.Sync;
+using static MySchool.Integration.Adapters.Nso.EljurJson;
+
+namespace MySchool.Integration.Adapters.Nso;
+
+/// <summary>
+/// Turns students' diaries into one school journal. A diary says which lessons a student had, not in which
+/// class: a lesson belongs to the class most of its students are in today, so a transferred student's past
+/// lessons stay in the class they were taken in.
+/// </summary>
+internal sealed class DiaryReader(SchoolRoster roster, DateOnly firstDay, DateOnly lastDay)
+{
+    private readonly Dictionary<string, string> _teachersByName = roster.Teachers
+        .GroupBy(t => FullName(t.Person.LastName, t.Person.FirstName, t.Person.MiddleName))
+        .Where(g => g.Count() == 1)
+        .ToDictionary(g => g.Key, g => g.Single().Person.SourceId, StringComparer.Ordinal);
+
+    public SchoolJournal Read(IReadOnlyList<(SourceStudent Student, JsonElement Days)> diaries)
+    {
+        var rejections = new List<SourceRejection>();
+        var items = new List<(SourceStudent Student, DateOnly Date, JsonElement Item)>();
+        foreach (var (student, days) in diaries)
+        {
+            foreach (var (key, day) in days.ValueKind == JsonValueKind.Object ? days.EnumerateObject().Select(d => (d.Name, d.Value)) : [])
+            {
+                if (!TryDay(key, out var date))
+                {
+                    rejections.Add(new SourceRejection("lesson", $"{student.Person.SourceId}:{key}", day.GetRawText(), "lesson.date", $"День «{key}» в дневнике не существует"));
+                    continue;
+                }
+
+                // A day's items may be a map, an array, null, or missing: all mean "these lessons, or none".
+                items.AddRange(Entries(day, "items").Select(item => (student, date, item)));
+            }
+        }
+
+        var classOfLesson = items.GroupBy(i => Text(i.Item, "lesson_id") ?? string.Empty)
+            .ToDictionary(g => g.Key, g => g.GroupBy(i => i.Student.ClassSourceId).OrderByDescending(c => c.Count()).ThenBy(c => c.Key, StringComparer.Ordinal).First().Key, StringComparer.Ordinal);
+
+        var lessons = new Dictionary<string, SourceLesson>(StringComparer.Ordinal);
+        var marks = new List<SourceMark>();
+        foreach (var (student, date, item) in items)
+        {
+            var lessonId = Text(item, "lesson_id") ?? string.Empty;
+            var classId = classOfLesson[lessonId];
+            if (!int.TryParse(Text(item, "num"), CultureInfo.InvariantCulture, out var number) || !TryTime(Text(item, "starttime"), out var start) || !TryTime(Text(item, "endtime"), out var end))
+            {
+                rejections.Add(new SourceRejection("lesson", lessonId, item.GetRawText(), "lesson.time", "Урок без номера или с неверным временем"));
+                continue;
+            }
+
+            var subject = Text(item, "name") ?? string.Empty;
+            if (!lessons.ContainsKey(lessonId))
+            {
+                var teacher = Text(item, "teacher");
+                lessons[lessonId] = new SourceLesson(classId, date, number, start, end, subject, Text(item, "room"),
+                    teacher is not null && _teachersByName.TryGetValue(teacher, out var teacherId) ? teacherId : null, Text(item, "topic"), Homework(item));
+            }
+
+            foreach (var assessment in Entries(item, "assessments"))
+            {
+                marks.Add(new SourceMark(
+                    $"{student.Person.SourceId}:{lessonId}:{Text(assessment, "nm") ?? "1"}",
+                    student.Person.SourceId,
+                    classId,
+                    date,
+                    number,
+                    subject,
+                    Text(assessment, "value") ?? string.Empty,
+                    Text(assessment, "date") ?? date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    Number(assessment, "weight", 1),
+                    Text(assessment, "control_type_short"),
+                    false,
+                    Text(assessment, "comment"),
+                    assessment.GetRawText()));
+            }
+        }
+
+        return new SchoolJournal(firstDay, lastDay, [.. lessons.Values], marks, [], rejections);
+    }
+
+    /// <summary>Homework keyed by its own id; files point at it by <c>toid</c>.</summary>
+    private static List<SourceHomework> Homework(JsonElement item)
+    {
+        var files = Entries(item, "files").ToList();
+        return [.. Keyed(item, "homework").Select(h => new SourceHomework(
+            h.Key,
+            Text(h.Value, "value") ?? string.Empty,
+            Text(h.Value, "individual") == "true",
+            [.. files.Where(f => Text(f, "toid") == h.Key).Select(f => Text(f, "link") ?? string.Empty)]))];
+    }
+
+    private static string FullName(string last, string first, string? middle) => $"{last} {first} {middle}".TrimEnd();
+}

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using MySchool.Integration.Core.Sync;
+using Npgsql;
+using NpgsqlTypes;
+using static MySchool.Integration.Core.Store.Staging;
+
+namespace MySchool.Integration.Core.Store;
+
+/// <summary>
+/// Writes a school's journal window: lessons, homework, marks, attendance. Whatever of the window's classes and
+/// students is in the store but no longer in the source is deleted (leaving tombstones); nothing outside the
+/// window, and nothing of a class or student the source did not deliver, is touched.
+/// </summary>
+internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget target, CancellationToken cancellationToken)
+{
+    private const string LessonKey = "l.class_id = s.class_id AND l.group_id IS NULL AND l.lesson_date = s.lesson_date AND l.number = s.number";
+
+    public async Task WriteAsync(
+        Guid schoolId,
+        JournalWindow journal,
+        IReadOnlyList<CheckedTeacher> teachers,
+        Dictionary<string, Guid> classes,
+        Dictionary<(string, string), Guid> people,
+        Action<(long, long), long> count)
+    {
+        await CopyAsync(connection, "s_class", "class_id uuid", classes.Values, [NpgsqlDbType.Uuid], id => [id], cancellationToken);
+        var subjects = await WriteSubjectsAsync(schoolId, journal, teachers);
+        var window = new object[] { journal.From, journal.To };
+
+        Guid? Person(string role, string? sourceId) => sourceId is not null && people.TryGetValue((role, sourceId), out var id) ? id : null;
+
+        await CopyAsync(connection, "s_lesson", "class_id uuid, lesson_date date, number smallint, starts_at timestamptz, ends_at timestamptz, subject_id uuid, room text, teacher_id uuid, topic text",
+            journal.Lessons.Where(l => classes.ContainsKey(l.ClassSourceId)),
+            [NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz, NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Uuid, NpgsqlDbType.Text],
+            l => [classes[l.ClassSourceId], l.Date, (short)l.Number, l.StartsAt.ToUniversalTime(), l.EndsAt.ToUniversalTime(), subjects[Normalize(l.Subject)], l.Room, Person("teacher", l.TeacherSourceId), l.Topic],
+            cancellationToken);
+        count(await UpsertAsync(connection, """
+            INSERT INTO lesson (class_id, lesson_date, number, starts_at, ends_at, subject_id, room, teacher_id, topic)
+            SELECT class_id, lesson_date, number, starts_at, ends_at, subject_id, room, teacher_id, topic FROM s_lesson
+            ON CONFLICT ON CONSTRAINT lesson_class_id_group_id_lesson_date_number_key DO UPDATE SET starts_at = excluded.starts_at, ends_at = excluded.ends_at,
+                subject_id = excluded.subject_id, room = excluded.room, teacher_id = excluded.teacher_id, topic = excluded.topic
+            WHERE (lesson.starts_at, lesson.ends_at, lesson.subject_id, lesson.room, lesson.teacher_id, lesson.topic)
+                IS DISTINCT FROM (excluded.starts_at, excluded.ends_at, excluded.subject_id, excluded.room, excluded.teacher_id, excluded.topic)
+            RETURNING (xmax = 0) AS inserted
+            """, cancellationToken), 0);
+
+        await CopyAsync(connection, "s_homework", "class_id uuid, lesson_date date, number smallint, source_key text, text text, individual boolean, attachments jsonb",
+            journal.Homework.Where(h => classes.ContainsKey(h.ClassSourceId)),
+            [NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Boolean, NpgsqlDbType.Jsonb],
+            h => [classes[h.ClassSourceId], h.Date, (short)h.Number, h.SourceKey, h.Text, h.Individual, JsonSerializer.Serialize(h.Attachments)],
+            cancellationToken);
+        count(await UpsertAsync(connection, $"""
+            INSERT INTO homework (lesson_id, source_key, text, individual, attachments)
+            SELECT l.id, s.source_key, s.text, s.individual, s.attachments FROM s_homework s JOIN lesson l ON {LessonKey}
+            ON CONFLICT (lesson_id, source_key) DO UPDATE SET text = excluded.text, individual = excluded.individual, attachments = excluded.attachments
+            WHERE (homework.text, homework.individual, homework.attachments) IS DISTINCT FROM (excluded.text, excluded.individual, excluded.attachments)
+            RETURNING (xmax = 0) AS inserted
+            """, cancellationToken), 0);
+
+        await CopyAsync(connection, "s_mark", "source_key text, student_id uuid, class_id uuid, lesson_date date, number smallint, subject_id uuid, mark_date date, code text, numeric_value numeric, counts boolean, weight numeric, work_kind text, is_debt boolean, comment text",
+            journal.Marks.Where(m => classes.ContainsKey(m.ClassSourceId) && people.ContainsKey(("student", m.StudentSourceId))),
+            [NpgsqlDbType.Text, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Text, NpgsqlDbType.Numeric, NpgsqlDbType.Boolean, NpgsqlDbType.Numeric, NpgsqlDbType.Text, NpgsqlDbType.Boolean, NpgsqlDbType.Text],
+            m => [m.SourceKey, people[("student", m.StudentSourceId)], classes[m.ClassSourceId], m.LessonDate, (short)m.LessonNumber, subjects[Normalize(m.Subject)], m.Date, m.Value.Code, m.Value.Numeric, m.Value.Counts, m.Weight, m.WorkKind, m.IsDebt, m.Comment],
+            cancellationToken);
+        count(await UpsertAsync(connection, $"""
+            INSERT INTO mark (source_system, source_key, student_id, lesson_id, subject_id, mark_date, code, numeric_value, counts, weight, work_kind, is_debt, comment)
+            SELECT $1, s.source_key, s.student_id, l.id, s.subject_id, s.mark_date, s.code, s.numeric_value, s.counts, s.weight, s.work_kind, s.is_debt, s.comment
+            FROM s_mark s JOIN lesson l ON {LessonKey}
+            ON CONFLICT ON CONSTRAINT mark_source_identity DO UPDATE SET student_id = excluded.student_id, lesson_id = excluded.lesson_id, subject_id = excluded.subject_id,
+                mark_date = excluded.mark_date, code = excluded.code, numeric_value = excluded.numeric_value, counts = excluded.counts, weight = excluded.weight,
+                work_kind = excluded.work_kind, is_debt = excluded.is_debt, comment = excluded.comment
+            WHERE (mark.student_id, mark.lesson_id, mark.subject_id, mark.mark_date, mark.code, mark.numeric_value, mark.counts, mark.weight, mark.work_kind, mark.is_debt, mark.comment)
+                IS DISTINCT FROM (excluded.student_id, excluded.lesson_id, excluded.subject_id, excluded.mark_date, excluded.code, excluded.numeric_value, excluded.counts, excluded.weight, excluded.work_kind, excluded.is_debt, excluded.comment)
+            RETURNING (xmax = 0) AS inserted
+            """, cancellationToken, target.SourceSystem), 0);
+
+        await CopyAsync(connection, "s_attendance", "student_id uuid, class_id uuid, lesson_date date, number smallint, code text",
+            journal.Attendance.Where(a => classes.ContainsKey(a.ClassSourceId) && people.ContainsKey(("student", a.StudentSourceId))),
+            [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Text],
+            a => [people[("student", a.StudentSourceId)], classes[a.ClassSourceId], a.Date, (short)a.Number, a.Code],
+            cancellationToken);
+        count(await UpsertAsync(connection, $"""
+            INSERT INTO attendance (student_id, lesson_id, code) SELECT s.student_id, l.id, s.code FROM s_attendance s JOIN lesson l ON {LessonKey}
+            ON CONFLICT (student_id, lesson_id) DO UPDATE SET code = excluded.code WHERE attendance.code IS DISTINCT FROM excluded.code
+            RETURNING (xmax = 0) AS inserted
+            """, cancellationToken), 0);
+
+        count((0, 0), await DeleteStaleAsync(window));
+    }
+
+    /// <summary>Deletions inside the window only, for the classes and students this read delivered.</summary>
+    private async Task<long> DeleteStaleAsync(object[] window)
+    {
+        const string WindowLessons = "l.class_id IN (SELECT class_id FROM s_class) AND l.group_id IS NULL AND l.lesson_date BETWEEN $1 AND $2";
+        long deleted = 0;
+        deleted += await ExecuteAsync(connection, $"""
+            DELETE FROM mark k USING lesson l WHERE k.lesson_id = l.id AND {WindowLessons} AND k.source_system = $3
+              AND k.student_id IN (SELECT student_id FROM s_enrollment) AND NOT EXISTS (SELECT 1 FROM s_mark s WHERE s.source_key = k.source_key)
+            """, cancellationToken, window[0], window[1], target.SourceSystem);
+        deleted += await ExecuteAsync(connection, $"""
+            DELETE FROM attendance a USING lesson l WHERE a.lesson_id = l.id AND {WindowLessons}
+              AND a.student_id IN (SELECT student_id FROM s_enrollment)
+              AND NOT EXISTS (SELECT 1 FROM s_attendance s WHERE s.student_id = a.student_id AND {LessonKey})
+            """, cancellationToken, window);
+        deleted += await ExecuteAsync(connection, $"""
+            DELETE FROM homework h USING lesson l WHERE h.lesson_id = l.id AND {WindowLessons}
+              AND NOT EXISTS (SELECT 1 FROM s_homework s WHERE s.source_key = h.source_key AND {LessonKey})
+            """, cancellationToken, window);
+        deleted += await ExecuteAsync(connection, $"""
+            DELETE FROM lesson l WHERE {WindowLessons} AND NOT EXISTS (SELECT 1 FROM s_lesson s WHERE {LessonKey})
+            """, cancellationToken, window);
+        return deleted;
+    }
+
+    private async Task<Dictionary<string, Guid>> WriteSubjectsAsync(Guid schoolId, JournalWindow journal, IReadOnlyList<CheckedTeacher> teachers)
+    {
+        var names = journal.Lessons.Select(l => l.Subject).Concat(journal.Marks.Select(m => m.Subject)).Concat(teachers.SelectMany(t => t.Subjects))
+            .GroupBy(Normalize).ToDictionary(g => g.Key, g => g.First());
+        await ExecuteAsync(connection, """
+            INSERT INTO subject (school_id, name, normalized_name) SELECT $1, name, normalized FROM unnest($2::text[], $3::text[]) AS s(name, normalized)
+            ON CONFLICT (school_id, normalized_name) DO NOTHING
+            """, cancellationToken, schoolId, names.Values.ToArray(), names.Keys.ToArray());
+        var ids = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        await using var command = new NpgsqlCommand("SELECT normalized_name, id FROM subject WHERE school_id = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = schoolId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids[reader.GetString(0)] = reader.GetGuid(1);
+        }
+
+        return ids;
+    }
+
+    public static string Normalize(string subject) => string.Join(' ', subject.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant().Replace('ё', 'е');
+}

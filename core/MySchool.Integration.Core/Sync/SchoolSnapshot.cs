@@ -1,0 +1,82 @@
+using MySchool.Integration.Core.Rules;
+
+namespace MySchool.Integration.Core.Sync;
+
+// A school's data after the engine's rules: every value checked, every refused record in Quarantine.
+// Ids are still the source's; the writer resolves them to federal ids.
+
+public sealed record CheckedClass(string SourceId, ClassName Name, string Year);
+
+/// <summary>A person with checked values. <see cref="Role"/> is the identity map's kind: student, parent, teacher.</summary>
+public sealed record CheckedPerson(
+    string Role,
+    string SourceId,
+    string LastName,
+    string FirstName,
+    string? MiddleName,
+    DateOnly? BirthDate,
+    string? Gender,
+    Snils? Snils);
+
+public sealed record CheckedEnrollment(string StudentSourceId, string ClassSourceId);
+
+public sealed record CheckedGuardianship(string ParentSourceId, string StudentSourceId, string Relation);
+
+public sealed record CheckedTeacher(string SourceId, string? Email, IReadOnlyList<string> Subjects);
+
+public sealed record CheckedLesson(
+    string ClassSourceId,
+    DateOnly Date,
+    int Number,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    string Subject,
+    string? Room,
+    string? TeacherSourceId,
+    string? Topic);
+
+public sealed record CheckedHomework(string ClassSourceId, DateOnly Date, int Number, string SourceKey, string Text, bool Individual, IReadOnlyList<string> Attachments);
+
+public sealed record CheckedMark(
+    string SourceKey,
+    string StudentSourceId,
+    string ClassSourceId,
+    DateOnly LessonDate,
+    int LessonNumber,
+    string Subject,
+    DateOnly Date,
+    MarkValue Value,
+    decimal Weight,
+    string? WorkKind,
+    bool IsDebt,
+    string? Comment);
+
+public sealed record CheckedAttendance(string StudentSourceId, string ClassSourceId, DateOnly Date, int Number, string Code);
+
+/// <summary>A refused record: what goes to quarantine, with the rule's reason.</summary>
+public sealed record QuarantinedRecord(string Kind, string? SourceId, string RawPayload, Rejection Reason);
+
+public sealed record SchoolSnapshot(
+    SourceSchool School,
+    IReadOnlyList<CheckedClass> Classes,
+    IReadOnlyList<CheckedPerson> People,
+    IReadOnlyList<CheckedEnrollment> Enrollments,
+    IReadOnlyList<CheckedGuardianship> Guardianships,
+    IReadOnlyList<CheckedTeacher> Teachers,
+    JournalWindow? Journal,
+    IReadOnlyList<QuarantinedRecord> Quarantine)
+{
+    public int RecordsRead => Classes.Count + People.Count + (Journal?.RecordCount ?? 0) + Quarantine.Count;
+}
+
+/// <summary>The journal of a date range: whatever of this school lies in it and is not here gets deleted.</summary>
+public sealed record JournalWindow(
+    DateOnly From,
+    DateOnly To,
+    IReadOnlyList<CheckedLesson> Lessons,
+    IReadOnlyList<CheckedHomework> Homework,
+    IReadOnlyList<CheckedMark> Marks,
+    IReadOnlyList<CheckedAttendance> Attendance)
+{
+    public int RecordCount => Lessons.Count + Homework.Count + Marks.Count + Attendance.Count;
+}

@@ -1,0 +1,196 @@
+using System.Globalization;
+using MySchool.Integration.Core.Rules;
+
+namespace MySchool.Integration.Core.Sync;
+
+/// <summary>
+/// Applies the domain rules to what an adapter read: the same checks for every source. A record that fails
+/// goes to quarantine with its reason; everything else of the school goes on to be written.
+/// </summary>
+public static class SnapshotBuilder
+{
+    private static readonly string[] DateForms = ["yyyy-MM-dd", "yyyyMMdd", "yyyy-MM-dd'T'HH:mm:ss", "dd.MM.yyyy"];
+
+    public static SchoolSnapshot Build(SchoolRoster roster, SchoolJournal? journal, TimeZoneInfo zone)
+    {
+        var quarantine = new List<QuarantinedRecord>();
+        var classes = new List<CheckedClass>();
+        foreach (var source in roster.Classes)
+        {
+            var name = ClassName.Parse(source.RawName);
+            if (name.IsValid)
+            {
+                classes.Add(new CheckedClass(source.SourceId, name.Require(), source.Year));
+            }
+            else
+            {
+                quarantine.Add(new QuarantinedRecord("class", source.SourceId, $"{{\"name\":\"{source.RawName}\"}}", name.Rejection!));
+            }
+        }
+
+        var knownClasses = classes.Select(c => c.SourceId).ToHashSet(StringComparer.Ordinal);
+        var people = new Dictionary<(string, string), CheckedPerson>();
+        var enrollments = new Dictionary<string, CheckedEnrollment>(StringComparer.Ordinal);
+        var guardianships = new List<CheckedGuardianship>();
+        foreach (var student in roster.Students)
+        {
+            if (!knownClasses.Contains(student.ClassSourceId))
+            {
+                quarantine.Add(new QuarantinedRecord("student", student.Person.SourceId, student.Person.RawPayload, new Rejection("student.unknown-class", $"Класс {student.ClassSourceId} ученика неизвестен или отклонён")));
+                continue;
+            }
+
+            if (enrollments.ContainsKey(student.Person.SourceId))
+            {
+                // Listed in two classes at once: the first listing stands, the other waits for the source to settle.
+                quarantine.Add(new QuarantinedRecord("student", student.Person.SourceId, student.Person.RawPayload, new Rejection("student.two-classes", $"Ученик указан одновременно в двух классах (второй: {student.ClassSourceId})")));
+                continue;
+            }
+
+            if (!TryCheckPerson("student", student.Person, quarantine, out var checkedStudent))
+            {
+                continue;
+            }
+
+            people[("student", checkedStudent.SourceId)] = checkedStudent;
+            enrollments[checkedStudent.SourceId] = new CheckedEnrollment(checkedStudent.SourceId, student.ClassSourceId);
+            foreach (var guardian in student.Guardians)
+            {
+                if (TryCheckPerson("parent", guardian.Person, quarantine, out var parent))
+                {
+                    people[("parent", parent.SourceId)] = parent;
+                    guardianships.Add(new CheckedGuardianship(parent.SourceId, checkedStudent.SourceId, guardian.Relation.Trim().ToLowerInvariant()));
+                }
+            }
+        }
+
+        var teachers = new List<CheckedTeacher>();
+        foreach (var teacher in roster.Teachers)
+        {
+            if (TryCheckPerson("teacher", teacher.Person, quarantine, out var person))
+            {
+                people[("teacher", person.SourceId)] = person;
+                teachers.Add(new CheckedTeacher(person.SourceId, teacher.Email, teacher.Subjects));
+            }
+        }
+
+        var window = journal is null ? null : CheckJournal(journal, knownClasses, enrollments, zone, quarantine);
+        return new SchoolSnapshot(roster.School, classes, [.. people.Values], [.. enrollments.Values], guardianships, teachers, window, quarantine);
+    }
+
+    private static JournalWindow CheckJournal(
+        SchoolJournal journal,
+        HashSet<string> knownClasses,
+        Dictionary<string, CheckedEnrollment> enrollments,
+        TimeZoneInfo zone,
+        List<QuarantinedRecord> quarantine)
+    {
+        quarantine.AddRange(journal.Rejections.Select(r => new QuarantinedRecord(r.Kind, r.SourceId, r.RawPayload, new Rejection(r.ReasonCode, r.Reason))));
+        var lessons = new Dictionary<(string, DateOnly, int), CheckedLesson>();
+        var homework = new List<CheckedHomework>();
+        foreach (var lesson in journal.Lessons.Where(l => knownClasses.Contains(l.ClassSourceId)))
+        {
+            if (lessons.ContainsKey((lesson.ClassSourceId, lesson.Date, lesson.Number)))
+            {
+                continue;
+            }
+
+            lessons[(lesson.ClassSourceId, lesson.Date, lesson.Number)] = new CheckedLesson(
+                lesson.ClassSourceId, lesson.Date, lesson.Number, At(lesson.Date, lesson.Start, zone), At(lesson.Date, lesson.End, zone),
+                lesson.Subject.Trim(), lesson.Room, lesson.TeacherSourceId, lesson.Topic);
+            homework.AddRange(lesson.Homework.Select(h => new CheckedHomework(lesson.ClassSourceId, lesson.Date, lesson.Number, h.SourceKey, h.Text, h.Individual, h.Attachments)));
+        }
+
+        var marks = new Dictionary<string, CheckedMark>(StringComparer.Ordinal);
+        var attendance = new Dictionary<(string, string, DateOnly, int), CheckedAttendance>();
+        foreach (var mark in journal.Marks)
+        {
+            var value = MarkCode.Parse(mark.RawValue);
+            if (!value.IsValid)
+            {
+                quarantine.Add(new QuarantinedRecord("mark", mark.SourceId, mark.RawPayload, value.Rejection!));
+                continue;
+            }
+
+            if (value.Require().Kind == MarkKind.Empty)
+            {
+                continue; // a phantom: an empty journal cell, not a mark
+            }
+
+            if (!TryParseDate(mark.RawDate, out var date))
+            {
+                quarantine.Add(new QuarantinedRecord("mark", mark.SourceId, mark.RawPayload, new Rejection("mark.date", $"Дата отметки «{mark.RawDate}» не существует")));
+                continue;
+            }
+
+            if (!enrollments.ContainsKey(mark.StudentSourceId) || !lessons.ContainsKey((mark.ClassSourceId, mark.LessonDate, mark.LessonNumber)))
+            {
+                quarantine.Add(new QuarantinedRecord("mark", mark.SourceId, mark.RawPayload, new Rejection("mark.orphan", "Отметка ссылается на неизвестного ученика или урок")));
+                continue;
+            }
+
+            if (value.Require().Kind == MarkKind.Absence)
+            {
+                attendance[(mark.StudentSourceId, mark.ClassSourceId, mark.LessonDate, mark.LessonNumber)] =
+                    new CheckedAttendance(mark.StudentSourceId, mark.ClassSourceId, mark.LessonDate, mark.LessonNumber, value.Require().Code);
+                continue;
+            }
+
+            marks[mark.SourceId] = new CheckedMark(mark.SourceId, mark.StudentSourceId, mark.ClassSourceId, mark.LessonDate, mark.LessonNumber,
+                mark.Subject.Trim(), date, value.Require(), mark.Weight, mark.WorkKind, mark.IsDebt, string.IsNullOrWhiteSpace(mark.Comment) ? null : mark.Comment);
+        }
+
+        return new JournalWindow(journal.From, journal.To, [.. lessons.Values], homework, [.. marks.Values], [.. attendance.Values]);
+    }
+
+    private static bool TryCheckPerson(string role, SourcePerson source, List<QuarantinedRecord> quarantine, out CheckedPerson person)
+    {
+        person = null!;
+        Snils? snils = null;
+        if (!string.IsNullOrWhiteSpace(source.RawSnils))
+        {
+            var parsed = Snils.Parse(source.RawSnils);
+            if (!parsed.IsValid)
+            {
+                quarantine.Add(new QuarantinedRecord(role, source.SourceId, source.RawPayload, parsed.Rejection!));
+                return false;
+            }
+
+            snils = parsed.Require();
+        }
+
+        DateOnly? birthDate = null;
+        if (!string.IsNullOrWhiteSpace(source.RawBirthDate))
+        {
+            if (!TryParseDate(source.RawBirthDate, out var parsedDate))
+            {
+                quarantine.Add(new QuarantinedRecord(role, source.SourceId, source.RawPayload, new Rejection("person.birth-date", $"Дата рождения «{source.RawBirthDate}» не существует")));
+                return false;
+            }
+
+            birthDate = parsedDate;
+        }
+
+        var last = PersonNames.Normalize(source.LastName);
+        var first = PersonNames.Normalize(source.FirstName);
+        if (last is null || first is null)
+        {
+            quarantine.Add(new QuarantinedRecord(role, source.SourceId, source.RawPayload, new Rejection("person.name", "Не указаны фамилия или имя")));
+            return false;
+        }
+
+        person = new CheckedPerson(role, source.SourceId, last, first, PersonNames.Normalize(source.MiddleName), birthDate, source.Gender, snils);
+        return true;
+    }
+
+    /// <summary>Both date forms the contracts use, strictly: <c>2023-11-31</c> is no date.</summary>
+    public static bool TryParseDate(string? raw, out DateOnly date) =>
+        DateOnly.TryParseExact(raw?.Trim(), DateForms, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
+    /// <summary>A school's local wall-clock time as an instant, with the offset the school had that day.</summary>
+    public static DateTimeOffset At(DateOnly date, TimeOnly time, TimeZoneInfo zone)
+    {
+        var local = date.ToDateTime(time);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+    }
+}

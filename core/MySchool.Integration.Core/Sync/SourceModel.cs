@@ -1,0 +1,85 @@
+namespace MySchool.Integration.Core.Sync;
+
+// What an adapter reads, in the engine's neutral terms. Values that carry meaning the engine must check
+// (SNILS, class names, marks, dates) stay raw strings here: validation and quarantine are the engine's,
+// the same for every adapter and for pushed data.
+
+/// <summary>A school as its source lists it.</summary>
+public sealed record SourceSchool(string SourceId, string Inn, string FullName, string? ShortName, string Oktmo, string Municipality);
+
+/// <summary>A class; <see cref="RawName"/> is as the source writes it (<c>9И</c>, <c>9и</c>).</summary>
+public sealed record SourceClass(string SourceId, string RawName, string Year);
+
+/// <summary>A person; <see cref="RawSnils"/> and <see cref="RawBirthDate"/> are as received, checked by the engine.</summary>
+public sealed record SourcePerson(
+    string SourceId,
+    string LastName,
+    string FirstName,
+    string? MiddleName,
+    string? RawBirthDate,
+    string? Gender,
+    string? RawSnils,
+    string RawPayload);
+
+public sealed record SourceGuardian(SourcePerson Person, string Relation);
+
+/// <summary>A student as listed in a class, with the legal representatives the source knows.</summary>
+public sealed record SourceStudent(SourcePerson Person, string ClassSourceId, IReadOnlyList<SourceGuardian> Guardians);
+
+public sealed record SourceTeacher(SourcePerson Person, string? Email, IReadOnlyList<string> Subjects);
+
+/// <summary>Everything about one school's people: what a roster sync writes.</summary>
+public sealed record SchoolRoster(
+    SourceSchool School,
+    IReadOnlyList<SourceClass> Classes,
+    IReadOnlyList<SourceStudent> Students,
+    IReadOnlyList<SourceTeacher> Teachers);
+
+/// <summary>A timetable slot; the times are the school's local wall-clock times.</summary>
+public sealed record SourceLesson(
+    string ClassSourceId,
+    DateOnly Date,
+    int Number,
+    TimeOnly Start,
+    TimeOnly End,
+    string Subject,
+    string? Room,
+    string? TeacherSourceId,
+    string? Topic,
+    IReadOnlyList<SourceHomework> Homework);
+
+public sealed record SourceHomework(string SourceKey, string Text, bool Individual, IReadOnlyList<string> Attachments);
+
+/// <summary>
+/// A mark as read. <see cref="RawValue"/> and <see cref="RawDate"/> are unchecked; absences (<c>н</c>, <c>оп</c>)
+/// arrive here too, and the engine turns them into attendance.
+/// </summary>
+public sealed record SourceMark(
+    string SourceId,
+    string StudentSourceId,
+    string ClassSourceId,
+    DateOnly LessonDate,
+    int LessonNumber,
+    string Subject,
+    string RawValue,
+    string RawDate,
+    decimal Weight,
+    string? WorkKind,
+    bool IsDebt,
+    string? Comment,
+    string RawPayload);
+
+/// <summary>An announcement, meeting or club session for the portfolio's event feed.</summary>
+public sealed record SourceEvent(string SourceKey, string? ClassSourceId, string Kind, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string Title, string? Body);
+
+/// <summary>A school's journal over a date range.</summary>
+public sealed record SchoolJournal(
+    DateOnly From,
+    DateOnly To,
+    IReadOnlyList<SourceLesson> Lessons,
+    IReadOnlyList<SourceMark> Marks,
+    IReadOnlyList<SourceEvent> Events,
+    IReadOnlyList<SourceRejection> Rejections);
+
+/// <summary>A record the adapter could not even map (a broken date in the source's own structure).</summary>
+public sealed record SourceRejection(string Kind, string? SourceId, string RawPayload, string ReasonCode, string Reason);

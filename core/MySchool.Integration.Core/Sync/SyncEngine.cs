@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Logging;
+using MySchool.Integration.Core.Store;
+using Npgsql;
+
+namespace MySchool.Integration.Core.Sync;
+
+/// <summary>
+/// Runs a sync of a region (or one of its schools): reads each school through the region's adapter, checks it,
+/// and writes it in one transaction per school. A school that fails is recorded and the others go on; the same
+/// school never syncs twice at once, whichever gateway process runs it.
+/// </summary>
+public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns runs, TimeProvider time, ILogger<SyncEngine> logger)
+{
+    public async Task<SyncRun> RunAsync(RegionSource region, ISourceAdapter adapter, long runId, string? schoolSourceId, CancellationToken cancellationToken)
+    {
+        await runs.StartAsync(runId, cancellationToken);
+        var total = WriteCounts.Zero;
+        var held = new List<HeldDeletion>();
+        var errors = new List<string>();
+        try
+        {
+            var schools = (await adapter.ReadSchoolsAsync(cancellationToken))
+                .Where(school => schoolSourceId is null || school.SourceId == schoolSourceId).ToList();
+            var done = 0;
+            var gate = new Lock();
+            await Parallel.ForEachAsync(schools, new ParallelOptions { MaxDegreeOfParallelism = region.MaxConcurrentSchools, CancellationToken = cancellationToken }, async (school, ct) =>
+            {
+                var (counts, schoolHeld, error) = await SyncSchoolAsync(region, adapter, runId, school, ct);
+                WriteCounts snapshot;
+                lock (gate)
+                {
+                    total = total.Add(counts);
+                    held.AddRange(schoolHeld);
+                    if (error is not null)
+                    {
+                        errors.Add(error);
+                    }
+
+                    snapshot = total;
+                    done++;
+                }
+
+                await runs.ProgressAsync(runId, (float)done / schools.Count, snapshot, ct);
+            });
+
+            var status = errors.Count > 0 ? "failed" : held.Count > 0 ? "held" : "succeeded";
+            await runs.FinishAsync(runId, status, total, errors.Count == 0 ? null : string.Join("; ", errors), held, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is SourceConfigurationException or SourceUnavailableException)
+        {
+            await runs.FinishAsync(runId, "failed", total, exception.Message, held, CancellationToken.None);
+        }
+
+        return (await runs.FindAsync(runId, CancellationToken.None))!;
+    }
+
+    private async Task<(WriteCounts Counts, List<HeldDeletion> Held, string? Error)> SyncSchoolAsync(
+        RegionSource region, ISourceAdapter adapter, long runId, SourceSchool school, CancellationToken cancellationToken)
+    {
+        var zone = region.Zone;
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+        var from = region.JournalFrom ?? today.AddDays(-region.JournalDays);
+        var to = region.JournalTo ?? today;
+        try
+        {
+            // Read everything first: a cut-off or failed read never leaves a half-written school.
+            var roster = await adapter.ReadRosterAsync(school, cancellationToken);
+            var journal = await adapter.ReadJournalAsync(roster, from, to, cancellationToken);
+            var snapshot = SnapshotBuilder.Build(roster, journal, zone);
+
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // One school, one writer at a time, across every gateway process on this database.
+            await Staging.ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, $"sync:{adapter.SourceSystem}:{school.SourceId}");
+            var writer = new SchoolWriter(connection, new WriteTarget(adapter.SourceSystem, region.Code, region.Name, region.TimeZone, runId, today, region.SafetyShare), cancellationToken);
+            var counts = await writer.WriteAsync(snapshot);
+            await transaction.CommitAsync(cancellationToken);
+            LogSchoolSynced(school.SourceId, counts.Read, counts.Written, counts.Quarantined);
+            return (counts, writer.Held, null);
+        }
+        catch (Exception exception) when (exception is SourceUnavailableException or NpgsqlException or InvalidOperationException)
+        {
+            LogSchoolFailed(exception, school.SourceId);
+            return (WriteCounts.Zero, [], $"Школа {school.ShortName ?? school.SourceId}: {exception.Message}");
+        }
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "School {SchoolSourceId} synced: {Read} read, {Written} written, {Quarantined} quarantined")]
+    private partial void LogSchoolSynced(string schoolSourceId, long read, long written, long quarantined);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "School {SchoolSourceId} failed to sync")]
+    private partial void LogSchoolFailed(Exception exception, string schoolSourceId);
+}
