@@ -32,18 +32,20 @@ public static class SnapshotBuilder
         var people = new Dictionary<(string, string), CheckedPerson>();
         var enrollments = new Dictionary<string, CheckedEnrollment>(StringComparer.Ordinal);
         var guardianships = new List<CheckedGuardianship>();
-        foreach (var student in roster.Students)
+        // A student listed in two classes is mid-transfer in the source: the last listing stands, the earlier waits.
+        var lastListing = roster.Students.Select((student, index) => (student.Person.SourceId, index))
+            .GroupBy(s => s.SourceId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Max(s => s.index), StringComparer.Ordinal);
+        foreach (var (student, index) in roster.Students.Select((student, index) => (student, index)))
         {
-            if (!knownClasses.Contains(student.ClassSourceId))
+            if (index != lastListing[student.Person.SourceId])
             {
-                quarantine.Add(new QuarantinedRecord("student", student.Person.SourceId, student.Person.RawPayload, new Rejection("student.unknown-class", $"Класс {student.ClassSourceId} ученика неизвестен или отклонён")));
+                quarantine.Add(new QuarantinedRecord("student", student.Person.SourceId, student.Person.RawPayload, new Rejection("student.two-classes", $"Ученик указан одновременно в двух классах; класс {student.ClassSourceId} отложен до согласования в источнике")));
                 continue;
             }
 
-            if (enrollments.ContainsKey(student.Person.SourceId))
+            if (!knownClasses.Contains(student.ClassSourceId))
             {
-                // Listed in two classes at once: the first listing stands, the other waits for the source to settle.
-                quarantine.Add(new QuarantinedRecord("student", student.Person.SourceId, student.Person.RawPayload, new Rejection("student.two-classes", $"Ученик указан одновременно в двух классах (второй: {student.ClassSourceId})")));
+                quarantine.Add(new QuarantinedRecord("student", student.Person.SourceId, student.Person.RawPayload, new Rejection("student.unknown-class", $"Класс {student.ClassSourceId} ученика неизвестен или отклонён")));
                 continue;
             }
 
