@@ -1,12 +1,18 @@
+using MySchool.Integration.Adapters.Nso;
+using MySchool.Integration.Gateway.Api;
 using MySchool.Integration.Gateway.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddGatewayDefaults();
 builder.AddFederalStore();
+builder.AddSync();
+builder.Services.AddNsoAdapter();
 
 var app = builder.Build();
 await app.MigrateFederalStoreAsync();
 app.MapGatewayDefaults();
+app.MapSync();
+app.MapSyncApi();
 await app.RunAsync();
 
 /// <summary>Visible to the functional tests' WebApplicationFactory.</summary>

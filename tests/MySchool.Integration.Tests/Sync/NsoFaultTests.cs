@@ -97,11 +97,12 @@ public class NsoFaultTests
     public async Task Sync_QuarantinedRecordSeenAgain_IsOneRecordCountingOccurrences()
     {
         await using var harness = await SyncHarness.StartAsync();
+        // One school, so both runs meet the fault on the same class (schools otherwise sync in parallel).
         harness.World.Nso.Faults.Arm(EljurFaults.DuplicateStudent, 1);
-        await harness.SyncNsoAsync();
+        await harness.SyncNsoAsync(school: "1001");
         harness.World.Nso.Faults.Arm(EljurFaults.DuplicateStudent, 1);
 
-        await harness.SyncNsoAsync();
+        await harness.SyncNsoAsync(school: "1001");
 
         Assert.Equal(2, await harness.Db.ScalarAsync<int>("SELECT occurrences FROM quarantine WHERE reason_code = 'student.two-classes'"));
     }

@@ -1,0 +1,27 @@
+using MySchool.Integration.Core.Store;
+using Npgsql;
+
+namespace MySchool.Integration.Core.Sync;
+
+/// <summary>The configured regions and their adapters: what a sync request names, resolved to what runs it.</summary>
+public sealed class RegionCatalog(IEnumerable<RegionSource> regions, IEnumerable<ISourceAdapterFactory> factories, NpgsqlDataSource dataSource)
+{
+    private readonly Dictionary<string, RegionSource> _regions = regions.ToDictionary(region => region.Code, StringComparer.Ordinal);
+
+    public IReadOnlyCollection<RegionSource> Regions => _regions.Values;
+
+    public RegionSource? Find(string code) => _regions.GetValueOrDefault(code);
+
+    public ISourceAdapter AdapterFor(RegionSource region) =>
+        factories.FirstOrDefault(factory => factory.Name == region.Adapter)?.Create(region)
+        ?? throw new SourceConfigurationException($"Для региона {region.Code} указан неизвестный адаптер «{region.Adapter}»");
+
+    /// <summary>A school's id in its source, from its federal id; null when this region's source never delivered it.</summary>
+    public async Task<string?> SchoolSourceIdAsync(RegionSource region, Guid schoolId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await Staging.ScalarAsync<string?>(connection,
+            "SELECT source_id FROM identity_map WHERE source_system = $1 AND kind = 'school' AND federal_id = $2",
+            cancellationToken, AdapterFor(region).SourceSystem, schoolId);
+    }
+}

@@ -1,0 +1,27 @@
+using Hangfire;
+using MySchool.Integration.Core;
+using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Scheduler;
+
+namespace MySchool.Integration.Gateway.Hosting;
+
+public static class SyncHosting
+{
+    /// <summary>The engine over the regions of configuration section <c>Regions</c> (keyed by region code), and its jobs.</summary>
+    public static WebApplicationBuilder AddSync(this WebApplicationBuilder builder)
+    {
+        var regions = builder.Configuration.GetSection("Regions").GetChildren()
+            .Select(section => (section.Get<RegionSource>() ?? new RegionSource()) with { Code = section.Key });
+        builder.Services.AddSyncEngine(regions);
+        builder.Services.AddSyncScheduling();
+        return builder;
+    }
+
+    /// <summary>Recurring syncs per region, and the Hangfire dashboard (local requests only until operator login exists).</summary>
+    public static WebApplication MapSync(this WebApplication app)
+    {
+        SchedulerRegistration.ScheduleRegions(app.Services.GetRequiredService<IRecurringJobManager>(), app.Services.GetRequiredService<RegionCatalog>());
+        app.MapHangfireDashboard("/hangfire");
+        return app;
+    }
+}

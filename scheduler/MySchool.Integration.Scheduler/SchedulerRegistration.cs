@@ -1,0 +1,57 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.Extensions.DependencyInjection;
+using MySchool.Integration.Core.Sync;
+using Npgsql;
+
+namespace MySchool.Integration.Scheduler;
+
+public static class SchedulerRegistration
+{
+    /// <summary>
+    /// Hangfire on the federal database (schema <c>hangfire</c>), following ENGINEERING.md: a sliding invisibility
+    /// timeout so a long sync is not handed to a second worker, a lock timeout longer than any locked job, and
+    /// LISTEN/NOTIFY instead of a tight poll.
+    /// </summary>
+    public static IServiceCollection AddSyncScheduling(this IServiceCollection services, int workers = 4)
+    {
+        services.AddHangfire((provider, configuration) => configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(
+                options => options.UseConnectionFactory(new DataSourceConnectionFactory(provider.GetRequiredService<NpgsqlDataSource>())),
+                new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                    UseSlidingInvisibilityTimeout = true,
+                    DistributedLockTimeout = TimeSpan.FromHours(2),
+                    EnableLongPolling = true,
+                    QueuePollInterval = TimeSpan.FromSeconds(5),
+                }));
+        services.AddHangfireServer(options => options.WorkerCount = workers);
+        services.AddTransient<SyncJobs>();
+        return services;
+    }
+
+    /// <summary>One recurring job per configured region, on its cron, in the region's own time zone.</summary>
+    public static void ScheduleRegions(IRecurringJobManager jobs, RegionCatalog regions)
+    {
+        foreach (var region in regions.Regions)
+        {
+            jobs.AddOrUpdate<SyncJobs>(
+                $"sync-region-{region.Code}",
+                job => job.ScheduledAsync(region.Code, CancellationToken.None),
+                region.Schedule,
+                new RecurringJobOptions { TimeZone = region.Zone });
+        }
+    }
+
+    private sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory
+    {
+        public NpgsqlConnection GetOrCreateConnection() => dataSource.CreateConnection();
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using MySchool.Integration.Tests.Infrastructure;
+
+namespace MySchool.Integration.Tests.Sync;
+
+/// <summary>POST /api/sync/{region} and the runs API, through the real host with Hangfire running the job.</summary>
+public class SyncApiTests
+{
+    [Fact]
+    public async Task PostSync_QueuesAHangfireRun_ThatEndsWithTheStoreEqualToTheTruth()
+    {
+        await using var harness = await SyncHarness.StartAsync();
+        await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
+        var client = gateway.CreateClient();
+
+        using var response = await client.PostAsync(new Uri("/api/sync/54", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var runId = (await response.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<long>();
+        Assert.Equal($"/api/sync/runs/{runId}", response.Headers.Location!.ToString());
+        var run = await WaitForAsync(client, runId);
+        Assert.Equal("succeeded", run["status"]!.GetValue<string>());
+        Assert.Equal(1f, run["progress"]!.GetValue<float>());
+        Assert.True(run["inserted"]!.GetValue<long>() > 0);
+        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, "nso"));
+        var list = await client.GetFromJsonAsync<JsonArray>(new Uri("/api/sync/runs", UriKind.Relative));
+        Assert.Equal(runId, list![0]!["id"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task PostSync_OfOneSchool_SyncsThatSchoolOnly()
+    {
+        await using var harness = await SyncHarness.StartAsync();
+        await harness.SyncNsoAsync();
+        var schoolId = await harness.Db.ScalarAsync<Guid>("SELECT federal_id FROM identity_map WHERE kind = 'school' ORDER BY source_id LIMIT 1");
+        await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
+        var client = gateway.CreateClient();
+
+        using var response = await client.PostAsync(new Uri($"/api/sync/54?school={schoolId}&mode=full", UriKind.Relative), null);
+        var run = await WaitForAsync(client, (await response.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<long>());
+
+        Assert.Equal("succeeded", run["status"]!.GetValue<string>());
+        Assert.EndsWith("/1001", run["scope"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0L, run["inserted"]!.GetValue<long>());
+    }
+
+    [Theory]
+    [InlineData("/api/sync/99", HttpStatusCode.NotFound)]
+    [InlineData("/api/sync/54?mode=sideways", HttpStatusCode.BadRequest)]
+    [InlineData("/api/sync/54?school=6d4a2f0e-0000-0000-0000-000000000000", HttpStatusCode.NotFound)]
+    public async Task PostSync_BadRequest_IsAProblemInRussian(string path, HttpStatusCode status)
+    {
+        await using var harness = await SyncHarness.StartAsync();
+        await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
+
+        using var response = await gateway.CreateClient().PostAsync(new Uri(path, UriKind.Relative), null);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Matches("[А-Яа-я]", (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task GetRun_Unknown_Is404()
+    {
+        await using var harness = await SyncHarness.StartAsync();
+        await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
+
+        using var response = await gateway.CreateClient().GetAsync(new Uri("/api/sync/runs/424242", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    /// <summary>Region 54 as configuration, pointing at this harness's mock.</summary>
+    public static Dictionary<string, string> RegionSettings(SyncHarness harness)
+    {
+        var region = harness.Nso;
+        var settings = new Dictionary<string, string>
+        {
+            ["Regions:54:Name"] = region.Name,
+            ["Regions:54:TimeZone"] = region.TimeZone,
+            ["Regions:54:Adapter"] = region.Adapter,
+            ["Regions:54:BaseUrl"] = region.BaseUrl!.ToString(),
+            ["Regions:54:JournalFrom"] = region.JournalFrom!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["Regions:54:JournalTo"] = region.JournalTo!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in region.Settings)
+        {
+            settings[$"Regions:54:Settings:{key}"] = value;
+        }
+
+        return settings;
+    }
+
+    private static async Task<JsonObject> WaitForAsync(HttpClient client, long runId)
+    {
+        for (var attempt = 0; attempt < 240; attempt++)
+        {
+            var run = (await client.GetFromJsonAsync<JsonObject>(new Uri($"/api/sync/runs/{runId}", UriKind.Relative)))!;
+            if (run["status"]!.GetValue<string>() is not ("queued" or "running"))
+            {
+                return run;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+
+        throw new TimeoutException($"run {runId} did not finish within a minute");
+    }
+}
