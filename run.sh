@@ -43,6 +43,8 @@ pids+=($!)
 gateway_dir=core/MySchool.Integration.Gateway/bin/Release/net10.0
 (
   cd "$gateway_dir"
+  # The Demo environment adds appsettings.Demo.json: the demo regions, pointed at the mocks.
+  ASPNETCORE_ENVIRONMENT=Demo \
   ConnectionStrings__Federal="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=myschool" \
   Kestrel__Endpoints__Http__Url="http://localhost:$http_port" \
   Kestrel__Endpoints__Grpc__Url="http://localhost:$grpc_port" \
@@ -62,6 +64,8 @@ cat <<INFO
 MySchool.Integration is running.
   health      http://localhost:$http_port/healthz
   metrics     http://localhost:$http_port/metrics
+  sync API    curl -X POST http://localhost:$http_port/api/sync/54   then   curl http://localhost:$http_port/api/sync/runs
+  Hangfire    http://localhost:$http_port/hangfire   (region 54 also syncs every 15 minutes)
   gRPC        http://localhost:$grpc_port (HTTP/2 cleartext)
   PostgreSQL  Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=myschool
   logs        $logs/
