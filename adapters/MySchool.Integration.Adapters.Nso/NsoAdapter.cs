@@ -9,8 +9,11 @@ namespace MySchool.Integration.Adapters.Nso;
 /// ЭлЖур (nso-eljur.md) read as the federal model's sources. Meaning-changing values (SNILS, class names, marks,
 /// dates) are passed on raw for the engine's rules; this class only knows where ЭлЖур keeps them.
 /// </summary>
-internal sealed class NsoAdapter(EljurClient client) : ISourceAdapter
+internal sealed class NsoAdapter(EljurClient client) : ISourceAdapter, IChangeFeedSource
 {
+    // Asking for changes since the far future answers nothing but the source's clock.
+    private const string FarFuture = "99991231T000000";
+
     private const int PageSize = 1000;
     private const int StudentsPerDiaryCall = 25;
 
@@ -65,6 +68,39 @@ internal sealed class NsoAdapter(EljurClient client) : ISourceAdapter
         }
 
         return new DiaryReader(roster, firstDay, lastDay).Read(diaries);
+    }
+
+    public async Task<string> ReadCursorAsync(CancellationToken cancellationToken) =>
+        Text(await client.CallAsync("getchanges", new Dictionary<string, string> { ["since"] = FarFuture }, cancellationToken), "now")
+        ?? throw new SourceUnavailableException("ЭлЖур не сообщил текущее время (getchanges.now)");
+
+    /// <summary>getchanges pages its ids; a changed mark makes its student's journal worth a re-read.</summary>
+    public async Task<SourceChanges> ReadChangesAsync(string cursor, CancellationToken cancellationToken)
+    {
+        var students = new HashSet<string>(StringComparer.Ordinal);
+        var classes = new HashSet<string>(StringComparer.Ordinal);
+        string? now = null;
+        for (var (page, seen) = (1, 0); ; page++)
+        {
+            var result = await client.CallAsync("getchanges", new Dictionary<string, string>
+            {
+                ["since"] = cursor,
+                ["limit"] = PageSize.ToString(CultureInfo.InvariantCulture),
+                ["page"] = page.ToString(CultureInfo.InvariantCulture),
+            }, cancellationToken);
+            now ??= Text(result, "now");
+            var before = students.Count + classes.Count;
+            students.UnionWith(Entries(result, "students").Select(s => s.ToString()));
+            students.UnionWith(Entries(result, "marks").Select(m => Text(m, "student")).OfType<string>());
+            classes.UnionWith(Entries(result, "classes").Select(c => c.ToString()));
+            seen += Entries(result, "students").Count() + Entries(result, "marks").Count() + Entries(result, "classes").Count();
+            if (students.Count + classes.Count == before || seen >= (int)Number(result, "total", 0))
+            {
+                break;
+            }
+        }
+
+        return new SourceChanges(now ?? cursor, students, classes);
     }
 
     /// <summary>Every entry of a paged method (limit + page from 1, with <c>total</c>).</summary>

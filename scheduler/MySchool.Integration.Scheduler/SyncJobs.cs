@@ -12,10 +12,10 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
     /// <summary>A run queued by an operator or a script (POST /api/sync/{region}).</summary>
     [JobDisplayName("Синхронизация {1} (запуск {0})")]
     [AutomaticRetry(Attempts = 0)]
-    public async Task RunAsync(long runId, string regionCode, string? schoolSourceId, CancellationToken cancellationToken)
+    public async Task RunAsync(long runId, string regionCode, string? schoolSourceId, SyncMode mode, CancellationToken cancellationToken)
     {
         var region = regions.Find(regionCode) ?? throw new InvalidOperationException($"Unknown region {regionCode}");
-        await engine.RunAsync(region, regions.AdapterFor(region), runId, schoolSourceId, cancellationToken);
+        await engine.RunAsync(region, regions.AdapterFor(region), runId, schoolSourceId, mode, cancellationToken);
     }
 
     /// <summary>The recurring sync of a region; never two of the same region at once, on any process.</summary>
@@ -27,6 +27,6 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
         var region = regions.Find(regionCode) ?? throw new InvalidOperationException($"Unknown region {regionCode}");
         var adapter = regions.AdapterFor(region);
         var runId = await runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Full, cancellationToken);
-        await engine.RunAsync(region, adapter, runId, null, cancellationToken);
+        await engine.RunAsync(region, adapter, runId, null, SyncMode.Full, cancellationToken);
     }
 }

@@ -39,3 +39,21 @@ public sealed class SourceConfigurationException(string message, Exception? inne
 
 /// <summary>The source could not be read after its retries: the run of this school fails, the others go on.</summary>
 public sealed class SourceUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The <see cref="SourceCapabilities.ChangeFeed"/> capability: what changed since a cursor. Cursors are the source's
+/// own clock; a read includes the cursor's moment itself (an overlap), so nothing sharing a boundary is skipped.
+/// </summary>
+public interface IChangeFeedSource
+{
+    /// <summary>The source's "now": the cursor a full read starts from.</summary>
+    Task<string> ReadCursorAsync(CancellationToken cancellationToken);
+
+    Task<SourceChanges> ReadChangesAsync(string cursor, CancellationToken cancellationToken);
+}
+
+/// <summary>Ids the source reports changed since a cursor, and the cursor to read from next time.</summary>
+public sealed record SourceChanges(string NextCursor, IReadOnlySet<string> Students, IReadOnlySet<string> Classes)
+{
+    public bool IsEmpty => Students.Count == 0 && Classes.Count == 0;
+}

@@ -11,7 +11,12 @@ namespace MySchool.Integration.Core.Sync;
 /// </summary>
 public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns runs, TimeProvider time, ILogger<SyncEngine> logger)
 {
-    public async Task<SyncRun> RunAsync(RegionSource region, ISourceAdapter adapter, long runId, string? schoolSourceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// A full run reads every school in scope. An incremental run asks the source's change feed what changed since
+    /// each school's cursor and re-reads only the schools it touches (writes are differences either way); a school
+    /// without a cursor yet, or a source without a change feed, gets a full read.
+    /// </summary>
+    public async Task<SyncRun> RunAsync(RegionSource region, ISourceAdapter adapter, long runId, string? schoolSourceId, SyncMode mode, CancellationToken cancellationToken)
     {
         await runs.StartAsync(runId, cancellationToken);
         var total = WriteCounts.Zero;
@@ -19,13 +24,26 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
         var errors = new List<string>();
         try
         {
+            var feed = adapter as IChangeFeedSource;
+            // The cursor is taken before anything is read: what changes during the read is read again next time.
+            var nextCursor = feed is null ? null : await feed.ReadCursorAsync(cancellationToken);
             var schools = (await adapter.ReadSchoolsAsync(cancellationToken))
                 .Where(school => schoolSourceId is null || school.SourceId == schoolSourceId).ToList();
+            var cursors = new SyncCursors(dataSource, adapter.SourceSystem, region.Code);
+            var touched = mode == SyncMode.Incremental && feed is not null
+                ? await cursors.TouchedAsync(feed, schools, cancellationToken)
+                : schools.Select(school => school.SourceId).ToHashSet(StringComparer.Ordinal);
+            foreach (var untouched in schools.Where(school => !touched.Contains(school.SourceId)))
+            {
+                await cursors.AdvanceAsync(untouched.SourceId, nextCursor!, cancellationToken);
+            }
+
+            schools = [.. schools.Where(school => touched.Contains(school.SourceId))];
             var done = 0;
             var gate = new Lock();
             await Parallel.ForEachAsync(schools, new ParallelOptions { MaxDegreeOfParallelism = region.MaxConcurrentSchools, CancellationToken = cancellationToken }, async (school, ct) =>
             {
-                var (counts, schoolHeld, error) = await SyncSchoolAsync(region, adapter, runId, school, ct);
+                var (counts, schoolHeld, error) = await SyncSchoolAsync(region, adapter, runId, school, nextCursor, ct);
                 WriteCounts snapshot;
                 lock (gate)
                 {
@@ -55,7 +73,7 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
     }
 
     private async Task<(WriteCounts Counts, List<HeldDeletion> Held, string? Error)> SyncSchoolAsync(
-        RegionSource region, ISourceAdapter adapter, long runId, SourceSchool school, CancellationToken cancellationToken)
+        RegionSource region, ISourceAdapter adapter, long runId, SourceSchool school, string? cursor, CancellationToken cancellationToken)
     {
         var zone = region.Zone;
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
@@ -74,6 +92,12 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
             await Staging.ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, $"sync:{adapter.SourceSystem}:{school.SourceId}");
             var writer = new SchoolWriter(connection, new WriteTarget(adapter.SourceSystem, region.Code, region.Name, region.TimeZone, runId, today, region.SafetyShare), cancellationToken);
             var counts = await writer.WriteAsync(snapshot);
+            if (cursor is not null)
+            {
+                // Checkpoint in the same transaction as the data it covers: both land, or neither.
+                await SyncCursors.SaveAsync(connection, adapter.SourceSystem, $"{region.Code}/{school.SourceId}", cursor, cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
             LogSchoolSynced(school.SourceId, counts.Read, counts.Written, counts.Quarantined);
             return (counts, writer.Held, null);

@@ -28,9 +28,9 @@ public static class SyncApi
             return Problem(StatusCodes.Status404NotFound, $"Регион {region} не подключён");
         }
 
-        if (!Enum.TryParse<SyncMode>(mode ?? "full", ignoreCase: true, out var syncMode) || syncMode != SyncMode.Full)
+        if (!Enum.TryParse<SyncMode>(mode ?? "full", ignoreCase: true, out var syncMode) || !Enum.IsDefined(syncMode))
         {
-            return Problem(StatusCodes.Status400BadRequest, $"Режим «{mode}» не поддерживается: доступен full");
+            return Problem(StatusCodes.Status400BadRequest, $"Режим «{mode}» не поддерживается: full или incremental");
         }
 
         string? schoolSourceId = null;
@@ -41,7 +41,7 @@ public static class SyncApi
 
         var scope = schoolSourceId is null ? source.Code : $"{source.Code}/{schoolSourceId}";
         var runId = await runs.QueueAsync(regions.AdapterFor(source).SourceSystem, scope, syncMode, cancellationToken);
-        jobs.Enqueue<SyncJobs>(job => job.RunAsync(runId, source.Code, schoolSourceId, CancellationToken.None));
+        jobs.Enqueue<SyncJobs>(job => job.RunAsync(runId, source.Code, schoolSourceId, syncMode, CancellationToken.None));
         return Results.Accepted($"/api/sync/runs/{runId}", new { runId, status = "queued" });
     }
 

@@ -205,7 +205,9 @@ public sealed class SyntheticRegion
                 var lessons = JournalLessons(student).ToList();
                 var wantMark = i < request.EditedMarks + request.DeletedMarks;
                 var lesson = lessons.Skip(Deterministic.Below(lessons.Count, Spec.Seed, round, 200, i))
-                    .Concat(lessons).FirstOrDefault(candidate => (MarkOf(student.Id, candidate) is { IsAbsence: false }) == wantMark);
+                    .Concat(lessons).FirstOrDefault(candidate => wantMark
+                        ? MarkOf(student.Id, candidate) is { IsAbsence: false }
+                        : MarkOf(student.Id, candidate) is null);
                 if (lesson is null)
                 {
                     continue;

@@ -1,3 +1,5 @@
+using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Mocks.Synthetic;
 using MySchool.Integration.Tests.Infrastructure;
 
 namespace MySchool.Integration.Tests.Sync;
@@ -31,6 +33,89 @@ public class NsoSyncTests
         Assert.Equal(version, await HighestChangeVersionAsync(harness));
         Assert.Equal(first.Read, second.Read);
     }
+
+    [Fact]
+    public async Task IncrementalSync_AfterTheSourceChanges_AppliesExactlyThoseChanges()
+    {
+        await using var harness = await SyncHarness.StartAsync();
+        await harness.SyncNsoAsync();
+        var before = await HighestChangeVersionAsync(harness);
+        var applied = harness.World.Nso.Region!.ApplyChanges(new() { EditedMarks = 2, DeletedMarks = 1, NewMarks = 2, Transfers = 1, NewStudents = 1 });
+
+        var run = await harness.SyncNsoAsync(mode: SyncMode.Incremental);
+
+        Assert.True(run.Status == "succeeded", run.Error);
+        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, "nso"));
+        // Each mark change is one row (an edit, an insert, or a tombstone); a transfer closes one enrollment and
+        // opens another; a new student is a person and an enrollment. Nothing else may take a new change version.
+        var transfers = applied.Count(c => c.Kind == ChangeKind.Class) / 2;
+        var expected = applied.Count(c => c.Kind == ChangeKind.Mark) + (2 * transfers) + (2 * (applied.Count(c => c.Kind == ChangeKind.Student) - transfers));
+        Assert.Equal(expected, await RowsChangedSinceAsync(harness, before));
+    }
+
+    [Fact]
+    public async Task IncrementalSync_WithNothingChanged_ReadsNoSchoolAndWritesNothing()
+    {
+        await using var harness = await SyncHarness.StartAsync();
+        await harness.SyncNsoAsync();
+
+        var run = await harness.SyncNsoAsync(mode: SyncMode.Incremental);
+
+        Assert.Equal("succeeded", run.Status);
+        Assert.Equal((0L, 0L, 0L, 0L), (run.Read, run.Inserted, run.Updated, run.Deleted));
+    }
+
+    [Fact]
+    public async Task IncrementalSync_TouchesOnlyTheChangedSchool()
+    {
+        await using var harness = await SyncHarness.StartAsync();
+        await harness.SyncNsoAsync();
+        var region = harness.World.Nso.Region!;
+        var applied = region.ApplyChanges(new() { EditedMarks = 1, DeletedMarks = 0, NewMarks = 0, Transfers = 0, NewStudents = 0 });
+        var school = region.Class(region.Student(applied[0].StudentId)!.ClassId)!.SchoolId;
+
+        var run = await harness.SyncNsoAsync(mode: SyncMode.Incremental);
+
+        Assert.Equal(1, run.Updated);
+        var schoolRecords = GroundTruthRecordsRead(harness, school);
+        Assert.Equal(schoolRecords, run.Read);
+    }
+
+    [Fact]
+    public async Task IncrementalSync_WithoutAnyCursorYet_ReadsInFull()
+    {
+        await using var harness = await SyncHarness.StartAsync();
+
+        var run = await harness.SyncNsoAsync(mode: SyncMode.Incremental);
+
+        Assert.Equal("succeeded", run.Status);
+        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, "nso"));
+        Assert.Equal(2L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_cursor WHERE source_system = 'nso'"));
+    }
+
+    /// <summary>What a full read of one school reads, for comparing against a run that should read that school alone.</summary>
+    private static long GroundTruthRecordsRead(SyncHarness harness, int schoolId)
+    {
+        var truth = harness.Truth();
+        var region = harness.World.Nso.Region!;
+        var classes = region.Classes.Where(c => c.SchoolId == schoolId).Select(c => c.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+        var students = truth.OfType<EnrollmentTruth>().Where(e => classes.Contains(e.ClassSourceId)).Select(e => e.StudentSourceId).ToHashSet();
+        var parents = truth.OfType<GuardianshipTruth>().Where(g => students.Contains(g.StudentSourceId)).Select(g => g.ParentSourceId).Distinct().Count();
+        var teachers = region.Teachers.Count(t => t.SchoolId == schoolId);
+        return classes.Count + students.Count + parents + teachers
+            + truth.OfType<LessonTruth>().Count(l => classes.Contains(l.ClassSourceId))
+            + truth.OfType<HomeworkTruth>().Count(h => classes.Contains(h.ClassSourceId))
+            + truth.OfType<MarkTruth>().Count(m => classes.Contains(m.ClassSourceId))
+            + truth.OfType<AttendanceTruth>().Count(a => classes.Contains(a.ClassSourceId));
+    }
+
+    private static Task<long> RowsChangedSinceAsync(SyncHarness harness, long version) => harness.Db.ScalarAsync<long>("""
+        SELECT (SELECT count(*) FROM person WHERE change_version > $1) + (SELECT count(*) FROM enrollment WHERE change_version > $1)
+             + (SELECT count(*) FROM guardianship WHERE change_version > $1) + (SELECT count(*) FROM staff WHERE change_version > $1)
+             + (SELECT count(*) FROM class WHERE change_version > $1) + (SELECT count(*) FROM lesson WHERE change_version > $1)
+             + (SELECT count(*) FROM homework WHERE change_version > $1) + (SELECT count(*) FROM mark WHERE change_version > $1)
+             + (SELECT count(*) FROM attendance WHERE change_version > $1) + (SELECT count(*) FROM tombstone WHERE change_version > $1)
+        """, version);
 
     /// <summary>
     /// The federal change feed's high-water mark. (The sequence itself may advance on a no-op upsert, since

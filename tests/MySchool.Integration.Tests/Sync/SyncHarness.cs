@@ -73,12 +73,12 @@ public sealed class SyncHarness : IAsyncDisposable
         StudentsPerClass = 12,
     };
 
-    public async Task<SyncRun> SyncNsoAsync(string? school = null)
+    public async Task<SyncRun> SyncNsoAsync(string? school = null, SyncMode mode = SyncMode.Full)
     {
         var region = Nso;
         var adapter = _services.GetServices<ISourceAdapterFactory>().Single(f => f.Name == region.Adapter).Create(region);
-        var runId = await Runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Full, CancellationToken.None);
-        return await Engine.RunAsync(region, adapter, runId, school, CancellationToken.None);
+        var runId = await Runs.QueueAsync(adapter.SourceSystem, region.Code, mode, CancellationToken.None);
+        return await Engine.RunAsync(region, adapter, runId, school, mode, CancellationToken.None);
     }
 
     public List<TruthRecord> Truth() => [.. GroundTruth.Records(World.Nso.Region!)];
