@@ -14,7 +14,8 @@ public static class SchedulerRegistration
     /// timeout so a long sync is not handed to a second worker, a lock timeout longer than any locked job, and
     /// LISTEN/NOTIFY instead of a tight poll.
     /// </summary>
-    public static IServiceCollection AddSyncScheduling(this IServiceCollection services, int workers = 4)
+    /// <param name="schedulePolling">How often servers look for due recurring and delayed jobs (Hangfire's default is 15 s).</param>
+    public static IServiceCollection AddSyncScheduling(this IServiceCollection services, TimeSpan schedulePolling, int workers = 4)
     {
         services.AddHangfire((provider, configuration) => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -32,7 +33,11 @@ public static class SchedulerRegistration
                     EnableLongPolling = true,
                     QueuePollInterval = TimeSpan.FromSeconds(5),
                 }));
-        services.AddHangfireServer(options => options.WorkerCount = workers);
+        services.AddHangfireServer(options =>
+        {
+            options.WorkerCount = workers;
+            options.SchedulePollingInterval = schedulePolling;
+        });
         services.AddTransient<SyncJobs>();
         return services;
     }

@@ -1,0 +1,33 @@
+using MySchool.Integration.Tests.Infrastructure;
+
+namespace MySchool.Integration.Tests.Sync;
+
+/// <summary>Several gateway processes on one database: Hangfire spreads the jobs, and a scheduled sync runs once.</summary>
+public class ScheduledSyncTests
+{
+    [Fact]
+    public async Task TwoGateways_OnOneDatabase_RunEachScheduledRegionSyncOnce()
+    {
+        await using var harness = await SyncHarness.StartAsync();
+        var settings = SyncApiTests.RegionSettings(harness);
+        settings["Regions:54:Schedule"] = "*/5 * * * * *"; // every 5 s (Hangfire takes seconds in a six-part cron)
+        settings["Scheduler:PollingSeconds"] = "1";
+        await using var first = new GatewayFactory(harness.Db.ConnectionString, settings);
+        await using var second = new GatewayFactory(harness.Db.ConnectionString, settings);
+        var started = TimeProvider.System.GetTimestamp();
+        first.CreateClient();
+        second.CreateClient();
+
+        await Task.Delay(TimeSpan.FromSeconds(14));
+        await first.DisposeAsync();
+        await second.DisposeAsync();
+        var occurrences = (int)Math.Ceiling(TimeProvider.System.GetElapsedTime(started).TotalSeconds / 5) + 1;
+
+        // Twice-run occurrences would double the count; never two at once is the other half of "once".
+        var runs = (await harness.Runs.LatestAsync(100, CancellationToken.None)).OrderBy(run => run.Id).ToList();
+        Assert.InRange(runs.Count, 2, occurrences);
+        Assert.All(runs.Zip(runs.Skip(1)), pair => Assert.True(pair.First.FinishedAt is null || pair.First.FinishedAt <= pair.Second.StartedAt, "two scheduled syncs of one region overlapped"));
+        Assert.All(runs.Where(run => run.Status is not ("queued" or "running")), run => Assert.Equal("succeeded", run.Status));
+        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, "nso"));
+    }
+}
