@@ -4,6 +4,7 @@ using MySchool.Integration.Bench;
 var scenarios = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
 {
     ["mock-scale"] = MockScale.RunAsync,
+    ["nso-sync"] = NsoSyncBench.RunAsync,
 };
 
 if (args.Length != 1 || !scenarios.TryGetValue(args[0], out var scenario))

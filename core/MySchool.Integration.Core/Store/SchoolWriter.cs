@@ -40,17 +40,37 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
     private void Count((long Inserted, long Updated) upsert, long deleted = 0) =>
         _counts = _counts.Add(new WriteCounts(0, upsert.Inserted, upsert.Updated, deleted, 0));
 
-    private async Task<Guid> WriteSchoolAsync(SourceSchool school)
+    /// <summary>
+    /// The region and its municipalities, written before the schools in short transactions of their own: inside
+    /// each school's transaction their row locks would make every school of a region wait for the others.
+    /// </summary>
+    public static async Task<WriteCounts> WriteRegionAsync(NpgsqlDataSource dataSource, WriteTarget target, IEnumerable<SourceSchool> schools, CancellationToken cancellationToken)
     {
-        var regionId = await UpsertReturningIdAsync(
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var writer = new SchoolWriter(connection, target, cancellationToken);
+        var regionId = await writer.UpsertReturningIdAsync(
             "region", "code = $1",
             "INSERT INTO region (code, name, time_zone) VALUES ($1, $2, $3) ON CONFLICT (code) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone WHERE (region.name, region.time_zone) IS DISTINCT FROM (excluded.name, excluded.time_zone)",
             target.RegionCode, target.RegionName, target.TimeZone);
-        var oktmo = school.Oktmo[..Math.Min(8, school.Oktmo.Length)];
-        var municipalityId = await UpsertReturningIdAsync(
-            "municipality", "region_id = $1 AND oktmo = $2",
-            "INSERT INTO municipality (region_id, oktmo, name) VALUES ($1, $2, $3) ON CONFLICT (region_id, oktmo) DO UPDATE SET name = excluded.name WHERE municipality.name IS DISTINCT FROM excluded.name",
-            regionId, oktmo, school.Municipality);
+        foreach (var municipality in schools.Select(school => (Oktmo: MunicipalityOktmo(school), school.Municipality)).Distinct())
+        {
+            await writer.UpsertReturningIdAsync(
+                "municipality", "region_id = $1 AND oktmo = $2",
+                "INSERT INTO municipality (region_id, oktmo, name) VALUES ($1, $2, $3) ON CONFLICT (region_id, oktmo) DO UPDATE SET name = excluded.name WHERE municipality.name IS DISTINCT FROM excluded.name",
+                regionId, municipality.Oktmo, municipality.Municipality);
+        }
+
+        return writer._counts;
+    }
+
+    /// <summary>A municipality's OKTMO is the first eight digits of its schools'.</summary>
+    private static string MunicipalityOktmo(SourceSchool school) => school.Oktmo[..Math.Min(8, school.Oktmo.Length)];
+
+    private async Task<Guid> WriteSchoolAsync(SourceSchool school)
+    {
+        var municipalityId = await ScalarAsync<Guid>(connection,
+            "SELECT m.id FROM municipality m JOIN region r ON r.id = m.region_id WHERE r.code = $1 AND m.oktmo = $2",
+            cancellationToken, target.RegionCode, MunicipalityOktmo(school));
         var schoolId = await UpsertReturningIdAsync(
             "school", "inn = $2 AND kpp IS NULL",
             """

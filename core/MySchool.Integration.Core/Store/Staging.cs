@@ -39,6 +39,11 @@ internal static class Staging
 
         // Without Complete the COPY rolls back.
         await importer.CompleteAsync(cancellationToken);
+        await importer.DisposeAsync();
+
+        // Temp tables have no statistics until analyzed: without them the planner nests loops over the stage
+        // (quadratic in a school's marks) where a hash join is linear.
+        await ExecuteAsync(connection, $"ANALYZE {table}", cancellationToken);
     }
 
     public static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)

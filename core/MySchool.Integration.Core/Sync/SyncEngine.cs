@@ -39,6 +39,7 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
             }
 
             schools = [.. schools.Where(school => touched.Contains(school.SourceId))];
+            total = await SchoolWriter.WriteRegionAsync(dataSource, Target(region, adapter, runId), schools, cancellationToken);
             var done = 0;
             var gate = new Lock();
             await Parallel.ForEachAsync(schools, new ParallelOptions { MaxDegreeOfParallelism = region.MaxConcurrentSchools, CancellationToken = cancellationToken }, async (school, ct) =>
@@ -76,7 +77,7 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
         RegionSource region, ISourceAdapter adapter, long runId, SourceSchool school, string? cursor, CancellationToken cancellationToken)
     {
         var zone = region.Zone;
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+        var today = Today(region);
         var from = region.JournalFrom ?? today.AddDays(-region.JournalDays);
         var to = region.JournalTo ?? today;
         try
@@ -90,7 +91,7 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             // One school, one writer at a time, across every gateway process on this database.
             await Staging.ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, $"sync:{adapter.SourceSystem}:{school.SourceId}");
-            var writer = new SchoolWriter(connection, new WriteTarget(adapter.SourceSystem, region.Code, region.Name, region.TimeZone, runId, today, region.SafetyShare), cancellationToken);
+            var writer = new SchoolWriter(connection, Target(region, adapter, runId), cancellationToken);
             var counts = await writer.WriteAsync(snapshot);
             if (cursor is not null)
             {
@@ -108,6 +109,12 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
             return (WriteCounts.Zero, [], $"Школа {school.ShortName ?? school.SourceId}: {exception.Message}");
         }
     }
+
+    private WriteTarget Target(RegionSource region, ISourceAdapter adapter, long runId) =>
+        new(adapter.SourceSystem, region.Code, region.Name, region.TimeZone, runId, Today(region), region.SafetyShare);
+
+    /// <summary>The region's local date: transfers start and end on the schools' own days.</summary>
+    private DateOnly Today(RegionSource region) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), region.Zone).DateTime);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "School {SchoolSourceId} synced: {Read} read, {Written} written, {Quarantined} quarantined")]
     private partial void LogSchoolSynced(string schoolSourceId, long read, long written, long quarantined);

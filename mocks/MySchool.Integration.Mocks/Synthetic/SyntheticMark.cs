@@ -43,6 +43,9 @@ public sealed record ChangeRequest
 
     public int NewStudents { get; init; } = 1;
 
+    /// <summary>Students of one school who leave it (the first school's, from its first class on).</summary>
+    public int LeavingStudents { get; init; }
+
     /// <summary>How far the mock's clock moves before the changes happen.</summary>
     public int AdvanceMinutes { get; init; } = 15;
 }

@@ -18,6 +18,7 @@ public sealed class SyntheticRegion
     private readonly ConcurrentDictionary<(int Student, long Lesson), string?> _markEdits = new();
     private readonly List<ChangeEntry> _changes = [];
     private readonly Lock _gate = new();
+    private Dictionary<int, SyntheticTeacher>? _teachersById;
     private int _changeRounds;
     private int _nextStudentId;
 
@@ -61,7 +62,7 @@ public sealed class SyntheticRegion
             ? members.Keys.Order().Select(id => _students[id])
             : [];
 
-    public SyntheticTeacher Teacher(int id) => Teachers.First(teacher => teacher.Id == id);
+    public SyntheticTeacher Teacher(int id) => (_teachersById ??= Teachers.ToDictionary(teacher => teacher.Id))[id];
 
     /// <summary>The class's lessons on a date: none on weekends, holidays and outside the journal's weeks.</summary>
     public IReadOnlyList<SyntheticLesson> LessonsOn(int classId, DateOnly date)
@@ -253,6 +254,16 @@ public sealed class SyntheticRegion
                 };
                 AddStudent(newcomer);
                 applied.Add(new ChangeEntry(Now, ChangeKind.Student, id, ClassId: newcomer.ClassId));
+            }
+
+            var leavers = _classes.Values.Where(c => c.SchoolId == Schools[0].Id).OrderBy(c => c.Id)
+                .SelectMany(c => StudentsOf(c.Id)).Take(request.LeavingStudents).ToList();
+            foreach (var leaver in leavers)
+            {
+                _classMembers[leaver.ClassId].TryRemove(leaver.Id, out _);
+                _students.TryRemove(leaver.Id, out _);
+                applied.Add(new ChangeEntry(Now, ChangeKind.Student, leaver.Id, ClassId: leaver.ClassId, Deleted: true));
+                applied.Add(new ChangeEntry(Now, ChangeKind.Class, leaver.Id, ClassId: leaver.ClassId));
             }
 
             _changes.AddRange(applied);

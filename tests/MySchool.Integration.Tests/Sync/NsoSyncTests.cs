@@ -93,6 +93,36 @@ public class NsoSyncTests
         Assert.Equal(2L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_cursor WHERE source_system = 'nso'"));
     }
 
+    [Fact]
+    public async Task SafetyBrake_ASyncEndingMoreThanTheShareOfASchool_HoldsThoseEndingsAndWritesTheRest()
+    {
+        await using var harness = await SyncHarness.StartAsync();
+        await harness.SyncNsoAsync();
+        // 12 of the school's 48 students leave at once: 25%, over the default 10%.
+        harness.World.Nso.Region!.ApplyChanges(new() { EditedMarks = 1, DeletedMarks = 0, NewMarks = 0, Transfers = 0, NewStudents = 0, LeavingStudents = 12 });
+
+        var run = await harness.SyncNsoAsync();
+
+        Assert.Equal("held", run.Status);
+        Assert.Equal(12, run.HeldDeletions!.Value[0].GetProperty("enrollments").GetInt32());
+        Assert.Equal(12, run.HeldDeletions.Value[0].GetProperty("enrollmentIds").GetArrayLength());
+        Assert.Equal(96L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM enrollment WHERE ends_on IS NULL"));
+        Assert.Equal(1, run.Updated); // the edited mark went through
+    }
+
+    [Fact]
+    public async Task SafetyBrake_AFewLeavers_AreEndedAsUsual()
+    {
+        await using var harness = await SyncHarness.StartAsync();
+        await harness.SyncNsoAsync();
+        harness.World.Nso.Region!.ApplyChanges(new() { EditedMarks = 0, DeletedMarks = 0, NewMarks = 0, Transfers = 0, NewStudents = 0, LeavingStudents = 2 });
+
+        var run = await harness.SyncNsoAsync();
+
+        Assert.Equal("succeeded", run.Status);
+        Assert.Equal(94L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM enrollment WHERE ends_on IS NULL"));
+    }
+
     /// <summary>What a full read of one school reads, for comparing against a run that should read that school alone.</summary>
     private static long GroundTruthRecordsRead(SyncHarness harness, int schoolId)
     {
