@@ -191,7 +191,7 @@ public sealed class NetSchoolApi
             ["classmeetingId"] = lesson.Id,
             ["day"] = day,
             ["number"] = lesson.Number,
-            ["room"] = lesson.Number == 1 ? null : lesson.Room,
+            ["room"] = lesson.Room,
             ["startTime"] = lesson.Start.ToString("HH:mm", CultureInfo.InvariantCulture),
             ["endTime"] = lesson.End.ToString("HH:mm", CultureInfo.InvariantCulture),
             ["subjectName"] = lesson.Subject,

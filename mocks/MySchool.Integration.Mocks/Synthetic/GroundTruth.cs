@@ -51,8 +51,10 @@ public static class GroundTruth
             foreach (var lesson in region.JournalLessons(schoolClass.Id))
             {
                 var classId = Id(schoolClass.Id);
-                yield return new LessonTruth(classId, lesson.Date, lesson.Number, At(lesson.Date, lesson.Start, zone), At(lesson.Date, lesson.End, zone), lesson.Subject, lesson.Room, Id(lesson.TeacherId), lesson.Topic);
-                if (lesson.Homework is not null)
+                // Сетевой город's diary has no topics, and shows homework only as a homework-type assignment.
+                var komi = region.Spec.IsKomi;
+                yield return new LessonTruth(classId, lesson.Date, lesson.Number, At(lesson.Date, lesson.Start, zone), At(lesson.Date, lesson.End, zone), lesson.Subject, lesson.Room, Id(lesson.TeacherId), komi ? null : lesson.Topic);
+                if (lesson.Homework is not null && (!komi || region.WorkOf(lesson).Short == "ДЗ"))
                 {
                     yield return new HomeworkTruth(classId, lesson.Date, lesson.Number, lesson.Homework);
                 }
@@ -116,7 +118,7 @@ public sealed record GuardianshipTruth(string ParentSourceId, string StudentSour
 
 public sealed record StaffTruth(string TeacherSourceId, string SchoolInn, IReadOnlyList<string> Subjects) : TruthRecord("staff");
 
-public sealed record LessonTruth(string ClassSourceId, DateOnly Date, int Number, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Subject, string Room, string TeacherSourceId, string Topic) : TruthRecord("lesson");
+public sealed record LessonTruth(string ClassSourceId, DateOnly Date, int Number, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Subject, string? Room, string TeacherSourceId, string? Topic) : TruthRecord("lesson");
 
 public sealed record HomeworkTruth(string ClassSourceId, DateOnly Date, int Number, string Text) : TruthRecord("homework");
 

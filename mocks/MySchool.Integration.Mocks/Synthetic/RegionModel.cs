@@ -61,7 +61,7 @@ public sealed record SyntheticLesson(
     TimeOnly End,
     string Subject,
     int TeacherId,
-    string Room,
+    string? Room,
     string Topic,
     string? Homework,
     bool IsControlWork);

@@ -91,7 +91,8 @@ public sealed class SyntheticRegion
                 end,
                 subject,
                 _teacherBySubject[classId][subject],
-                $"{100 + (classId % 30)}",
+                // Сетевой город leaves the first lesson's room empty (its published samples do).
+                Spec.IsKomi && number == 1 ? null : $"{100 + (classId % 30)}",
                 $"{subject}: тема {(day / 7 * 3) + number}",
                 hasHomework ? $"№ {100 + Deterministic.Below(400, Spec.Seed, lessonId, 21)}, {200 + number}" : null,
                 Deterministic.Below(8, Spec.Seed, lessonId, 22) == 0));

@@ -51,7 +51,7 @@ public static class StoreTruth
             {LessonFrom} LEFT JOIN identity_map mt ON mt.federal_id = l.teacher_id AND mt.kind = 'teacher' AND mt.source_system = $1
             """, source, r => records.Add(new LessonTruth(r.GetString(0), r.GetFieldValue<DateOnly>(1), r.GetInt16(2),
                 Local(r.GetFieldValue<DateTimeOffset>(3), r.GetString(5)), Local(r.GetFieldValue<DateTimeOffset>(4), r.GetString(5)),
-                r.GetString(6), Null<string>(r, 7)!, Null<string>(r, 8)!, Null<string>(r, 9)!)));
+                r.GetString(6), Null<string>(r, 7), Null<string>(r, 8)!, Null<string>(r, 9))));
         await ReadAsync(db, $"SELECT mc.source_id, l.lesson_date, l.number, h.text {LessonFrom} JOIN homework h ON h.lesson_id = l.id",
             source, r => records.Add(new HomeworkTruth(r.GetString(0), r.GetFieldValue<DateOnly>(1), r.GetInt16(2), r.GetString(3))));
         await ReadAsync(db, $"""
