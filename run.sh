@@ -64,8 +64,8 @@ cat <<INFO
 MySchool.Integration is running.
   health      http://localhost:$http_port/healthz
   metrics     http://localhost:$http_port/metrics
-  sync API    curl -X POST http://localhost:$http_port/api/sync/54   then   curl http://localhost:$http_port/api/sync/runs
-  Hangfire    http://localhost:$http_port/hangfire   (region 54 also syncs every 15 minutes)
+  sync API    curl -X POST http://localhost:$http_port/api/sync/54   (or /11)   then   curl http://localhost:$http_port/api/sync/runs
+  Hangfire    http://localhost:$http_port/hangfire   (regions 54 and 11 also sync every 15 minutes)
   gRPC        http://localhost:$grpc_port (HTTP/2 cleartext)
   PostgreSQL  Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=myschool
   logs        $logs/

@@ -4,7 +4,8 @@ using MySchool.Integration.Bench;
 var scenarios = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
 {
     ["mock-scale"] = MockScale.RunAsync,
-    ["nso-sync"] = NsoSyncBench.RunAsync,
+    ["nso-sync"] = SyncBench.NsoAsync,
+    ["rk-sync"] = SyncBench.RkAsync,
 };
 
 if (args.Length != 1 || !scenarios.TryGetValue(args[0], out var scenario))

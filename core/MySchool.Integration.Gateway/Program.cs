@@ -1,4 +1,5 @@
 using MySchool.Integration.Adapters.Nso;
+using MySchool.Integration.Adapters.Rk;
 using MySchool.Integration.Gateway.Api;
 using MySchool.Integration.Gateway.Hosting;
 
@@ -7,6 +8,7 @@ builder.AddGatewayDefaults();
 builder.AddFederalStore();
 builder.AddSync();
 builder.Services.AddNsoAdapter();
+builder.Services.AddRkAdapter();
 
 var app = builder.Build();
 await app.MigrateFederalStoreAsync();

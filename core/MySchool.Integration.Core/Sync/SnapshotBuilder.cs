@@ -72,7 +72,8 @@ public static class SnapshotBuilder
             if (TryCheckPerson("teacher", teacher.Person, quarantine, out var person))
             {
                 people[("teacher", person.SourceId)] = person;
-                teachers.Add(new CheckedTeacher(person.SourceId, teacher.Email, teacher.Subjects));
+                var subjects = teacher.Subjects.Count > 0 ? teacher.Subjects : journal?.TeacherSubjects.GetValueOrDefault(person.SourceId) ?? [];
+                teachers.Add(new CheckedTeacher(person.SourceId, teacher.Email, subjects));
             }
         }
 

@@ -79,7 +79,14 @@ public sealed record SchoolJournal(
     IReadOnlyList<SourceLesson> Lessons,
     IReadOnlyList<SourceMark> Marks,
     IReadOnlyList<SourceEvent> Events,
-    IReadOnlyList<SourceRejection> Rejections);
+    IReadOnlyList<SourceRejection> Rejections)
+{
+    /// <summary>
+    /// Subjects the journal shows each teacher teaching, by teacher source id: for sources whose roster does not
+    /// list teachers' subjects (Сетевой город). Empty when the roster does.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> TeacherSubjects { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+}
 
 /// <summary>A record the adapter could not even map (a broken date in the source's own structure).</summary>
 public sealed record SourceRejection(string Kind, string? SourceId, string RawPayload, string ReasonCode, string Reason);

@@ -18,15 +18,15 @@ public class NsoFaultTests
     [InlineData(EljurFaults.ItemsMissing, 1)]
     public async Task Sync_SurvivesTheFault_AndEndsEqualToTheTruth(string fault, int calls)
     {
-        await using var harness = await SyncHarness.StartAsync();
+        await using var harness = await SyncHarness.StartAsync("nso");
         harness.World.Nso.Faults.Arm(fault, calls);
 
-        var run = await harness.SyncNsoAsync();
+        var run = await harness.SyncAsync();
 
         Assert.False(harness.World.Nso.Faults.IsArmed(fault), $"the fault {fault} never fired");
         Assert.True(run.Status == "succeeded", run.Error);
         Assert.Equal(0, run.Quarantined);
-        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, "nso"));
+        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
     }
 
     [Theory]
@@ -34,10 +34,10 @@ public class NsoFaultTests
     [InlineData(EljurFaults.MarkDateInvalid, "mark.date")]
     public async Task Sync_InvalidMark_IsQuarantinedWithItsReason_AndTheRestCommits(string fault, string reason)
     {
-        await using var harness = await SyncHarness.StartAsync();
+        await using var harness = await SyncHarness.StartAsync("nso");
         harness.World.Nso.Faults.Arm(fault, 1);
 
-        var run = await harness.SyncNsoAsync();
+        var run = await harness.SyncAsync();
 
         Assert.Equal("succeeded", run.Status);
         Assert.Equal(1, run.Quarantined);
@@ -48,16 +48,16 @@ public class NsoFaultTests
         var (classId, date, number) = SyntheticRegion.DecodeLessonId(long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
         var expected = harness.Truth().Where(r => r is not MarkTruth m
             || (m.StudentSourceId, m.ClassSourceId, m.Date, m.Number) != (parts[0], classId.ToString(System.Globalization.CultureInfo.InvariantCulture), date, number));
-        StoreTruth.AssertEqual(expected, await StoreTruth.ReadAsync(harness.Db, "nso"));
+        StoreTruth.AssertEqual(expected, await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
     }
 
     [Fact]
     public async Task Sync_DevKeyRejected_FailsAsConfiguration_NotRetried_NothingWritten()
     {
-        await using var harness = await SyncHarness.StartAsync();
+        await using var harness = await SyncHarness.StartAsync("nso");
         harness.World.Nso.Faults.Arm(EljurFaults.DevKeyRejected, 2);
 
-        var run = await harness.SyncNsoAsync();
+        var run = await harness.SyncAsync();
 
         Assert.Equal("failed", run.Status);
         Assert.Contains("ключ разработчика", run.Error, StringComparison.Ordinal);
@@ -68,13 +68,13 @@ public class NsoFaultTests
     [Fact]
     public async Task Sync_StudentWithoutSnils_IsStoredWithSnilsMissing()
     {
-        await using var harness = await SyncHarness.StartAsync();
+        await using var harness = await SyncHarness.StartAsync("nso");
         harness.World.Nso.Faults.Arm(EljurFaults.StudentWithoutSnils, 1);
 
-        var run = await harness.SyncNsoAsync();
+        var run = await harness.SyncAsync();
 
         Assert.Equal("succeeded", run.Status);
-        var stored = await StoreTruth.ReadAsync(harness.Db, "nso");
+        var stored = await StoreTruth.ReadAsync(harness.Db, harness.Adapter);
         var dropped = Assert.Single(StoreTruth.Lines(stored).Except(StoreTruth.Lines(harness.Truth())));
         Assert.Contains("\"Snils\":null", dropped, StringComparison.Ordinal);
         Assert.Contains("\"Role\":\"student\"", dropped, StringComparison.Ordinal);
@@ -83,26 +83,26 @@ public class NsoFaultTests
     [Fact]
     public async Task Sync_DuplicateStudentAcrossClasses_KeepsTheLastListing_AndQuarantinesTheOther()
     {
-        await using var harness = await SyncHarness.StartAsync();
+        await using var harness = await SyncHarness.StartAsync("nso");
         harness.World.Nso.Faults.Arm(EljurFaults.DuplicateStudent, 1);
 
-        var run = await harness.SyncNsoAsync();
+        var run = await harness.SyncAsync();
 
         Assert.Equal("succeeded", run.Status);
         Assert.Equal(1L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM quarantine WHERE reason_code = 'student.two-classes'"));
-        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, "nso"));
+        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
     }
 
     [Fact]
     public async Task Sync_QuarantinedRecordSeenAgain_IsOneRecordCountingOccurrences()
     {
-        await using var harness = await SyncHarness.StartAsync();
+        await using var harness = await SyncHarness.StartAsync("nso");
         // One school, so both runs meet the fault on the same class (schools otherwise sync in parallel).
         harness.World.Nso.Faults.Arm(EljurFaults.DuplicateStudent, 1);
-        await harness.SyncNsoAsync(school: "1001");
+        await harness.SyncAsync(school: "1001");
         harness.World.Nso.Faults.Arm(EljurFaults.DuplicateStudent, 1);
 
-        await harness.SyncNsoAsync(school: "1001");
+        await harness.SyncAsync(school: "1001");
 
         Assert.Equal(2, await harness.Db.ScalarAsync<int>("SELECT occurrences FROM quarantine WHERE reason_code = 'student.two-classes'"));
     }

@@ -11,7 +11,7 @@ public class SyncApiTests
     [Fact]
     public async Task PostSync_QueuesAHangfireRun_ThatEndsWithTheStoreEqualToTheTruth()
     {
-        await using var harness = await SyncHarness.StartAsync();
+        await using var harness = await SyncHarness.StartAsync("nso");
         await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
         var client = gateway.CreateClient();
 
@@ -24,7 +24,7 @@ public class SyncApiTests
         Assert.Equal("succeeded", run["status"]!.GetValue<string>());
         Assert.Equal(1f, run["progress"]!.GetValue<float>());
         Assert.True(run["inserted"]!.GetValue<long>() > 0);
-        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, "nso"));
+        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
         var list = await client.GetFromJsonAsync<JsonArray>(new Uri("/api/sync/runs", UriKind.Relative));
         Assert.Equal(runId, list![0]!["id"]!.GetValue<long>());
     }
@@ -32,8 +32,8 @@ public class SyncApiTests
     [Fact]
     public async Task PostSync_OfOneSchool_SyncsThatSchoolOnly()
     {
-        await using var harness = await SyncHarness.StartAsync();
-        await harness.SyncNsoAsync();
+        await using var harness = await SyncHarness.StartAsync("nso");
+        await harness.SyncAsync();
         var schoolId = await harness.Db.ScalarAsync<Guid>("SELECT federal_id FROM identity_map WHERE kind = 'school' ORDER BY source_id LIMIT 1");
         await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
         var client = gateway.CreateClient();
@@ -52,7 +52,7 @@ public class SyncApiTests
     [InlineData("/api/sync/54?school=6d4a2f0e-0000-0000-0000-000000000000", HttpStatusCode.NotFound)]
     public async Task PostSync_BadRequest_IsAProblemInRussian(string path, HttpStatusCode status)
     {
-        await using var harness = await SyncHarness.StartAsync();
+        await using var harness = await SyncHarness.StartAsync("nso");
         await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
 
         using var response = await gateway.CreateClient().PostAsync(new Uri(path, UriKind.Relative), null);
@@ -65,7 +65,7 @@ public class SyncApiTests
     [Fact]
     public async Task GetRun_Unknown_Is404()
     {
-        await using var harness = await SyncHarness.StartAsync();
+        await using var harness = await SyncHarness.StartAsync("nso");
         await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
 
         using var response = await gateway.CreateClient().GetAsync(new Uri("/api/sync/runs/424242", UriKind.Relative));
@@ -76,7 +76,7 @@ public class SyncApiTests
     /// <summary>Region 54 as configuration, pointing at this harness's mock.</summary>
     public static Dictionary<string, string> RegionSettings(SyncHarness harness)
     {
-        var region = harness.Nso;
+        var region = harness.Region;
         var settings = new Dictionary<string, string>
         {
             ["Regions:54:Name"] = region.Name,

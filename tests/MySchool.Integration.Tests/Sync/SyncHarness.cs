@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MySchool.Integration.Adapters.Nso;
+using MySchool.Integration.Adapters.Rk;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Mocks.Hosting;
 using MySchool.Integration.Mocks.Synthetic;
@@ -9,19 +10,34 @@ using Npgsql;
 
 namespace MySchool.Integration.Tests.Sync;
 
-/// <summary>A fresh database, a fresh mock world and the engine with the real adapter registration: one per test.</summary>
+/// <summary>
+/// A fresh database, a fresh mock world and the engine with the real adapter registrations, for one adapter: one
+/// per test. Adding an adapter to the acceptance suite is one entry in <see cref="Regions"/>.
+/// </summary>
 public sealed class SyncHarness : IAsyncDisposable
 {
+    /// <summary>Every registered adapter with the mock that stands for its system, as region configuration.</summary>
+    private static readonly Dictionary<string, Func<MockWorld, RegionSource>> Regions = new(StringComparer.Ordinal)
+    {
+        ["nso"] = world => RegionOf(world.Nso, "54", "Новосибирская область", "Asia/Novosibirsk", "apiv3/", new() { ["Login"] = "integration54", ["Password"] = "eljur-secret", ["DevKey"] = "nso-devkey" }),
+        ["rk"] = world => RegionOf(world.Rk, "11", "Республика Коми", "Europe/Moscow", string.Empty, new() { ["UserName"] = "edu-manager11", ["Password"] = "Пароль-Коми11" }),
+    };
+
     private readonly ServiceProvider _services;
 
-    private SyncHarness(MockWorld world, NpgsqlDataSource db, ServiceProvider services)
+    private SyncHarness(string adapter, MockWorld world, NpgsqlDataSource db, ServiceProvider services)
     {
+        Adapter = adapter;
         World = world;
         Db = db;
         _services = services;
         Runs = new SyncRuns(db);
         Engine = new SyncEngine(db, Runs, TimeProvider.System, NullLogger<SyncEngine>.Instance);
     }
+
+    public static IEnumerable<string> Adapters => Regions.Keys;
+
+    public string Adapter { get; }
 
     public MockWorld World { get; }
 
@@ -31,40 +47,18 @@ public sealed class SyncHarness : IAsyncDisposable
 
     public SyncEngine Engine { get; }
 
-    public RegionSource Nso => new()
-    {
-        Code = "54",
-        Name = "Новосибирская область",
-        TimeZone = "Asia/Novosibirsk",
-        Adapter = "nso",
-        BaseUrl = new Uri(World.Nso.BaseAddress, "apiv3/"),
-        Settings = new()
-        {
-            ["Login"] = "integration54",
-            ["Password"] = "eljur-secret",
-            ["DevKey"] = "nso-devkey",
-            // Short attempts and backoff: faults such as the 5 s delay are retried within the test's patience.
-            ["AttemptTimeoutSeconds"] = "1",
-            ["RetryDelayMs"] = "20",
-        },
-        JournalFrom = World.Nso.Region!.JournalStart,
-        JournalTo = World.Nso.Region.JournalEnd,
-    };
+    /// <summary>The mock standing for this adapter's system.</summary>
+    public MockSystem Source => Adapter == "rk" ? World.Rk : World.Nso;
 
-    public static async Task<SyncHarness> StartAsync(RegionSpec? nso = null)
-    {
-        var cluster = await PostgresCluster.SharedAsync();
-        var db = NpgsqlDataSource.Create(await cluster.CreateMigratedDatabaseAsync("sync"));
-        var world = await MockWorld.StartAsync(MockWorldOptions.AnyFreePorts(nso ?? SmallRegion));
-        var services = new ServiceCollection().AddNsoAdapter().BuildServiceProvider();
-        return new SyncHarness(world, db, services);
-    }
+    public SyntheticRegion SourceRegion => Source.Region!;
+
+    public RegionSource Region => Regions[Adapter](World);
 
     /// <summary>Two schools of two grades with two classes each: small, but every shape of the contract occurs.</summary>
-    public static RegionSpec SmallRegion => new()
+    public static RegionSpec SmallRegion(string regionCode) => new()
     {
         Seed = 54,
-        RegionCode = "54",
+        RegionCode = regionCode,
         Municipalities = 1,
         SchoolsPerMunicipality = 2,
         ClassesPerGrade = 2,
@@ -73,20 +67,54 @@ public sealed class SyncHarness : IAsyncDisposable
         StudentsPerClass = 12,
     };
 
-    public async Task<SyncRun> SyncNsoAsync(string? school = null, SyncMode mode = SyncMode.Full)
+    public static async Task<SyncHarness> StartAsync(string adapter = "nso")
     {
-        var region = Nso;
-        var adapter = _services.GetServices<ISourceAdapterFactory>().Single(f => f.Name == region.Adapter).Create(region);
-        var runId = await Runs.QueueAsync(adapter.SourceSystem, region.Code, mode, CancellationToken.None);
-        return await Engine.RunAsync(region, adapter, runId, school, mode, CancellationToken.None);
+        var cluster = await PostgresCluster.SharedAsync();
+        var db = NpgsqlDataSource.Create(await cluster.CreateMigratedDatabaseAsync("sync"));
+        var world = await MockWorld.StartAsync(MockWorldOptions.AnyFreePorts(SmallRegion("54"), SmallRegion("11")));
+        var services = new ServiceCollection().AddNsoAdapter().AddRkAdapter().BuildServiceProvider();
+        return new SyncHarness(adapter, world, db, services);
     }
 
-    public List<TruthRecord> Truth() => [.. GroundTruth.Records(World.Nso.Region!)];
+    public async Task<SyncRun> SyncAsync(string? school = null, SyncMode mode = SyncMode.Full)
+    {
+        var region = Region;
+        var adapter = _services.GetServices<ISourceAdapterFactory>().Single(f => f.Name == region.Adapter).Create(region);
+        try
+        {
+            var runId = await Runs.QueueAsync(adapter.SourceSystem, region.Code, mode, CancellationToken.None);
+            return await Engine.RunAsync(region, adapter, runId, school, mode, CancellationToken.None);
+        }
+        finally
+        {
+            (adapter as IDisposable)?.Dispose();
+        }
+    }
+
+    public List<MySchool.Integration.Mocks.Synthetic.TruthRecord> Truth() => [.. GroundTruth.Records(SourceRegion)];
 
     public async ValueTask DisposeAsync()
     {
         await World.DisposeAsync();
         await Db.DisposeAsync();
         await _services.DisposeAsync();
+    }
+
+    private static RegionSource RegionOf(MockSystem mock, string code, string name, string zone, string path, Dictionary<string, string> settings)
+    {
+        // Short attempts and backoff: faults such as the 5 s delay are retried within a test's patience.
+        settings["AttemptTimeoutSeconds"] = "1";
+        settings["RetryDelayMs"] = "20";
+        return new RegionSource
+        {
+            Code = code,
+            Name = name,
+            TimeZone = zone,
+            Adapter = mock.Name,
+            BaseUrl = new Uri(mock.BaseAddress, path),
+            Settings = settings,
+            JournalFrom = mock.Region!.JournalStart,
+            JournalTo = mock.Region.JournalEnd,
+        };
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MySchool.Integration.Adapters.Nso;
+using MySchool.Integration.Adapters.Rk;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Mocks.Hosting;
 using MySchool.Integration.Mocks.Synthetic;
@@ -11,44 +12,52 @@ using Npgsql;
 namespace MySchool.Integration.Bench;
 
 /// <summary>
-/// A full sync of a 30,000-student NSO municipality with a week of journal, from the mock over HTTP into real
+/// A full sync of a 30,000-student municipality with a week of journal, from an adapter's mock over HTTP into real
 /// PostgreSQL, against a baseline measured in the same run: a raw binary COPY of the very rows the sync wrote
 /// into an empty database of the same schema (same indexes, same triggers).
 /// </summary>
-internal static class NsoSyncBench
+internal static class SyncBench
 {
     private static readonly string[] Tables =
         ["region", "municipality", "school", "academic_year", "grade_level", "class", "person", "enrollment", "guardianship", "staff", "subject", "lesson", "homework", "mark", "attendance", "identity_map"];
 
-    public static async Task RunAsync()
+    public static Task NsoAsync() => RunAsync("54");
+
+    public static Task RkAsync() => RunAsync("11");
+
+    private static async Task RunAsync(string regionCode)
     {
-        var spec = new RegionSpec { Seed = 1, RegionCode = "54", Municipalities = 1, SchoolsPerMunicipality = 30, ClassesPerGrade = 4, StudentsPerClass = 23, Weeks = 1 };
+        var spec = new RegionSpec { Seed = 1, RegionCode = regionCode, Municipalities = 1, SchoolsPerMunicipality = 30, ClassesPerGrade = 4, StudentsPerClass = 23, Weeks = 1 };
         var cluster = await PostgresCluster.SharedAsync();
         await using var db = NpgsqlDataSource.Create(await cluster.CreateMigratedDatabaseAsync("bench"));
-        await using var world = await MockWorld.StartAsync(MockWorldOptions.AnyFreePorts(spec));
-        await using var services = new ServiceCollection().AddNsoAdapter().BuildServiceProvider();
+        var small = RegionSpec.Demo(regionCode == "54" ? "11" : "54");
+        await using var world = await MockWorld.StartAsync(regionCode == "54" ? MockWorldOptions.AnyFreePorts(spec, small) : MockWorldOptions.AnyFreePorts(small, spec));
+        await using var services = new ServiceCollection().AddNsoAdapter().AddRkAdapter().BuildServiceProvider();
+        var mock = regionCode == "54" ? world.Nso : world.Rk;
         var region = new RegionSource
         {
-            Code = "54",
-            Name = "Новосибирская область",
-            TimeZone = "Asia/Novosibirsk",
-            Adapter = "nso",
-            BaseUrl = new Uri(world.Nso.BaseAddress, "apiv3/"),
-            Settings = new() { ["Login"] = "integration54", ["Password"] = "eljur-secret", ["DevKey"] = "nso-devkey" },
-            JournalFrom = world.Nso.Region!.JournalStart,
-            JournalTo = world.Nso.Region.JournalEnd,
+            Code = regionCode,
+            Name = regionCode == "54" ? "Новосибирская область" : "Республика Коми",
+            TimeZone = spec.TimeZone,
+            Adapter = mock.Name,
+            BaseUrl = new Uri(mock.BaseAddress, regionCode == "54" ? "apiv3/" : string.Empty),
+            Settings = regionCode == "54"
+                ? new() { ["Login"] = "integration54", ["Password"] = "eljur-secret", ["DevKey"] = "nso-devkey" }
+                : new() { ["UserName"] = "edu-manager11", ["Password"] = "Пароль-Коми11" },
+            JournalFrom = mock.Region!.JournalStart,
+            JournalTo = mock.Region.JournalEnd,
         };
         var runs = new SyncRuns(db);
         var engine = new SyncEngine(db, runs, TimeProvider.System, NullLogger<SyncEngine>.Instance);
-        var adapter = services.GetRequiredService<ISourceAdapterFactory>().Create(region);
+        var adapter = services.GetServices<ISourceAdapterFactory>().Single(f => f.Name == mock.Name).Create(region);
 
         var started = Stopwatch.GetTimestamp();
-        var run = await engine.RunAsync(region, adapter, await runs.QueueAsync("nso", "54", SyncMode.Full, default), null, SyncMode.Full, default);
+        var run = await engine.RunAsync(region, adapter, await runs.QueueAsync(mock.Name, regionCode, SyncMode.Full, default), null, SyncMode.Full, default);
         var syncSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var rows = await RowCountAsync(db);
 
         started = Stopwatch.GetTimestamp();
-        var repeat = await engine.RunAsync(region, adapter, await runs.QueueAsync("nso", "54", SyncMode.Full, default), null, SyncMode.Full, default);
+        var repeat = await engine.RunAsync(region, adapter, await runs.QueueAsync(mock.Name, regionCode, SyncMode.Full, default), null, SyncMode.Full, default);
         var repeatSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
         await using var baseline = NpgsqlDataSource.Create(await cluster.CreateMigratedDatabaseAsync("baseline"));
@@ -59,7 +68,7 @@ internal static class NsoSyncBench
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         Console.WriteLine(run.Error is null ? string.Empty : $"errors: {run.Error[..Math.Min(run.Error.Length, 1500)]}");
-        Console.WriteLine($"full sync: {spec.StudentCount:N0} students, {run.Status}, {rows:N0} rows in {syncSeconds:F1} s = {rows / syncSeconds:N0} rows/s (read {run.Read:N0} records, quarantined {run.Quarantined})");
+        Console.WriteLine($"{mock.Name} full sync: {spec.StudentCount:N0} students, {run.Status}, {rows:N0} rows in {syncSeconds:F1} s = {rows / syncSeconds:N0} rows/s (read {run.Read:N0} records, quarantined {run.Quarantined})");
         Console.WriteLine($"repeat sync (writes nothing): {repeatSeconds:F1} s, written {repeat.Inserted + repeat.Updated + repeat.Deleted}");
         Console.WriteLine($"baseline raw binary COPY of the same {rows:N0} rows: {copySeconds:F1} s = {rows / copySeconds:N0} rows/s");
         Console.WriteLine($"ratio sync / COPY: {syncSeconds / copySeconds:F1}x");

@@ -4,29 +4,37 @@ using MySchool.Integration.Tests.Infrastructure;
 
 namespace MySchool.Integration.Tests.Sync;
 
-/// <summary>Full syncs of a generated NSO region over HTTP into real PostgreSQL, checked against the ground truth.</summary>
-public class NsoSyncTests
+/// <summary>
+/// The acceptance suite every adapter passes unchanged, each against its own mock over HTTP into real PostgreSQL:
+/// full sync equals the ground truth, a repeat writes nothing, an incremental sync applies exactly the source's
+/// changes, and the safety brake holds mass endings. Adding an adapter is one entry in SyncHarness.
+/// </summary>
+public class AdapterAcceptanceTests
 {
-    [Fact]
-    public async Task FullSync_LeavesTheStoreEqualToTheGroundTruth()
-    {
-        await using var harness = await SyncHarness.StartAsync();
+    public static TheoryData<string> Adapters => [.. SyncHarness.Adapters];
 
-        var run = await harness.SyncNsoAsync();
+    [Theory]
+    [MemberData(nameof(Adapters))]
+    public async Task FullSync_LeavesTheStoreEqualToTheGroundTruth(string adapter)
+    {
+        await using var harness = await SyncHarness.StartAsync(adapter);
+
+        var run = await harness.SyncAsync();
 
         Assert.True(run.Status == "succeeded", run.Error);
         Assert.Equal(0, run.Quarantined);
-        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, "nso"));
+        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
     }
 
-    [Fact]
-    public async Task FullSync_Repeated_WritesNothing()
+    [Theory]
+    [MemberData(nameof(Adapters))]
+    public async Task FullSync_Repeated_WritesNothing(string adapter)
     {
-        await using var harness = await SyncHarness.StartAsync();
-        var first = await harness.SyncNsoAsync();
+        await using var harness = await SyncHarness.StartAsync(adapter);
+        var first = await harness.SyncAsync();
         var version = await HighestChangeVersionAsync(harness);
 
-        var second = await harness.SyncNsoAsync();
+        var second = await harness.SyncAsync();
 
         Assert.True(first.Inserted > 0);
         Assert.Equal((0L, 0L, 0L), (second.Inserted, second.Updated, second.Deleted));
@@ -34,18 +42,19 @@ public class NsoSyncTests
         Assert.Equal(first.Read, second.Read);
     }
 
-    [Fact]
-    public async Task IncrementalSync_AfterTheSourceChanges_AppliesExactlyThoseChanges()
+    [Theory]
+    [MemberData(nameof(Adapters))]
+    public async Task IncrementalSync_AfterTheSourceChanges_AppliesExactlyThoseChanges(string adapter)
     {
-        await using var harness = await SyncHarness.StartAsync();
-        await harness.SyncNsoAsync();
+        await using var harness = await SyncHarness.StartAsync(adapter);
+        await harness.SyncAsync();
         var before = await HighestChangeVersionAsync(harness);
-        var applied = harness.World.Nso.Region!.ApplyChanges(new() { EditedMarks = 2, DeletedMarks = 1, NewMarks = 2, Transfers = 1, NewStudents = 1 });
+        var applied = harness.SourceRegion.ApplyChanges(new() { EditedMarks = 2, DeletedMarks = 1, NewMarks = 2, Transfers = 1, NewStudents = 1 });
 
-        var run = await harness.SyncNsoAsync(mode: SyncMode.Incremental);
+        var run = await harness.SyncAsync(mode: SyncMode.Incremental);
 
         Assert.True(run.Status == "succeeded", run.Error);
-        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, "nso"));
+        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
         // Each mark change is one row (an edit, an insert, or a tombstone); a transfer closes one enrollment and
         // opens another; a new student is a person and an enrollment. Nothing else may take a new change version.
         var transfers = applied.Count(c => c.Kind == ChangeKind.Class) / 2;
@@ -53,55 +62,59 @@ public class NsoSyncTests
         Assert.Equal(expected, await RowsChangedSinceAsync(harness, before));
     }
 
-    [Fact]
-    public async Task IncrementalSync_WithNothingChanged_ReadsNoSchoolAndWritesNothing()
+    [Theory]
+    [MemberData(nameof(Adapters))]
+    public async Task IncrementalSync_WithNothingChanged_ReadsNoSchoolAndWritesNothing(string adapter)
     {
-        await using var harness = await SyncHarness.StartAsync();
-        await harness.SyncNsoAsync();
+        await using var harness = await SyncHarness.StartAsync(adapter);
+        await harness.SyncAsync();
 
-        var run = await harness.SyncNsoAsync(mode: SyncMode.Incremental);
+        var run = await harness.SyncAsync(mode: SyncMode.Incremental);
 
         Assert.Equal("succeeded", run.Status);
         Assert.Equal((0L, 0L, 0L, 0L), (run.Read, run.Inserted, run.Updated, run.Deleted));
     }
 
-    [Fact]
-    public async Task IncrementalSync_TouchesOnlyTheChangedSchool()
+    [Theory]
+    [MemberData(nameof(Adapters))]
+    public async Task IncrementalSync_TouchesOnlyTheChangedSchool(string adapter)
     {
-        await using var harness = await SyncHarness.StartAsync();
-        await harness.SyncNsoAsync();
-        var region = harness.World.Nso.Region!;
+        await using var harness = await SyncHarness.StartAsync(adapter);
+        await harness.SyncAsync();
+        var region = harness.SourceRegion;
         var applied = region.ApplyChanges(new() { EditedMarks = 1, DeletedMarks = 0, NewMarks = 0, Transfers = 0, NewStudents = 0 });
         var school = region.Class(region.Student(applied[0].StudentId)!.ClassId)!.SchoolId;
 
-        var run = await harness.SyncNsoAsync(mode: SyncMode.Incremental);
+        var run = await harness.SyncAsync(mode: SyncMode.Incremental);
 
         Assert.Equal(1, run.Updated);
         var schoolRecords = GroundTruthRecordsRead(harness, school);
         Assert.Equal(schoolRecords, run.Read);
     }
 
-    [Fact]
-    public async Task IncrementalSync_WithoutAnyCursorYet_ReadsInFull()
+    [Theory]
+    [MemberData(nameof(Adapters))]
+    public async Task IncrementalSync_WithoutAnyCursorYet_ReadsInFull(string adapter)
     {
-        await using var harness = await SyncHarness.StartAsync();
+        await using var harness = await SyncHarness.StartAsync(adapter);
 
-        var run = await harness.SyncNsoAsync(mode: SyncMode.Incremental);
+        var run = await harness.SyncAsync(mode: SyncMode.Incremental);
 
         Assert.Equal("succeeded", run.Status);
-        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, "nso"));
-        Assert.Equal(2L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_cursor WHERE source_system = 'nso'"));
+        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
+        Assert.Equal(2L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_cursor WHERE source_system = $1", harness.Adapter));
     }
 
-    [Fact]
-    public async Task SafetyBrake_ASyncEndingMoreThanTheShareOfASchool_HoldsThoseEndingsAndWritesTheRest()
+    [Theory]
+    [MemberData(nameof(Adapters))]
+    public async Task SafetyBrake_ASyncEndingMoreThanTheShareOfASchool_HoldsThoseEndingsAndWritesTheRest(string adapter)
     {
-        await using var harness = await SyncHarness.StartAsync();
-        await harness.SyncNsoAsync();
+        await using var harness = await SyncHarness.StartAsync(adapter);
+        await harness.SyncAsync();
         // 12 of the school's 48 students leave at once: 25%, over the default 10%.
-        harness.World.Nso.Region!.ApplyChanges(new() { EditedMarks = 1, DeletedMarks = 0, NewMarks = 0, Transfers = 0, NewStudents = 0, LeavingStudents = 12 });
+        harness.SourceRegion.ApplyChanges(new() { EditedMarks = 1, DeletedMarks = 0, NewMarks = 0, Transfers = 0, NewStudents = 0, LeavingStudents = 12 });
 
-        var run = await harness.SyncNsoAsync();
+        var run = await harness.SyncAsync();
 
         Assert.Equal("held", run.Status);
         Assert.Equal(12, run.HeldDeletions!.Value[0].GetProperty("enrollments").GetInt32());
@@ -110,14 +123,15 @@ public class NsoSyncTests
         Assert.Equal(1, run.Updated); // the edited mark went through
     }
 
-    [Fact]
-    public async Task SafetyBrake_AFewLeavers_AreEndedAsUsual()
+    [Theory]
+    [MemberData(nameof(Adapters))]
+    public async Task SafetyBrake_AFewLeavers_AreEndedAsUsual(string adapter)
     {
-        await using var harness = await SyncHarness.StartAsync();
-        await harness.SyncNsoAsync();
-        harness.World.Nso.Region!.ApplyChanges(new() { EditedMarks = 0, DeletedMarks = 0, NewMarks = 0, Transfers = 0, NewStudents = 0, LeavingStudents = 2 });
+        await using var harness = await SyncHarness.StartAsync(adapter);
+        await harness.SyncAsync();
+        harness.SourceRegion.ApplyChanges(new() { EditedMarks = 0, DeletedMarks = 0, NewMarks = 0, Transfers = 0, NewStudents = 0, LeavingStudents = 2 });
 
-        var run = await harness.SyncNsoAsync();
+        var run = await harness.SyncAsync();
 
         Assert.Equal("succeeded", run.Status);
         Assert.Equal(94L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM enrollment WHERE ends_on IS NULL"));
@@ -127,7 +141,7 @@ public class NsoSyncTests
     private static long GroundTruthRecordsRead(SyncHarness harness, int schoolId)
     {
         var truth = harness.Truth();
-        var region = harness.World.Nso.Region!;
+        var region = harness.SourceRegion;
         var classes = region.Classes.Where(c => c.SchoolId == schoolId).Select(c => c.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
         var students = truth.OfType<EnrollmentTruth>().Where(e => classes.Contains(e.ClassSourceId)).Select(e => e.StudentSourceId).ToHashSet();
         var parents = truth.OfType<GuardianshipTruth>().Where(g => students.Contains(g.StudentSourceId)).Select(g => g.ParentSourceId).Distinct().Count();

@@ -1,0 +1,25 @@
+using System.Globalization;
+using MySchool.Integration.Core.Sync;
+
+namespace MySchool.Integration.Adapters.Rk;
+
+/// <summary>The education-manager account and the adapter's patience, from the region's settings.</summary>
+internal sealed record NetSchoolOptions(Uri BaseUrl, string UserName, string Password, TimeSpan AttemptTimeout, int Retries, TimeSpan RetryDelay, TimeSpan LongestRetryAfter)
+{
+    public static NetSchoolOptions From(RegionSource region)
+    {
+        string Setting(string name, string? fallback = null) =>
+            region.Settings.TryGetValue(name, out var value) ? value
+            : fallback ?? throw new SourceConfigurationException($"Для региона {region.Code} не задан параметр {name}");
+
+        var baseUrl = region.BaseUrl ?? throw new SourceConfigurationException($"Для региона {region.Code} не задан адрес «Сетевого города»");
+        return new NetSchoolOptions(
+            baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/"),
+            Setting("UserName"),
+            Setting("Password"),
+            TimeSpan.FromSeconds(double.Parse(Setting("AttemptTimeoutSeconds", "10"), CultureInfo.InvariantCulture)),
+            int.Parse(Setting("Retries", "4"), CultureInfo.InvariantCulture),
+            TimeSpan.FromMilliseconds(double.Parse(Setting("RetryDelayMs", "500"), CultureInfo.InvariantCulture)),
+            TimeSpan.FromSeconds(double.Parse(Setting("LongestRetryAfterSeconds", "30"), CultureInfo.InvariantCulture)));
+    }
+}

@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using MySchool.Integration.Core.Sync;
+
+namespace MySchool.Integration.Adapters.Rk;
+
+/// <summary>
+/// «Сетевой город. Образование» (rk-netschool.md) read as the federal model's sources. Marks are numbers and their
+/// real weights come from each assignment's details, read once per assignment however many students it has.
+/// </summary>
+internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChangeFeedSource, IDisposable
+{
+    private const string DateTimeForm = "yyyy-MM-dd'T'HH:mm:ss";
+
+    private readonly ConcurrentDictionary<string, Task<(decimal Weight, string? TeacherId)>> _assignments = new(StringComparer.Ordinal);
+    private Dictionary<string, string>? _workKinds;
+
+    public string SourceSystem => "rk";
+
+    public SourceCapabilities Capabilities => SourceCapabilities.ChangeFeed | SourceCapabilities.Debts;
+
+    public async Task<IReadOnlyList<SourceSchool>> ReadSchoolsAsync(CancellationToken cancellationToken)
+    {
+        var schools = new List<SourceSchool>();
+        foreach (var school in (await client.GetAsync("schools", cancellationToken)).EnumerateArray())
+        {
+            var id = Text(school, "id")!;
+            var card = await client.GetAsync($"schools/{id}/card", cancellationToken);
+            schools.Add(new SourceSchool(id, Text(school, "inn")!, Text(school, "fullName")!, Text(school, "name"), Text(school, "oktmo")!,
+                MunicipalityOf(card.TryGetProperty("contactInfo", out var contact) ? Text(contact, "juridicalAddress") : null, Text(school, "oktmo")!)));
+        }
+
+        return schools;
+    }
+
+    public async Task<SchoolRoster> ReadRosterAsync(SourceSchool school, CancellationToken cancellationToken)
+    {
+        var year = Text(await client.GetAsync("years/current", cancellationToken), "name") ?? string.Empty;
+        var classes = (await client.GetAsync($"schools/{school.SourceId}/classes", cancellationToken)).EnumerateArray()
+            .Select(c => new SourceClass(Text(c, "id")!, Text(c, "name") ?? string.Empty, year)).ToList();
+        var students = new List<SourceStudent>();
+        foreach (var schoolClass in classes)
+        {
+            foreach (var student in (await client.GetAsync($"classes/{schoolClass.SourceId}/students", cancellationToken)).EnumerateArray())
+            {
+                var guardians = Array(student, "parents").Select(parent => new SourceGuardian(Person(parent), Text(parent, "role") ?? string.Empty));
+                students.Add(new SourceStudent(Person(student), schoolClass.SourceId, [.. guardians]));
+            }
+        }
+
+        // The roster gives no subjects; the journal does (an assignment's teachers), see ReadJournalAsync.
+        var teachers = (await client.GetAsync($"schools/{school.SourceId}/teachers", cancellationToken)).EnumerateArray()
+            .Select(t => new SourceTeacher(Person(t), Text(t, "email"), [])).ToList();
+        return new SchoolRoster(school, classes, students, teachers);
+    }
+
+    public async Task<SchoolJournal> ReadJournalAsync(SchoolRoster roster, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
+    {
+        _workKinds ??= (await client.GetAsync("grade/assignment/types?all=false", cancellationToken)).EnumerateArray()
+            .ToDictionary(t => Text(t, "id")!, t => Text(t, "abbr") ?? string.Empty, StringComparer.Ordinal);
+        var classByName = roster.Classes.GroupBy(c => c.RawName.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First().SourceId, StringComparer.Ordinal);
+        var yearId = Text(await client.GetAsync("years/current", cancellationToken), "id");
+        var lessons = new Dictionary<(string, DateOnly, int), SourceLesson>();
+        var marks = new List<SourceMark>();
+        var rejections = new List<SourceRejection>();
+        var subjectsByTeacher = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        foreach (var student in roster.Students.DistinctBy(s => s.Person.SourceId))
+        {
+            for (var monday = firstDay.AddDays(-(((int)firstDay.DayOfWeek + 6) % 7)); monday <= lastDay; monday = monday.AddDays(7))
+            {
+                var path = $"student/diary?studentId={student.Person.SourceId}&yearId={yearId}&weekStart={monday:yyyy-MM-dd}&weekEnd={monday.AddDays(6):yyyy-MM-dd}";
+                var diary = await client.GetAsync(path, cancellationToken);
+                if (!diary.TryGetProperty("weekDays", out _))
+                {
+                    // A week without weekDays is read once more before it counts as a week without lessons.
+                    diary = await client.GetAsync(path, cancellationToken);
+                }
+
+                // The week's class name says where the student was that week: a transfer keeps past weeks in the old class.
+                var classId = classByName.GetValueOrDefault((Text(diary, "className") ?? string.Empty).ToLowerInvariant(), student.ClassSourceId);
+                foreach (var lesson in Array(diary, "weekDays").SelectMany(day => Array(day, "lessons")))
+                {
+                    if (!TryDate(Text(lesson, "day"), out var date) || !int.TryParse(Text(lesson, "number"), CultureInfo.InvariantCulture, out var number)
+                        || !TimeOnly.TryParse(Text(lesson, "startTime"), CultureInfo.InvariantCulture, out var start) || !TimeOnly.TryParse(Text(lesson, "endTime"), CultureInfo.InvariantCulture, out var end))
+                    {
+                        rejections.Add(new SourceRejection("lesson", Text(lesson, "classmeetingId"), lesson.GetRawText(), "lesson.date", $"Урок с несуществующей датой или временем «{Text(lesson, "day")}»"));
+                        continue;
+                    }
+
+                    if (date < firstDay || date > lastDay)
+                    {
+                        continue;
+                    }
+
+                    await ReadLessonAsync(student, classId, date, number, start, end, lesson, lessons, marks, subjectsByTeacher, cancellationToken);
+                }
+            }
+        }
+
+        return new SchoolJournal(firstDay, lastDay, [.. lessons.Values], marks, [], rejections) { TeacherSubjects = subjectsByTeacher.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[.. p.Value]) };
+    }
+
+    private async Task ReadLessonAsync(
+        SourceStudent student, string classId, DateOnly date, int number, TimeOnly start, TimeOnly end, JsonElement lesson,
+        Dictionary<(string, DateOnly, int), SourceLesson> lessons, List<SourceMark> marks, Dictionary<string, SortedSet<string>> subjectsByTeacher, CancellationToken cancellationToken)
+    {
+        var subject = Text(lesson, "subjectName") ?? string.Empty;
+        string? teacherId = null;
+        var homework = new List<SourceHomework>();
+        foreach (var assignment in Array(lesson, "assignments"))
+        {
+            var assignmentId = Text(assignment, "id")!;
+            var (weight, assignmentTeacher) = await _assignments.GetOrAdd(assignmentId, id => DetailsAsync(id, student.Person.SourceId, cancellationToken));
+            teacherId ??= assignmentTeacher;
+            var kind = _workKinds!.GetValueOrDefault(Text(assignment, "typeId") ?? string.Empty);
+            if (kind == "ДЗ")
+            {
+                homework.Add(new SourceHomework(assignmentId, Text(assignment, "assignmentName") ?? string.Empty, false, []));
+            }
+
+            if (assignment.TryGetProperty("mark", out var mark) && mark.ValueKind == JsonValueKind.Object && Text(mark, "mark") is { } value)
+            {
+                // Keyed by the enclosing assignment: the mark's own assignmentId may differ (seen in real answers).
+                marks.Add(new SourceMark($"{student.Person.SourceId}:{assignmentId}", student.Person.SourceId, classId, date, number, subject,
+                    value, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), weight, kind, Text(mark, "dutyMark") == "true", null, assignment.GetRawText()));
+            }
+        }
+
+        if (teacherId is not null)
+        {
+            (subjectsByTeacher.TryGetValue(teacherId, out var subjects) ? subjects : subjectsByTeacher[teacherId] = new SortedSet<string>(StringComparer.Ordinal)).Add(subject);
+        }
+
+        var key = (classId, date, number);
+        if (!lessons.TryGetValue(key, out var known) || (known.TeacherSourceId is null && teacherId is not null))
+        {
+            lessons[key] = new SourceLesson(classId, date, number, start, end, subject, Text(lesson, "room"), teacherId, null, homework);
+        }
+    }
+
+    /// <summary>An assignment's real weight and teacher (the diary's weight is always 0); older servers send one teacher object.</summary>
+    private async Task<(decimal, string?)> DetailsAsync(string assignmentId, string studentId, CancellationToken cancellationToken)
+    {
+        var details = await client.GetAsync($"student/diary/assigns/{assignmentId}?studentId={studentId}", cancellationToken);
+        var teacher = details.TryGetProperty("teachers", out var teachers) && teachers.ValueKind == JsonValueKind.Array && teachers.GetArrayLength() > 0
+            ? teachers[0]
+            : details.TryGetProperty("teacher", out var single) && single.ValueKind == JsonValueKind.Object ? single : default;
+        var weight = decimal.TryParse(Text(details, "weight"), NumberStyles.Number, CultureInfo.InvariantCulture, out var w) ? w : 1;
+        return (weight, teacher.ValueKind == JsonValueKind.Object ? Text(teacher, "id") : null);
+    }
+
+    public async Task<string> ReadCursorAsync(CancellationToken cancellationToken) =>
+        Text(await client.GetAsync("changes?since=9999-12-31T00:00:00", cancellationToken), "now")
+        ?? throw new SourceUnavailableException("«Сетевой город» не сообщил текущее время (changes.now)");
+
+    public async Task<SourceChanges> ReadChangesAsync(string cursor, CancellationToken cancellationToken)
+    {
+        var changes = await client.GetAsync($"changes?since={Uri.EscapeDataString(cursor)}", cancellationToken);
+        var students = Array(changes, "studentIds").Select(s => s.GetRawText().Trim('"'))
+            .Concat(Array(changes, "diary").Select(d => Text(d, "studentId")).OfType<string>()).ToHashSet(StringComparer.Ordinal);
+        var classes = Array(changes, "classIds").Select(c => c.GetRawText().Trim('"')).ToHashSet(StringComparer.Ordinal);
+        return new SourceChanges(Text(changes, "now") ?? cursor, students, classes);
+    }
+
+    public void Dispose() => client.Dispose();
+
+    private static SourcePerson Person(JsonElement json)
+    {
+        var birth = Text(json, "birthDate");
+        return new SourcePerson(
+            Text(json, "id")!,
+            Text(json, "lastName") ?? string.Empty,
+            Text(json, "firstName") ?? string.Empty,
+            Text(json, "middleName"),
+            birth is { Length: >= 10 } ? birth[..10] : birth,
+            Text(json, "sex"),
+            Text(json, "snils"),
+            json.GetRawText());
+    }
+
+    /// <summary>The municipality from the juridical address («г. Сыктывкар, ул. …»), else named by its OKTMO.</summary>
+    private static string MunicipalityOf(string? address, string oktmo) =>
+        address?.Split(',').Select(part => part.Trim()).FirstOrDefault(part => part.StartsWith("г. ", StringComparison.Ordinal) || part.EndsWith("район", StringComparison.Ordinal))
+        ?? $"ОКТМО {oktmo[..Math.Min(8, oktmo.Length)]}";
+
+    private static bool TryDate(string? text, out DateOnly date)
+    {
+        var parsed = DateTime.TryParseExact(text, DateTimeForm, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at);
+        date = parsed ? DateOnly.FromDateTime(at) : default;
+        return parsed;
+    }
+
+    private static IEnumerable<JsonElement> Array(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : [];
+
+    private static string? Text(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                _ => null,
+            }
+            : null;
+}
