@@ -21,6 +21,7 @@ internal sealed class DiaryReader(SchoolRoster roster, DateOnly firstDay, DateOn
     {
         var rejections = new List<SourceRejection>();
         var items = new List<(SourceStudent Student, DateOnly Date, JsonElement Item)>();
+        var events = new Dictionary<string, SourceEvent>(StringComparer.Ordinal);
         foreach (var (student, days) in diaries)
         {
             foreach (var (key, day) in days.ValueKind == JsonValueKind.Object ? days.EnumerateObject().Select(d => (d.Name, d.Value)) : [])
@@ -33,6 +34,17 @@ internal sealed class DiaryReader(SchoolRoster roster, DateOnly firstDay, DateOn
 
                 // A day's items may be a map, an array, null, or missing: all mean "these lessons, or none".
                 items.AddRange(Entries(day, "items").Select(item => (student, date, item)));
+                foreach (var club in Entries(day, "items_extday"))
+                {
+                    // Out-of-timetable activities (clubs) are events of the class, not lessons.
+                    var name = Text(club, "name") ?? string.Empty;
+                    var eventKey = $"club:{student.ClassSourceId}:{key}:{name}";
+                    if (TryTime(Text(club, "starttime"), out var clubStart) && !events.ContainsKey(eventKey))
+                    {
+                        var clubEnd = TryTime(Text(club, "endtime"), out var end) ? date.ToDateTime(end) : (DateTime?)null;
+                        events[eventKey] = new SourceEvent(eventKey, student.ClassSourceId, "club", date.ToDateTime(clubStart), clubEnd, name, Text(club, "teacher"));
+                    }
+                }
             }
         }
 
@@ -78,7 +90,7 @@ internal sealed class DiaryReader(SchoolRoster roster, DateOnly firstDay, DateOn
             }
         }
 
-        return new SchoolJournal(firstDay, lastDay, [.. lessons.Values], marks, [], rejections);
+        return new SchoolJournal(firstDay, lastDay, [.. lessons.Values], marks, [.. events.Values], rejections);
     }
 
     /// <summary>Homework keyed by its own id; files point at it by <c>toid</c>.</summary>

@@ -70,6 +70,29 @@ internal sealed class NetSchoolClient : IDisposable
         }
     }
 
+    /// <summary>Ends the session on the server (best effort: a session left behind times out by itself).</summary>
+    public async Task LogoutAsync()
+    {
+        if (_at is null)
+        {
+            return;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "webapi/auth/logout");
+        request.Headers.Add("at", _at);
+        try
+        {
+            using var cancel = new CancellationTokenSource(_options.AttemptTimeout);
+            (await _http.SendAsync(request, cancel.Token)).Dispose();
+        }
+        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
+        {
+            // Nothing to do: the server forgets an idle session after its time-out.
+        }
+
+        _at = null;
+    }
+
     public void Dispose()
     {
         _http.Dispose();

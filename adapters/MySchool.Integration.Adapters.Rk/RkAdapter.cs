@@ -9,7 +9,7 @@ namespace MySchool.Integration.Adapters.Rk;
 /// «Сетевой город. Образование» (rk-netschool.md) read as the federal model's sources. Marks are numbers and their
 /// real weights come from each assignment's details, read once per assignment however many students it has.
 /// </summary>
-internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChangeFeedSource, IDisposable
+internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChangeFeedSource, IAsyncDisposable
 {
     private const string DateTimeForm = "yyyy-MM-dd'T'HH:mm:ss";
 
@@ -98,7 +98,17 @@ internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChang
             }
         }
 
-        return new SchoolJournal(firstDay, lastDay, [.. lessons.Values], marks, [], rejections) { TeacherSubjects = subjectsByTeacher.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[.. p.Value]) };
+        // Announcements are the portfolio's event feed. (schoolId is ours: the real server answers for the current organization.)
+        var events = new List<SourceEvent>();
+        foreach (var announcement in (await client.GetAsync($"announcements?take=-1&schoolId={roster.School.SourceId}", cancellationToken)).EnumerateArray())
+        {
+            if (DateTime.TryParse(Text(announcement, "postDate"), CultureInfo.InvariantCulture, DateTimeStyles.None, out var posted))
+            {
+                events.Add(new SourceEvent($"announcement:{Text(announcement, "id")}", null, "announcement", posted, null, Text(announcement, "name") ?? string.Empty, Text(announcement, "description")));
+            }
+        }
+
+        return new SchoolJournal(firstDay, lastDay, [.. lessons.Values], marks, events, rejections) { TeacherSubjects = subjectsByTeacher.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[.. p.Value]) };
     }
 
     private async Task ReadLessonAsync(
@@ -163,7 +173,12 @@ internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChang
         return new SourceChanges(Text(changes, "now") ?? cursor, students, classes);
     }
 
-    public void Dispose() => client.Dispose();
+    /// <summary>Logs out (auth/logout), then closes the session's connections.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await client.LogoutAsync();
+        client.Dispose();
+    }
 
     private static SourcePerson Person(JsonElement json)
     {

@@ -15,7 +15,15 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
     public async Task RunAsync(long runId, string regionCode, string? schoolSourceId, SyncMode mode, CancellationToken cancellationToken)
     {
         var region = regions.Find(regionCode) ?? throw new InvalidOperationException($"Unknown region {regionCode}");
-        await engine.RunAsync(region, regions.AdapterFor(region), runId, schoolSourceId, mode, cancellationToken);
+        var adapter = regions.AdapterFor(region);
+        try
+        {
+            await engine.RunAsync(region, adapter, runId, schoolSourceId, mode, cancellationToken);
+        }
+        finally
+        {
+            await RegionCatalog.ReleaseAsync(adapter);
+        }
     }
 
     /// <summary>The recurring sync of a region; never two of the same region at once, on any process.</summary>
@@ -26,7 +34,14 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
     {
         var region = regions.Find(regionCode) ?? throw new InvalidOperationException($"Unknown region {regionCode}");
         var adapter = regions.AdapterFor(region);
-        var runId = await runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Full, cancellationToken);
-        await engine.RunAsync(region, adapter, runId, null, SyncMode.Full, cancellationToken);
+        try
+        {
+            var runId = await runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Full, cancellationToken);
+            await engine.RunAsync(region, adapter, runId, null, SyncMode.Full, cancellationToken);
+        }
+        finally
+        {
+            await RegionCatalog.ReleaseAsync(adapter);
+        }
     }
 }

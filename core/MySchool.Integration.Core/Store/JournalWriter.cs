@@ -85,7 +85,22 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             RETURNING (xmax = 0) AS inserted
             """, cancellationToken), 0);
 
-        count((0, 0), await DeleteStaleAsync(window));
+        await CopyAsync(connection, "s_event", "class_id uuid, source_key text, kind text, starts_at timestamptz, ends_at timestamptz, title text, body text",
+            journal.Events,
+            [NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz, NpgsqlDbType.Text, NpgsqlDbType.Text],
+            e => [e.ClassSourceId is null ? null : classes[e.ClassSourceId], e.SourceKey, e.Kind, e.StartsAt.ToUniversalTime(), e.EndsAt?.ToUniversalTime(), e.Title, e.Body],
+            cancellationToken);
+        count(await UpsertAsync(connection, """
+            INSERT INTO event (school_id, class_id, source_key, kind, starts_at, ends_at, title, body)
+            SELECT $1, class_id, source_key, kind, starts_at, ends_at, title, body FROM s_event
+            ON CONFLICT (school_id, source_key) DO UPDATE SET class_id = excluded.class_id, kind = excluded.kind, starts_at = excluded.starts_at,
+                ends_at = excluded.ends_at, title = excluded.title, body = excluded.body
+            WHERE (event.class_id, event.kind, event.starts_at, event.ends_at, event.title, event.body)
+                IS DISTINCT FROM (excluded.class_id, excluded.kind, excluded.starts_at, excluded.ends_at, excluded.title, excluded.body)
+            RETURNING (xmax = 0) AS inserted
+            """, cancellationToken, schoolId), 0);
+
+        count((0, 0), await DeleteStaleAsync(window) + await DeleteStaleEventsAsync(schoolId, journal));
     }
 
     /// <summary>
@@ -120,6 +135,13 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             """, cancellationToken);
         return deleted;
     }
+
+    /// <summary>Events of the school inside the window (by the school's local dates) that the source no longer has.</summary>
+    private Task<int> DeleteStaleEventsAsync(Guid schoolId, JournalWindow journal) => ExecuteAsync(connection, """
+        DELETE FROM event e USING school s WHERE e.school_id = $1 AND s.id = e.school_id
+          AND (e.starts_at AT TIME ZONE s.time_zone)::date BETWEEN $2 AND $3
+          AND NOT EXISTS (SELECT 1 FROM s_event x WHERE x.source_key = e.source_key)
+        """, cancellationToken, schoolId, journal.From, journal.To);
 
     private async Task<Dictionary<string, Guid>> WriteSubjectsAsync(Guid schoolId, JournalWindow journal, IReadOnlyList<CheckedTeacher> teachers)
     {

@@ -16,6 +16,20 @@ public sealed class RegionCatalog(IEnumerable<RegionSource> regions, IEnumerable
         factories.FirstOrDefault(factory => factory.Name == region.Adapter)?.Create(region)
         ?? throw new SourceConfigurationException($"Для региона {region.Code} указан неизвестный адаптер «{region.Adapter}»");
 
+    /// <summary>Ends an adapter's session with its source, whichever way the adapter holds one.</summary>
+    public static async ValueTask ReleaseAsync(ISourceAdapter adapter)
+    {
+        switch (adapter)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync();
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+    }
+
     /// <summary>A school's id in its source, from its federal id; null when this region's source never delivered it.</summary>
     public async Task<string?> SchoolSourceIdAsync(RegionSource region, Guid schoolId, CancellationToken cancellationToken)
     {

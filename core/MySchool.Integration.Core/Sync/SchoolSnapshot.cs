@@ -51,6 +51,8 @@ public sealed record CheckedMark(
     bool IsDebt,
     string? Comment);
 
+public sealed record CheckedEvent(string SourceKey, string? ClassSourceId, string Kind, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string Title, string? Body);
+
 public sealed record CheckedAttendance(string StudentSourceId, string ClassSourceId, DateOnly Date, int Number, string Code);
 
 /// <summary>A refused record: what goes to quarantine, with the rule's reason.</summary>
@@ -76,7 +78,8 @@ public sealed record JournalWindow(
     IReadOnlyList<CheckedLesson> Lessons,
     IReadOnlyList<CheckedHomework> Homework,
     IReadOnlyList<CheckedMark> Marks,
-    IReadOnlyList<CheckedAttendance> Attendance)
+    IReadOnlyList<CheckedAttendance> Attendance,
+    IReadOnlyList<CheckedEvent> Events)
 {
-    public int RecordCount => Lessons.Count + Homework.Count + Marks.Count + Attendance.Count;
+    public int RecordCount => Lessons.Count + Homework.Count + Marks.Count + Attendance.Count + Events.Count;
 }

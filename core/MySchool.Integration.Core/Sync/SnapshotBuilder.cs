@@ -143,7 +143,12 @@ public static class SnapshotBuilder
                 mark.Subject.Trim(), date, value.Require(), mark.Weight, mark.WorkKind, mark.IsDebt, string.IsNullOrWhiteSpace(mark.Comment) ? null : mark.Comment);
         }
 
-        return new JournalWindow(journal.From, journal.To, [.. lessons.Values], homework, [.. marks.Values], [.. attendance.Values]);
+        var events = journal.Events
+            .Where(e => e.ClassSourceId is null || knownClasses.Contains(e.ClassSourceId))
+            .DistinctBy(e => e.SourceKey)
+            .Select(e => new CheckedEvent(e.SourceKey, e.ClassSourceId, e.Kind, At(e.LocalStart, zone), e.LocalEnd is { } end ? At(end, zone) : null, e.Title.Trim(), e.Body))
+            .ToList();
+        return new JournalWindow(journal.From, journal.To, [.. lessons.Values], homework, [.. marks.Values], [.. attendance.Values], events);
     }
 
     private static bool TryCheckPerson(string role, SourcePerson source, List<QuarantinedRecord> quarantine, out CheckedPerson person)
@@ -191,9 +196,11 @@ public static class SnapshotBuilder
         DateOnly.TryParseExact(raw?.Trim(), DateForms, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
     /// <summary>A school's local wall-clock time as an instant, with the offset the school had that day.</summary>
-    public static DateTimeOffset At(DateOnly date, TimeOnly time, TimeZoneInfo zone)
+    public static DateTimeOffset At(DateOnly date, TimeOnly time, TimeZoneInfo zone) => At(date.ToDateTime(time), zone);
+
+    public static DateTimeOffset At(DateTime local, TimeZoneInfo zone)
     {
-        var local = date.ToDateTime(time);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+        var unspecified = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        return new DateTimeOffset(unspecified, zone.GetUtcOffset(unspecified));
     }
 }

@@ -69,8 +69,11 @@ public sealed record SourceMark(
     string? Comment,
     string RawPayload);
 
-/// <summary>An announcement, meeting or club session for the portfolio's event feed.</summary>
-public sealed record SourceEvent(string SourceKey, string? ClassSourceId, string Kind, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string Title, string? Body);
+/// <summary>
+/// An announcement, meeting or club session for the portfolio's event feed. Times are the school's wall-clock
+/// times, as sources give them; the engine places them in the school's zone.
+/// </summary>
+public sealed record SourceEvent(string SourceKey, string? ClassSourceId, string Kind, DateTime LocalStart, DateTime? LocalEnd, string Title, string? Body);
 
 /// <summary>A school's journal over a date range.</summary>
 public sealed record SchoolJournal(

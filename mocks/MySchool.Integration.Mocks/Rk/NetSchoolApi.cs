@@ -34,6 +34,9 @@ public sealed class NetSchoolApi
     /// <summary>How often each assignment's details were read: an adapter should read each once per sync.</summary>
     public IReadOnlyDictionary<long, int> AssignmentReads => _assignmentReads;
 
+    /// <summary>Sessions still logged in: an adapter that logs out leaves none behind.</summary>
+    public int LoggedInSessions => _sessions.LoggedIn;
+
     public void MapRoutes(IEndpointRouteBuilder app)
     {
         _login.MapRoutes(app);

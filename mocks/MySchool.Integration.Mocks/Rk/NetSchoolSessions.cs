@@ -32,6 +32,9 @@ internal sealed class NetSchoolSessions(TimeProvider time, int timeOutMs)
     private readonly ConcurrentDictionary<string, NetSchoolSession> _sessions = new(StringComparer.Ordinal);
     private long _counter = 878_792_729;
 
+    /// <summary>Sessions logged in and not yet logged out or expired.</summary>
+    public int LoggedIn => _sessions.Values.Count(session => session.At is not null);
+
     public NetSchoolSession Open()
     {
         var session = new NetSchoolSession(Guid.NewGuid().ToString("N")) { LastUsed = time.GetTimestamp() };

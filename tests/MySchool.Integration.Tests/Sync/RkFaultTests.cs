@@ -115,6 +115,16 @@ public class RkFaultTests
     }
 
     [Fact]
+    public async Task Sync_LogsOutWhenDone()
+    {
+        await using var harness = await SyncHarness.StartAsync("rk");
+
+        await harness.SyncAsync();
+
+        Assert.Equal(0, harness.World.RkApi.LoggedInSessions);
+    }
+
+    [Fact]
     public async Task Sync_KomiNames_RoundTripByteExactly()
     {
         await using var harness = await SyncHarness.StartAsync("rk");

@@ -87,7 +87,7 @@ public sealed class SyncHarness : IAsyncDisposable
         }
         finally
         {
-            (adapter as IDisposable)?.Dispose();
+            await RegionCatalog.ReleaseAsync(adapter);
         }
     }
 
