@@ -4,21 +4,42 @@ using MySchool.Integration.Core.Sync;
 namespace MySchool.Integration.Scheduler;
 
 /// <summary>
-/// The sync jobs. Hangfire runs a job at least once (again, from the start, when its process dies); the engine's
-/// writes are idempotent and one school is written by one process at a time, so a re-run finishes without duplicates.
+/// The sync jobs. A region job plans the run and fans out one job per school, so the schools of a region are
+/// spread over every gateway process on the database. Hangfire runs a job at least once (again, from the start,
+/// when its process dies); writes are idempotent and a school is written by one process at a time, so a re-run
+/// finishes without duplicates.
 /// </summary>
-public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine engine)
+public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine engine, IBackgroundJobClient jobs)
 {
     /// <summary>A run queued by an operator or a script (POST /api/sync/{region}).</summary>
-    [JobDisplayName("Синхронизация {1} (запуск {0})")]
+    [JobDisplayName("Синхронизация региона {1} (запуск {0})")]
     [AutomaticRetry(Attempts = 0)]
-    public async Task RunAsync(long runId, string regionCode, string? schoolSourceId, SyncMode mode, CancellationToken cancellationToken)
+    public Task RunAsync(long runId, string regionCode, string? schoolSourceId, SyncMode mode, CancellationToken cancellationToken) =>
+        PlanAndFanOutAsync(runId, regionCode, schoolSourceId, mode, cancellationToken);
+
+    /// <summary>The recurring sync of a region; never two plans of the same region at once, on any process.</summary>
+    [JobDisplayName("Плановая синхронизация региона {0}")]
+    [DisableConcurrentExecution(timeoutInSeconds: 10)]
+    [AutomaticRetry(Attempts = 0)]
+    public async Task ScheduledAsync(string regionCode, CancellationToken cancellationToken)
     {
-        var region = regions.Find(regionCode) ?? throw new InvalidOperationException($"Unknown region {regionCode}");
+        var region = Region(regionCode);
+        var adapter = regions.AdapterFor(region);
+        var runId = await runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Full, cancellationToken);
+        await RegionCatalog.ReleaseAsync(adapter);
+        await PlanAndFanOutAsync(runId, regionCode, null, SyncMode.Full, cancellationToken);
+    }
+
+    /// <summary>One school of a planned run.</summary>
+    [JobDisplayName("Синхронизация школы {2} региона {1} (запуск {0})")]
+    [AutomaticRetry(Attempts = 2)]
+    public async Task SchoolAsync(long runId, string regionCode, SourceSchool school, string? cursor, CancellationToken cancellationToken)
+    {
+        var region = Region(regionCode);
         var adapter = regions.AdapterFor(region);
         try
         {
-            await engine.RunAsync(region, adapter, runId, schoolSourceId, mode, cancellationToken);
+            await engine.SyncSchoolAsync(region, adapter, new SyncPlan(runId, [school], cursor), school, cancellationToken);
         }
         finally
         {
@@ -26,22 +47,25 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
         }
     }
 
-    /// <summary>The recurring sync of a region; never two of the same region at once, on any process.</summary>
-    [JobDisplayName("Плановая синхронизация региона {0}")]
-    [DisableConcurrentExecution(timeoutInSeconds: 10)]
-    [AutomaticRetry(Attempts = 0)]
-    public async Task ScheduledAsync(string regionCode, CancellationToken cancellationToken)
+    private async Task PlanAndFanOutAsync(long runId, string regionCode, string? schoolSourceId, SyncMode mode, CancellationToken cancellationToken)
     {
-        var region = regions.Find(regionCode) ?? throw new InvalidOperationException($"Unknown region {regionCode}");
+        var region = Region(regionCode);
         var adapter = regions.AdapterFor(region);
         try
         {
-            var runId = await runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Full, cancellationToken);
-            await engine.RunAsync(region, adapter, runId, null, SyncMode.Full, cancellationToken);
+            if (await engine.PlanAsync(region, adapter, runId, schoolSourceId, mode, cancellationToken) is { } plan)
+            {
+                foreach (var school in plan.Schools)
+                {
+                    jobs.Enqueue<SyncJobs>(job => job.SchoolAsync(runId, regionCode, school, plan.Cursor, CancellationToken.None));
+                }
+            }
         }
         finally
         {
             await RegionCatalog.ReleaseAsync(adapter);
         }
     }
+
+    private RegionSource Region(string code) => regions.Find(code) ?? throw new InvalidOperationException($"Unknown region {code}");
 }

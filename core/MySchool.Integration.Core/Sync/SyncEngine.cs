@@ -12,21 +12,34 @@ namespace MySchool.Integration.Core.Sync;
 public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns runs, TimeProvider time, ILogger<SyncEngine> logger)
 {
     /// <summary>
-    /// A full run reads every school in scope. An incremental run asks the source's change feed what changed since
-    /// each school's cursor and re-reads only the schools it touches (writes are differences either way); a school
-    /// without a cursor yet, or a source without a change feed, gets a full read.
+    /// Runs a whole sync in this process: the plan, then its schools, at most <see cref="RegionSource.MaxConcurrentSchools"/>
+    /// at once. The scheduler runs the same plan and schools as separate jobs spread over every gateway process.
     /// </summary>
     public async Task<SyncRun> RunAsync(RegionSource region, ISourceAdapter adapter, long runId, string? schoolSourceId, SyncMode mode, CancellationToken cancellationToken)
     {
+        if (await PlanAsync(region, adapter, runId, schoolSourceId, mode, cancellationToken) is { } plan)
+        {
+            await Parallel.ForEachAsync(plan.Schools, new ParallelOptions { MaxDegreeOfParallelism = region.MaxConcurrentSchools, CancellationToken = cancellationToken },
+                (school, ct) => new ValueTask(SyncSchoolAsync(region, adapter, plan, school, ct)));
+        }
+
+        return (await runs.FindAsync(runId, CancellationToken.None))!;
+    }
+
+    /// <summary>
+    /// Decides which schools a run reads. A full run reads every school in scope. An incremental run asks the
+    /// source's change feed what changed since each school's cursor and reads only the schools it touches (writes
+    /// are differences either way); a school without a cursor yet, or a source without a change feed, is read in
+    /// full. Null when the source cannot be read at all: the run is then failed with the reason.
+    /// </summary>
+    public async Task<SyncPlan?> PlanAsync(RegionSource region, ISourceAdapter adapter, long runId, string? schoolSourceId, SyncMode mode, CancellationToken cancellationToken)
+    {
         await runs.StartAsync(runId, cancellationToken);
-        var total = WriteCounts.Zero;
-        var held = new List<HeldDeletion>();
-        var errors = new List<string>();
         try
         {
             var feed = adapter as IChangeFeedSource;
             // The cursor is taken before anything is read: what changes during the read is read again next time.
-            var nextCursor = feed is null ? null : await feed.ReadCursorAsync(cancellationToken);
+            var cursor = feed is null ? null : await feed.ReadCursorAsync(cancellationToken);
             var schools = (await adapter.ReadSchoolsAsync(cancellationToken))
                 .Where(school => schoolSourceId is null || school.SourceId == schoolSourceId).ToList();
             var cursors = new SyncCursors(dataSource, adapter.SourceSystem, region.Code);
@@ -35,42 +48,27 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
                 : schools.Select(school => school.SourceId).ToHashSet(StringComparer.Ordinal);
             foreach (var untouched in schools.Where(school => !touched.Contains(school.SourceId)))
             {
-                await cursors.AdvanceAsync(untouched.SourceId, nextCursor!, cancellationToken);
+                await cursors.AdvanceAsync(untouched.SourceId, cursor!, cancellationToken);
             }
 
             schools = [.. schools.Where(school => touched.Contains(school.SourceId))];
-            total = await SchoolWriter.WriteRegionAsync(dataSource, Target(region, adapter, runId), schools, cancellationToken);
-            var done = 0;
-            var gate = new Lock();
-            await Parallel.ForEachAsync(schools, new ParallelOptions { MaxDegreeOfParallelism = region.MaxConcurrentSchools, CancellationToken = cancellationToken }, async (school, ct) =>
-            {
-                var (counts, schoolHeld, error) = await SyncSchoolAsync(region, adapter, runId, school, nextCursor, ct);
-                WriteCounts snapshot;
-                lock (gate)
-                {
-                    total = total.Add(counts);
-                    held.AddRange(schoolHeld);
-                    if (error is not null)
-                    {
-                        errors.Add(error);
-                    }
-
-                    snapshot = total;
-                    done++;
-                }
-
-                await runs.ProgressAsync(runId, (float)done / schools.Count, snapshot, ct);
-            });
-
-            var status = errors.Count > 0 ? "failed" : held.Count > 0 ? "held" : "succeeded";
-            await runs.FinishAsync(runId, status, total, errors.Count == 0 ? null : string.Join("; ", errors), held, CancellationToken.None);
+            var regionCounts = await SchoolWriter.WriteRegionAsync(dataSource, Target(region, adapter, runId), schools, cancellationToken);
+            await runs.PlannedAsync(runId, schools.Count, regionCounts, cancellationToken);
+            await runs.CompleteIfDoneAsync(runId, cancellationToken);
+            return new SyncPlan(runId, schools, cursor);
         }
         catch (Exception exception) when (exception is SourceConfigurationException or SourceUnavailableException)
         {
-            await runs.FinishAsync(runId, "failed", total, exception.Message, held, CancellationToken.None);
+            await runs.FailAsync(runId, exception.Message, CancellationToken.None);
+            return null;
         }
+    }
 
-        return (await runs.FindAsync(runId, CancellationToken.None))!;
+    /// <summary>Reads, checks and writes one school of a plan, and adds the outcome to the plan's run.</summary>
+    public async Task SyncSchoolAsync(RegionSource region, ISourceAdapter adapter, SyncPlan plan, SourceSchool school, CancellationToken cancellationToken)
+    {
+        var (counts, held, error) = await SyncSchoolAsync(region, adapter, plan.RunId, school, plan.Cursor, cancellationToken);
+        await runs.SchoolDoneAsync(plan.RunId, counts, error, held, CancellationToken.None);
     }
 
     private async Task<(WriteCounts Counts, List<HeldDeletion> Held, string? Error)> SyncSchoolAsync(
@@ -103,7 +101,7 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
             LogSchoolSynced(school.SourceId, counts.Read, counts.Written, counts.Quarantined);
             return (counts, writer.Held, null);
         }
-        catch (Exception exception) when (exception is SourceUnavailableException or NpgsqlException or InvalidOperationException)
+        catch (Exception exception) when (exception is SourceUnavailableException or SourceConfigurationException or NpgsqlException or InvalidOperationException)
         {
             LogSchoolFailed(exception, school.SourceId);
             return (WriteCounts.Zero, [], $"Школа {school.ShortName ?? school.SourceId}: {exception.Message}");

@@ -4,6 +4,9 @@ using Npgsql;
 
 namespace MySchool.Integration.Core.Sync;
 
+/// <summary>What a run reads: its schools, and the source cursor their writes checkpoint.</summary>
+public sealed record SyncPlan(long RunId, IReadOnlyList<SourceSchool> Schools, string? Cursor);
+
 public enum SyncMode
 {
     Full,
@@ -27,12 +30,14 @@ public sealed record SyncRun(
     long Quarantined,
     float Progress,
     string? Error,
-    JsonElement? HeldDeletions);
+    JsonElement? HeldDeletions,
+    int SchoolsTotal,
+    int SchoolsDone);
 
 /// <summary>The sync_run table: queued, running with progress, then succeeded, failed or held.</summary>
 public sealed class SyncRuns(NpgsqlDataSource dataSource)
 {
-    private const string Columns = "id, source_system, scope, mode, status, queued_at, started_at, finished_at, read_count, inserted_count, updated_count, deleted_count, quarantined_count, progress, error, held_deletions";
+    private const string Columns = "id, source_system, scope, mode, status, queued_at, started_at, finished_at, read_count, inserted_count, updated_count, deleted_count, quarantined_count, progress, error, held_deletions, schools_total, schools_done";
 
     public async Task<long> QueueAsync(string sourceSystem, string scope, SyncMode mode, CancellationToken cancellationToken)
     {
@@ -46,17 +51,39 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
     public Task StartAsync(long id, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE sync_run SET status = 'running', started_at = now(), error = NULL WHERE id = $1", cancellationToken, id);
 
-    public Task ProgressAsync(long id, float progress, WriteCounts counts, CancellationToken cancellationToken) => ExecuteAsync(
-        "UPDATE sync_run SET progress = $2, read_count = $3, inserted_count = $4, updated_count = $5, deleted_count = $6, quarantined_count = $7 WHERE id = $1",
-        cancellationToken, id, progress, counts.Read, counts.Inserted, counts.Updated, counts.Deleted, counts.Quarantined);
+    /// <summary>The plan is made: the region's own rows are counted, and the run now waits for its schools.</summary>
+    public Task PlannedAsync(long id, int schools, WriteCounts counts, CancellationToken cancellationToken) => ExecuteAsync(
+        "UPDATE sync_run SET schools_total = $2, read_count = $3, inserted_count = $4, updated_count = $5, deleted_count = $6, quarantined_count = $7 WHERE id = $1",
+        cancellationToken, id, schools, counts.Read, counts.Inserted, counts.Updated, counts.Deleted, counts.Quarantined);
 
-    public Task FinishAsync(long id, string status, WriteCounts counts, string? error, IReadOnlyList<HeldDeletion> held, CancellationToken cancellationToken) => ExecuteAsync(
-        """
-        UPDATE sync_run SET status = $2, finished_at = now(), progress = 1, read_count = $3, inserted_count = $4, updated_count = $5,
-            deleted_count = $6, quarantined_count = $7, error = $8, held_deletions = $9::jsonb WHERE id = $1
-        """,
-        cancellationToken, id, status, counts.Read, counts.Inserted, counts.Updated, counts.Deleted, counts.Quarantined, error,
-        held.Count == 0 ? null : JsonSerializer.Serialize(held, JsonSerializerOptions.Web));
+    /// <summary>
+    /// One school is done (in whichever process ran it): its counts, error and held deletions are added to the run,
+    /// and the school that completes the count decides the run's status.
+    /// </summary>
+    public async Task SchoolDoneAsync(long id, WriteCounts counts, string? error, IReadOnlyList<HeldDeletion> held, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync("""
+            UPDATE sync_run SET schools_done = schools_done + 1, read_count = read_count + $2, inserted_count = inserted_count + $3,
+                updated_count = updated_count + $4, deleted_count = deleted_count + $5, quarantined_count = quarantined_count + $6,
+                error = CASE WHEN $7::text IS NULL THEN error ELSE concat_ws('; ', error, $7::text) END,
+                held_deletions = CASE WHEN $8::jsonb IS NULL THEN held_deletions ELSE COALESCE(held_deletions, '[]'::jsonb) || $8::jsonb END,
+                progress = LEAST(1, (schools_done + 1)::real / GREATEST(schools_total, 1))
+            WHERE id = $1
+            """, cancellationToken, id, counts.Read, counts.Inserted, counts.Updated, counts.Deleted, counts.Quarantined, error,
+            held.Count == 0 ? null : JsonSerializer.Serialize(held, JsonSerializerOptions.Web));
+        await CompleteIfDoneAsync(id, cancellationToken);
+    }
+
+    /// <summary>Sets the final status once every school is done (at once, for a run with no school to read).</summary>
+    public Task CompleteIfDoneAsync(long id, CancellationToken cancellationToken) => ExecuteAsync("""
+        UPDATE sync_run SET finished_at = now(), progress = 1,
+            status = CASE WHEN error IS NOT NULL THEN 'failed' WHEN held_deletions IS NOT NULL THEN 'held' ELSE 'succeeded' END
+        WHERE id = $1 AND status = 'running' AND schools_done >= schools_total
+        """, cancellationToken, id);
+
+    /// <summary>A run that could not even be planned (configuration, an unreachable source).</summary>
+    public Task FailAsync(long id, string error, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE sync_run SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1", cancellationToken, id, error);
 
     public async Task<SyncRun?> FindAsync(long id, CancellationToken cancellationToken) =>
         (await QueryAsync($"SELECT {Columns} FROM sync_run WHERE id = $1", cancellationToken, id)).FirstOrDefault();
@@ -82,7 +109,9 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
                 reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
                 reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12), reader.GetFloat(13),
                 reader.IsDBNull(14) ? null : reader.GetString(14),
-                reader.IsDBNull(15) ? null : JsonDocument.Parse(reader.GetString(15)).RootElement));
+                reader.IsDBNull(15) ? null : JsonDocument.Parse(reader.GetString(15)).RootElement,
+                reader.GetInt32(16),
+                reader.GetInt32(17)));
         }
 
         return runs;

@@ -21,8 +21,8 @@ public class HealthEndpointTests
         var database = body.RootElement.GetProperty("checks").GetProperty("database");
         Assert.Equal("Healthy", database.GetProperty("status").GetString());
         var data = database.GetProperty("data");
-        Assert.Equal(5, data.GetProperty("migrationsApplied").GetInt32());
-        Assert.Equal("0005_attendance_by_lesson.sql", data.GetProperty("latestMigration").GetString());
+        Assert.Equal(6, data.GetProperty("migrationsApplied").GetInt32());
+        Assert.Equal("0006_sync_run_schools.sql", data.GetProperty("latestMigration").GetString());
         Assert.StartsWith("15", data.GetProperty("serverVersion").GetString(), StringComparison.Ordinal);
     }
 

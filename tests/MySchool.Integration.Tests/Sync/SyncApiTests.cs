@@ -23,6 +23,8 @@ public class SyncApiTests
         var run = await WaitForAsync(client, runId);
         Assert.Equal("succeeded", run["status"]!.GetValue<string>());
         Assert.Equal(1f, run["progress"]!.GetValue<float>());
+        // The run fanned out one Hangfire job per school, and every one reported back.
+        Assert.Equal((2, 2), (run["schoolsTotal"]!.GetValue<int>(), run["schoolsDone"]!.GetValue<int>()));
         Assert.True(run["inserted"]!.GetValue<long>() > 0);
         StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
         var list = await client.GetFromJsonAsync<JsonArray>(new Uri("/api/sync/runs", UriKind.Relative));
