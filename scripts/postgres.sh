@@ -4,7 +4,7 @@
 #
 #   scripts/postgres.sh install                       install Debian's postgresql when its binaries are absent
 #   scripts/postgres.sh start DIR PORT [--ephemeral]  initdb DIR once, then start it on 127.0.0.1:PORT
-#   scripts/postgres.sh stop DIR                      stop the cluster in DIR (fast shutdown)
+#   scripts/postgres.sh stop DIR [--remove]           stop the cluster in DIR (fast shutdown), and delete DIR
 #   scripts/postgres.sh free-port [FROM]              print the first free TCP port from FROM (default 5433)
 set -euo pipefail
 
@@ -48,7 +48,8 @@ start() {
       --locale-provider=icu --icu-locale=ru-RU >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
   fi
-  local opts="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200"
+  # Test runs open many pools at once (a database per test class, Hangfire in every gateway host).
+  local opts="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400"
   # Throwaway test clusters trade durability for speed; run.sh's demo cluster keeps it.
   [ "$mode" = "--ephemeral" ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   as_owner "$bin/pg_ctl" -D "$dir/data" -o "$opts" -l "$dir/postgres.log" -w -t 60 start >/dev/null \
@@ -56,16 +57,18 @@ start() {
 }
 
 stop() {
-  local dir=$1
+  local dir=$1 mode=${2:-}
   local bin; bin=$(bindir)
-  [ -f "$dir/data/postmaster.pid" ] || return 0
-  as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+  if [ -f "$dir/data/postmaster.pid" ]; then
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+  fi
+  if [ "$mode" = "--remove" ]; then rm -rf "$dir"; fi
 }
 
 case "${1:-}" in
   install) install ;;
   start) start "$2" "$3" "${4:-}" ;;
-  stop) stop "$2" ;;
+  stop) stop "$2" "${3:-}" ;;
   free-port) free_port "${2:-5433}" ;;
   *) sed -n '2,9p' "$0" >&2; exit 2 ;;
 esac

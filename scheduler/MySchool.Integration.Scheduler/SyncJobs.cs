@@ -32,7 +32,7 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
 
     /// <summary>One school of a planned run.</summary>
     [JobDisplayName("Синхронизация школы {2} региона {1} (запуск {0})")]
-    [AutomaticRetry(Attempts = 2)]
+    [AutomaticRetry(Attempts = 0)] // the engine records a school's failure on the run; a retry would only repeat it
     public async Task SchoolAsync(long runId, string regionCode, SourceSchool school, string? cursor, CancellationToken cancellationToken)
     {
         var region = Region(regionCode);

@@ -94,11 +94,7 @@ public sealed class PostgresCluster
         return cluster;
     }
 
-    private void Stop()
-    {
-        RepositoryScript.RunAsync("scripts/postgres.sh", "stop", Directory).GetAwaiter().GetResult();
-        System.IO.Directory.Delete(Directory, recursive: true);
-    }
+    private void Stop() => RepositoryScript.RunAsync("scripts/postgres.sh", "stop", Directory, "--remove").GetAwaiter().GetResult();
 
     private static int FreePort()
     {

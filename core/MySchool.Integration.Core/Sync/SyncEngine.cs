@@ -101,7 +101,8 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
             LogSchoolSynced(school.SourceId, counts.Read, counts.Written, counts.Quarantined);
             return (counts, writer.Held, null);
         }
-        catch (Exception exception) when (exception is SourceUnavailableException or SourceConfigurationException or NpgsqlException or InvalidOperationException)
+        // Whatever breaks one school is recorded on the run and the others go on; only cancellation stops the run.
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogSchoolFailed(exception, school.SourceId);
             return (WriteCounts.Zero, [], $"Школа {school.ShortName ?? school.SourceId}: {exception.Message}");
