@@ -2,8 +2,6 @@ using System.Net;
 using System.Text.Json;
 using MySchool.Integration.Core.Sync;
 using Polly;
-using Polly.Retry;
-using Polly.Timeout;
 
 namespace MySchool.Integration.Adapters.Nso;
 
@@ -26,17 +24,7 @@ internal sealed class EljurClient
     {
         _http = http;
         _options = options;
-        _pipeline = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = options.Retries,
-                Delay = options.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TimeoutRejectedException>().Handle<JsonException>().Handle<TransientAnswerException>(),
-            })
-            .AddTimeout(options.AttemptTimeout)
-            .Build();
+        _pipeline = options.Retry.Build<TransientAnswerException>();
     }
 
     /// <summary>The <c>result</c> of a method, re-authenticating once when the token has expired.</summary>
@@ -89,9 +77,9 @@ internal sealed class EljurClient
         {
             return await SendOnceRetriedAsync(uri, cancellationToken);
         }
-        catch (Exception exception) when (exception is HttpRequestException or TimeoutRejectedException or JsonException or TransientAnswerException)
+        catch (Exception exception) when (SourceRetryPolicy.IsExhausted<TransientAnswerException>(exception))
         {
-            throw new SourceUnavailableException($"ЭлЖур недоступен ({method}) после {_options.Retries + 1} попыток: {exception.Message}", exception);
+            throw new SourceUnavailableException($"ЭлЖур недоступен ({method}) после {_options.Retry.Retries + 1} попыток: {exception.Message}", exception);
         }
     }
 

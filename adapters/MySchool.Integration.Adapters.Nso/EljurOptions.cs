@@ -3,7 +3,7 @@ using MySchool.Integration.Core.Sync;
 namespace MySchool.Integration.Adapters.Nso;
 
 /// <summary>The integration account and the patience of the adapter, from the region's settings.</summary>
-internal sealed record EljurOptions(Uri BaseUrl, string Login, string Password, string DevKey, string Vendor, TimeSpan AttemptTimeout, int Retries, TimeSpan RetryDelay)
+internal sealed record EljurOptions(Uri BaseUrl, string Login, string Password, string DevKey, string Vendor, SourceRetryPolicy Retry)
 {
     public static EljurOptions From(RegionSource region)
     {
@@ -17,8 +17,6 @@ internal sealed record EljurOptions(Uri BaseUrl, string Login, string Password, 
             Setting("Password"),
             Setting("DevKey"),
             Setting("Vendor", "school"),
-            TimeSpan.FromSeconds(double.Parse(Setting("AttemptTimeoutSeconds", "10"), System.Globalization.CultureInfo.InvariantCulture)),
-            int.Parse(Setting("Retries", "4"), System.Globalization.CultureInfo.InvariantCulture),
-            TimeSpan.FromMilliseconds(double.Parse(Setting("RetryDelayMs", "500"), System.Globalization.CultureInfo.InvariantCulture)));
+            SourceRetryPolicy.From(region));
     }
 }

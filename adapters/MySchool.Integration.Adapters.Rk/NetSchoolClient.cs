@@ -4,8 +4,6 @@ using System.Text;
 using System.Text.Json;
 using MySchool.Integration.Core.Sync;
 using Polly;
-using Polly.Retry;
-using Polly.Timeout;
 
 namespace MySchool.Integration.Adapters.Rk;
 
@@ -32,19 +30,8 @@ internal sealed class NetSchoolClient : IDisposable
         _options = options;
         // A session's cookies are its own: one handler per client, never shared through a pool.
         _http = new HttpClient(new SocketsHttpHandler { CookieContainer = _cookies, UseCookies = true, AllowAutoRedirect = false }) { BaseAddress = options.BaseUrl, Timeout = Timeout.InfiniteTimeSpan };
-        _pipeline = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = options.Retries,
-                Delay = options.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TimeoutRejectedException>().Handle<JsonException>().Handle<RetryLaterException>(),
-                // A 429's Retry-After is the server's word on when to come back.
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is RetryLaterException { After: { } after } ? Min(after, options.LongestRetryAfter) : (TimeSpan?)null),
-            })
-            .AddTimeout(options.AttemptTimeout)
-            .Build();
+        // A 429's Retry-After is the server's word on when to come back.
+        _pipeline = options.Retry.Build<RetryLaterException>(exception => exception is RetryLaterException { After: { } after } ? Min(after, options.LongestRetryAfter) : null);
     }
 
     public async Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken)
@@ -64,9 +51,9 @@ internal sealed class NetSchoolClient : IDisposable
                 return status == HttpStatusCode.OK ? result : throw new SourceUnavailableException($"«Сетевой город», {path}: HTTP {(int)status}");
             }, cancellationToken);
         }
-        catch (Exception exception) when (exception is HttpRequestException or TimeoutRejectedException or JsonException or RetryLaterException)
+        catch (Exception exception) when (SourceRetryPolicy.IsExhausted<RetryLaterException>(exception))
         {
-            throw new SourceUnavailableException($"«Сетевой город» недоступен ({path}) после {_options.Retries + 1} попыток: {exception.Message}", exception);
+            throw new SourceUnavailableException($"«Сетевой город» недоступен ({path}) после {_options.Retry.Retries + 1} попыток: {exception.Message}", exception);
         }
     }
 
@@ -82,7 +69,7 @@ internal sealed class NetSchoolClient : IDisposable
         request.Headers.Add("at", _at);
         try
         {
-            using var cancel = new CancellationTokenSource(_options.AttemptTimeout);
+            using var cancel = new CancellationTokenSource(_options.Retry.AttemptTimeout);
             (await _http.SendAsync(request, cancel.Token)).Dispose();
         }
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)

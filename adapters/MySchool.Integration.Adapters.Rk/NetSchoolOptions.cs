@@ -4,7 +4,7 @@ using MySchool.Integration.Core.Sync;
 namespace MySchool.Integration.Adapters.Rk;
 
 /// <summary>The education-manager account and the adapter's patience, from the region's settings.</summary>
-internal sealed record NetSchoolOptions(Uri BaseUrl, string UserName, string Password, TimeSpan AttemptTimeout, int Retries, TimeSpan RetryDelay, TimeSpan LongestRetryAfter)
+internal sealed record NetSchoolOptions(Uri BaseUrl, string UserName, string Password, SourceRetryPolicy Retry, TimeSpan LongestRetryAfter)
 {
     public static NetSchoolOptions From(RegionSource region)
     {
@@ -17,9 +17,7 @@ internal sealed record NetSchoolOptions(Uri BaseUrl, string UserName, string Pas
             baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/"),
             Setting("UserName"),
             Setting("Password"),
-            TimeSpan.FromSeconds(double.Parse(Setting("AttemptTimeoutSeconds", "10"), CultureInfo.InvariantCulture)),
-            int.Parse(Setting("Retries", "4"), CultureInfo.InvariantCulture),
-            TimeSpan.FromMilliseconds(double.Parse(Setting("RetryDelayMs", "500"), CultureInfo.InvariantCulture)),
+            SourceRetryPolicy.From(region),
             TimeSpan.FromSeconds(double.Parse(Setting("LongestRetryAfterSeconds", "30"), CultureInfo.InvariantCulture)));
     }
 }
