@@ -23,7 +23,9 @@ echo "$pg_port" >"$data/port"
 
 pids=()
 cleanup() {
-  trap - EXIT INT TERM
+  # Ignore further signals: a second one (timeout(1) signals the whole group) must not cut the cleanup short.
+  trap '' INT TERM
+  trap - EXIT
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   scripts/postgres.sh stop "$data"
