@@ -34,19 +34,7 @@ internal static class SyncBench
         await using var world = await MockWorld.StartAsync(regionCode == "54" ? MockWorldOptions.AnyFreePorts(spec, small) : MockWorldOptions.AnyFreePorts(small, spec));
         await using var services = new ServiceCollection().AddNsoAdapter().AddRkAdapter().BuildServiceProvider();
         var mock = regionCode == "54" ? world.Nso : world.Rk;
-        var region = new RegionSource
-        {
-            Code = regionCode,
-            Name = regionCode == "54" ? "Новосибирская область" : "Республика Коми",
-            TimeZone = spec.TimeZone,
-            Adapter = mock.Name,
-            BaseUrl = new Uri(mock.BaseAddress, regionCode == "54" ? "apiv3/" : string.Empty),
-            Settings = regionCode == "54"
-                ? new() { ["Login"] = "integration54", ["Password"] = "eljur-secret", ["DevKey"] = "nso-devkey" }
-                : new() { ["UserName"] = "edu-manager11", ["Password"] = "Пароль-Коми11" },
-            JournalFrom = mock.Region!.JournalStart,
-            JournalTo = mock.Region.JournalEnd,
-        };
+        var region = MockRegions.For(mock);
         var runs = new SyncRuns(db);
         var engine = new SyncEngine(db, runs, TimeProvider.System, NullLogger<SyncEngine>.Instance);
         var adapter = services.GetServices<ISourceAdapterFactory>().Single(f => f.Name == mock.Name).Create(region);

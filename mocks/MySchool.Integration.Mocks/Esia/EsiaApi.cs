@@ -76,7 +76,7 @@ public sealed class EsiaApi(EsiaDirectory directory, EsiaOptions options, FaultB
             }
 
             page.Append(CultureInfo.InvariantCulture, $"<input type=\"hidden\" name=\"oid\" value=\"{person.Oid}\">")
-                .Append(CultureInfo.InvariantCulture, $"<span class=\"person\" data-oid=\"{person.Oid}\">{WebUtility.HtmlEncode(FullName(person.Name))} — {WebUtility.HtmlEncode(person.Role)} (oid {person.Oid})</span> ")
+                .Append(CultureInfo.InvariantCulture, $"<span class=\"person\" data-oid=\"{person.Oid}\">{WebUtility.HtmlEncode(person.Name.Full)} — {WebUtility.HtmlEncode(person.Role)} (oid {person.Oid})</span> ")
                 .Append("<button name=\"decision\" value=\"grant\">Предоставить</button> <button name=\"decision\" value=\"deny\">Отказать</button></form></li>");
         }
 
@@ -308,7 +308,6 @@ public sealed class EsiaApi(EsiaDirectory directory, EsiaOptions options, FaultB
     private static IResult ErrorPage(string message) =>
         Results.Content($"<!DOCTYPE html><html lang=\"ru\"><body><h1>Ошибка</h1><p>{WebUtility.HtmlEncode(message)}</p></body></html>", "text/html; charset=utf-8", statusCode: 400);
 
-    private static string FullName(PersonName name) => $"{name.LastName} {name.FirstName} {name.MiddleName}".TrimEnd();
 
     private sealed record IssuedCode(long Oid, string ClientId, string RedirectUri, string Scope, bool Unconfirmed);
 }

@@ -146,7 +146,7 @@ public sealed class EljurApi(SyntheticRegion region, EljurOptions options, Fault
                 periods.Add(entry);
             }
 
-            students.Add(new JsonObject { ["name"] = Id(student.Id), ["title"] = FullName(student.Name), ["periods"] = periods });
+            students.Add(new JsonObject { ["name"] = Id(student.Id), ["title"] = student.Name.Full, ["periods"] = periods });
         }
 
         return new JsonObject { ["students"] = students };
@@ -155,7 +155,7 @@ public sealed class EljurApi(SyntheticRegion region, EljurOptions options, Fault
     private static JsonArray Weeks(SyntheticPeriod period)
     {
         var weeks = new JsonArray();
-        var monday = period.Start.AddDays(-(((int)period.Start.DayOfWeek + 6) % 7));
+        var monday = Curriculum.MondayOf(period.Start);
         for (var (start, n) = (monday, 1); start <= period.End; start = start.AddDays(7), n++)
         {
             weeks.Add(new JsonObject { ["start"] = Day(start), ["end"] = Day(start.AddDays(6)), ["title"] = $"{n} неделя" });
@@ -183,7 +183,7 @@ public sealed class EljurApi(SyntheticRegion region, EljurOptions options, Fault
                 }
             }
 
-            students[Id(student.Id)] = new JsonObject { ["name"] = Id(student.Id), ["title"] = FullName(student.Name), ["days"] = days };
+            students[Id(student.Id)] = new JsonObject { ["name"] = Id(student.Id), ["title"] = student.Name.Full, ["days"] = days };
         }
 
         return new JsonObject { ["students"] = students };
@@ -229,7 +229,7 @@ public sealed class EljurApi(SyntheticRegion region, EljurOptions options, Fault
                 ["name"] = "Робототехника",
                 ["starttime"] = "14:00:00",
                 ["endtime"] = "14:45:00",
-                ["teacher"] = FullName(region.Teacher(lessons[0].TeacherId).Name),
+                ["teacher"] = region.Teacher(lessons[0].TeacherId).Name.Full,
                 ["homework"] = new JsonArray(),
             });
         }
@@ -245,7 +245,7 @@ public sealed class EljurApi(SyntheticRegion region, EljurOptions options, Fault
             ["sort"] = lesson.Number * 100,
             ["name"] = lesson.Subject,
             ["room"] = lesson.Room,
-            ["teacher"] = FullName(region.Teacher(lesson.TeacherId).Name),
+            ["teacher"] = region.Teacher(lesson.TeacherId).Name.Full,
             ["lesson_id"] = Id(lesson.Id),
             ["topic"] = lesson.Topic,
             ["starttime"] = Time(lesson.Start),
@@ -367,7 +367,7 @@ public sealed class EljurApi(SyntheticRegion region, EljurOptions options, Fault
                 });
             }
 
-            students[Id(student.Id)] = new JsonObject { ["name"] = Id(student.Id), ["title"] = FullName(student.Name), ["lessons"] = lessons };
+            students[Id(student.Id)] = new JsonObject { ["name"] = Id(student.Id), ["title"] = student.Name.Full, ["lessons"] = lessons };
         }
 
         return new JsonObject { ["students"] = students };
@@ -542,7 +542,6 @@ public sealed class EljurApi(SyntheticRegion region, EljurOptions options, Fault
     /// <summary>A subject's id, the same in every process (string.GetHashCode is randomized per process).</summary>
     private static long StableId(string text) => text.Aggregate(17L, (hash, c) => ((hash * 31) + c) % 1_000_003);
 
-    private static string FullName(PersonName name) => $"{name.LastName} {name.FirstName} {name.MiddleName}".TrimEnd();
 
     private sealed class BadParameterException(string message) : Exception(message);
 }

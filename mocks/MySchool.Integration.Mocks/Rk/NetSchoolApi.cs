@@ -310,7 +310,7 @@ public sealed class NetSchoolApi
     private static string WeekStartOf(long lessonId)
     {
         var date = SyntheticRegion.DecodeLessonId(lessonId).Date;
-        return date.AddDays(-(((int)date.DayOfWeek + 6) % 7)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return Curriculum.MondayOf(date).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
 
     private static string Timestamp(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00";

@@ -1,7 +1,7 @@
 namespace MySchool.Integration.Mocks.Synthetic;
 
 /// <summary>Subjects by grade, lesson rings and the school calendar of 2023/2024.</summary>
-internal static class Curriculum
+public static class Curriculum
 {
     public const string Year = "2023/2024";
 
@@ -49,6 +49,9 @@ internal static class Curriculum
         new("Весенние каникулы", new(2024, 3, 23), new(2024, 3, 31)),
         new("Летние каникулы", new(2024, 5, 25), new(2024, 8, 31)),
     ];
+
+    /// <summary>The Monday of a date's week: both systems page journals by weeks that start on Monday.</summary>
+    public static DateOnly MondayOf(DateOnly date) => date.AddDays(-(((int)date.DayOfWeek + 6) % 7));
 
     public static SyntheticHoliday? HolidayOn(DateOnly date) =>
         Holidays.FirstOrDefault(holiday => date >= holiday.Start && date <= holiday.End);

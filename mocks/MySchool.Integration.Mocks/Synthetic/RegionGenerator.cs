@@ -44,7 +44,7 @@ internal sealed class RegionGenerator(RegionSpec spec)
             municipality.Name,
             $"Муниципальное {kind} общеобразовательное учреждение «Средняя общеобразовательная школа № {number}» ({municipality.Name})",
             $"М{(kind == "бюджетное" ? "Б" : "А")}ОУ СОШ № {number}",
-            FullName(NewName(id, 0, PickSurname(id, 0))));
+            NewName(id, 0, PickSurname(id, 0)).Full);
         region.Schools.Add(school);
 
         var teachers = AddTeachers(region, school);
@@ -175,5 +175,4 @@ internal sealed class RegionGenerator(RegionSpec spec)
             actualSex);
     }
 
-    private static string FullName(PersonName name) => $"{name.LastName} {name.FirstName} {name.MiddleName}".TrimEnd();
 }

@@ -23,7 +23,11 @@ public sealed record SyntheticClass(int Id, int SchoolId, int Grade, char Letter
     public string SourceName(bool lowerCase) => $"{Grade}{(lowerCase ? char.ToLowerInvariant(Letter) : Letter)}";
 }
 
-public sealed record PersonName(string LastName, string FirstName, string? MiddleName, Sex Sex);
+public sealed record PersonName(string LastName, string FirstName, string? MiddleName, Sex Sex)
+{
+    /// <summary>"Фамилия Имя Отчество", as journals print a teacher or a student.</summary>
+    public string Full => $"{LastName} {FirstName} {MiddleName}".TrimEnd();
+}
 
 public sealed record SyntheticParent(int Id, PersonName Name, string? Snils, string Relation, long? EsiaOid);
 

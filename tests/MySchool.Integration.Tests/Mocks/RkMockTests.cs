@@ -179,7 +179,7 @@ public sealed class RkMockTests : IClassFixture<MockWorldFixture>, IAsyncLifetim
         var region = _mocks.World.Rk.Region!;
         var debtor = region.Students.First(student => region.JournalLessons(student).Any(lesson => region.MarkOf(student.Id, lesson) is { IsDebt: true }));
         var debt = region.JournalLessons(debtor).First(lesson => region.MarkOf(debtor.Id, lesson) is { IsDebt: true });
-        var monday = debt.Date.AddDays(-(((int)debt.Date.DayOfWeek + 6) % 7));
+        var monday = MySchool.Integration.Mocks.Synthetic.Curriculum.MondayOf(debt.Date);
         var week = $"weekStart={monday:yyyy-MM-dd}&weekEnd={monday.AddDays(6):yyyy-MM-dd}";
 
         var overdue = (await _rk.GetAsync($"student/diary/pastMandatory?studentId={debtor.Id}&yearId=24&{week}")).AsArray();

@@ -19,8 +19,8 @@ public sealed class SyncHarness : IAsyncDisposable
     /// <summary>Every registered adapter with the mock that stands for its system, as region configuration.</summary>
     private static readonly Dictionary<string, Func<MockWorld, RegionSource>> Regions = new(StringComparer.Ordinal)
     {
-        ["nso"] = world => RegionOf(world.Nso, "54", "Новосибирская область", "Asia/Novosibirsk", "apiv3/", new() { ["Login"] = "integration54", ["Password"] = "eljur-secret", ["DevKey"] = "nso-devkey" }),
-        ["rk"] = world => RegionOf(world.Rk, "11", "Республика Коми", "Europe/Moscow", string.Empty, new() { ["UserName"] = "edu-manager11", ["Password"] = "Пароль-Коми11" }),
+        ["nso"] = world => Impatient(MockRegions.For(world.Nso)),
+        ["rk"] = world => Impatient(MockRegions.For(world.Rk)),
     };
 
     private readonly ServiceProvider _services;
@@ -100,21 +100,11 @@ public sealed class SyncHarness : IAsyncDisposable
         await _services.DisposeAsync();
     }
 
-    private static RegionSource RegionOf(MockSystem mock, string code, string name, string zone, string path, Dictionary<string, string> settings)
+    /// <summary>Short attempts and backoff: faults such as the 5 s delay are retried within a test's patience.</summary>
+    private static RegionSource Impatient(RegionSource region)
     {
-        // Short attempts and backoff: faults such as the 5 s delay are retried within a test's patience.
-        settings["AttemptTimeoutSeconds"] = "1";
-        settings["RetryDelayMs"] = "20";
-        return new RegionSource
-        {
-            Code = code,
-            Name = name,
-            TimeZone = zone,
-            Adapter = mock.Name,
-            BaseUrl = new Uri(mock.BaseAddress, path),
-            Settings = settings,
-            JournalFrom = mock.Region!.JournalStart,
-            JournalTo = mock.Region.JournalEnd,
-        };
+        region.Settings["AttemptTimeoutSeconds"] = "1";
+        region.Settings["RetryDelayMs"] = "20";
+        return region;
     }
 }
