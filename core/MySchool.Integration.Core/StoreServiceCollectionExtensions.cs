@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using MySchool.Integration.Core.Federal;
 using MySchool.Integration.Core.Store;
 using Npgsql;
 
@@ -15,6 +16,9 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton(provider => NpgsqlDataSource.Create(connectionString(provider)));
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<FederalFeed>();
+        services.AddSingleton<ScheduleReader>();
+        services.AddSingleton<PortfolioReader>();
         return services;
     }
 }

@@ -1,18 +1,22 @@
 using MySchool.Integration.Adapters.Nso;
 using MySchool.Integration.Adapters.Rk;
 using MySchool.Integration.Gateway.Api;
+using MySchool.Integration.Gateway.Auth;
 using MySchool.Integration.Gateway.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddGatewayDefaults();
 builder.AddFederalStore();
 builder.AddSync();
+builder.AddExchange();
 builder.Services.AddNsoAdapter();
 builder.Services.AddRkAdapter();
 
 var app = builder.Build();
 await app.MigrateFederalStoreAsync();
 app.MapGatewayDefaults();
+app.UseExchangeAuth();
+app.MapExchange();
 app.MapSync();
 app.MapSyncApi();
 await app.RunAsync();

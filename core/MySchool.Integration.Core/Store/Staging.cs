@@ -67,7 +67,7 @@ internal static class Staging
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, object?[] parameters)
+    public static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object?[] parameters)
     {
         var command = new NpgsqlCommand(sql, connection);
         foreach (var parameter in parameters)

@@ -1,5 +1,6 @@
 using Hangfire;
 using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Gateway.Auth;
 using MySchool.Integration.Scheduler;
 
 namespace MySchool.Integration.Gateway.Api;
@@ -12,7 +13,7 @@ public static class SyncApi
 {
     public static IEndpointRouteBuilder MapSyncApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/sync");
+        var api = app.MapGroup("/api/sync").RequireAuthorization(ExchangeScopes.SyncManage);
         api.MapPost("/{region}", StartAsync);
         api.MapGet("/runs", async (SyncRuns runs, int? limit, CancellationToken ct) => Results.Ok(await runs.LatestAsync(Math.Clamp(limit ?? 50, 1, 500), ct)));
         api.MapGet("/runs/{id:long}", async (long id, SyncRuns runs, CancellationToken ct) =>

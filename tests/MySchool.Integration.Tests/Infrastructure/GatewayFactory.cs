@@ -1,19 +1,98 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MySchool.Integration.Tests.Infrastructure;
 
-/// <summary>The real gateway host in memory, pointed at a database of the test's choosing.</summary>
-public sealed class GatewayFactory(string connectionString, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+/// <summary>
+/// The real gateway host in memory, pointed at a database of the test's choosing, with the exchange clients of
+/// <see cref="TestClients"/> configured.
+/// </summary>
+public sealed class GatewayFactory(string connectionString, IReadOnlyDictionary<string, string>? settings = null, TimeProvider? time = null) : WebApplicationFactory<Program>
 {
+    /// <summary>Client id → (secret, scopes, regions, source system), as an operator would configure them.</summary>
+    public static readonly IReadOnlyDictionary<string, (string Secret, string[] Scopes, string[] Regions, string? SourceSystem)> TestClients =
+        new Dictionary<string, (string, string[], string[], string?)>(StringComparer.Ordinal)
+        {
+            ["federal"] = ("federal-secret", ["federal.read"], ["*"], null),
+            ["vendor-54"] = ("vendor54-secret", ["exchange.push", "journal.read"], ["54"], "vendor54"),
+            ["vendor-11"] = ("vendor11-secret", ["exchange.push", "journal.read"], ["11"], "vendor11"),
+            ["operator"] = ("operator-secret", ["sync.manage"], ["*"], null),
+        };
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Federal", connectionString);
+        foreach (var (id, client) in TestClients)
+        {
+            builder.UseSetting($"Exchange:Clients:{id}:Secret", client.Secret);
+            builder.UseSetting($"Exchange:Clients:{id}:SourceSystem", client.SourceSystem);
+            for (var i = 0; i < client.Scopes.Length; i++)
+            {
+                builder.UseSetting($"Exchange:Clients:{id}:Scopes:{i}", client.Scopes[i]);
+            }
+
+            for (var i = 0; i < client.Regions.Length; i++)
+            {
+                builder.UseSetting($"Exchange:Clients:{id}:Regions:{i}", client.Regions[i]);
+            }
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
         }
 
         builder.UseEnvironment("Testing");
+        if (time is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(time));
+        }
     }
+
+    /// <summary>An access token by client credentials, as any machine client gets one.</summary>
+    public async Task<string> TokenAsync(string clientId, string? scope = null)
+    {
+        var form = new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = TestClients[clientId].Secret };
+        if (scope is not null)
+        {
+            form["scope"] = scope;
+        }
+
+        using var response = await CreateClient().PostAsync(new Uri("/connect/token", UriKind.Relative), new FormUrlEncodedContent(form));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TokenResponse>())!.access_token;
+    }
+
+    /// <summary>An HTTP client that sends the client's token.</summary>
+    public async Task<HttpClient> CreateClientAsync(string clientId)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(clientId));
+        return client;
+    }
+
+    /// <summary>A gRPC channel to the in-memory host that sends <paramref name="token"/> (none when null).</summary>
+    public GrpcChannel Channel(string? token) => GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
+    {
+        HttpHandler = Server.CreateHandler(),
+        Credentials = token is null ? null : ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("Authorization", $"Bearer {token}");
+            return Task.CompletedTask;
+        })),
+        UnsafeUseInsecureChannelCallCredentials = true,
+        MaxReceiveMessageSize = 16 * 1024 * 1024,
+    });
+
+    public async Task<GrpcChannel> ChannelAsync(string clientId) => Channel(await TokenAsync(clientId));
+
+#pragma warning disable IDE1006, CA1812 // the OAuth2 wire name; created by the JSON reader
+    private sealed record TokenResponse(string access_token);
+#pragma warning restore IDE1006, CA1812
 }

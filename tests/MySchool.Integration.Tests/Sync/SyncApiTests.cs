@@ -13,7 +13,7 @@ public class SyncApiTests
     {
         await using var harness = await SyncHarness.StartAsync("nso");
         await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
-        var client = gateway.CreateClient();
+        var client = await gateway.CreateClientAsync("operator");
 
         using var response = await client.PostAsync(new Uri("/api/sync/54", UriKind.Relative), null);
 
@@ -38,7 +38,7 @@ public class SyncApiTests
         await harness.SyncAsync();
         var schoolId = await harness.Db.ScalarAsync<Guid>("SELECT federal_id FROM identity_map WHERE kind = 'school' ORDER BY source_id LIMIT 1");
         await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
-        var client = gateway.CreateClient();
+        var client = await gateway.CreateClientAsync("operator");
 
         using var response = await client.PostAsync(new Uri($"/api/sync/54?school={schoolId}&mode=full", UriKind.Relative), null);
         var run = await WaitForAsync(client, (await response.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<long>());
@@ -57,7 +57,7 @@ public class SyncApiTests
         await using var harness = await SyncHarness.StartAsync("nso");
         await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
 
-        using var response = await gateway.CreateClient().PostAsync(new Uri(path, UriKind.Relative), null);
+        using var response = await (await gateway.CreateClientAsync("operator")).PostAsync(new Uri(path, UriKind.Relative), null);
 
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -70,9 +70,23 @@ public class SyncApiTests
         await using var harness = await SyncHarness.StartAsync("nso");
         await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
 
-        using var response = await gateway.CreateClient().GetAsync(new Uri("/api/sync/runs/424242", UriKind.Relative));
+        using var response = await (await gateway.CreateClientAsync("operator")).GetAsync(new Uri("/api/sync/runs/424242", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task PostSync_WithoutAToken_Is401_AndWithAFederalToken_Is403()
+    {
+        await using var harness = await SyncHarness.StartAsync("nso");
+        await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
+
+        using var anonymous = await gateway.CreateClient().PostAsync(new Uri("/api/sync/54", UriKind.Relative), null);
+        using var federal = await (await gateway.CreateClientAsync("federal")).PostAsync(new Uri("/api/sync/54", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, federal.StatusCode);
+        Assert.Equal(0L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_run"));
     }
 
     /// <summary>Region 54 as configuration, pointing at this harness's mock.</summary>

@@ -1,0 +1,107 @@
+using System.Globalization;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using MySchool.Integration.Core.Federal;
+using MySchool.Integration.Gateway.Auth;
+using MySchool.Integration.Protos.Federal.V1;
+using ChangeVersions = MySchool.Integration.Protos.Federal.V1.ChangeVersions;
+using SubjectAverage = MySchool.Integration.Protos.Federal.V1.SubjectAverage;
+
+namespace MySchool.Integration.Gateway.Grpc;
+
+/// <summary>The federal pull over gRPC: registries and the change feed server-streamed, portfolios by ESIA oid.</summary>
+[Authorize(Policy = ExchangeScopes.FederalRead)]
+public sealed class FederalPullService(FederalFeed feed, PortfolioReader portfolios) : FederalPull.FederalPullBase
+{
+    private const int PageSize = 1000;
+
+    public override async Task<ChangeVersions> GetChangeVersions(ChangeVersionsRequest request, ServerCallContext context)
+    {
+        var versions = await feed.VersionsAsync(context.CancellationToken);
+        return new ChangeVersions { Oldest = versions.Oldest, Newest = versions.Newest };
+    }
+
+    public override async Task ReadRows(ReadRowsRequest request, IServerStreamWriter<Row> responseStream, ServerCallContext context)
+    {
+        if (!FederalFeed.Kinds.Contains(request.Kind))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"Неизвестный вид записей «{request.Kind}»; есть: {string.Join(", ", FederalFeed.Kinds)}"));
+        }
+
+        var upTo = await UpToAsync(request.MaxChangeVersion, context);
+        RequireRegion(request.RegionCode, context);
+        await foreach (var row in feed.RowsAsync(request.Kind, Region(request.RegionCode), 0, upTo, PageSize, context.CancellationToken))
+        {
+            await responseStream.WriteAsync(new Row { Kind = row.Kind, Id = row.Id.ToString(), ChangeVersion = row.ChangeVersion, Json = row.Json }, context.CancellationToken);
+        }
+    }
+
+    public override async Task ReadChanges(ReadChangesRequest request, IServerStreamWriter<Change> responseStream, ServerCallContext context)
+    {
+        var upTo = await UpToAsync(request.MaxChangeVersion, context);
+        RequireRegion(request.RegionCode, context);
+        await foreach (var change in feed.ChangesAsync(Region(request.RegionCode), request.MinChangeVersion, upTo, PageSize, context.CancellationToken))
+        {
+            await responseStream.WriteAsync(
+                new Change { ChangeVersion = change.ChangeVersion, Kind = change.Kind, Id = change.Id.ToString(), Deleted = change.Deleted, Json = change.Json },
+                context.CancellationToken);
+        }
+    }
+
+    public override async Task<Portfolio> GetPortfolio(PortfolioRequest request, ServerCallContext context)
+    {
+        var portfolio = await portfolios.ReadAsync(request.EsiaOid, context.CancellationToken)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"Обучающийся с oid {request.EsiaOid} не найден или сейчас нигде не учится"));
+        var reply = new Portfolio
+        {
+            EsiaOid = portfolio.EsiaOid,
+            School = portfolio.SchoolName,
+            ClassName = $"{portfolio.Grade} «{portfolio.Letter}»",
+            Period = portfolio.PeriodName,
+            PeriodStart = Iso(portfolio.PeriodStart),
+            PeriodEnd = Iso(portfolio.PeriodEnd),
+            Attendance = new Attendance
+            {
+                Lessons = portfolio.Attendance.Lessons,
+                Absent = portfolio.Attendance.Absent,
+                Ill = portfolio.Attendance.Ill,
+                Excused = portfolio.Attendance.Excused,
+                Late = portfolio.Attendance.Late,
+            },
+        };
+        if (portfolio.DaysUntilHolidays is { } days)
+        {
+            reply.DaysUntilHolidays = days;
+        }
+
+        reply.Subjects.AddRange(portfolio.Subjects.Select(s => new SubjectAverage
+        {
+            Subject = s.Subject,
+            Student = Decimal(s.Student),
+            ClassAverage = Decimal(s.Class),
+            GradeAverage = Decimal(s.Grade),
+            Marks = s.MarkCount,
+        }));
+        reply.Events.AddRange(portfolio.Events.Select(e => new Event { StartsAt = e.StartsAt.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture), Kind = e.Kind, Title = e.Title, Body = e.Body ?? "" }));
+        return reply;
+    }
+
+    /// <summary>A stream reads up to a version fixed when it starts, so rows written meanwhile wait for the next call.</summary>
+    private async Task<long> UpToAsync(long requested, ServerCallContext context) =>
+        requested > 0 ? requested : (await feed.VersionsAsync(context.CancellationToken)).Newest;
+
+    /// <summary>A client bound to regions reads only those; all regions at once only a client that holds every region.</summary>
+    private static void RequireRegion(string code, ServerCallContext context)
+    {
+        if (!ClientAccess.From(context.GetHttpContext().User).Holds(string.IsNullOrEmpty(code) ? "*" : code))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"Клиенту не доступен регион {(string.IsNullOrEmpty(code) ? "«все»" : code)}"));
+        }
+    }
+
+    private static string? Region(string code) => string.IsNullOrEmpty(code) ? null : code;
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Decimal(decimal? value) => value?.ToString("0.00", CultureInfo.InvariantCulture) ?? "";
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.IdentityModel.JsonWebTokens;
+using MySchool.Integration.Core.Federal;
+using MySchool.Integration.Gateway.Auth;
+using OpenIddict.Validation.AspNetCore;
+
+namespace MySchool.Integration.Gateway.Rest;
+
+/// <summary>
+/// The federal platform's REST calls: a student's schedule and journal exactly as contracts/federal-schedule.md
+/// describes it, and the portfolio. Every error is an OperationOutcome, token errors included.
+/// </summary>
+public static class FederalRestApi
+{
+    /// <summary>The longest range one call may ask for: a quarter.</summary>
+    public const int MaxDays = 92;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public static IEndpointRouteBuilder MapFederalRestApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("").AddEndpointFilter(RequireFederalToken).WithTags("Федеральная платформа");
+        api.MapGet("/Schedule/{esiaId}", ScheduleAsync)
+            .WithSummary("Расписание и журнал обучающегося за период (Приложение 5)")
+            .Produces(StatusCodes.Status200OK, contentType: "application/fhir+json");
+        api.MapGet("/Portfolio/{esiaId}", PortfolioAsync)
+            .WithSummary("Школьное портфолио обучающегося");
+        return app;
+    }
+
+    private static async Task<IResult> ScheduleAsync(string esiaId, string? start, string? end, ScheduleReader schedules, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(esiaId, NumberStyles.None, CultureInfo.InvariantCulture, out var oid))
+        {
+            return OperationOutcome.Structure($"esiaId «{esiaId}» не является oid ЕСИА");
+        }
+
+        if (!TryDate(start, out var from) || !TryDate(end, out var to))
+        {
+            return OperationOutcome.Structure("Параметры start и end обязательны, в формате yyyy-MM-dd");
+        }
+
+        if (to < from || to.DayNumber - from.DayNumber >= MaxDays)
+        {
+            return OperationOutcome.Structure($"Период должен начинаться не позже конца и быть не длиннее {MaxDays} дней");
+        }
+
+        if (await schedules.ReadAsync(oid, from, to, cancellationToken) is not { } schedule)
+        {
+            return OperationOutcome.NotFound($"Обучающийся с oid {oid} не связан ни с одной записью реестра");
+        }
+
+        return Results.Json(new
+        {
+            resourceType = "Schedule",
+            id = esiaId,
+            meta = new { lastUpdated = schedule.LastUpdated },
+            school = schedule.Schools.Select(school => new
+            {
+                id = school.Id,
+                name = school.Name,
+                academYear = ShortYear(school.AcademicYear),
+                period = new { start = Iso(from), end = Iso(to) },
+                @class = school.Classes.Select(c => new
+                {
+                    @class = $"{c.Grade}{c.Letter.ToLowerInvariant()}",
+                    grade = c.Grade.ToString(CultureInfo.InvariantCulture),
+                    lesson = c.Lessons.Select(lesson => new
+                    {
+                        id = lesson.Id,
+                        subject = lesson.Subject,
+                        topic = lesson.Topic,
+                        homework = lesson.Homework,
+                        period = new { start = lesson.StartsAt, end = lesson.EndsAt },
+                        classroom = lesson.Room,
+                        attendance = lesson.Attendance is null ? null : new { code = lesson.Attendance },
+                        score = lesson.Marks.Select(mark => new { code = mark.Code, weight = (double)mark.Weight, score = (double?)mark.Value, scoreSystem = "5-балльная" }),
+                    }),
+                }),
+            }),
+        }, Json, "application/fhir+json; charset=utf-8");
+    }
+
+    private static async Task<IResult> PortfolioAsync(string esiaId, PortfolioReader portfolios, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(esiaId, NumberStyles.None, CultureInfo.InvariantCulture, out var oid))
+        {
+            return OperationOutcome.Structure($"esiaId «{esiaId}» не является oid ЕСИА");
+        }
+
+        return await portfolios.ReadAsync(oid, cancellationToken) is { } portfolio
+            ? Results.Json(portfolio, Json)
+            : OperationOutcome.NotFound($"Обучающийся с oid {oid} не найден или сейчас нигде не учится");
+    }
+
+    /// <summary>A valid token with scope federal.read, or an OperationOutcome saying what is wrong with it.</summary>
+    private static async ValueTask<object?> RequireFederalToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var result = await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        if (!result.Succeeded)
+        {
+            return OperationOutcome.Expired(TokenProblem(http));
+        }
+
+        return ClientAccess.From(result.Principal).Can(ExchangeScopes.FederalRead)
+            ? await next(context)
+            : OperationOutcome.Forbidden($"Клиенту не выдана область {ExchangeScopes.FederalRead}");
+    }
+
+    private static string TokenProblem(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return "Нужен токен доступа: Authorization: Bearer <token> (POST /connect/token)";
+        }
+
+        var handler = new JsonWebTokenHandler();
+        var token = header["Bearer ".Length..].Trim();
+        return handler.CanReadToken(token) && handler.ReadJsonWebToken(token).ValidTo < DateTime.UtcNow
+            ? "Срок действия токена истёк; получите новый"
+            : "Токен недействителен";
+    }
+
+    private static bool TryDate(string? value, out DateOnly date) =>
+        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>2023/2024 as the contract writes it: 2023/24.</summary>
+    private static string ShortYear(string year) => year.Length == 9 ? $"{year[..5]}{year[7..]}" : year;
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using MySchool.Integration.Tests.Infrastructure;
+
+namespace MySchool.Integration.Tests.Exchange;
+
+/// <summary>GET /Schedule/{esiaId} exactly as contracts/federal-schedule.md, and its OperationOutcome errors.</summary>
+public class ScheduleRestTests
+{
+    [Theory]
+    [InlineData("nso", "+07:00")]
+    [InlineData("rk", "+03:00")]
+    public async Task Schedule_ShowsTheStudentsLessonsMarksAndAbsences_InTheSchoolsOffset(string adapter, string offset)
+    {
+        await using var federal = await FederalFixture.StartAsync(adapter);
+        var (start, end) = (federal.Harness.Region.JournalFrom!.Value, federal.Harness.Region.JournalTo!.Value);
+        var client = await federal.Gateway.CreateClientAsync("federal");
+
+        using var response = await client.GetAsync(new Uri($"/Schedule/{FederalFixture.StudentOid}?start={start:yyyy-MM-dd}&end={end:yyyy-MM-dd}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("Schedule", body["resourceType"]!.GetValue<string>());
+        Assert.Equal(FederalFixture.StudentOid.ToString(System.Globalization.CultureInfo.InvariantCulture), body["id"]!.GetValue<string>());
+        Assert.EndsWith(offset, body["meta"]!["lastUpdated"]!.GetValue<string>(), StringComparison.Ordinal);
+        var school = Assert.Single(body["school"]!.AsArray())!;
+        Assert.Equal("2023/24", school["academYear"]!.GetValue<string>());
+        Assert.Equal(await federal.Harness.Db.ScalarAsync<string>("SELECT s.full_name FROM school s JOIN class c ON c.school_id = s.id WHERE c.id = $1", federal.ClassId), school["name"]!.GetValue<string>());
+        var schoolClass = Assert.Single(school["class"]!.AsArray())!;
+        var expectedClass = await federal.Harness.Db.ScalarAsync<string>("SELECT grade || lower(letter) FROM class WHERE id = $1", federal.ClassId);
+        Assert.Equal(expectedClass, schoolClass["class"]!.GetValue<string>());
+        var lessons = schoolClass["lesson"]!.AsArray();
+
+        Assert.Equal(await federal.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM lesson WHERE class_id = $1 AND lesson_date BETWEEN $2 AND $3", federal.ClassId, start, end), lessons.Count);
+        Assert.All(lessons, lesson => Assert.EndsWith(offset, lesson!["period"]!["start"]!.GetValue<string>(), StringComparison.Ordinal));
+        var scores = lessons.SelectMany(lesson => lesson!["score"]!.AsArray().Select(score => (Lesson: lesson["id"]!.GetValue<Guid>(), Code: score!["code"]!.GetValue<string>()))).Order().ToList();
+        var marks = await MarksAsync(federal, start, end);
+        Assert.NotEmpty(marks);
+        Assert.Equal(marks, scores);
+        Assert.Equal(
+            await federal.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM attendance a JOIN lesson l ON l.id = a.lesson_id WHERE a.student_id = $1 AND l.lesson_date BETWEEN $2 AND $3", federal.StudentId, start, end),
+            lessons.Count(lesson => lesson!["attendance"] is not null));
+        Assert.All(lessons.SelectMany(lesson => lesson!["score"]!.AsArray()), score => Assert.Equal("5-балльная", score!["scoreSystem"]!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData("/Schedule/1054000777?start=2023-11-06", HttpStatusCode.BadRequest, "structure")]
+    [InlineData("/Schedule/1054000777?start=2023-11-12&end=2023-11-06", HttpStatusCode.BadRequest, "structure")]
+    [InlineData("/Schedule/1054000777?start=2023-09-01&end=2024-05-31", HttpStatusCode.BadRequest, "structure")]
+    [InlineData("/Schedule/1054000777?start=2023-11-31&end=2023-12-01", HttpStatusCode.BadRequest, "structure")]
+    [InlineData("/Schedule/not-an-oid?start=2023-11-06&end=2023-11-12", HttpStatusCode.BadRequest, "structure")]
+    [InlineData("/Schedule/1000000042?start=2023-11-06&end=2023-11-12", HttpStatusCode.NotFound, "not-found")]
+    [InlineData("/Portfolio/1000000042", HttpStatusCode.NotFound, "not-found")]
+    public async Task BadRequests_AreOperationOutcomes_WithTheRightStatus(string path, HttpStatusCode status, string code)
+    {
+        await using var federal = await FederalFixture.StartAsync();
+        var client = await federal.Gateway.CreateClientAsync("federal");
+
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        await AssertOutcomeAsync(response, status, code);
+    }
+
+    [Fact]
+    public async Task NoToken_Is401_AndAVendorToken_Is403_BothOperationOutcomes()
+    {
+        await using var federal = await FederalFixture.StartAsync();
+        var vendor = await federal.Gateway.CreateClientAsync("vendor-54");
+        var path = new Uri($"/Schedule/{FederalFixture.StudentOid}?start=2023-11-06&end=2023-11-12", UriKind.Relative);
+
+        await AssertOutcomeAsync(await federal.Gateway.CreateClient().GetAsync(path), HttpStatusCode.Unauthorized, "expired");
+        await AssertOutcomeAsync(await vendor.GetAsync(path), HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Fact]
+    public async Task AnExpiredToken_Is401Expired_SayingSo()
+    {
+        await using var federal = await FederalFixture.StartAsync(settings: new Dictionary<string, string> { ["Exchange:TokenLifetime"] = "00:00:01" });
+        var client = await federal.Gateway.CreateClientAsync("federal");
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        using var response = await client.GetAsync(new Uri($"/Schedule/{FederalFixture.StudentOid}?start=2023-11-06&end=2023-11-12", UriKind.Relative));
+
+        var text = await AssertOutcomeAsync(response, HttpStatusCode.Unauthorized, "expired");
+        Assert.Contains("истёк", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenApi_DescribesTheRestCalls()
+    {
+        await using var federal = await FederalFixture.StartAsync();
+
+        var document = await federal.Gateway.CreateClient().GetFromJsonAsync<JsonObject>(new Uri("/openapi/v1.json", UriKind.Relative));
+
+        Assert.NotNull(document!["paths"]!["/Schedule/{esiaId}"]);
+        Assert.NotNull(document["paths"]!["/Portfolio/{esiaId}"]);
+    }
+
+    private static async Task<List<(Guid Lesson, string Code)>> MarksAsync(FederalFixture federal, DateOnly start, DateOnly end)
+    {
+        var marks = new List<(Guid, string)>();
+        await using var command = federal.Harness.Db.CreateCommand(
+            "SELECT m.lesson_id, m.code FROM mark m JOIN lesson l ON l.id = m.lesson_id WHERE m.student_id = $1 AND l.lesson_date BETWEEN $2 AND $3");
+        command.Parameters.Add(new() { Value = federal.StudentId });
+        command.Parameters.Add(new() { Value = start });
+        command.Parameters.Add(new() { Value = end });
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            marks.Add((reader.GetGuid(0), reader.GetString(1)));
+        }
+
+        return [.. marks.Order()];
+    }
+
+    private static async Task<string> AssertOutcomeAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        Assert.Equal(status, response.StatusCode);
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("OperationOutcome", body["resourceType"]!.GetValue<string>());
+        var issue = Assert.Single(body["issue"]!.AsArray())!;
+        Assert.Equal("error", issue["severity"]!.GetValue<string>());
+        Assert.Equal(code, issue["code"]!.GetValue<string>());
+        var text = issue["details"]!["text"]!.GetValue<string>();
+        Assert.Matches("[А-Яа-я]", text);
+        return text;
+    }
+}
