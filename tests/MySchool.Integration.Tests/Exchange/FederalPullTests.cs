@@ -1,0 +1,137 @@
+using Grpc.Core;
+using Grpc.Health.V1;
+using MySchool.Integration.Core.Federal;
+using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Protos.Federal.V1;
+using MySchool.Integration.Tests.Infrastructure;
+
+namespace MySchool.Integration.Tests.Exchange;
+
+/// <summary>The federal pull over gRPC: a mirror kept by the change feed, portfolios, and who may call.</summary>
+public class FederalPullTests
+{
+    [Fact]
+    public async Task AMirror_LoadedFromRegistries_AndKeptByTheChangeFeed_EqualsTheStore_DeletionsIncluded()
+    {
+        await using var federal = await FederalFixture.StartAsync();
+        var pull = new FederalPull.FederalPullClient(await federal.Gateway.ChannelAsync("federal"));
+        var version = (await pull.GetChangeVersionsAsync(new ChangeVersionsRequest())).Newest;
+        var mirror = new Dictionary<(string Kind, string Id), string>();
+        foreach (var kind in FederalFeed.Kinds)
+        {
+            await foreach (var row in pull.ReadRows(new ReadRowsRequest { RegionCode = "54", Kind = kind, MaxChangeVersion = version }).ResponseStream.ReadAllAsync())
+            {
+                mirror[(row.Kind, row.Id)] = row.Json;
+            }
+        }
+
+        Assert.Equal(await StoreRowsAsync(federal), mirror);
+
+        // The source changes: edits, deletions, a transfer, a new student, a student leaving; the gateway syncs.
+        federal.Harness.SourceRegion.ApplyChanges(new() { EditedMarks = 3, DeletedMarks = 2, NewMarks = 2, Transfers = 1, NewStudents = 1, LeavingStudents = 1 });
+        var run = await federal.Harness.SyncAsync(mode: SyncMode.Incremental);
+        Assert.True(run.Status == "succeeded", run.Error);
+
+        var changes = new List<Change>();
+        await foreach (var change in pull.ReadChanges(new ReadChangesRequest { RegionCode = "54", MinChangeVersion = version }).ResponseStream.ReadAllAsync())
+        {
+            changes.Add(change);
+            if (change.Deleted)
+            {
+                mirror.Remove((change.Kind, change.Id));
+            }
+            else
+            {
+                mirror[(change.Kind, change.Id)] = change.Json;
+            }
+        }
+
+        Assert.Equal(2, changes.Count(c => c.Deleted && c.Kind == "mark"));
+        Assert.Contains(changes, c => c.Kind == "enrollment" && !c.Deleted);
+        Assert.Equal(changes.Select(c => c.ChangeVersion).Order(), changes.Select(c => c.ChangeVersion));
+        Assert.Equal(await StoreRowsAsync(federal), mirror);
+
+        // Conformance: nothing changed since the newest version, so a read from it returns nothing.
+        var newest = (await pull.GetChangeVersionsAsync(new ChangeVersionsRequest())).Newest;
+        Assert.Empty(await pull.ReadChanges(new ReadChangesRequest { RegionCode = "54", MinChangeVersion = newest }).ResponseStream.ReadAllAsync().ToListAsync());
+    }
+
+    [Fact]
+    public async Task Portfolio_AveragesHonourWeightsAndLeaveOutNonCountingMarks_AndCountsDaysUntilTheHolidays()
+    {
+        var time = new ManualTime(); // 2023-11-14, inside the II trimester below
+        await using var federal = await FederalFixture.StartAsync(time: time);
+        var db = federal.Harness.Db;
+        // The calendar is not synced from the sources yet: the school's trimester and holidays are written here.
+        await db.ExecuteAsync("""
+            INSERT INTO period (academic_year_id, name, kind, starts_on, ends_on)
+            SELECT g.academic_year_id, 'II триместр', 'trimester', '2023-11-06', '2024-02-18' FROM class c JOIN grade_level g ON g.id = c.grade_level_id WHERE c.id = $1
+            """, federal.ClassId);
+        await db.ExecuteAsync("""
+            INSERT INTO holiday (academic_year_id, name, starts_on, ends_on)
+            SELECT g.academic_year_id, 'Зимние каникулы', '2023-12-30', '2024-01-08' FROM class c JOIN grade_level g ON g.id = c.grade_level_id WHERE c.id = $1
+            """, federal.ClassId);
+        // One non-counting mark with a heavy weight: it must change nothing.
+        await db.ExecuteAsync("UPDATE mark SET counts = false, weight = 9 WHERE id = (SELECT id FROM mark WHERE student_id = $1 ORDER BY source_key LIMIT 1)", federal.StudentId);
+        var pull = new FederalPull.FederalPullClient(await federal.Gateway.ChannelAsync("federal"));
+
+        var portfolio = await pull.GetPortfolioAsync(new PortfolioRequest { EsiaOid = FederalFixture.StudentOid });
+
+        Assert.Equal("II триместр", portfolio.Period);
+        Assert.Equal(46, portfolio.DaysUntilHolidays); // 14 November to 30 December
+        var expected = await db.ScalarAsync<string>("""
+            SELECT string_agg(name || '=' || to_char(round(sum_value / sum_weight, 2), 'FM0.00'), ';' ORDER BY name) FROM (
+                SELECT s.name, sum(m.numeric_value * m.weight) AS sum_value, sum(m.weight) AS sum_weight
+                FROM mark m JOIN subject s ON s.id = m.subject_id
+                WHERE m.student_id = $1 AND m.counts AND m.numeric_value IS NOT NULL AND m.mark_date BETWEEN '2023-11-06' AND '2024-02-18'
+                GROUP BY s.name) x
+            """, federal.StudentId);
+        Assert.Equal(expected, string.Join(';', portfolio.Subjects.Where(s => s.Student != "").Select(s => $"{s.Subject}={s.Student}")));
+        Assert.All(portfolio.Subjects, s => Assert.NotEqual("", s.GradeAverage));
+        var lessons = await db.ScalarAsync<long>("SELECT count(*) FROM lesson WHERE class_id = $1 AND lesson_date BETWEEN '2023-11-06' AND '2023-11-14'", federal.ClassId);
+        Assert.Equal(lessons, portfolio.Attendance.Lessons);
+    }
+
+    [Fact]
+    public async Task WithoutAToken_ItIsUnauthenticated_AndAVendor_IsPermissionDenied_ButHealthAndReflectionAnswer()
+    {
+        await using var federal = await FederalFixture.StartAsync();
+        var anonymous = federal.Gateway.Channel(token: null);
+        var vendorChannel = await federal.Gateway.ChannelAsync("vendor-54");
+
+        var missing = await Assert.ThrowsAsync<RpcException>(() => new FederalPull.FederalPullClient(anonymous).GetChangeVersionsAsync(new ChangeVersionsRequest()).ResponseAsync);
+        var vendor = await Assert.ThrowsAsync<RpcException>(() =>
+            new FederalPull.FederalPullClient(vendorChannel).GetChangeVersionsAsync(new ChangeVersionsRequest()).ResponseAsync);
+        var health = await new Health.HealthClient(anonymous).CheckAsync(new HealthCheckRequest());
+
+        Assert.Equal(StatusCode.Unauthenticated, missing.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, vendor.StatusCode);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+    }
+
+    [Fact]
+    public async Task AnUnknownKind_IsInvalidArgument()
+    {
+        await using var federal = await FederalFixture.StartAsync();
+        var pull = new FederalPull.FederalPullClient(await federal.Gateway.ChannelAsync("federal"));
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await pull.ReadRows(new ReadRowsRequest { RegionCode = "54", Kind = "pupil" }).ResponseStream.ReadAllAsync().ToListAsync());
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+    }
+
+    /// <summary>What the store holds for the region, read straight from the tables the feed serves.</summary>
+    private static async Task<Dictionary<(string Kind, string Id), string>> StoreRowsAsync(FederalFixture federal)
+    {
+        var rows = new Dictionary<(string, string), string>();
+        await using var command = federal.Harness.Db.CreateCommand("SELECT kind, id::text, row::text FROM federal_row WHERE '54' = ANY(regions)");
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows[(reader.GetString(0), reader.GetString(1))] = reader.GetString(2);
+        }
+
+        return rows;
+    }
+}
