@@ -19,6 +19,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<FederalFeed>();
         services.AddSingleton<ScheduleReader>();
         services.AddSingleton<PortfolioReader>();
+        services.AddSingleton<AuditLog>();
         return services;
     }
 }

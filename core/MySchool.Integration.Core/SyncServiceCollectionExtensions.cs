@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using MySchool.Integration.Core.Push;
 using MySchool.Integration.Core.Sync;
 
 namespace MySchool.Integration.Core;
@@ -14,6 +15,7 @@ public static class SyncServiceCollectionExtensions
         }
 
         services.AddSingleton<SyncRuns>();
+        services.AddSingleton<PushIngest>();
         services.AddSingleton<SyncEngine>();
         services.AddSingleton<RegionCatalog>();
         return services;

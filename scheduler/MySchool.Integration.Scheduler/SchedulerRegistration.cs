@@ -42,10 +42,10 @@ public static class SchedulerRegistration
         return services;
     }
 
-    /// <summary>One recurring job per configured region, on its cron, in the region's own time zone.</summary>
+    /// <summary>One recurring job per region the gateway pulls (a push-only region has no adapter), on its cron, in its own time zone.</summary>
     public static void ScheduleRegions(IRecurringJobManager jobs, RegionCatalog regions)
     {
-        foreach (var region in regions.Regions)
+        foreach (var region in regions.Regions.Where(region => region.Adapter.Length > 0))
         {
             jobs.AddOrUpdate<SyncJobs>(
                 $"sync-region-{region.Code}",

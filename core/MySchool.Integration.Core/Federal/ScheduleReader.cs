@@ -4,7 +4,7 @@ using static MySchool.Integration.Core.Store.Staging;
 
 namespace MySchool.Integration.Core.Federal;
 
-public sealed record StudentSchedule(long EsiaOid, DateTimeOffset? LastUpdated, IReadOnlyList<ScheduleSchool> Schools);
+public sealed record StudentSchedule(DateTimeOffset? LastUpdated, IReadOnlyList<ScheduleSchool> Schools);
 
 public sealed record ScheduleSchool(Guid Id, string Name, string AcademicYear, IReadOnlyList<ScheduleClass> Classes);
 
@@ -33,12 +33,14 @@ public sealed class ScheduleReader(NpgsqlDataSource dataSource)
     /// <summary>Null when no person carries this oid; a student with no lessons in the range has no schools.</summary>
     public async Task<StudentSchedule?> ReadAsync(long esiaOid, DateOnly start, DateOnly end, CancellationToken cancellationToken)
     {
+        await using var person = dataSource.CreateCommand("SELECT id FROM person WHERE esia_oid = $1");
+        person.Parameters.Add(new NpgsqlParameter { Value = esiaOid });
+        return await person.ExecuteScalarAsync(cancellationToken) is Guid studentId ? await ReadAsync(studentId, start, end, cancellationToken) : null;
+    }
+
+    public async Task<StudentSchedule> ReadAsync(Guid studentId, DateOnly start, DateOnly end, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var person = Command(connection, "SELECT id FROM person WHERE esia_oid = $1", esiaOid);
-        if (await person.ExecuteScalarAsync(cancellationToken) is not Guid studentId)
-        {
-            return null;
-        }
 
         await using var command = Command(connection, """
             SELECT s.id, s.full_name, y.name, s.time_zone, c.grade, c.letter,
@@ -80,7 +82,7 @@ public sealed class ScheduleReader(NpgsqlDataSource dataSource)
         var schools = rows.GroupBy(r => (r.School, r.Name, r.Year)).Select(school => new ScheduleSchool(
             school.Key.School, school.Key.Name, school.Key.Year,
             [.. school.GroupBy(r => (r.Grade, r.Letter)).Select(c => new ScheduleClass(c.Key.Grade, c.Key.Letter, [.. c.Select(r => r.Lesson)]))])).ToList();
-        return new StudentSchedule(esiaOid, await LastUpdatedAsync(connection, studentId, rows.FirstOrDefault().Zone, cancellationToken), schools);
+        return new StudentSchedule(await LastUpdatedAsync(connection, studentId, rows.FirstOrDefault().Zone, cancellationToken), schools);
     }
 
     /// <summary>When the student's schools were last written by a sync or a push that succeeded.</summary>

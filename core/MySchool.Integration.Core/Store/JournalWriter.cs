@@ -21,13 +21,29 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
         IReadOnlyList<CheckedTeacher> teachers,
         Dictionary<string, Guid> classes,
         Dictionary<(string, string), Guid> people,
-        Action<(long, long), long> count)
+        Action<(long, long), long> count,
+        Action<QuarantinedRecord> quarantine)
     {
         await CopyAsync(connection, "s_class", "class_id uuid", classes.Values, [NpgsqlDbType.Uuid], id => [id], cancellationToken);
         var subjects = await WriteSubjectsAsync(schoolId, journal, teachers);
         var window = new object[] { journal.From, journal.To };
 
         Guid? Person(string role, string? sourceId) => sourceId is not null && people.TryGetValue((role, sourceId), out var id) ? id : null;
+        bool Resolved(string classSourceId, string studentSourceId) => classes.ContainsKey(classSourceId) && people.ContainsKey(("student", studentSourceId));
+        if (journal.IsDelta)
+        {
+            // A sync's snapshot has no such records (the builder checked them against the roster); a delta's
+            // references were looked up in the store, and what was not found is refused here.
+            foreach (var mark in journal.Marks.Where(m => !Resolved(m.ClassSourceId, m.StudentSourceId)))
+            {
+                quarantine(new QuarantinedRecord("mark", mark.SourceKey, mark.RawPayload, Orphan));
+            }
+
+            foreach (var absence in journal.Attendance.Where(a => !Resolved(a.ClassSourceId, a.StudentSourceId)))
+            {
+                quarantine(new QuarantinedRecord("attendance", AttendanceKey(absence), JsonSerializer.Serialize(absence), Orphan));
+            }
+        }
 
         await CopyAsync(connection, "s_lesson", "class_id uuid, lesson_date date, number smallint, starts_at timestamptz, ends_at timestamptz, subject_id uuid, room text, teacher_id uuid, topic text",
             journal.Lessons.Where(l => classes.ContainsKey(l.ClassSourceId)),
@@ -58,7 +74,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             """, cancellationToken), 0);
 
         await CopyAsync(connection, "s_mark", "source_key text, student_id uuid, class_id uuid, lesson_date date, number smallint, subject_id uuid, mark_date date, code text, numeric_value numeric, counts boolean, weight numeric, work_kind text, is_debt boolean, comment text",
-            journal.Marks.Where(m => classes.ContainsKey(m.ClassSourceId) && people.ContainsKey(("student", m.StudentSourceId))),
+            journal.Marks.Where(m => Resolved(m.ClassSourceId, m.StudentSourceId)),
             [NpgsqlDbType.Text, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Text, NpgsqlDbType.Numeric, NpgsqlDbType.Boolean, NpgsqlDbType.Numeric, NpgsqlDbType.Text, NpgsqlDbType.Boolean, NpgsqlDbType.Text],
             m => [m.SourceKey, people[("student", m.StudentSourceId)], classes[m.ClassSourceId], m.LessonDate, (short)m.LessonNumber, subjects[Normalize(m.Subject)], m.Date, m.Value.Code, m.Value.Numeric, m.Value.Counts, m.Weight, m.WorkKind, m.IsDebt, m.Comment],
             cancellationToken);
@@ -75,7 +91,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             """, cancellationToken, target.SourceSystem), 0);
 
         await CopyAsync(connection, "s_attendance", "student_id uuid, class_id uuid, lesson_date date, number smallint, code text",
-            journal.Attendance.Where(a => classes.ContainsKey(a.ClassSourceId) && people.ContainsKey(("student", a.StudentSourceId))),
+            journal.Attendance.Where(a => Resolved(a.ClassSourceId, a.StudentSourceId)),
             [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Text],
             a => [people[("student", a.StudentSourceId)], classes[a.ClassSourceId], a.Date, (short)a.Number, a.Code],
             cancellationToken);
@@ -100,7 +116,46 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             RETURNING (xmax = 0) AS inserted
             """, cancellationToken, schoolId), 0);
 
-        count((0, 0), await DeleteStaleAsync(window) + await DeleteStaleEventsAsync(schoolId, journal));
+        if (!journal.IsDelta)
+        {
+            count((0, 0), await DeleteStaleAsync(window) + await DeleteStaleEventsAsync(schoolId, journal));
+            return;
+        }
+
+        var absences = journal.Attendance.Where(a => Resolved(a.ClassSourceId, a.StudentSourceId))
+            .ToDictionary(a => (people[("student", a.StudentSourceId)], classes[a.ClassSourceId], a.Date, (short)a.Number));
+        await QuarantineLessonlessAsync(journal, absences, quarantine);
+        count((0, 0), await ExecuteAsync(connection, "DELETE FROM mark WHERE source_system = $1 AND source_key = ANY($2)", cancellationToken, target.SourceSystem, journal.DeletedMarks.ToArray()));
+    }
+
+    private static readonly Rules.Rejection Orphan = new("mark.orphan", "Отметка ссылается на неизвестного ученика, класс или урок");
+
+    private static string AttendanceKey(CheckedAttendance a) => $"{a.StudentSourceId}/{a.ClassSourceId}/{a.Date:yyyy-MM-dd}/{a.Number}";
+
+    /// <summary>A delta's marks and absences whose lesson is neither in it nor in the store: the upserts skipped them.</summary>
+    private async Task QuarantineLessonlessAsync(
+        JournalWindow journal, Dictionary<(Guid, Guid, DateOnly, short), CheckedAttendance> absences, Action<QuarantinedRecord> quarantine)
+    {
+        var marks = journal.Marks.ToDictionary(m => m.SourceKey, StringComparer.Ordinal);
+        await using (var command = Command(connection, $"SELECT s.source_key FROM s_mark s WHERE NOT EXISTS (SELECT 1 FROM lesson l WHERE {LessonKey})"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var mark = marks[reader.GetString(0)];
+                quarantine(new QuarantinedRecord("mark", mark.SourceKey, mark.RawPayload, Orphan));
+            }
+        }
+
+        await using (var command = Command(connection, $"SELECT s.student_id, s.class_id, s.lesson_date, s.number FROM s_attendance s WHERE NOT EXISTS (SELECT 1 FROM lesson l WHERE {LessonKey})"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var absence = absences[(reader.GetGuid(0), reader.GetGuid(1), reader.GetFieldValue<DateOnly>(2), reader.GetInt16(3))];
+                quarantine(new QuarantinedRecord("attendance", AttendanceKey(absence), JsonSerializer.Serialize(absence), Orphan));
+            }
+        }
     }
 
     /// <summary>

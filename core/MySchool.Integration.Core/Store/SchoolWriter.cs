@@ -19,6 +19,9 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
 
     public List<HeldDeletion> Held { get; } = [];
 
+    /// <summary>Every record refused while writing, the snapshot's own refusals included.</summary>
+    public IReadOnlyList<QuarantinedRecord> Quarantined => _quarantine;
+
     public async Task<WriteCounts> WriteAsync(SchoolSnapshot snapshot)
     {
         _quarantine.AddRange(snapshot.Quarantine);
@@ -30,7 +33,12 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
         await WriteStaffAsync(schoolId, snapshot, people);
         if (snapshot.Journal is { } journal)
         {
-            await new JournalWriter(connection, target, cancellationToken).WriteAsync(schoolId, journal, snapshot.Teachers, classes, people, Count);
+            if (journal.IsDelta)
+            {
+                await ResolveStoredReferencesAsync(schoolId, journal, classes, people);
+            }
+
+            await new JournalWriter(connection, target, cancellationToken).WriteAsync(schoolId, journal, snapshot.Teachers, classes, people, Count, _quarantine.Add);
         }
 
         await WriteQuarantineAsync(snapshot.School.SourceId);
@@ -228,20 +236,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             WHERE e.student_id = s.student_id AND e.ends_on IS NULL AND e.class_id <> s.class_id
             """, cancellationToken, yesterday);
 
-        var leaving = new List<Guid>();
-        await using (var command = new NpgsqlCommand("""
-            SELECT e.id FROM enrollment e JOIN class c ON c.id = e.class_id
-            WHERE c.school_id = $1 AND e.ends_on IS NULL AND NOT EXISTS (SELECT 1 FROM s_enrollment s WHERE s.student_id = e.student_id)
-            """, connection))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = schoolId });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                leaving.Add(reader.GetGuid(0));
-            }
-        }
-
+        var leaving = snapshot.CompleteRoster ? await LeavingAsync(schoolId) : [];
         var open = await ScalarAsync<long>(connection, "SELECT count(*) FROM enrollment e JOIN class c ON c.id = e.class_id WHERE c.school_id = $1 AND e.ends_on IS NULL", cancellationToken, schoolId);
         var ended = 0;
         if (leaving.Count > 0 && leaving.Count > target.SafetyShare * open)
@@ -265,6 +260,23 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             """, cancellationToken, target.Today), transferred + ended);
     }
 
+    /// <summary>Open enrollments of the school whose students the roster no longer lists.</summary>
+    private async Task<List<Guid>> LeavingAsync(Guid schoolId)
+    {
+        var leaving = new List<Guid>();
+        await using var command = Command(connection, """
+            SELECT e.id FROM enrollment e JOIN class c ON c.id = e.class_id
+            WHERE c.school_id = $1 AND e.ends_on IS NULL AND NOT EXISTS (SELECT 1 FROM s_enrollment s WHERE s.student_id = e.student_id)
+            """, schoolId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            leaving.Add(reader.GetGuid(0));
+        }
+
+        return leaving;
+    }
+
     private async Task WriteGuardiansAsync(SchoolSnapshot snapshot, Dictionary<(string, string), Guid> people)
     {
         var rows = snapshot.Guardianships
@@ -278,7 +290,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             ON CONFLICT (parent_id, student_id) DO UPDATE SET relation = excluded.relation WHERE guardianship.relation IS DISTINCT FROM excluded.relation
             RETURNING (xmax = 0) AS inserted
             """, cancellationToken);
-        var deleted = await ExecuteAsync(connection, """
+        var deleted = !snapshot.CompleteRoster ? 0 : await ExecuteAsync(connection, """
             DELETE FROM guardianship g USING s_enrollment s
             WHERE g.student_id = s.student_id AND NOT EXISTS (SELECT 1 FROM s_guardianship x WHERE x.parent_id = g.parent_id AND x.student_id = g.student_id)
             """, cancellationToken);
@@ -298,8 +310,48 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             WHERE (staff.subjects, staff.email) IS DISTINCT FROM (excluded.subjects, excluded.email)
             RETURNING (xmax = 0) AS inserted
             """, cancellationToken, schoolId);
-        var deleted = await ExecuteAsync(connection, "DELETE FROM staff WHERE school_id = $1 AND role = 'teacher' AND person_id NOT IN (SELECT person_id FROM s_staff)", cancellationToken, schoolId);
+        var deleted = !snapshot.CompleteRoster ? 0 : await ExecuteAsync(connection, "DELETE FROM staff WHERE school_id = $1 AND role = 'teacher' AND person_id NOT IN (SELECT person_id FROM s_staff)", cancellationToken, schoolId);
         Count(upserted, deleted);
+    }
+
+    /// <summary>
+    /// A delta's references to classes, students and teachers delivered earlier, found through the identity map:
+    /// classes of this school only, students enrolled in it. What cannot be found stays unresolved (quarantined).
+    /// </summary>
+    private async Task ResolveStoredReferencesAsync(Guid schoolId, JournalWindow journal, Dictionary<string, Guid> classes, Dictionary<(string, string), Guid> people)
+    {
+        var classIds = journal.Lessons.Select(l => l.ClassSourceId).Concat(journal.Marks.Select(m => m.ClassSourceId)).Concat(journal.Attendance.Select(a => a.ClassSourceId))
+            .Where(id => !classes.ContainsKey(id)).Distinct().ToArray();
+        await ReadPairsAsync("""
+            SELECT m.source_id, m.federal_id FROM identity_map m JOIN class c ON c.id = m.federal_id
+            WHERE m.source_system = $1 AND m.kind = 'class' AND m.source_id = ANY($2) AND c.school_id = $3
+            """, classIds, (id, federalId) => classes[id] = federalId, schoolId);
+        var studentIds = journal.Marks.Select(m => m.StudentSourceId).Concat(journal.Attendance.Select(a => a.StudentSourceId))
+            .Where(id => !people.ContainsKey(("student", id))).Distinct().ToArray();
+        await ReadPairsAsync("""
+            SELECT m.source_id, m.federal_id FROM identity_map m
+            WHERE m.source_system = $1 AND m.kind = 'student' AND m.source_id = ANY($2)
+              AND EXISTS (SELECT 1 FROM enrollment e JOIN class c ON c.id = e.class_id WHERE e.student_id = m.federal_id AND c.school_id = $3)
+            """, studentIds, (id, federalId) => people[("student", id)] = federalId, schoolId);
+        var teacherIds = journal.Lessons.Select(l => l.TeacherSourceId).OfType<string>().Where(id => !people.ContainsKey(("teacher", id))).Distinct().ToArray();
+        await ReadPairsAsync(
+            "SELECT m.source_id, m.federal_id FROM identity_map m WHERE m.source_system = $1 AND m.kind = 'teacher' AND m.source_id = ANY($2) AND $3::uuid IS NOT NULL",
+            teacherIds, (id, federalId) => people[("teacher", id)] = federalId, schoolId);
+    }
+
+    private async Task ReadPairsAsync(string sql, string[] sourceIds, Action<string, Guid> add, Guid schoolId)
+    {
+        if (sourceIds.Length == 0)
+        {
+            return;
+        }
+
+        await using var command = Command(connection, sql, target.SourceSystem, sourceIds, schoolId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            add(reader.GetString(0), reader.GetGuid(1));
+        }
     }
 
     private async Task WriteQuarantineAsync(string schoolSourceId)

@@ -49,7 +49,8 @@ public sealed record CheckedMark(
     decimal Weight,
     string? WorkKind,
     bool IsDebt,
-    string? Comment);
+    string? Comment,
+    string RawPayload);
 
 public sealed record CheckedEvent(string SourceKey, string? ClassSourceId, string Kind, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string Title, string? Body);
 
@@ -69,6 +70,12 @@ public sealed record SchoolSnapshot(
     IReadOnlyList<QuarantinedRecord> Quarantine)
 {
     public int RecordsRead => Classes.Count + People.Count + (Journal?.RecordCount ?? 0) + Quarantine.Count;
+
+    /// <summary>
+    /// The classes, students and teachers are the school's whole roster (a sync, or a push that says so): a student
+    /// missing leaves, a teacher or guardian missing is removed. Otherwise the roster is only added to or updated.
+    /// </summary>
+    public bool CompleteRoster { get; init; } = true;
 }
 
 /// <summary>The journal of a date range: whatever of this school lies in it and is not here gets deleted.</summary>
@@ -81,5 +88,14 @@ public sealed record JournalWindow(
     IReadOnlyList<CheckedAttendance> Attendance,
     IReadOnlyList<CheckedEvent> Events)
 {
-    public int RecordCount => Lessons.Count + Homework.Count + Marks.Count + Attendance.Count + Events.Count;
+    public int RecordCount => Lessons.Count + Homework.Count + Marks.Count + Attendance.Count + Events.Count + DeletedMarks.Count;
+
+    /// <summary>
+    /// A delta (a vendor's push) rather than the whole window: its records are added or updated, references to
+    /// students and lessons written earlier are resolved in the store, and only <see cref="DeletedMarks"/> are deleted.
+    /// </summary>
+    public bool IsDelta { get; init; }
+
+    /// <summary>Source ids of marks withdrawn in the source (deltas only).</summary>
+    public IReadOnlyList<string> DeletedMarks { get; init; } = [];
 }

@@ -11,7 +11,11 @@ public static class SnapshotBuilder
 {
     private static readonly string[] DateForms = ["yyyy-MM-dd", "yyyyMMdd", "yyyy-MM-dd'T'HH:mm:ss", "dd.MM.yyyy"];
 
-    public static SchoolSnapshot Build(SchoolRoster roster, SchoolJournal? journal, TimeZoneInfo zone)
+    /// <param name="push">
+    /// A vendor's push: the roster may be partial and the journal a delta, so references to classes, students
+    /// and lessons not in it are left for the writer to resolve in the store (and quarantine when it cannot).
+    /// </param>
+    public static SchoolSnapshot Build(SchoolRoster roster, SchoolJournal? journal, TimeZoneInfo zone, PushOptions? push = null)
     {
         var quarantine = new List<QuarantinedRecord>();
         var classes = new List<CheckedClass>();
@@ -77,8 +81,11 @@ public static class SnapshotBuilder
             }
         }
 
-        var window = journal is null ? null : CheckJournal(journal, knownClasses, enrollments, zone, quarantine);
-        return new SchoolSnapshot(roster.School, classes, [.. people.Values], [.. enrollments.Values], guardianships, teachers, window, quarantine);
+        var window = journal is null ? null : CheckJournal(journal, knownClasses, enrollments, zone, quarantine, push);
+        return new SchoolSnapshot(roster.School, classes, [.. people.Values], [.. enrollments.Values], guardianships, teachers, window, quarantine)
+        {
+            CompleteRoster = push?.CompleteRoster ?? true,
+        };
     }
 
     private static JournalWindow CheckJournal(
@@ -86,12 +93,14 @@ public static class SnapshotBuilder
         HashSet<string> knownClasses,
         Dictionary<string, CheckedEnrollment> enrollments,
         TimeZoneInfo zone,
-        List<QuarantinedRecord> quarantine)
+        List<QuarantinedRecord> quarantine,
+        PushOptions? push)
     {
+        var delta = push is not null;
         quarantine.AddRange(journal.Rejections.Select(r => new QuarantinedRecord(r.Kind, r.SourceId, r.RawPayload, new Rejection(r.ReasonCode, r.Reason))));
         var lessons = new Dictionary<(string, DateOnly, int), CheckedLesson>();
         var homework = new List<CheckedHomework>();
-        foreach (var lesson in journal.Lessons.Where(l => knownClasses.Contains(l.ClassSourceId)))
+        foreach (var lesson in journal.Lessons.Where(l => delta || knownClasses.Contains(l.ClassSourceId)))
         {
             if (lessons.ContainsKey((lesson.ClassSourceId, lesson.Date, lesson.Number)))
             {
@@ -126,7 +135,7 @@ public static class SnapshotBuilder
                 continue;
             }
 
-            if (!enrollments.ContainsKey(mark.StudentSourceId) || !lessons.ContainsKey((mark.ClassSourceId, mark.LessonDate, mark.LessonNumber)))
+            if (!delta && (!enrollments.ContainsKey(mark.StudentSourceId) || !lessons.ContainsKey((mark.ClassSourceId, mark.LessonDate, mark.LessonNumber))))
             {
                 quarantine.Add(new QuarantinedRecord("mark", mark.SourceId, mark.RawPayload, new Rejection("mark.orphan", "Отметка ссылается на неизвестного ученика или урок")));
                 continue;
@@ -140,7 +149,7 @@ public static class SnapshotBuilder
             }
 
             marks[mark.SourceId] = new CheckedMark(mark.SourceId, mark.StudentSourceId, mark.ClassSourceId, mark.LessonDate, mark.LessonNumber,
-                mark.Subject.Trim(), date, value.Require(), mark.Weight, mark.WorkKind, mark.IsDebt, string.IsNullOrWhiteSpace(mark.Comment) ? null : mark.Comment);
+                mark.Subject.Trim(), date, value.Require(), mark.Weight, mark.WorkKind, mark.IsDebt, string.IsNullOrWhiteSpace(mark.Comment) ? null : mark.Comment, mark.RawPayload);
         }
 
         var events = journal.Events
@@ -148,7 +157,11 @@ public static class SnapshotBuilder
             .DistinctBy(e => e.SourceKey)
             .Select(e => new CheckedEvent(e.SourceKey, e.ClassSourceId, e.Kind, At(e.LocalStart, zone), e.LocalEnd is { } end ? At(end, zone) : null, e.Title.Trim(), e.Body))
             .ToList();
-        return new JournalWindow(journal.From, journal.To, [.. lessons.Values], homework, [.. marks.Values], [.. attendance.Values], events);
+        return new JournalWindow(journal.From, journal.To, [.. lessons.Values], homework, [.. marks.Values], [.. attendance.Values], events)
+        {
+            IsDelta = delta,
+            DeletedMarks = push?.DeletedMarks ?? [],
+        };
     }
 
     private static bool TryCheckPerson(string role, SourcePerson source, List<QuarantinedRecord> quarantine, out CheckedPerson person)
@@ -204,3 +217,6 @@ public static class SnapshotBuilder
         return new DateTimeOffset(unspecified, zone.GetUtcOffset(unspecified));
     }
 }
+
+/// <summary>How a vendor's push differs from a sync: see <see cref="SnapshotBuilder.Build"/>.</summary>
+public sealed record PushOptions(bool CompleteRoster, IReadOnlyList<string> DeletedMarks);

@@ -11,6 +11,9 @@ public enum SyncMode
 {
     Full,
     Incremental,
+
+    /// <summary>A vendor's pushed batch, recorded like a run.</summary>
+    Push,
 }
 
 /// <summary>A recorded sync run, as the JSON API and the dashboard show it.</summary>

@@ -29,7 +29,7 @@ public static class SyncApi
             return Problem(StatusCodes.Status404NotFound, $"Регион {region} не подключён");
         }
 
-        if (!Enum.TryParse<SyncMode>(mode ?? "full", ignoreCase: true, out var syncMode) || !Enum.IsDefined(syncMode))
+        if (!Enum.TryParse<SyncMode>(mode ?? "full", ignoreCase: true, out var syncMode) || syncMode is not (SyncMode.Full or SyncMode.Incremental))
         {
             return Problem(StatusCodes.Status400BadRequest, $"Режим «{mode}» не поддерживается: full или incremental");
         }

@@ -1,10 +1,12 @@
 using MySchool.Integration.Gateway.Auth;
 using MySchool.Integration.Gateway.Grpc;
+using MySchool.Integration.Gateway.Push;
 using MySchool.Integration.Gateway.Rest;
+using MySchool.Integration.Gateway.Soap;
 
 namespace MySchool.Integration.Gateway.Hosting;
 
-/// <summary>The exchange endpoints: the token server, gRPC for vendors and the federal platform, REST and OpenAPI.</summary>
+/// <summary>The exchange endpoints: the token server, gRPC and SOAP for vendors, gRPC and REST for the federal platform, OpenAPI.</summary>
 public static class ExchangeHosting
 {
     /// <summary>gRPC's own default, set on purpose: a client splits a batch into messages under it.</summary>
@@ -21,15 +23,19 @@ public static class ExchangeHosting
         builder.Services.AddGrpcHealthChecks().AddCheck<Health.DatabaseHealthCheck>("grpc-database");
         builder.Services.AddGrpcReflection();
         builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<VendorPush>();
+        builder.Services.AddSoapExchange();
         return builder;
     }
 
     public static WebApplication MapExchange(this WebApplication app)
     {
         app.MapGrpcService<FederalPullService>();
+        app.MapGrpcService<VendorExchangeService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapFederalRestApi();
+        app.UseSoapExchange();
         app.MapOpenApi();
         return app;
     }

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using MySchool.Integration.Core.Store;
+using MySchool.Integration.Core.Sync;
+using Npgsql;
+using static MySchool.Integration.Core.Store.Staging;
+
+namespace MySchool.Integration.Core.Push;
+
+/// <summary>A school's records as a vendor pushed them, in the engine's neutral terms (values still raw).</summary>
+public sealed record PushBatch(
+    string IdempotencyKey,
+    SourceSchool School,
+    bool CompleteRoster,
+    IReadOnlyList<SourceClass> Classes,
+    IReadOnlyList<SourceStudent> Students,
+    IReadOnlyList<SourceTeacher> Teachers,
+    IReadOnlyList<SourceLesson> Lessons,
+    IReadOnlyList<SourceMark> Marks,
+    IReadOnlyList<string> DeletedMarks,
+    IReadOnlyList<SourceRejection> Rejections)
+{
+    public long RecordCount => Classes.Count + Students.Count + Teachers.Count + Lessons.Count + Marks.Count + DeletedMarks.Count + Rejections.Count;
+}
+
+/// <summary>Who pushed: the client, and the source system its records are known under in the identity map.</summary>
+public sealed record PushClient(string ClientId, string SourceSystem);
+
+public sealed record PushRejection(string Kind, string? SourceId, string ReasonCode, string Reason);
+
+/// <summary>The answer to a batch; a repeat of the same idempotency key gets the same answer with <see cref="Duplicate"/> set.</summary>
+public sealed record PushOutcome(
+    string IdempotencyKey,
+    bool Duplicate,
+    long RunId,
+    long Received,
+    long Inserted,
+    long Updated,
+    long Deleted,
+    IReadOnlyList<PushRejection> Rejected);
+
+/// <summary>
+/// Applies a vendor's batch through the same rules, quarantine and writers as a sync, in one transaction, once per
+/// idempotency key (СМЭВ 3's delivery with ids): the key is recorded with the answer in that transaction, so a
+/// repeat, even a concurrent one, is answered from the record and never applied twice.
+/// </summary>
+public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns runs, TimeProvider time, ILogger<PushIngest> logger)
+{
+    public async Task<PushOutcome> ApplyAsync(PushClient client, RegionSource region, PushBatch batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, $"push:{client.ClientId}:{batch.IdempotencyKey}");
+        if (await ScalarAsync<object?>(connection, "SELECT response::text FROM push_batch WHERE client_id = $1 AND idempotency_key = $2", cancellationToken, client.ClientId, batch.IdempotencyKey) is string recorded)
+        {
+            return JsonSerializer.Deserialize<PushOutcome>(recorded, JsonSerializerOptions.Web)! with { Duplicate = true };
+        }
+
+        var runId = await runs.QueueAsync(client.SourceSystem, $"{region.Code}/{batch.School.SourceId}", SyncMode.Push, cancellationToken);
+        await runs.StartAsync(runId, cancellationToken);
+        try
+        {
+            var target = new WriteTarget(client.SourceSystem, region.Code, region.Name, region.TimeZone, runId, Today(region), region.SafetyShare);
+            var regionCounts = await SchoolWriter.WriteRegionAsync(dataSource, target, [batch.School], cancellationToken);
+            await runs.PlannedAsync(runId, 1, regionCounts, cancellationToken);
+
+            var roster = new SchoolRoster(batch.School, batch.Classes, batch.Students, batch.Teachers);
+            var dates = batch.Lessons.Select(l => l.Date).Concat(batch.Marks.Select(m => m.LessonDate)).DefaultIfEmpty(Today(region)).ToList();
+            var journal = new SchoolJournal(dates.Min(), dates.Max(), batch.Lessons, batch.Marks, [], batch.Rejections);
+            var snapshot = SnapshotBuilder.Build(roster, journal, region.Zone, new PushOptions(batch.CompleteRoster, batch.DeletedMarks));
+
+            // The same lock as a sync of this school: a push and a pull never write one school at once.
+            await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, $"sync:{client.SourceSystem}:{batch.School.SourceId}");
+            var writer = new SchoolWriter(connection, target, cancellationToken);
+            var counts = await writer.WriteAsync(snapshot);
+            var outcome = new PushOutcome(batch.IdempotencyKey, false, runId, batch.RecordCount, counts.Inserted, counts.Updated, counts.Deleted,
+                [.. writer.Quarantined.Select(q => new PushRejection(q.Kind, q.SourceId, q.Reason.Code, q.Reason.Message))]);
+            await ExecuteAsync(connection, "INSERT INTO push_batch (client_id, idempotency_key, response) VALUES ($1, $2, $3::jsonb)", cancellationToken,
+                client.ClientId, batch.IdempotencyKey, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web));
+            await transaction.CommitAsync(cancellationToken);
+            await runs.SchoolDoneAsync(runId, counts with { Read = batch.RecordCount }, null, writer.Held, CancellationToken.None);
+            LogPushApplied(client.ClientId, batch.IdempotencyKey, batch.RecordCount, counts.Written, outcome.Rejected.Count);
+            return outcome;
+        }
+        catch (Exception exception)
+        {
+            await runs.FailAsync(runId, $"Пакет {batch.IdempotencyKey}: {exception.Message}", CancellationToken.None);
+            throw;
+        }
+    }
+
+    private DateOnly Today(RegionSource region) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), region.Zone).DateTime);
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Push {IdempotencyKey} of {ClientId} applied: {Received} received, {Written} written, {Rejected} rejected")]
+    private partial void LogPushApplied(string clientId, string idempotencyKey, long received, long written, int rejected);
+}

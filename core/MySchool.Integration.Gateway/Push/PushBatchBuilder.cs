@@ -1,0 +1,103 @@
+using System.Globalization;
+using Google.Protobuf;
+using MySchool.Integration.Core.Push;
+using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Protos.Exchange.V1;
+
+namespace MySchool.Integration.Gateway.Push;
+
+/// <summary>
+/// Collects a pushed batch's chunks into the engine's neutral records. Values stay raw for the engine's rules;
+/// only what the neutral model types strictly (a lesson's date and times) is parsed here, and a record whose date
+/// is no date becomes a rejection with its reason, never an exception.
+/// </summary>
+public sealed class PushBatchBuilder(BatchHeader header)
+{
+    private readonly List<SourceClass> _classes = [];
+    private readonly List<SourceStudent> _students = [];
+    private readonly List<SourceTeacher> _teachers = [];
+    private readonly List<SourceLesson> _lessons = [];
+    private readonly List<SourceMark> _marks = [];
+    private readonly List<string> _deletedMarks = [];
+    private readonly List<SourceRejection> _rejections = [];
+
+    public long Count { get; private set; }
+
+    public void Add(RecordChunk chunk)
+    {
+        _classes.AddRange(chunk.Classes.Select(c => new SourceClass(c.SourceId, c.Name, c.AcademicYear)));
+        _students.AddRange(chunk.Students.Select(s => new SourceStudent(Person(s.Person), s.ClassSourceId, [.. s.Guardians.Select(g => new SourceGuardian(Person(g.Person), g.Relation))])));
+        _teachers.AddRange(chunk.Teachers.Select(t => new SourceTeacher(Person(t.Person), Optional(t.Email), [.. t.Subjects])));
+        foreach (var lesson in chunk.Lessons)
+        {
+            AddLesson(lesson);
+        }
+
+        foreach (var mark in chunk.Marks)
+        {
+            AddMark(mark.SourceId, mark.StudentSourceId, mark.ClassSourceId, mark.LessonDate, mark.LessonNumber, mark.Subject, mark.Value, mark.Date,
+                mark.Weight == 0 ? 1 : (decimal)mark.Weight, Optional(mark.WorkKind), mark.IsDebt, Optional(mark.Comment), mark);
+        }
+
+        // An absence travels as a mark with an absence code: the engine turns those into attendance.
+        foreach (var absence in chunk.Attendance)
+        {
+            AddMark($"attendance/{absence.StudentSourceId}/{absence.ClassSourceId}/{absence.LessonDate}/{absence.LessonNumber}", absence.StudentSourceId,
+                absence.ClassSourceId, absence.LessonDate, absence.LessonNumber, "", absence.Code, absence.LessonDate, 0, null, false, null, absence);
+        }
+
+        _deletedMarks.AddRange(chunk.DeletedMarks);
+        Count += chunk.Classes.Count + chunk.Students.Count + chunk.Teachers.Count + chunk.Lessons.Count + chunk.Marks.Count + chunk.Attendance.Count + chunk.DeletedMarks.Count;
+    }
+
+    public PushBatch Build()
+    {
+        var school = header.School;
+        return new PushBatch(
+            header.IdempotencyKey,
+            new SourceSchool(school.SourceId, school.Inn, school.FullName, Optional(school.ShortName), school.Oktmo, school.Municipality),
+            header.CompleteRoster, _classes, _students, _teachers, _lessons, _marks, _deletedMarks, _rejections);
+    }
+
+    private void AddLesson(Lesson lesson)
+    {
+        if (!TryDate(lesson.Date, out var date) || !TryTime(lesson.Start, out var start) || !TryTime(lesson.End, out var end) || end <= start)
+        {
+            _rejections.Add(new SourceRejection("lesson", $"{lesson.ClassSourceId}/{lesson.Date}/{lesson.Number}", Json(lesson), "lesson.time",
+                $"Урок {lesson.Date} №{lesson.Number}: дата или время («{lesson.Start}»–«{lesson.End}») не существуют"));
+            return;
+        }
+
+        _lessons.Add(new SourceLesson(lesson.ClassSourceId, date, lesson.Number, start, end, lesson.Subject, Optional(lesson.Room), Optional(lesson.TeacherSourceId),
+            Optional(lesson.Topic), [.. lesson.Homework.Select(h => new SourceHomework(h.SourceKey, h.Text, h.Individual, [.. h.Attachments]))]));
+    }
+
+    private void AddMark(string sourceId, string student, string schoolClass, string lessonDate, int lessonNumber, string subject, string value, string date,
+        decimal weight, string? workKind, bool isDebt, string? comment, IMessage raw)
+    {
+        if (!TryDate(lessonDate, out var day))
+        {
+            _rejections.Add(new SourceRejection("mark", sourceId, Json(raw), "mark.date", $"Дата урока «{lessonDate}» не существует"));
+            return;
+        }
+
+        _marks.Add(new SourceMark(sourceId, student, schoolClass, day, lessonNumber, subject, value, date, weight, workKind, isDebt, comment, Json(raw)));
+    }
+
+    private static SourcePerson Person(Person? person)
+    {
+        person ??= new Person();
+        return new SourcePerson(person.SourceId, person.LastName, person.FirstName, Optional(person.MiddleName), Optional(person.BirthDate),
+            Optional(person.Gender), Optional(person.Snils), Json(person));
+    }
+
+    private static string Json(IMessage message) => JsonFormatter.Default.Format(message);
+
+    private static string? Optional(string value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static bool TryDate(string value, out DateOnly date) =>
+        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
+    private static bool TryTime(string value, out TimeOnly time) =>
+        TimeOnly.TryParseExact(value, ["HH:mm", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
+}

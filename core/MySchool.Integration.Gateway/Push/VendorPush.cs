@@ -1,0 +1,60 @@
+using Grpc.Core;
+using MySchool.Integration.Core.Push;
+using MySchool.Integration.Core.Store;
+using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Gateway.Auth;
+using MySchool.Integration.Protos.Exchange.V1;
+
+namespace MySchool.Integration.Gateway.Push;
+
+/// <summary>What gRPC and SOAP pushes share: who may push where (denials audited), the limits, the answer.</summary>
+public sealed class VendorPush(PushIngest ingest, RegionCatalog regions, AuditLog audit)
+{
+    /// <summary>Records in one batch: a school's term of marks fits; more is split by the vendor.</summary>
+    public const int MaxRecords = 500_000;
+
+    public const int MaxKeyLength = 100;
+
+    /// <summary>The region the header names, if the caller holds it and the gateway serves it; else an RpcException.</summary>
+    public async Task<RegionSource> AdmitAsync(ClientAccess access, BatchHeader header, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(header.IdempotencyKey) || header.IdempotencyKey.Length > MaxKeyLength)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"Нужен ключ идемпотентности длиной до {MaxKeyLength} символов"));
+        }
+
+        if (header.School is null || string.IsNullOrWhiteSpace(header.School.SourceId) || string.IsNullOrWhiteSpace(header.School.Inn))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "В заголовке нужна школа с идентификатором и ИНН"));
+        }
+
+        if (!access.Holds(header.RegionCode))
+        {
+            await audit.RecordAsync(access.ClientId, "push.denied", header.RegionCode, new { header.IdempotencyKey, school = header.School.SourceId }, cancellationToken);
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"Клиенту {access.ClientId} не разрешено передавать данные региона {header.RegionCode}"));
+        }
+
+        return regions.Find(header.RegionCode)
+            ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Регион {header.RegionCode} не подключён к шлюзу"));
+    }
+
+    public Task<PushOutcome> ApplyAsync(ClientAccess access, RegionSource region, PushBatch batch, CancellationToken cancellationToken) =>
+        ingest.ApplyAsync(new PushClient(access.ClientId, access.SourceSystem), region, batch, cancellationToken);
+
+    public static PushReply Reply(PushOutcome outcome)
+    {
+        var reply = new PushReply
+        {
+            IdempotencyKey = outcome.IdempotencyKey,
+            Duplicate = outcome.Duplicate,
+            Received = outcome.Received,
+            Inserted = outcome.Inserted,
+            Updated = outcome.Updated,
+            Deleted = outcome.Deleted,
+            Quarantined = outcome.Rejected.Count,
+            RunId = outcome.RunId,
+        };
+        reply.Rejected.AddRange(outcome.Rejected.Select(r => new RejectedRecord { Kind = r.Kind, SourceId = r.SourceId ?? "", ReasonCode = r.ReasonCode, Reason = r.Reason }));
+        return reply;
+    }
+}

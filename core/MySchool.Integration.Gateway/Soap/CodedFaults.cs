@@ -1,0 +1,49 @@
+using System.Reflection;
+using System.ServiceModel;
+using System.ServiceModel.Channels;
+using Grpc.Core;
+using SoapCore;
+using SoapCore.Extensibility;
+
+namespace MySchool.Integration.Gateway.Soap;
+
+/// <summary>
+/// SOAP faults a program can act on: the refusal's status name (InvalidArgument, PermissionDenied, …) as a subcode
+/// of Client (Sender) or Server (Receiver), the reason in Russian. Anything unexpected is a plain Server fault that
+/// says nothing of the exception: its message stays in the gateway's logs.
+/// </summary>
+public sealed partial class CodedFaults(ILogger<CodedFaults> logger) : IFaultExceptionTransformer
+{
+    public Message ProvideFault(Exception exception, MessageVersion messageVersion, Message requestMessage, ConcurrentXmlNamespaceLookup xmlNamespaceLookup)
+    {
+        while (exception is TargetInvocationException or AggregateException && exception.InnerException is not null)
+        {
+            exception = exception.InnerException!;
+        }
+
+        var (sender, subcode, reason) = exception switch
+        {
+            RpcException rpc => (rpc.StatusCode is not (StatusCode.Internal or StatusCode.Unknown or StatusCode.Unavailable), rpc.StatusCode.ToString(), rpc.Status.Detail),
+            _ => Unexpected(exception),
+        };
+        var fault = new FaultException(new FaultReason(reason), Code(messageVersion, sender, subcode), null).CreateMessageFault();
+        return Message.CreateMessage(messageVersion, null, new MessageFaultBodyWriter(fault, messageVersion));
+    }
+
+    /// <summary>SOAP 1.1 writes the subcode into the code (Client.PermissionDenied); SOAP 1.2 nests it under Sender.</summary>
+    private static FaultCode Code(MessageVersion version, bool sender, string subcode) => version.Envelope == EnvelopeVersion.Soap11
+        ? new FaultCode($"{(sender ? "Client" : "Server")}.{subcode}", Soap11Envelope)
+        : new FaultCode(sender ? "Sender" : "Receiver", Soap12Envelope, new FaultCode(subcode, SoapNames.Namespace));
+
+    private const string Soap11Envelope = "http://schemas.xmlsoap.org/soap/envelope/";
+    private const string Soap12Envelope = "http://www.w3.org/2003/05/soap-envelope";
+
+    private (bool, string, string) Unexpected(Exception exception)
+    {
+        LogUnexpected(exception);
+        return (false, "Internal", "Внутренняя ошибка шлюза; запрос можно повторить позже");
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "SOAP call failed")]
+    private partial void LogUnexpected(Exception exception);
+}

@@ -1,0 +1,68 @@
+using System.ServiceModel;
+using System.ServiceModel.Channels;
+using System.Xml;
+using Microsoft.AspNetCore.Http.Features;
+using SoapCore;
+using SoapCore.Extensibility;
+
+namespace MySchool.Integration.Gateway.Soap;
+
+/// <summary>
+/// The SOAP endpoint, hardened: explicit reader quotas (SoapCore's default is unlimited), a request size limit,
+/// no DTDs or external entities (SoapCore's reader refuses them; a test proves it), coded faults.
+/// </summary>
+public static class SoapHosting
+{
+    public const string Path = "/soap/exchange";
+
+    /// <summary>A batch of a few thousand marks is well under it; bigger batches go over gRPC.</summary>
+    public const long MaxRequestBytes = 16 * 1024 * 1024;
+
+    public static IServiceCollection AddSoapExchange(this IServiceCollection services)
+    {
+        services.AddSoapCore();
+        services.AddHttpContextAccessor();
+        services.AddScoped<IJournalExchange, JournalExchangeService>();
+        services.AddSingleton<IFaultExceptionTransformer, CodedFaults>();
+        return services;
+    }
+
+    public static IApplicationBuilder UseSoapExchange(this IApplicationBuilder app)
+    {
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(Path), soap => soap.Use(async (context, next) =>
+        {
+            if (context.Request.ContentLength > MaxRequestBytes)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await context.Response.WriteAsync($"Запрос больше {MaxRequestBytes / 1024 / 1024} МБ: разделите пакет", context.RequestAborted);
+                return;
+            }
+
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = MaxRequestBytes;
+            }
+
+            await next(context);
+        }));
+        var quotas = new XmlDictionaryReaderQuotas
+        {
+            MaxDepth = 32,
+            MaxStringContentLength = 1024 * 1024,
+            MaxArrayLength = (int)MaxRequestBytes,
+            MaxBytesPerRead = 64 * 1024,
+            MaxNameTableCharCount = 64 * 1024,
+        };
+        app.UseSoapEndpoint<IJournalExchange>(options =>
+        {
+            options.Path = Path;
+            options.SoapSerializer = SoapSerializer.XmlSerializer;
+            options.EncoderOptions =
+            [
+                new SoapEncoderOptions { MessageVersion = MessageVersion.Soap11, ReaderQuotas = quotas },
+                new SoapEncoderOptions { MessageVersion = MessageVersion.CreateVersion(EnvelopeVersion.Soap12, AddressingVersion.None), ReaderQuotas = quotas },
+            ];
+        });
+        return app;
+    }
+}

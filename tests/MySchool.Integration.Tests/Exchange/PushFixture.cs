@@ -1,0 +1,148 @@
+using Grpc.Core;
+using MySchool.Integration.Mocks.Synthetic;
+using MySchool.Integration.Protos.Exchange.V1;
+using MySchool.Integration.Testing;
+using MySchool.Integration.Tests.Infrastructure;
+using Npgsql;
+
+namespace MySchool.Integration.Tests.Exchange;
+
+/// <summary>
+/// A gateway that serves regions 54 and 11 for pushes only (no adapter pulls them), on a fresh database, and a
+/// sample school of the shape vendors push: two classes, students with guardians, a teacher, a week of lessons and marks.
+/// </summary>
+public sealed class PushFixture : IAsyncDisposable
+{
+    public const string SchoolId = "school-77";
+
+    private PushFixture(NpgsqlDataSource db, GatewayFactory gateway)
+    {
+        Db = db;
+        Gateway = gateway;
+    }
+
+    public NpgsqlDataSource Db { get; }
+
+    public GatewayFactory Gateway { get; }
+
+    public static async Task<PushFixture> StartAsync(IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var connectionString = await (await PostgresCluster.SharedAsync()).CreateMigratedDatabaseAsync("push");
+        var settings = new Dictionary<string, string>
+        {
+            ["Regions:54:Name"] = "Новосибирская область",
+            ["Regions:54:TimeZone"] = "Asia/Novosibirsk",
+            ["Regions:11:Name"] = "Республика Коми",
+            ["Regions:11:TimeZone"] = "Europe/Moscow",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        return new PushFixture(NpgsqlDataSource.Create(connectionString), new GatewayFactory(connectionString, settings));
+    }
+
+    public async Task<VendorExchange.VendorExchangeClient> ClientAsync(string clientId = "vendor-54") =>
+        new(await Gateway.ChannelAsync(clientId));
+
+    /// <summary>Sends a batch as vendors do: the header, then the records in chunks.</summary>
+    public static async Task<PushReply> PushAsync(VendorExchange.VendorExchangeClient client, BatchHeader header, params RecordChunk[] chunks)
+    {
+        using var call = client.Push(deadline: DateTime.UtcNow.AddMinutes(2));
+        await call.RequestStream.WriteAsync(new PushMessage { Header = header });
+        foreach (var chunk in chunks)
+        {
+            await call.RequestStream.WriteAsync(new PushMessage { Records = chunk });
+        }
+
+        await call.RequestStream.CompleteAsync();
+        return await call;
+    }
+
+    public static BatchHeader Header(string key, string region = "54", bool completeRoster = false) => new()
+    {
+        IdempotencyKey = key,
+        RegionCode = region,
+        CompleteRoster = completeRoster,
+        School = new School
+        {
+            SourceId = SchoolId,
+            Inn = Identifiers.Inn(region, 77),
+            FullName = "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 77»",
+            ShortName = "Школа № 77",
+            Oktmo = "50701000001",
+            Municipality = "город Новосибирск",
+        },
+    };
+
+    /// <summary>Two classes of three students each (a Komi name among them), a teacher, lessons on 6–7 November 2023, two marks per lesson.</summary>
+    public static RecordChunk SampleSchool()
+    {
+        var chunk = new RecordChunk();
+        chunk.Classes.Add(new SchoolClass { SourceId = "c-9a", Name = "9А", AcademicYear = "2023/2024" });
+        chunk.Classes.Add(new SchoolClass { SourceId = "c-9b", Name = "9 «Б»", AcademicYear = "2023/2024" });
+        chunk.Teachers.Add(new Teacher { Person = new Person { SourceId = "t-1", LastName = "Попова", FirstName = "Анна", MiddleName = "Ивановна", Snils = Identifiers.Snils(7_000_001) }, Subjects = { "Алгебра" } });
+        for (var i = 0; i < 6; i++)
+        {
+            var student = new Student
+            {
+                Person = new Person
+                {
+                    SourceId = $"s-{i}",
+                    LastName = i == 0 ? "Ӧньӧ" : $"Иванов{i}",
+                    FirstName = i == 0 ? "Іван" : "Пётр",
+                    BirthDate = "2009-03-1" + i,
+                    Gender = "M",
+                    Snils = Identifiers.DashedSnils(Identifiers.Snils(7_000_100 + i)),
+                },
+                ClassSourceId = i < 3 ? "c-9a" : "c-9b",
+            };
+            student.Guardians.Add(new Guardian { Person = new Person { SourceId = $"p-{i}", LastName = "Иванова", FirstName = "Мария" }, Relation = "мать" });
+            chunk.Students.Add(student);
+        }
+
+        foreach (var (day, classId) in new[] { ("2023-11-06", "c-9a"), ("2023-11-07", "c-9a"), ("2023-11-06", "c-9b") })
+        {
+            chunk.Lessons.Add(new Lesson
+            {
+                ClassSourceId = classId,
+                Date = day,
+                Number = 1,
+                Start = "08:30",
+                End = "09:15",
+                Subject = "Алгебра",
+                Room = "214",
+                TeacherSourceId = "t-1",
+                Topic = "Квадратные уравнения",
+                Homework = { new Homework { SourceKey = $"hw-{classId}-{day}", Text = "№ 245, 247" } },
+            });
+            foreach (var student in chunk.Students.Where(s => s.ClassSourceId == classId).Take(2))
+            {
+                chunk.Marks.Add(Mark($"m-{student.Person.SourceId}-{day}", student.Person.SourceId, classId, day, "5"));
+            }
+        }
+
+        chunk.Attendance.Add(new Attendance { StudentSourceId = "s-2", ClassSourceId = "c-9a", LessonDate = "2023-11-06", LessonNumber = 1, Code = "н" });
+        return chunk;
+    }
+
+    public static Mark Mark(string id, string student, string classId, string day, string value) => new()
+    {
+        SourceId = id,
+        StudentSourceId = student,
+        ClassSourceId = classId,
+        LessonDate = day,
+        LessonNumber = 1,
+        Subject = "Алгебра",
+        Value = value,
+        Date = day,
+        Weight = 1,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Db.DisposeAsync();
+    }
+}
