@@ -86,7 +86,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             ON CONFLICT (inn, kpp) DO UPDATE SET municipality_id = excluded.municipality_id, full_name = excluded.full_name, short_name = excluded.short_name, oktmo = excluded.oktmo, time_zone = excluded.time_zone
             WHERE (school.municipality_id, school.full_name, school.short_name, school.oktmo, school.time_zone) IS DISTINCT FROM (excluded.municipality_id, excluded.full_name, excluded.short_name, excluded.oktmo, excluded.time_zone)
             """,
-            municipalityId, school.Inn, school.FullName, school.ShortName, school.Oktmo, target.TimeZone);
+            municipalityId, school.Inn, school.FullName, new NpgsqlParameter { Value = (object?)school.ShortName ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }, school.Oktmo, target.TimeZone);
         await MapIdentityAsync("school", school.SourceId, schoolId);
         return schoolId;
     }

@@ -72,7 +72,8 @@ internal static class Staging
         var command = new NpgsqlCommand(sql, connection);
         foreach (var parameter in parameters)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter ?? DBNull.Value });
+            // A typed parameter (a null text, say) keeps its type even where the statement never names it.
+            command.Parameters.Add(parameter is NpgsqlParameter typed ? typed.Clone() : new NpgsqlParameter { Value = parameter ?? DBNull.Value });
         }
 
         return command;

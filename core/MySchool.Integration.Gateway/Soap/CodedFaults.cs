@@ -26,7 +26,7 @@ public sealed partial class CodedFaults(ILogger<CodedFaults> logger) : IFaultExc
             RpcException rpc => (rpc.StatusCode is not (StatusCode.Internal or StatusCode.Unknown or StatusCode.Unavailable), rpc.StatusCode.ToString(), rpc.Status.Detail),
             _ => Unexpected(exception),
         };
-        var fault = new FaultException(new FaultReason(reason), Code(messageVersion, sender, subcode), null).CreateMessageFault();
+        var fault = new FaultException(new FaultReason(new FaultReasonText(reason, "ru")), Code(messageVersion, sender, subcode), null).CreateMessageFault();
         return Message.CreateMessage(messageVersion, null, new MessageFaultBodyWriter(fault, messageVersion));
     }
 
