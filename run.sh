@@ -66,9 +66,14 @@ cat <<INFO
 MySchool.Integration is running.
   health      http://localhost:$http_port/healthz
   metrics     http://localhost:$http_port/metrics
-  sync API    curl -X POST http://localhost:$http_port/api/sync/54   (or /11)   then   curl http://localhost:$http_port/api/sync/runs
+  token       curl -s -d grant_type=client_credentials -d client_id=operator -d client_secret=operator-demo-secret http://localhost:$http_port/connect/token
+              demo clients: federal/federal-demo-secret, vendor-54/vendor54-demo-secret, vendor-11/vendor11-demo-secret, operator/operator-demo-secret
+  sync API    curl -X POST -H "Authorization: Bearer \$TOKEN" http://localhost:$http_port/api/sync/54   (or /11)   then   GET /api/sync/runs   (operator's token)
   Hangfire    http://localhost:$http_port/hangfire   (regions 54 and 11 also sync every 15 minutes)
-  gRPC        http://localhost:$grpc_port (HTTP/2 cleartext)
+  REST        http://localhost:$http_port/Schedule/{esiaId}?start=2023-11-06&end=2023-11-12, /Portfolio/{esiaId}   (federal's token)
+  OpenAPI     http://localhost:$http_port/openapi/v1.json
+  SOAP        http://localhost:$http_port/soap/exchange?wsdl   (vendor's token)
+  gRPC        http://localhost:$grpc_port (HTTP/2 cleartext): myschool.exchange.v1.VendorExchange, myschool.federal.v1.FederalPull, reflection
   PostgreSQL  Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=myschool
   logs        $logs/
 

@@ -6,6 +6,7 @@ var scenarios = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["mock-scale"] = MockScale.RunAsync,
     ["nso-sync"] = SyncBench.NsoAsync,
     ["rk-sync"] = SyncBench.RkAsync,
+    ["exchange"] = ExchangeBench.RunAsync,
 };
 
 if (args.Length != 1 || !scenarios.TryGetValue(args[0], out var scenario))

@@ -18,7 +18,7 @@ namespace MySchool.Integration.Bench;
 /// </summary>
 internal static class SyncBench
 {
-    private static readonly string[] Tables =
+    public static readonly string[] Tables =
         ["region", "municipality", "school", "academic_year", "grade_level", "class", "person", "enrollment", "guardianship", "staff", "subject", "lesson", "homework", "mark", "attendance", "identity_map"];
 
     public static Task NsoAsync() => RunAsync("54");
@@ -76,11 +76,11 @@ internal static class SyncBench
     }
 
     /// <summary>Binary COPY out of one database and into the other, table by table in foreign-key order.</summary>
-    private static async Task CopyAllAsync(NpgsqlDataSource from, NpgsqlDataSource to)
+    public static async Task CopyAllAsync(NpgsqlDataSource from, NpgsqlDataSource to, IEnumerable<string>? tables = null)
     {
         await using var source = await from.OpenConnectionAsync();
         await using var target = await to.OpenConnectionAsync();
-        foreach (var table in Tables)
+        foreach (var table in tables ?? Tables)
         {
             await using var reader = await source.BeginRawBinaryCopyAsync($"COPY {table} TO STDOUT (FORMAT BINARY)");
             await using var writer = await target.BeginRawBinaryCopyAsync($"COPY {table} FROM STDIN (FORMAT BINARY)");

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using MySchool.Integration.Core.Store;
 using Npgsql;
 
@@ -87,7 +85,7 @@ public sealed class PostgresCluster
     private static async Task<PostgresCluster> StartAsync()
     {
         var directory = Path.Combine(Path.GetTempPath(), $"msi-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..24]);
-        var port = FreePort();
+        var port = Ports.Free();
         await RepositoryScript.RunAsync("scripts/postgres.sh", "start", directory, port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ephemeral");
         var cluster = new PostgresCluster(directory, port);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
@@ -95,11 +93,4 @@ public sealed class PostgresCluster
     }
 
     private void Stop() => RepositoryScript.RunAsync("scripts/postgres.sh", "stop", Directory, "--remove").GetAwaiter().GetResult();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

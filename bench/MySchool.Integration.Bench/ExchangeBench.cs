@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Grpc.Core;
+using Grpc.Net.Client;
+using MySchool.Integration.Protos.Exchange.V1;
+using MySchool.Integration.Testing;
+using Npgsql;
+
+namespace MySchool.Integration.Bench;
+
+/// <summary>
+/// The exchange under load, the gateway in its own process: 1,000,000 marks pushed over gRPC into PostgreSQL
+/// against a raw binary COPY of the same rows into the same schema (same run), and GET /Schedule under wrk.
+/// </summary>
+internal static partial class ExchangeBench
+{
+    private const int Schools = 10;
+    private const int ClassesPerSchool = 20;
+    private const int StudentsPerClass = 25;
+    private const int LessonsPerClass = 120; // six a day, four school weeks
+    private const int MarksTotal = 1_000_000;
+    private const int MarksPerBatch = 50_000;
+    private const int MarksPerMessage = 5_000;
+
+    public static async Task RunAsync()
+    {
+        var cluster = await PostgresCluster.SharedAsync();
+        var connectionString = await cluster.CreateMigratedDatabaseAsync("exchange");
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using var gateway = await GatewayProcess.StartAsync(connectionString);
+        var token = await gateway.TokenAsync();
+        using var channel = GrpcChannel.ForAddress(gateway.Grpc, new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, metadata) =>
+            {
+                metadata.Add("Authorization", $"Bearer {token}");
+                return Task.CompletedTask;
+            })),
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
+        var client = new VendorExchange.VendorExchangeClient(channel);
+
+        for (var school = 0; school < Schools; school++)
+        {
+            await PushAsync(client, $"roster-{school}", school, [Roster(school)]);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var rejected = 0L;
+        await Parallel.ForEachAsync(Enumerable.Range(0, MarksTotal / MarksPerBatch), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (batch, _) =>
+        {
+            var school = batch % Schools;
+            var reply = await PushAsync(client, $"marks-{batch}", school, Marks(school, batch / Schools));
+            Interlocked.Add(ref rejected, reply.Quarantined);
+        });
+        var pushSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var marks = await CountAsync(db, "SELECT count(*) FROM mark");
+        Console.WriteLine($"gRPC push: {marks:N0} marks in {MarksTotal / MarksPerBatch} batches of {MarksPerBatch:N0} (2 streams at once), {pushSeconds:F1} s = {marks / pushSeconds:N0} rows/s, {rejected} rejected");
+
+        await using var baseline = NpgsqlDataSource.Create(await cluster.CreateMigratedDatabaseAsync("baseline"));
+        await SyncBench.CopyAllAsync(db, baseline, SyncBench.Tables.Where(table => table != "mark"));
+        started = Stopwatch.GetTimestamp();
+        await SyncBench.CopyAllAsync(db, baseline, ["mark"]);
+        var copySeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+        Console.WriteLine($"baseline raw binary COPY of the same {marks:N0} rows: {copySeconds:F1} s = {marks / copySeconds:N0} rows/s");
+        Console.WriteLine($"ratio push / COPY: {pushSeconds / copySeconds:F1}x");
+
+        await ScheduleLoadAsync(db, gateway, token);
+    }
+
+    /// <summary>wrk from another process: 1,000 linked students, a week each, 16 connections for 20 s.</summary>
+    private static async Task ScheduleLoadAsync(NpgsqlDataSource db, GatewayProcess gateway, string token)
+    {
+        await using (var link = db.CreateCommand("UPDATE person SET esia_oid = 2000000000 + n FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM person WHERE id IN (SELECT student_id FROM enrollment) LIMIT 1000) x WHERE person.id = x.id"))
+        {
+            await link.ExecuteNonQueryAsync();
+        }
+
+        var script = Path.Combine(Path.GetTempPath(), "schedule.lua");
+        await File.WriteAllTextAsync(script, $$"""
+            wrk.headers["Authorization"] = "Bearer {{token}}"
+            math.randomseed(1)
+            request = function()
+              return wrk.format("GET", "/Schedule/" .. (2000000000 + math.random(0, 999)) .. "?start=2023-11-06&end=2023-11-12")
+            end
+            """);
+        var start = new ProcessStartInfo("wrk", ["-t2", "-c16", "-d20s", "--latency", "-s", script, gateway.Http.ToString()]) { RedirectStandardOutput = true };
+        using var wrk = Process.Start(start) ?? throw new InvalidOperationException("wrk is not installed (apt-get install wrk)");
+        var output = await wrk.StandardOutput.ReadToEndAsync();
+        await wrk.WaitForExitAsync();
+        var perSecond = RequestsPerSecond().Match(output).Groups[1].Value;
+        var p50 = Percentile("50%").Match(output).Groups[1].Value;
+        var p99 = Percentile("99%").Match(output).Groups[1].Value;
+        var errors = NonSuccess().Match(output) is { Success: true } m ? m.Groups[1].Value : "0";
+        Console.WriteLine($"GET /Schedule under wrk (2 threads, 16 connections, 20 s): {perSecond} requests/s, p50 {p50}, p99 {p99}, non-2xx {errors}");
+    }
+
+    private static async Task<PushReply> PushAsync(VendorExchange.VendorExchangeClient client, string key, int school, IEnumerable<RecordChunk> chunks)
+    {
+        using var call = client.Push(deadline: DateTime.UtcNow.AddMinutes(10));
+        await call.RequestStream.WriteAsync(new PushMessage { Header = Header(key, school) });
+        foreach (var chunk in chunks)
+        {
+            await call.RequestStream.WriteAsync(new PushMessage { Records = chunk });
+        }
+
+        await call.RequestStream.CompleteAsync();
+        return await call;
+    }
+
+    private static BatchHeader Header(string key, int school) => new()
+    {
+        IdempotencyKey = key,
+        RegionCode = "54",
+        School = new School
+        {
+            SourceId = $"school-{school}",
+            Inn = (5400000000L + school).ToString(CultureInfo.InvariantCulture),
+            FullName = $"Школа № {school + 1}",
+            Oktmo = "50701000001",
+            Municipality = "город Новосибирск",
+        },
+    };
+
+    private static RecordChunk Roster(int school)
+    {
+        var chunk = new RecordChunk();
+        for (var c = 0; c < ClassesPerSchool; c++)
+        {
+            var classId = $"{school}-c{c}";
+            chunk.Classes.Add(new SchoolClass { SourceId = classId, Name = $"{5 + (c / 4)}{"АБВГ"[c % 4]}", AcademicYear = "2023/2024" });
+            for (var s = 0; s < StudentsPerClass; s++)
+            {
+                chunk.Students.Add(new Student { Person = new Person { SourceId = $"{classId}-s{s}", LastName = $"Ученик{s}", FirstName = "Иван" }, ClassSourceId = classId });
+            }
+
+            for (var l = 0; l < LessonsPerClass; l++)
+            {
+                chunk.Lessons.Add(new Lesson
+                {
+                    ClassSourceId = classId,
+                    Date = LessonDate(l).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    Number = (l % 6) + 1,
+                    Start = $"{8 + (l % 6):00}:30",
+                    End = $"{9 + (l % 6):00}:15",
+                    Subject = "Алгебра",
+                });
+            }
+        }
+
+        return chunk;
+    }
+
+    /// <summary>The marks of one batch of a school: each (student, lesson) pair gets at most one mark per batch.</summary>
+    private static IEnumerable<RecordChunk> Marks(int school, int batch)
+    {
+        string[] values = ["5", "4", "3", "4+", "5-", "2"];
+        var chunk = new RecordChunk();
+        for (var i = 0; i < MarksPerBatch; i++)
+        {
+            var pair = (batch * MarksPerBatch) + i;
+            var (classIndex, lesson, student) = (pair % ClassesPerSchool, pair / ClassesPerSchool % LessonsPerClass, pair / (ClassesPerSchool * LessonsPerClass) % StudentsPerClass);
+            var classId = $"{school}-c{classIndex}";
+            var day = LessonDate(lesson).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            chunk.Marks.Add(new Mark
+            {
+                SourceId = $"{school}-m{pair}",
+                StudentSourceId = $"{classId}-s{student}",
+                ClassSourceId = classId,
+                LessonDate = day,
+                LessonNumber = (lesson % 6) + 1,
+                Subject = "Алгебра",
+                Value = values[pair % values.Length],
+                Date = day,
+                Weight = 1,
+            });
+            if (chunk.Marks.Count == MarksPerMessage)
+            {
+                yield return chunk;
+                chunk = new RecordChunk();
+            }
+        }
+
+        if (chunk.Marks.Count > 0)
+        {
+            yield return chunk;
+        }
+    }
+
+    /// <summary>Lesson l of a class: six a day, Monday to Friday from 6 November 2023.</summary>
+    private static DateOnly LessonDate(int lesson)
+    {
+        var day = lesson / 6;
+        return new DateOnly(2023, 11, 6).AddDays((day / 5 * 7) + (day % 5));
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource db, string sql)
+    {
+        await using var command = db.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
+    private static partial Regex NonSuccess();
+
+    private static Regex Percentile(string percent) => new($@"^\s+{Regex.Escape(percent)}\s+(\S+)", RegexOptions.Multiline);
+}
