@@ -20,7 +20,7 @@ public static class ExchangeHosting
             options.MaxReceiveMessageSize = MaxMessageBytes;
             options.MaxSendMessageSize = MaxMessageBytes;
         });
-        builder.Services.AddGrpcHealthChecks().AddCheck<Health.DatabaseHealthCheck>("grpc-database");
+        builder.Services.AddGrpcHealthChecks(); // serves the host's health checks (the database) as grpc.health.v1
         builder.Services.AddGrpcReflection();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<VendorPush>();

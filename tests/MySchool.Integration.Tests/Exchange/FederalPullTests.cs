@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Health.V1;
+using Grpc.Reflection.V1Alpha;
 using MySchool.Integration.Core.Federal;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Protos.Federal.V1;
@@ -107,6 +108,33 @@ public class FederalPullTests
         Assert.Equal(StatusCode.Unauthenticated, missing.StatusCode);
         Assert.Equal(StatusCode.PermissionDenied, vendor.StatusCode);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+    }
+
+    [Fact]
+    public async Task Reflection_ListsTheServices_WithoutAToken()
+    {
+        await using var federal = await FederalFixture.StartAsync();
+        using var call = new ServerReflection.ServerReflectionClient(federal.Gateway.Channel(token: null)).ServerReflectionInfo();
+
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext());
+
+        var services = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
+        Assert.Contains("myschool.federal.v1.FederalPull", services);
+        Assert.Contains("myschool.exchange.v1.VendorExchange", services);
+    }
+
+    [Fact]
+    public async Task ACallPastItsDeadline_IsDeadlineExceeded()
+    {
+        await using var federal = await FederalFixture.StartAsync();
+        var pull = new FederalPull.FederalPullClient(await federal.Gateway.ChannelAsync("federal"));
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await pull.ReadChanges(new ReadChangesRequest { RegionCode = "54" }, deadline: DateTime.UtcNow.AddMilliseconds(-1)).ResponseStream.ReadAllAsync().ToListAsync());
+
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
     }
 
     [Fact]
