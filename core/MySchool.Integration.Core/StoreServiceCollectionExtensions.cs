@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using MySchool.Integration.Core.Federal;
+using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.Store;
 using Npgsql;
 
@@ -20,6 +21,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<ScheduleReader>();
         services.AddSingleton<PortfolioReader>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<MonitoringReader>();
         return services;
     }
 }

@@ -2,13 +2,17 @@ using MySchool.Integration.Adapters.Nso;
 using MySchool.Integration.Adapters.Rk;
 using MySchool.Integration.Gateway.Api;
 using MySchool.Integration.Gateway.Auth;
+using MySchool.Integration.Gateway.Dashboard;
 using MySchool.Integration.Gateway.Hosting;
+using MySchool.Integration.Gateway.Operators;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddGatewayDefaults();
 builder.AddFederalStore();
 builder.AddSync();
 builder.AddExchange();
+builder.AddOperators();
+builder.AddDashboard();
 builder.Services.AddNsoAdapter();
 builder.Services.AddRkAdapter();
 
@@ -17,6 +21,7 @@ await app.MigrateFederalStoreAsync();
 app.MapGatewayDefaults();
 app.UseExchangeAuth();
 app.MapExchange();
+app.MapDashboard();
 app.MapSync();
 app.MapSyncApi();
 await app.RunAsync();

@@ -94,6 +94,45 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
     public Task<List<SyncRun>> LatestAsync(int limit, CancellationToken cancellationToken) =>
         QueryAsync($"SELECT {Columns} FROM sync_run ORDER BY id DESC LIMIT $1", cancellationToken, limit);
 
+    /// <summary>Runs of the given regions (and their schools), newest first.</summary>
+    public Task<List<SyncRun>> LatestAsync(IReadOnlyCollection<string> regions, string? scope, int limit, CancellationToken cancellationToken) => QueryAsync(
+        $"SELECT {Columns} FROM sync_run WHERE split_part(scope, '/', 1) = ANY($1) AND ($2 = '' OR scope = $2 OR scope = split_part($2, '/', 1)) ORDER BY id DESC LIMIT $3",
+        cancellationToken, regions.ToArray(), scope ?? "", limit);
+
+    /// <summary>
+    /// An operator's decision on a run's held enrollment endings: approved, they end yesterday (the operator's
+    /// day); rejected, they stay open. Either way the run is no longer held. False when the run holds nothing.
+    /// </summary>
+    public async Task<bool> ResolveHeldAsync(long id, bool approve, DateOnly today, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var held = new NpgsqlCommand("SELECT held_deletions::text FROM sync_run WHERE id = $1 AND status = 'held' FOR UPDATE", connection) { Parameters = { new() { Value = id } } };
+        if (await held.ExecuteScalarAsync(cancellationToken) is not string json)
+        {
+            return false;
+        }
+
+        var ids = JsonSerializer.Deserialize<List<HeldDeletion>>(json, JsonSerializerOptions.Web)!.SelectMany(h => h.EnrollmentIds).ToArray();
+        if (approve)
+        {
+            await using var end = new NpgsqlCommand("UPDATE enrollment SET ends_on = GREATEST(starts_on, $1) WHERE id = ANY($2) AND ends_on IS NULL", connection)
+            {
+                Parameters = { new() { Value = today.AddDays(-1) }, new() { Value = ids } },
+            };
+            await end.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var resolve = new NpgsqlCommand(
+            "UPDATE sync_run SET status = 'succeeded', held_deletions = NULL, deleted_count = deleted_count + $2 WHERE id = $1", connection)
+        {
+            Parameters = { new() { Value = id }, new() { Value = approve ? (long)ids.Length : 0L } },
+        };
+        await resolve.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
     private async Task<List<SyncRun>> QueryAsync(string sql, CancellationToken cancellationToken, params object[] parameters)
     {
         await using var command = dataSource.CreateCommand(sql);

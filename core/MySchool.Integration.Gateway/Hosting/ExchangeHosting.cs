@@ -24,6 +24,7 @@ public static class ExchangeHosting
         builder.Services.AddGrpcReflection();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<VendorPush>();
+        builder.Services.AddSingleton<Api.SyncLauncher>();
         builder.Services.AddSoapExchange();
         return builder;
     }

@@ -1,6 +1,7 @@
 using Hangfire;
 using MySchool.Integration.Core;
 using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Gateway.Operators;
 using MySchool.Integration.Scheduler;
 
 namespace MySchool.Integration.Gateway.Hosting;
@@ -17,11 +18,11 @@ public static class SyncHosting
         return builder;
     }
 
-    /// <summary>Recurring syncs per region, and the Hangfire dashboard (local requests only until operator login exists).</summary>
+    /// <summary>Recurring syncs per region, and the Hangfire dashboard for federal operators (it shows every region's jobs).</summary>
     public static WebApplication MapSync(this WebApplication app)
     {
         SchedulerRegistration.ScheduleRegions(app.Services.GetRequiredService<IRecurringJobManager>(), app.Services.GetRequiredService<RegionCatalog>());
-        app.MapHangfireDashboard("/hangfire");
+        app.MapHangfireDashboardWithAuthorizationPolicy(OperatorHosting.FederalOperatorPolicy, "/hangfire");
         return app;
     }
 }

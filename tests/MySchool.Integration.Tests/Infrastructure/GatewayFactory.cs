@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using MySchool.Integration.Testing;
 
 namespace MySchool.Integration.Tests.Infrastructure;
 
@@ -49,11 +50,34 @@ public sealed class GatewayFactory(string connectionString, IReadOnlyDictionary<
         }
 
         builder.UseEnvironment("Testing");
+        if (_kestrel is { } kestrel)
+        {
+            builder.UseSetting("Kestrel:Endpoints:Http:Url", kestrel.Http);
+            builder.UseSetting("Kestrel:Endpoints:Grpc:Url", kestrel.Grpc);
+        }
         if (time is not null)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(time));
         }
     }
+
+    /// <summary>
+    /// Serves on real loopback ports (for a browser), not only in memory; the address is <see cref="BrowserAddress"/>.
+    /// Call before the host starts.
+    /// </summary>
+    public Uri ServeOnKestrel()
+    {
+        var (http, grpc) = (Ports.Free(), Ports.Free());
+        _kestrel = ($"http://127.0.0.1:{http}", $"http://127.0.0.1:{grpc}");
+        UseKestrel();
+        StartServer();
+        BrowserAddress = new Uri(_kestrel.Value.Http);
+        return BrowserAddress;
+    }
+
+    public Uri? BrowserAddress { get; private set; }
+
+    private (string Http, string Grpc)? _kestrel;
 
     /// <summary>An access token by client credentials, as any machine client gets one.</summary>
     public async Task<string> TokenAsync(string clientId, string? scope = null)

@@ -1,0 +1,174 @@
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace MySchool.Integration.Core.Monitoring;
+
+/// <summary>A region at a glance: is it in sync, and if not, why.</summary>
+public sealed record RegionStatus(
+    string Code,
+    string Name,
+    string Adapter,
+    DateTimeOffset? LastSuccess,
+    int Running,
+    int Failures24h,
+    long Rows24h,
+    long Quarantined,
+    int Schools,
+    long Students);
+
+public sealed record SchoolStatus(Guid Id, string Municipality, string Name, string? SourceId, long Students, int Classes, DateTimeOffset? LastSuccess, long Quarantined);
+
+public sealed record ClassCount(Guid Id, int Grade, string Letter, string Year, long Students);
+
+public sealed record DayVolume(DateOnly Day, long Rows, int Failures);
+
+/// <summary>DOMAIN.md's indicators over the given regions.</summary>
+public sealed record Indicators(int Schools, long Students, long Teachers, double ShareSynced24h, IReadOnlyList<AdminPolicyBreach> AdminPolicyBreaches);
+
+/// <summary>A school over the student threshold with fewer than two admins (003, a municipal order).</summary>
+public sealed record AdminPolicyBreach(Guid SchoolId, string Name, long Students, int Admins);
+
+public sealed record QuarantineEntry(long Id, string SourceSystem, string Scope, string Kind, string? SourceId, string ReasonCode, string Reason, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, int Occurrences, string RawPayload);
+
+/// <summary>
+/// What operators watch, read straight from the store: regions, schools, indicators, volume, quarantine. Every
+/// query is scoped to the regions the operator holds.
+/// </summary>
+public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimeProvider time)
+{
+    // The last successful run that covered a school: a run of its region, or of the school alone.
+    private const string SchoolLastSuccess = """
+        (SELECT max(r.finished_at) FROM sync_run r WHERE r.status = 'succeeded'
+          AND (r.scope = sr.code OR r.scope = sr.code || '/' || (SELECT m.source_id FROM identity_map m WHERE m.kind = 'school' AND m.federal_id = s.id LIMIT 1)))
+        """;
+
+    public async Task<IReadOnlyList<RegionStatus>> RegionsAsync(IEnumerable<(string Code, string Name, string Adapter)> regions, CancellationToken cancellationToken)
+    {
+        var list = new List<RegionStatus>();
+        foreach (var (code, name, adapter) in regions)
+        {
+            await using var command = Command("""
+                SELECT (SELECT max(finished_at) FROM sync_run WHERE status = 'succeeded' AND split_part(scope, '/', 1) = $1),
+                       (SELECT count(*)::int FROM sync_run WHERE status IN ('queued', 'running') AND split_part(scope, '/', 1) = $1),
+                       (SELECT count(*)::int FROM sync_run WHERE status = 'failed' AND finished_at > $2 AND split_part(scope, '/', 1) = $1),
+                       (SELECT coalesce(sum(inserted_count + updated_count + deleted_count), 0)::bigint FROM sync_run WHERE finished_at > $2 AND split_part(scope, '/', 1) = $1),
+                       (SELECT count(*) FROM quarantine WHERE resolved_at IS NULL AND split_part(scope, '/', 1) = $1),
+                       (SELECT count(*)::int FROM school_region WHERE code = $1),
+                       (SELECT count(*) FROM enrollment e JOIN class c ON c.id = e.class_id JOIN school_region sr ON sr.school_id = c.school_id WHERE sr.code = $1 AND e.ends_on IS NULL)
+                """, code, time.GetUtcNow().AddDays(-1));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            list.Add(new RegionStatus(code, name, adapter, Instant(reader, 0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt32(5), reader.GetInt64(6)));
+        }
+
+        return list;
+    }
+
+    public Task<List<SchoolStatus>> SchoolsAsync(string region, CancellationToken cancellationToken) => ListAsync($"""
+        SELECT s.id, m.name, s.full_name,
+               (SELECT im.source_id FROM identity_map im WHERE im.kind = 'school' AND im.federal_id = s.id LIMIT 1),
+               (SELECT count(*) FROM enrollment e JOIN class c ON c.id = e.class_id WHERE c.school_id = s.id AND e.ends_on IS NULL),
+               (SELECT count(*)::int FROM class c WHERE c.school_id = s.id),
+               {SchoolLastSuccess},
+               (SELECT count(*) FROM quarantine q WHERE q.resolved_at IS NULL AND q.scope = sr.code || '/' || (SELECT im.source_id FROM identity_map im WHERE im.kind = 'school' AND im.federal_id = s.id LIMIT 1))
+        FROM school s JOIN school_region sr ON sr.school_id = s.id JOIN municipality m ON m.id = s.municipality_id
+        WHERE sr.code = $1 ORDER BY m.name, s.full_name
+        """, r => new SchoolStatus(r.GetGuid(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt64(4), r.GetInt32(5), Instant(r, 6), r.GetInt64(7)),
+        cancellationToken, region);
+
+    /// <summary>The region a school is in, or null: what every school page checks the operator's regions against.</summary>
+    public async Task<(string Region, SchoolStatus School)?> SchoolAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = Command("SELECT code FROM school_region WHERE school_id = $1", id);
+        if (await command.ExecuteScalarAsync(cancellationToken) is not string region)
+        {
+            return null;
+        }
+
+        return (region, (await SchoolsAsync(region, cancellationToken)).Single(s => s.Id == id));
+    }
+
+    public Task<List<ClassCount>> ClassesAsync(Guid schoolId, CancellationToken cancellationToken) => ListAsync("""
+        SELECT c.id, c.grade, c.letter, y.name, (SELECT count(*) FROM enrollment e WHERE e.class_id = c.id AND e.ends_on IS NULL)
+        FROM class c JOIN grade_level g ON g.id = c.grade_level_id JOIN academic_year y ON y.id = g.academic_year_id
+        WHERE c.school_id = $1 ORDER BY y.name DESC, c.grade, c.letter
+        """, r => new ClassCount(r.GetGuid(0), r.GetInt16(1), r.GetString(2), r.GetString(3), r.GetInt64(4)), cancellationToken, schoolId);
+
+    /// <summary>Rows written and failed runs per day over the last <paramref name="days"/> days, oldest first.</summary>
+    public Task<List<DayVolume>> VolumeAsync(IReadOnlyCollection<string> regions, int days, CancellationToken cancellationToken) => ListAsync("""
+        SELECT d::date, coalesce(sum(r.inserted_count + r.updated_count + r.deleted_count), 0)::bigint, count(*) FILTER (WHERE r.status = 'failed')::int
+        FROM generate_series(($2::timestamptz)::date - ($3 - 1), ($2::timestamptz)::date, interval '1 day') AS d
+        LEFT JOIN sync_run r ON r.finished_at::date = d::date AND split_part(r.scope, '/', 1) = ANY($1)
+        GROUP BY d ORDER BY d
+        """, r => new DayVolume(r.GetFieldValue<DateOnly>(0), r.GetInt64(1), r.GetInt32(2)), cancellationToken, regions.ToArray(), time.GetUtcNow(), days);
+
+    public async Task<Indicators> IndicatorsAsync(IReadOnlyCollection<string> regions, int adminPolicyStudents, CancellationToken cancellationToken)
+    {
+        var schools = new List<(Guid Id, string Name, long Students, int Admins, DateTimeOffset? LastSuccess)>();
+        await using (var command = Command($"""
+            SELECT s.id, s.full_name,
+                   (SELECT count(*) FROM enrollment e JOIN class c ON c.id = e.class_id WHERE c.school_id = s.id AND e.ends_on IS NULL),
+                   (SELECT count(*)::int FROM staff a WHERE a.school_id = s.id AND a.role = 'admin'),
+                   {SchoolLastSuccess}
+            FROM school s JOIN school_region sr ON sr.school_id = s.id WHERE sr.code = ANY($1)
+            """, (object)regions.ToArray()))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                schools.Add((reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), Instant(reader, 4)));
+            }
+        }
+
+        await using var teachers = Command("SELECT count(DISTINCT person_id) FROM staff a JOIN school_region sr ON sr.school_id = a.school_id WHERE sr.code = ANY($1) AND a.role = 'teacher'", (object)regions.ToArray());
+        var since = time.GetUtcNow().AddDays(-1);
+        return new Indicators(
+            schools.Count,
+            schools.Sum(s => s.Students),
+            (long)(await teachers.ExecuteScalarAsync(cancellationToken))!,
+            schools.Count == 0 ? 0 : (double)schools.Count(s => s.LastSuccess > since) / schools.Count,
+            [.. schools.Where(s => s.Students > adminPolicyStudents && s.Admins < 2).OrderByDescending(s => s.Students).Select(s => new AdminPolicyBreach(s.Id, s.Name, s.Students, s.Admins))]);
+    }
+
+    /// <summary>Open quarantine entries of the regions, newest first, with the raw record's SNILS masked.</summary>
+    public Task<List<QuarantineEntry>> QuarantineAsync(IReadOnlyCollection<string> regions, string? scope, string? reason, long? id, CancellationToken cancellationToken) => ListAsync("""
+        SELECT id, source_system, scope, kind, source_id, reason_code, reason, first_seen, last_seen, occurrences, raw_payload FROM quarantine
+        WHERE resolved_at IS NULL AND split_part(scope, '/', 1) = ANY($1) AND ($2 = '' OR scope = $2 OR split_part(scope, '/', 1) = $2)
+          AND ($3 = '' OR reason_code = $3) AND ($4 = 0 OR id = $4)
+        ORDER BY last_seen DESC, id DESC LIMIT 500
+        """, r => new QuarantineEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5), r.GetString(6),
+            r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8), r.GetInt32(9), MaskSnils(r.GetString(10))),
+        cancellationToken, regions.ToArray(), scope ?? "", reason ?? "", id ?? 0L);
+
+    /// <summary>Every SNILS-shaped number in a raw record, valid or not, shown only by its check digits.</summary>
+    public static string MaskSnils(string raw) => SnilsShape().Replace(raw, match => $"***-***-*** {match.Value[^2..]}");
+
+    [GeneratedRegex(@"(?<!\d)\d{3}-?\d{3}-?\d{3}[ -]?\d{2}(?!\d)")]
+    private static partial Regex SnilsShape();
+
+    private async Task<List<T>> ListAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params object[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(read(reader));
+        }
+
+        return list;
+    }
+
+    private NpgsqlCommand Command(string sql, params object[] parameters)
+    {
+        var command = dataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return command;
+    }
+
+    private static DateTimeOffset? Instant(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
+}

@@ -1,0 +1,54 @@
+using Hangfire;
+using MySchool.Integration.Core.Store;
+using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Gateway.Auth;
+using MySchool.Integration.Scheduler;
+
+namespace MySchool.Integration.Gateway.Api;
+
+/// <summary>The outcome of a sync request: a queued run, or why not (an HTTP status and a reason in Russian).</summary>
+public sealed record SyncLaunch(long? RunId, int Status, string? Problem);
+
+/// <summary>
+/// Starts a sync for whoever asks (an operator's page, a script's token), within the regions the caller holds,
+/// and audits it. The sync API and the dashboard both go through here.
+/// </summary>
+public sealed class SyncLauncher(RegionCatalog regions, SyncRuns runs, IBackgroundJobClient jobs, AuditLog audit)
+{
+    public async Task<SyncLaunch> StartAsync(ClientAccess caller, string region, Guid? school, string? mode, CancellationToken cancellationToken)
+    {
+        if (regions.Find(region) is not { } source || source.Adapter.Length == 0)
+        {
+            return new(null, StatusCodes.Status404NotFound, $"Регион {region} не подключён к синхронизации");
+        }
+
+        if (!caller.Holds(region))
+        {
+            return new(null, StatusCodes.Status403Forbidden, $"Регион {region} вам недоступен");
+        }
+
+        if (!Enum.TryParse<SyncMode>(mode ?? "full", ignoreCase: true, out var syncMode) || syncMode is not (SyncMode.Full or SyncMode.Incremental))
+        {
+            return new(null, StatusCodes.Status400BadRequest, $"Режим «{mode}» не поддерживается: full или incremental");
+        }
+
+        string? schoolSourceId = null;
+        if (school is { } schoolId && (schoolSourceId = await regions.SchoolSourceIdAsync(source, schoolId, cancellationToken)) is null)
+        {
+            return new(null, StatusCodes.Status404NotFound, $"Школа {schoolId} не найдена в регионе {region}");
+        }
+
+        var scope = schoolSourceId is null ? source.Code : $"{source.Code}/{schoolSourceId}";
+        var runId = await runs.QueueAsync(regions.AdapterFor(source).SourceSystem, scope, syncMode, cancellationToken);
+        jobs.Enqueue<SyncJobs>(job => job.RunAsync(runId, source.Code, schoolSourceId, syncMode, CancellationToken.None));
+        await audit.RecordAsync(caller.ClientId, "sync.start", scope, new { runId, mode = syncMode.ToString().ToLowerInvariant() }, cancellationToken);
+        return new(runId, StatusCodes.Status202Accepted, null);
+    }
+
+    /// <summary>A run, if the caller holds its region.</summary>
+    public async Task<SyncRun?> FindAsync(ClientAccess caller, long id, CancellationToken cancellationToken) =>
+        await runs.FindAsync(id, cancellationToken) is { } run && caller.Holds(run.Scope.Split('/')[0]) ? run : null;
+
+    /// <summary>The regions the caller may see, as configured.</summary>
+    public IReadOnlyList<RegionSource> Visible(ClientAccess caller) => [.. regions.Regions.Where(r => caller.Holds(r.Code)).OrderBy(r => r.Code, StringComparer.Ordinal)];
+}

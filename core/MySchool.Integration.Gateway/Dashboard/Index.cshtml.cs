@@ -1,0 +1,28 @@
+using MySchool.Integration.Core.Monitoring;
+using MySchool.Integration.Gateway.Api;
+
+namespace MySchool.Integration.Gateway.Dashboard;
+
+/// <summary>Every region the operator holds at a glance, the indicators, and two weeks of volume and failures.</summary>
+public sealed class IndexModel(MonitoringReader monitoring, SyncLauncher launcher, IConfiguration configuration, TimeProvider time) : OperatorPage
+{
+    public IReadOnlyList<RegionStatus> Regions { get; private set; } = [];
+
+    public Indicators Indicators { get; private set; } = null!;
+
+    public IReadOnlyList<DayVolume> Volume { get; private set; } = [];
+
+    public int AdminPolicyStudents { get; private set; }
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var visible = launcher.Visible(Access);
+        var codes = visible.Select(r => r.Code).ToList();
+        AdminPolicyStudents = configuration.GetValue("Dashboard:AdminPolicyStudents", 800);
+        Regions = await monitoring.RegionsAsync(visible.Select(r => (r.Code, r.Name, r.Adapter.Length == 0 ? "только приём" : r.Adapter)), cancellationToken);
+        Indicators = await monitoring.IndicatorsAsync(codes, AdminPolicyStudents, cancellationToken);
+        Volume = await monitoring.VolumeAsync(codes, 14, cancellationToken);
+    }
+}

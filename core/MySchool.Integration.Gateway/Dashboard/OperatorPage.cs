@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using MySchool.Integration.Gateway.Auth;
+
+namespace MySchool.Integration.Gateway.Dashboard;
+
+/// <summary>A dashboard page: what the logged-in operator may see, and how dates are shown to people.</summary>
+public abstract class OperatorPage : PageModel
+{
+    public ClientAccess Access => ClientAccess.From(User);
+
+    /// <summary>A region the operator does not hold is, to them, a region that does not exist.</summary>
+    protected IActionResult NotHeld() => new ContentResult
+    {
+        StatusCode = StatusCodes.Status403Forbidden,
+        ContentType = "text/html; charset=utf-8",
+        Content = Operators.OperatorLogin.Notice("Нет доступа", "Этот регион, школа или запуск вам недоступны: вы назначены оператором других регионов."),
+    };
+
+    public static string When(DateTimeOffset? instant) =>
+        instant is { } value ? TimeZoneInfo.ConvertTime(value, Moscow).ToString("dd.MM.yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " МСК" : "—";
+
+    public static string Lag(DateTimeOffset? instant, DateTimeOffset now) => instant is not { } value ? "нет успешных" : (now - value) switch
+    {
+        var lag when lag < TimeSpan.FromMinutes(1) => "меньше минуты",
+        var lag when lag < TimeSpan.FromHours(1) => $"{(int)lag.TotalMinutes} мин",
+        var lag when lag < TimeSpan.FromDays(1) => $"{(int)lag.TotalHours} ч {lag.Minutes} мин",
+        var lag => $"{(int)lag.TotalDays} дн",
+    };
+
+    public static string Status(string status) => status switch
+    {
+        "queued" => "в очереди",
+        "running" => "идёт",
+        "succeeded" => "успешно",
+        "failed" => "ошибка",
+        "held" => "ждёт решения",
+        _ => status,
+    };
+
+    private static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
+}

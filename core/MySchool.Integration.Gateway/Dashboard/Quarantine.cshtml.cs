@@ -1,0 +1,24 @@
+using MySchool.Integration.Core.Monitoring;
+using MySchool.Integration.Gateway.Api;
+
+namespace MySchool.Integration.Gateway.Dashboard;
+
+/// <summary>Records refused by the rules, filtered by region, school and reason; one opened with its raw record (SNILS masked).</summary>
+public sealed class QuarantineModel(MonitoringReader monitoring, SyncLauncher launcher) : OperatorPage
+{
+    public IReadOnlyList<QuarantineEntry> Entries { get; private set; } = [];
+
+    public QuarantineEntry? Opened { get; private set; }
+
+    public string? Scope { get; private set; }
+
+    public string? Reason { get; private set; }
+
+    public async Task OnGetAsync(string? scope, string? reason, long? id, CancellationToken cancellationToken)
+    {
+        (Scope, Reason) = (scope, reason);
+        var regions = launcher.Visible(Access).Select(r => r.Code).ToList();
+        Entries = await monitoring.QuarantineAsync(regions, scope, reason, null, cancellationToken);
+        Opened = id is null ? null : (await monitoring.QuarantineAsync(regions, null, null, id, cancellationToken)).FirstOrDefault();
+    }
+}

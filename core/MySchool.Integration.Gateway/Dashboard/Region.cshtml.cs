@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Mvc;
+using MySchool.Integration.Core.Monitoring;
+using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Gateway.Api;
+
+namespace MySchool.Integration.Gateway.Dashboard;
+
+/// <summary>A region: its municipalities and schools, its runs, and the button that syncs it.</summary>
+public sealed class RegionModel(MonitoringReader monitoring, SyncLauncher launcher, SyncRuns runs, TimeProvider time) : OperatorPage
+{
+    public RegionSource Region { get; private set; } = null!;
+
+    public IReadOnlyList<SchoolStatus> Schools { get; private set; } = [];
+
+    public IReadOnlyList<SyncRun> Runs { get; private set; } = [];
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    public string? Problem { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string code, CancellationToken cancellationToken)
+    {
+        if (launcher.Visible(Access).FirstOrDefault(r => r.Code == code) is not { } region)
+        {
+            return NotHeld();
+        }
+
+        Region = region;
+        Schools = await monitoring.SchoolsAsync(code, cancellationToken);
+        Runs = await runs.LatestAsync([code], null, 20, cancellationToken);
+        return Page();
+    }
+
+    /// <summary>Starts a sync of the region (or of one of its schools) and shows its run.</summary>
+    public async Task<IActionResult> OnPostSyncAsync(string code, Guid? school, CancellationToken cancellationToken)
+    {
+        var launch = await launcher.StartAsync(Access, code, school, "full", cancellationToken);
+        if (launch.RunId is { } runId)
+        {
+            return Redirect($"/runs/{runId}");
+        }
+
+        Problem = launch.Problem;
+        return await OnGetAsync(code, cancellationToken);
+    }
+}

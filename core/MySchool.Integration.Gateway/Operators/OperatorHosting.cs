@@ -1,0 +1,74 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
+using MySchool.Integration.Gateway.Auth;
+using Npgsql;
+using OpenIddict.Validation.AspNetCore;
+
+namespace MySchool.Integration.Gateway.Operators;
+
+/// <summary>Operators' sessions (ESIA login, a cookie) and the authorization every operator surface shares.</summary>
+public static class OperatorHosting
+{
+    /// <summary>A logged-in operator of at least one region.</summary>
+    public const string OperatorPolicy = "operator";
+
+    /// <summary>An operator of every region: Hangfire's dashboard shows every region's jobs.</summary>
+    public const string FederalOperatorPolicy = "federal-operator";
+
+    public static WebApplicationBuilder AddOperators(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<EsiaLoginOptions>(builder.Configuration.GetSection("Esia"));
+        services.AddSingleton(provider => provider.GetRequiredService<IOptions<EsiaLoginOptions>>().Value);
+        services.AddSingleton<IReadOnlyDictionary<long, OperatorRole>>(builder.Configuration.GetSection("Operators").GetChildren()
+            .ToDictionary(section => long.Parse(section.Key, CultureInfo.InvariantCulture), section => section.Get<OperatorRole>() ?? new OperatorRole()));
+        services.AddSingleton<IEsiaClientSecret, DevelopmentClientSecret>();
+        services.AddSingleton<IEsiaTokenVerifier, JwksTokenVerifier>();
+        services.AddHttpClient();
+
+        services.AddDataProtection().SetApplicationName("MySchool.Integration.Gateway");
+        services.AddOptions<KeyManagementOptions>().Configure<NpgsqlDataSource>((options, dataSource) => options.XmlRepository = new PostgresKeyRepository(dataSource));
+
+        services.AddAuthentication().AddCookie(OperatorLogin.Scheme, options =>
+        {
+            options.Cookie.Name = ".myschool.operator";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.SlidingExpiration = true;
+            options.LoginPath = "/login";
+            options.AccessDeniedPath = "/denied";
+            // APIs answer 401/403; pages send the browser to the ESIA login.
+            options.Events.OnRedirectToLogin = context => Answer(context, StatusCodes.Status401Unauthorized);
+            options.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden);
+        });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(OperatorPolicy, policy => policy.AddAuthenticationSchemes(OperatorLogin.Scheme).RequireAuthenticatedUser().RequireClaim(ClientAccess.RegionClaim))
+            .AddPolicy(FederalOperatorPolicy, policy => policy.AddAuthenticationSchemes(OperatorLogin.Scheme).RequireClaim(ClientAccess.RegionClaim, "*"))
+            // The sync API: an operator's session or a script's token with the scope.
+            .AddPolicy(ExchangeScopes.SyncManage, policy => policy
+                .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme, OperatorLogin.Scheme)
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context => ClientAccess.From(context.User).Can(ExchangeScopes.SyncManage)));
+        return builder;
+    }
+
+    private static Task Answer(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using MySchool.Integration.Core.Store;
+using MySchool.Integration.Gateway.Auth;
+using OpenIddict.Abstractions;
+
+namespace MySchool.Integration.Gateway.Operators;
+
+/// <summary>
+/// People log in only through ESIA (seeds 000, 004): the authorization-code flow of contracts/esia.md. The state
+/// travels in a protected, short-lived cookie and must come back unchanged; the id_token is verified; a refused
+/// consent, an unconfirmed account and a person who operates nothing each get a clear page in Russian.
+/// </summary>
+public static class OperatorLogin
+{
+    public const string Scheme = "Operator";
+    private const string StateCookie = ".myschool.esia-state";
+
+    public static IEndpointRouteBuilder MapOperatorLogin(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/login", Login).AllowAnonymous();
+        app.MapGet("/login/callback", CallbackAsync).AllowAnonymous();
+        app.MapGet("/logout", LogoutAsync).AllowAnonymous();
+        app.MapGet("/denied", () => Page(HttpStatusCode.Forbidden, "Нет доступа", "Этот раздел вам недоступен. Обратитесь к администратору шлюза, если доступ нужен.")).AllowAnonymous();
+        return app;
+    }
+
+    private static IResult Login(HttpContext context, string? returnUrl, IOptions<EsiaLoginOptions> esia, IEsiaClientSecret secret, IDataProtectionProvider protection, TimeProvider time)
+    {
+        var options = esia.Value;
+        var state = Guid.NewGuid().ToString();
+        var redirect = RedirectUri(context);
+        var timestamp = Timestamp(time);
+        context.Response.Cookies.Append(StateCookie, Protector(protection).Protect(JsonSerializer.Serialize(new LoginState(state, LocalOnly(returnUrl)))),
+            new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromMinutes(10), Path = "/login", Secure = context.Request.IsHttps });
+        var query = new Dictionary<string, string?>
+        {
+            ["client_id"] = options.ClientId,
+            ["client_secret"] = secret.Sign(options.ClientId + options.Scope + timestamp + state + redirect),
+            ["client_certificate_hash"] = options.CertificateHash,
+            ["redirect_uri"] = redirect,
+            ["scope"] = options.Scope,
+            ["response_type"] = "code",
+            ["state"] = state,
+            ["access_type"] = "online",
+            ["timestamp"] = timestamp,
+        };
+        return Results.Redirect(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(new Uri(options.BaseUrl, "aas/oauth2/v2/ac").ToString(), query));
+    }
+
+    private static async Task<IResult> CallbackAsync(
+        HttpContext context, IOptions<EsiaLoginOptions> esia, IEsiaClientSecret secret, IEsiaTokenVerifier verifier, IDataProtectionProvider protection,
+        IReadOnlyDictionary<long, OperatorRole> operators, IHttpClientFactory http, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var query = context.Request.Query;
+        var expected = ReadState(context, protection);
+        context.Response.Cookies.Delete(StateCookie, new CookieOptions { Path = "/login" });
+        if (expected is null || expected.State != query["state"])
+        {
+            return Page(HttpStatusCode.BadRequest, "Вход не выполнен", "Ответ ЕСИА не относится к этому входу (не совпадает state). Начните вход заново.", retry: true);
+        }
+
+        if (query["error"] == "access_denied")
+        {
+            return Page(HttpStatusCode.Forbidden, "Вход отменён", "Вы не предоставили права доступа в ЕСИА. Без них войти нельзя.", retry: true);
+        }
+
+        if (!string.IsNullOrEmpty(query["error"]) || string.IsNullOrEmpty(query["code"]))
+        {
+            return Page(HttpStatusCode.BadGateway, "Вход не выполнен", $"ЕСИА ответила ошибкой: {query["error_description"]}", retry: true);
+        }
+
+        var options = esia.Value;
+        var tokenState = Guid.NewGuid().ToString();
+        var timestamp = Timestamp(time);
+        var redirect = RedirectUri(context);
+        using var response = await http.CreateClient(nameof(OperatorLogin)).PostAsync(new Uri(options.BaseUrl, "aas/oauth2/v3/te"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["client_id"] = options.ClientId,
+            ["code"] = query["code"]!,
+            ["grant_type"] = "authorization_code",
+            ["client_secret"] = secret.Sign(options.ClientId + options.Scope + timestamp + tokenState + redirect + query["code"]),
+            ["client_certificate_hash"] = options.CertificateHash,
+            ["state"] = tokenState,
+            ["redirect_uri"] = redirect,
+            ["scope"] = options.Scope,
+            ["timestamp"] = timestamp,
+            ["token_type"] = "Bearer",
+        }), cancellationToken);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        if (!response.IsSuccessStatusCode || !body.RootElement.TryGetProperty("id_token", out var idToken))
+        {
+            var description = body.RootElement.TryGetProperty("error_description", out var error) ? error.GetString() : response.StatusCode.ToString();
+            return Page(HttpStatusCode.BadGateway, "Вход не выполнен", $"ЕСИА не выдала маркер: {description}", retry: true);
+        }
+
+        if (await verifier.VerifyAsync(idToken.GetString()!, cancellationToken) is not { } identity)
+        {
+            return Page(HttpStatusCode.BadGateway, "Вход не выполнен", "Маркер ЕСИА не прошёл проверку подписи или срока действия.", retry: true);
+        }
+
+        if (!identity.Trusted)
+        {
+            return Page(HttpStatusCode.Forbidden, "Учётная запись не подтверждена",
+                "Ваша учётная запись на Госуслугах не подтверждена. Подтвердите её (в центре обслуживания или онлайн) и войдите снова.");
+        }
+
+        if (!operators.TryGetValue(identity.Oid, out var role) || role.Regions.Count == 0)
+        {
+            await audit.RecordAsync($"esia:{identity.Oid}", "login.refused", null, new { reason = "no role" }, cancellationToken);
+            return Page(HttpStatusCode.Forbidden, "Нет доступа",
+                $"Вход через ЕСИА выполнен (oid {identity.Oid}), но вы не назначены оператором ни одного региона. Обратитесь к администратору шлюза.");
+        }
+
+        await context.SignInAsync(Scheme, Principal(identity.Oid, role));
+        await audit.RecordAsync($"esia:{identity.Oid}", "login", string.Join(",", role.Regions), new { }, cancellationToken);
+        return Results.Redirect(expected.ReturnUrl ?? "/");
+    }
+
+    private static async Task<IResult> LogoutAsync(HttpContext context, IOptions<EsiaLoginOptions> esia, AuditLog audit, CancellationToken cancellationToken)
+    {
+        if (context.User.FindFirst(OpenIddictConstants.Claims.Subject) is { } subject && (await context.AuthenticateAsync(Scheme)).Succeeded)
+        {
+            await audit.RecordAsync(subject.Value, "logout", null, new { }, cancellationToken);
+        }
+
+        await context.SignOutAsync(Scheme);
+        var back = $"{context.Request.Scheme}://{context.Request.Host}/";
+        return Results.Redirect($"{new Uri(esia.Value.BaseUrl, "idp/ext/Logout")}?client_id={Uri.EscapeDataString(esia.Value.ClientId)}&redirect_url={Uri.EscapeDataString(back)}");
+    }
+
+    /// <summary>An operator's session carries the same claims a machine token does: the sync API treats both alike.</summary>
+    private static ClaimsPrincipal Principal(long oid, OperatorRole role)
+    {
+        var identity = new ClaimsIdentity(Scheme, OpenIddictConstants.Claims.Name, OpenIddictConstants.Claims.Role);
+        identity.AddClaim(new Claim(OpenIddictConstants.Claims.Subject, $"esia:{oid}"));
+        identity.AddClaim(new Claim(OpenIddictConstants.Claims.ClientId, $"esia:{oid}"));
+        identity.AddClaim(new Claim(OpenIddictConstants.Claims.Name, $"oid {oid}"));
+        foreach (var region in role.Regions)
+        {
+            identity.AddClaim(new Claim(ClientAccess.RegionClaim, region));
+        }
+
+        var principal = new ClaimsPrincipal(identity);
+        principal.SetScopes(ExchangeScopes.SyncManage);
+        return principal;
+    }
+
+    private static LoginState? ReadState(HttpContext context, IDataProtectionProvider protection)
+    {
+        try
+        {
+            return context.Request.Cookies.TryGetValue(StateCookie, out var cookie) ? JsonSerializer.Deserialize<LoginState>(Protector(protection).Unprotect(cookie)) : null;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    private static IDataProtector Protector(IDataProtectionProvider protection) => protection.CreateProtector("esia-login-state");
+
+    private static string RedirectUri(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}/login/callback";
+
+    /// <summary>ESIA's timestamp: <c>2024.05.17 10:15:00 +0300</c>.</summary>
+    private static string Timestamp(TimeProvider time) =>
+        time.GetUtcNow().ToOffset(TimeSpan.FromHours(3)).ToString("yyyy.MM.dd HH:mm:ss", CultureInfo.InvariantCulture) + " +0300";
+
+    /// <summary>Only a path on this site: a login never redirects anywhere else.</summary>
+    private static string? LocalOnly(string? returnUrl) =>
+        returnUrl is ['/', not '/' and not '\\', ..] || returnUrl == "/" ? returnUrl : null;
+
+    internal static IResult Page(HttpStatusCode status, string title, string text, bool retry = false) =>
+        Results.Content(Notice(title, text, retry), "text/html; charset=utf-8", statusCode: (int)status);
+
+    /// <summary>A plain page that says what happened and what to do: refusals, login problems.</summary>
+    internal static string Notice(string title, string text, bool retry = false) => $"""
+        <!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>{WebUtility.HtmlEncode(title)}</title><link rel="stylesheet" href="/dashboard.css"></head>
+        <body><main class="notice"><h1>{WebUtility.HtmlEncode(title)}</h1><p>{WebUtility.HtmlEncode(text)}</p>{(retry ? "<p><a href=\"/login\">Войти снова</a></p>" : "<p><a href=\"/\">На главную</a> · <a href=\"/logout\">Выйти</a></p>")}</main></body></html>
+        """;
+
+    private sealed record LoginState(string State, string? ReturnUrl);
+}

@@ -1,0 +1,115 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using MySchool.Integration.Mocks.Esia;
+using MySchool.Integration.Mocks.Nso;
+using MySchool.Integration.Tests.Infrastructure;
+
+namespace MySchool.Integration.Tests.Dashboard;
+
+/// <summary>The operators' dashboard in Debian's Chromium: ESIA login, regions, live runs, quarantine, refusals.</summary>
+public class DashboardBrowserTests
+{
+    [Fact]
+    public async Task AnOperatorOf54_LogsInThroughEsia_SeesTheSyncedRegion_AndNotRegion11()
+    {
+        await using var browser = await BrowserFixture.StartAsync();
+        await browser.Harness.SyncAsync();
+
+        var page = await browser.LoginAsync(BrowserFixture.Operator54);
+
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Обзор");
+        await Assertions.Expect(page.Locator("#regions tr[data-region='54']")).ToContainTextAsync("Новосибирская область");
+        await Assertions.Expect(page.Locator("#regions tr[data-region='11']")).ToHaveCountAsync(0);
+        await BrowserFixture.ScreenshotAsync(page, "overview-operator-54");
+
+        await page.Locator("#regions a", new() { HasText = "Новосибирская" }).ClickAsync();
+        await Assertions.Expect(page.Locator("table.schools tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("table.runs")).ToContainTextAsync("успешно");
+        await BrowserFixture.ScreenshotAsync(page, "region-54");
+
+        var foreign = await page.GotoAsync(new Uri(browser.Address, "/regions/11").ToString());
+        Assert.Equal(403, foreign!.Status);
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Нет доступа");
+        await BrowserFixture.ScreenshotAsync(page, "refused-region-11");
+        Assert.Equal(1L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'login' AND actor = 'esia:1000000154'"));
+    }
+
+    [Fact]
+    public async Task StartingASync_FromTheRegionPage_ShowsItsProgressMovingToTheEnd()
+    {
+        await using var browser = await BrowserFixture.StartAsync();
+        await browser.Harness.SyncAsync();
+        browser.Harness.World.Nso.Faults.Arm(EljurFaults.Slow, 2); // two slow answers: a run long enough to watch
+        var page = await browser.LoginAsync(BrowserFixture.Operator54);
+        await page.GotoAsync(new Uri(browser.Address, "/regions/54").ToString());
+
+        await page.Locator("#sync-region").ClickAsync();
+
+        await page.WaitForURLAsync(new Regex("/runs/\\d+$"));
+        var seen = new List<string>();
+        for (var i = 0; i < 120 && (seen.Count == 0 || seen[^1] != "успешно"); i++)
+        {
+            seen.Add(await page.Locator("#run-status").InnerTextAsync());
+            if (i == 2)
+            {
+                await BrowserFixture.ScreenshotAsync(page, "run-in-progress");
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.Contains(seen, status => status is "в очереди" or "идёт");
+        Assert.Equal("успешно", seen[^1]);
+        await Assertions.Expect(page.Locator("#run-progress")).ToHaveTextAsync("100 %");
+        await BrowserFixture.ScreenshotAsync(page, "run-finished");
+        Assert.Equal(1L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'sync.start' AND actor = 'esia:1000000154' AND scope = '54'"));
+    }
+
+    [Fact]
+    public async Task AQuarantinedRecord_OpensWithItsReason()
+    {
+        await using var browser = await BrowserFixture.StartAsync();
+        browser.Harness.World.Nso.Faults.Arm(EljurFaults.MarkValueSix, 1);
+        await browser.Harness.SyncAsync();
+        var page = await browser.LoginAsync(BrowserFixture.Operator54);
+
+        await page.GotoAsync(new Uri(browser.Address, "/quarantine?scope=54").ToString());
+        await page.Locator("#quarantine tbody tr a").First.ClickAsync();
+
+        await Assertions.Expect(page.Locator("#quarantine-record")).ToContainTextAsync("mark.out-of-scale");
+        await Assertions.Expect(page.Locator("#raw-record")).ToContainTextAsync("6");
+        await BrowserFixture.ScreenshotAsync(page, "quarantine-record");
+    }
+
+    [Fact]
+    public async Task APersonWithoutARole_AndARefusedConsent_AndAnUnconfirmedAccount_GetClearPages()
+    {
+        await using var browser = await BrowserFixture.StartAsync();
+
+        var noRole = await browser.LoginAsync(BrowserFixture.NoRole);
+        await Assertions.Expect(noRole.Locator("h1")).ToHaveTextAsync("Нет доступа");
+        await BrowserFixture.ScreenshotAsync(noRole, "refused-no-role");
+
+        var refused = await browser.LoginAsync(BrowserFixture.Operator54, decision: "deny");
+        await Assertions.Expect(refused.Locator("h1")).ToHaveTextAsync("Вход отменён");
+
+        browser.Harness.World.Esia.Faults.Arm(EsiaFaults.UnconfirmedAccount, 1);
+        var unconfirmed = await browser.LoginAsync(BrowserFixture.Operator54);
+        await Assertions.Expect(unconfirmed.Locator("h1")).ToHaveTextAsync("Учётная запись не подтверждена");
+        await BrowserFixture.ScreenshotAsync(unconfirmed, "refused-unconfirmed");
+    }
+
+    [Fact]
+    public async Task AFederalOperator_SeesBothRegions_AndHangfire_AndLogsOutThroughEsia()
+    {
+        await using var browser = await BrowserFixture.StartAsync();
+        var page = await browser.LoginAsync(BrowserFixture.FederalOperator);
+
+        await Assertions.Expect(page.Locator("#regions tbody tr")).ToHaveCountAsync(2);
+        var hangfire = await page.GotoAsync(new Uri(browser.Address, "/hangfire").ToString());
+        Assert.Equal(200, hangfire!.Status);
+
+        await page.GotoAsync(new Uri(browser.Address, "/logout").ToString());
+        await page.WaitForURLAsync(url => url.Contains("/aas/oauth2/v2/ac", StringComparison.Ordinal)); // logged out: back to the ESIA login
+    }
+}
