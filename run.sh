@@ -64,12 +64,14 @@ done
 cat <<INFO
 
 MySchool.Integration is running.
+  dashboard   http://localhost:$http_port/   log in through the mock ESIA as «Оператор Регион» (oid 1000000154, region 54),
+              «Оператор Коми» (1000000111, region 11) or «Оператор Федеральный» (1000000100, every region and /hangfire)
   health      http://localhost:$http_port/healthz
   metrics     http://localhost:$http_port/metrics
   token       curl -s -d grant_type=client_credentials -d client_id=operator -d client_secret=operator-demo-secret http://localhost:$http_port/connect/token
               demo clients: federal/federal-demo-secret, vendor-54/vendor54-demo-secret, vendor-11/vendor11-demo-secret, operator/operator-demo-secret
   sync API    curl -X POST -H "Authorization: Bearer \$TOKEN" http://localhost:$http_port/api/sync/54   (or /11)   then   GET /api/sync/runs   (operator's token)
-  Hangfire    http://localhost:$http_port/hangfire   (regions 54 and 11 also sync every 15 minutes)
+  Hangfire    http://localhost:$http_port/hangfire   (federal operator; regions 54 and 11 also sync every 15 minutes)
   REST        http://localhost:$http_port/Schedule/{esiaId}?start=2023-11-06&end=2023-11-12, /Portfolio/{esiaId}   (federal's token)
   OpenAPI     http://localhost:$http_port/openapi/v1.json
   SOAP        http://localhost:$http_port/soap/exchange?wsdl   (vendor's token)

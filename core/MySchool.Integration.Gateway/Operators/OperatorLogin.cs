@@ -118,7 +118,8 @@ public static class OperatorLogin
                 $"Вход через ЕСИА выполнен (oid {identity.Oid}), но вы не назначены оператором ни одного региона. Обратитесь к администратору шлюза.");
         }
 
-        await context.SignInAsync(Scheme, Principal(identity.Oid, role));
+        var name = await PersonNameAsync(http, options, identity.Oid, body.RootElement.GetProperty("access_token").GetString()!, cancellationToken) ?? $"oid {identity.Oid}";
+        await context.SignInAsync(Scheme, Principal(identity.Oid, name, role));
         await audit.RecordAsync($"esia:{identity.Oid}", "login", string.Join(",", role.Regions), new { }, cancellationToken);
         return Results.Redirect(expected.ReturnUrl ?? "/");
     }
@@ -136,12 +137,28 @@ public static class OperatorLogin
     }
 
     /// <summary>An operator's session carries the same claims a machine token does: the sync API treats both alike.</summary>
-    private static ClaimsPrincipal Principal(long oid, OperatorRole role)
+    /// <summary>The person's name as ESIA keeps it (<c>/rs/prns/{oid}</c>), for the page header; null when ESIA does not say.</summary>
+    private static async Task<string?> PersonNameAsync(IHttpClientFactory http, EsiaLoginOptions options, long oid, string accessToken, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.BaseUrl, $"rs/prns/{oid}"));
+        request.Headers.Authorization = new("Bearer", accessToken);
+        using var response = await http.CreateClient(nameof(OperatorLogin)).SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        using var person = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        string? Part(string field) => person.RootElement.TryGetProperty(field, out var value) ? value.GetString() : null;
+        return string.Join(' ', new[] { Part("lastName"), Part("firstName"), Part("middleName") }.Where(part => !string.IsNullOrEmpty(part)));
+    }
+
+    private static ClaimsPrincipal Principal(long oid, string name, OperatorRole role)
     {
         var identity = new ClaimsIdentity(Scheme, OpenIddictConstants.Claims.Name, OpenIddictConstants.Claims.Role);
         identity.AddClaim(new Claim(OpenIddictConstants.Claims.Subject, $"esia:{oid}"));
         identity.AddClaim(new Claim(OpenIddictConstants.Claims.ClientId, $"esia:{oid}"));
-        identity.AddClaim(new Claim(OpenIddictConstants.Claims.Name, $"oid {oid}"));
+        identity.AddClaim(new Claim(OpenIddictConstants.Claims.Name, name));
         foreach (var region in role.Regions)
         {
             identity.AddClaim(new Claim(ClientAccess.RegionClaim, region));

@@ -32,7 +32,7 @@ public sealed class BrowserFixture : IAsyncDisposable
 
     public Uri Address => Gateway.BrowserAddress!;
 
-    public static async Task<BrowserFixture> StartAsync()
+    public static async Task<BrowserFixture> StartAsync(IReadOnlyDictionary<string, string>? extra = null)
     {
         var harness = await SyncHarness.StartAsync("nso");
         var settings = SyncApiTests.RegionSettings(harness);
@@ -42,6 +42,11 @@ public sealed class BrowserFixture : IAsyncDisposable
         settings[$"Operators:{Operator54}:Regions:0"] = "54";
         settings[$"Operators:{FederalOperator}:Regions:0"] = "*";
         settings["Scheduler:PollingSeconds"] = "1";
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
         var gateway = new GatewayFactory(harness.Db.ConnectionString, settings);
         gateway.ServeOnKestrel();
         var playwright = await Playwright.CreateAsync();

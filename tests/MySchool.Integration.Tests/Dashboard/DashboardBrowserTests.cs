@@ -18,6 +18,7 @@ public class DashboardBrowserTests
         var page = await browser.LoginAsync(BrowserFixture.Operator54);
 
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Обзор");
+        await Assertions.Expect(page.Locator(".who")).ToContainTextAsync("Оператор Регион Пятьдесятчетвёртый");
         await Assertions.Expect(page.Locator("#regions tr[data-region='54']")).ToContainTextAsync("Новосибирская область");
         await Assertions.Expect(page.Locator("#regions tr[data-region='11']")).ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(page, "overview-operator-54");
@@ -66,6 +67,25 @@ public class DashboardBrowserTests
     }
 
     [Fact]
+    public async Task AHeldMassDeletion_IsApprovedByAnOperator_AndTheStudentsLeave()
+    {
+        await using var browser = await BrowserFixture.StartAsync();
+        await browser.Harness.SyncAsync();
+        browser.Harness.SourceRegion.ApplyChanges(new() { EditedMarks = 0, DeletedMarks = 0, NewMarks = 0, Transfers = 0, NewStudents = 0, LeavingStudents = 12 });
+        var held = await browser.Harness.SyncAsync();
+        Assert.Equal("held", held.Status);
+        var page = await browser.LoginAsync(BrowserFixture.Operator54);
+
+        await page.GotoAsync(new Uri(browser.Address, $"/runs/{held.Id}").ToString());
+        await BrowserFixture.ScreenshotAsync(page, "run-held");
+        await page.Locator("#approve").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#run-status")).ToHaveTextAsync("успешно");
+        Assert.Equal(12L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM enrollment WHERE ends_on IS NOT NULL"));
+        Assert.Equal(1L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'held.approve'"));
+    }
+
+    [Fact]
     public async Task AQuarantinedRecord_OpensWithItsReason()
     {
         await using var browser = await BrowserFixture.StartAsync();
@@ -100,12 +120,16 @@ public class DashboardBrowserTests
     }
 
     [Fact]
-    public async Task AFederalOperator_SeesBothRegions_AndHangfire_AndLogsOutThroughEsia()
+    public async Task AFederalOperator_SeesBothRegions_TheAdminPolicy_AndHangfire_AndLogsOutThroughEsia()
     {
-        await using var browser = await BrowserFixture.StartAsync();
+        // Both demo schools have 48 students and no admins: with the threshold at 40 both break the policy.
+        await using var browser = await BrowserFixture.StartAsync(new Dictionary<string, string> { ["Dashboard:AdminPolicyStudents"] = "40" });
+        await browser.Harness.SyncAsync();
         var page = await browser.LoginAsync(BrowserFixture.FederalOperator);
 
         await Assertions.Expect(page.Locator("#regions tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("#admin-policy tbody tr")).ToHaveCountAsync(2);
+        await BrowserFixture.ScreenshotAsync(page, "overview-federal");
         var hangfire = await page.GotoAsync(new Uri(browser.Address, "/hangfire").ToString());
         Assert.Equal(200, hangfire!.Status);
 

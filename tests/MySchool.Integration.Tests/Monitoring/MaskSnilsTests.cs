@@ -1,0 +1,16 @@
+using MySchool.Integration.Core.Monitoring;
+
+namespace MySchool.Integration.Tests.Monitoring;
+
+/// <summary>Raw records shown to operators never show a SNILS in full, whatever its form or validity.</summary>
+public class MaskSnilsTests
+{
+    [Theory]
+    [InlineData("""{"snils":"112-233-445 95"}""", """{"snils":"***-***-*** 95"}""")]
+    [InlineData("""{"snils":"11223344595"}""", """{"snils":"***-***-*** 95"}""")]
+    [InlineData("""{"snils":"112-233-445 96","name":"Ӧньӧ"}""", """{"snils":"***-***-*** 96","name":"Ӧньӧ"}""")]
+    [InlineData("""{"id":"5512301","date":"2023-11-06"}""", """{"id":"5512301","date":"2023-11-06"}""")]
+    [InlineData("""{"phone":"891234567890"}""", """{"phone":"891234567890"}""")]
+    public void MaskSnils_HidesEverySnilsShapedNumber_AndNothingElse(string raw, string shown) =>
+        Assert.Equal(shown, MonitoringReader.MaskSnils(raw));
+}
