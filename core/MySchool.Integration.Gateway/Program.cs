@@ -1,5 +1,6 @@
 using MySchool.Integration.Adapters.Nso;
 using MySchool.Integration.Adapters.Rk;
+using MySchool.Integration.Adapters.Sferum;
 using MySchool.Integration.Gateway.Api;
 using MySchool.Integration.Gateway.Auth;
 using MySchool.Integration.Gateway.Dashboard;
@@ -15,6 +16,7 @@ builder.AddOperators();
 builder.AddDashboard();
 builder.Services.AddNsoAdapter();
 builder.Services.AddRkAdapter();
+builder.Services.AddSferum(builder.Configuration);
 
 var app = builder.Build();
 await app.MigrateFederalStoreAsync();

@@ -17,28 +17,32 @@ public static class SchedulerRegistration
     /// <param name="schedulePolling">How often servers look for due recurring and delayed jobs (Hangfire's default is 15 s).</param>
     public static IServiceCollection AddSyncScheduling(this IServiceCollection services, TimeSpan schedulePolling, int workers = 4)
     {
-        services.AddHangfire((provider, configuration) => configuration
+        // The storage is this provider's own singleton. Hangfire's AddHangfire would hand every host in a process
+        // the static JobStorage.Current, the last one configured: two hosts in one process (the tests run
+        // several) would then enqueue into each other's databases.
+        services.AddSingleton<JobStorage>(provider => new PostgreSqlStorage(
+            new DataSourceConnectionFactory(provider.GetRequiredService<NpgsqlDataSource>()),
+            new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                UseSlidingInvisibilityTimeout = true,
+                DistributedLockTimeout = TimeSpan.FromHours(2),
+                EnableLongPolling = true,
+                QueuePollInterval = TimeSpan.FromSeconds(5),
+            }));
+        services.AddHangfire(configuration => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(
-                options => options.UseConnectionFactory(new DataSourceConnectionFactory(provider.GetRequiredService<NpgsqlDataSource>())),
-                new PostgreSqlStorageOptions
-                {
-                    SchemaName = "hangfire",
-                    PrepareSchemaIfNecessary = true,
-                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
-                    UseSlidingInvisibilityTimeout = true,
-                    DistributedLockTimeout = TimeSpan.FromHours(2),
-                    EnableLongPolling = true,
-                    QueuePollInterval = TimeSpan.FromSeconds(5),
-                }));
+            .UseRecommendedSerializerSettings());
         services.AddHangfireServer(options =>
         {
             options.WorkerCount = workers;
             options.SchedulePollingInterval = schedulePolling;
         });
         services.AddTransient<SyncJobs>();
+        services.AddTransient<CommunityJobs>();
         return services;
     }
 
@@ -54,6 +58,10 @@ public static class SchedulerRegistration
                 new RecurringJobOptions { TimeZone = region.Zone });
         }
     }
+
+    /// <summary>The community platform's recurring duties, when a platform is configured.</summary>
+    public static void ScheduleCommunities(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<CommunityJobs>("community-join-requests", job => job.JoinRequestsAsync(CancellationToken.None), "*/30 * * * *");
 
     private sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory
     {

@@ -1,4 +1,5 @@
 using Hangfire;
+using MySchool.Integration.Core.Communities;
 using MySchool.Integration.Core.Sync;
 
 namespace MySchool.Integration.Scheduler;
@@ -9,7 +10,7 @@ namespace MySchool.Integration.Scheduler;
 /// when its process dies); writes are idempotent and a school is written by one process at a time, so a re-run
 /// finishes without duplicates.
 /// </summary>
-public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine engine, IBackgroundJobClient jobs)
+public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine engine, IBackgroundJobClient jobs, IEnumerable<CommunitySync> communities)
 {
     /// <summary>A run queued by an operator or a script (POST /api/sync/{region}).</summary>
     [JobDisplayName("Синхронизация региона {1} (запуск {0})")]
@@ -40,6 +41,11 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
         try
         {
             await engine.SyncSchoolAsync(region, adapter, new SyncPlan(runId, [school], cursor), school, cancellationToken);
+            if (communities.Any())
+            {
+                // The roster is fresh: the school's communities follow it.
+                jobs.Enqueue<CommunityJobs>(job => job.ProvisionAsync(adapter.SourceSystem, school.SourceId, CancellationToken.None));
+            }
         }
         finally
         {

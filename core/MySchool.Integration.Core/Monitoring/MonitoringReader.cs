@@ -28,6 +28,8 @@ public sealed record Indicators(int Schools, long Students, long Teachers, doubl
 /// <summary>A school over the student threshold with fewer than two admins (003, a municipal order).</summary>
 public sealed record AdminPolicyBreach(Guid SchoolId, string Name, long Students, int Admins);
 
+public sealed record JoinRequestEntry(string Platform, string RequestId, string School, string ClassName, string Person, DateOnly? BirthDate, string Status, string? Reason, DateTimeOffset SeenAt);
+
 public sealed record QuarantineEntry(long Id, string SourceSystem, string Scope, string Kind, string? SourceId, string ReasonCode, string Reason, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, int Occurrences, string RawPayload);
 
 /// <summary>
@@ -139,6 +141,15 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
         """, r => new QuarantineEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5), r.GetString(6),
             r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8), r.GetInt32(9), MaskSnils(r.GetString(10))),
         cancellationToken, regions.ToArray(), scope ?? "", reason ?? "", id ?? 0L);
+
+    /// <summary>Join requests seen on community platforms, those waiting for a school admin first.</summary>
+    public Task<List<JoinRequestEntry>> JoinRequestsAsync(IReadOnlyCollection<string> regions, CancellationToken cancellationToken) => ListAsync("""
+        SELECT j.platform, j.request_id, s.full_name, j.class_name, concat_ws(' ', j.last_name, j.first_name, j.middle_name), j.birth_date, j.status, j.reason, j.seen_at
+        FROM join_request j JOIN school s ON s.id = j.school_id JOIN school_region sr ON sr.school_id = s.id
+        WHERE sr.code = ANY($1) ORDER BY j.status = 'held' DESC, j.seen_at DESC LIMIT 500
+        """, r => new JoinRequestEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetFieldValue<DateOnly>(5),
+            r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), r.GetFieldValue<DateTimeOffset>(8)),
+        cancellationToken, (object)regions.ToArray());
 
     /// <summary>Every SNILS-shaped number in a raw record, valid or not, shown only by its check digits.</summary>
     public static string MaskSnils(string raw) => SnilsShape().Replace(raw, match => $"***-***-*** {match.Value[^2..]}");

@@ -21,7 +21,13 @@ public static class SyncHosting
     /// <summary>Recurring syncs per region, and the Hangfire dashboard for federal operators (it shows every region's jobs).</summary>
     public static WebApplication MapSync(this WebApplication app)
     {
-        SchedulerRegistration.ScheduleRegions(app.Services.GetRequiredService<IRecurringJobManager>(), app.Services.GetRequiredService<RegionCatalog>());
+        var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
+        SchedulerRegistration.ScheduleRegions(recurring, app.Services.GetRequiredService<RegionCatalog>());
+        if (app.Services.GetService<Core.Communities.CommunitySync>() is not null)
+        {
+            SchedulerRegistration.ScheduleCommunities(recurring);
+        }
+
         app.MapHangfireDashboardWithAuthorizationPolicy(OperatorHosting.FederalOperatorPolicy, "/hangfire");
         return app;
     }

@@ -1,7 +1,10 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using MySchool.Integration.Adapters.Sferum;
+using MySchool.Integration.Core.Communities;
 using MySchool.Integration.Mocks.Esia;
 using MySchool.Integration.Mocks.Nso;
+using MySchool.Integration.Mocks.Sferum;
 using MySchool.Integration.Tests.Infrastructure;
 
 namespace MySchool.Integration.Tests.Dashboard;
@@ -83,6 +86,26 @@ public class DashboardBrowserTests
         await Assertions.Expect(page.Locator("#run-status")).ToHaveTextAsync("успешно");
         Assert.Equal(12L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM enrollment WHERE ends_on IS NOT NULL"));
         Assert.Equal(1L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'held.approve'"));
+    }
+
+    [Fact]
+    public async Task JoinRequests_WaitingForTheSchoolAdmin_AreListedWithTheirReason()
+    {
+        await using var browser = await BrowserFixture.StartAsync();
+        await browser.Harness.SyncAsync();
+        browser.Harness.World.Sferum.Faults.Arm(SferumFaults.RequestNotInRegistry, 1);
+        var options = new MySchool.Integration.Adapters.Sferum.SferumOptions { BaseUrl = browser.Harness.World.Sferum.BaseAddress, ClientId = "myschool-gw", ClientSecret = "sferum-secret" };
+        using var platform = new SferumClient(new HttpClient(), options, TimeProvider.System);
+        var schoolId = await browser.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn LIMIT 1");
+        await new CommunitySync(browser.Harness.Db, platform, TimeProvider.System).MatchJoinRequestsAsync(schoolId, default);
+        var page = await browser.LoginAsync(BrowserFixture.Operator54);
+
+        await page.GotoAsync(new Uri(browser.Address, "/join-requests").ToString());
+
+        await Assertions.Expect(page.Locator("#join-requests tbody tr")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("#join-requests tr.warn")).ToContainTextAsync("Незнакомов");
+        await Assertions.Expect(page.Locator("#join-requests tr.warn")).ToContainTextAsync("ждёт администратора");
+        await BrowserFixture.ScreenshotAsync(page, "join-requests");
     }
 
     [Fact]

@@ -1,4 +1,9 @@
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Scheduler;
 using MySchool.Integration.Tests.Infrastructure;
+using Npgsql;
 
 namespace MySchool.Integration.Tests.Sync;
 
@@ -35,6 +40,24 @@ public class ScheduledSyncTests
         Assert.All(runs.Zip(runs.Skip(1)), pair => Assert.True(pair.First.FinishedAt is null || pair.First.FinishedAt <= pair.Second.StartedAt, "two scheduled syncs of one region overlapped"));
         Assert.All(runs.Where(run => run.Status is not ("queued" or "running")), run => Assert.Equal("succeeded", run.Status));
         StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
+    }
+
+    [Fact]
+    public async Task TwoGateways_InOneProcess_OnDifferentDatabases_KeepTheirJobsApart()
+    {
+        var cluster = await MySchool.Integration.Testing.PostgresCluster.SharedAsync();
+        var (first, second) = (await cluster.CreateMigratedDatabaseAsync(), await cluster.CreateMigratedDatabaseAsync());
+        await using var a = new GatewayFactory(first);
+        await using var b = new GatewayFactory(second);
+        a.CreateClient();
+        b.CreateClient();
+
+        a.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<SyncJobs>(job => job.RunAsync(0, "00", null, SyncMode.Full, CancellationToken.None));
+
+        await using var dbA = NpgsqlDataSource.Create(first);
+        await using var dbB = NpgsqlDataSource.Create(second);
+        Assert.Equal(1L, await dbA.ScalarAsync<long>("SELECT count(*) FROM hangfire.job"));
+        Assert.Equal(0L, await dbB.ScalarAsync<long>("SELECT count(*) FROM hangfire.job"));
     }
 
     /// <summary>What Hangfire did, for the failure message: job states with their reasons, held locks, live servers.</summary>
