@@ -49,6 +49,7 @@ public sealed class BrowserFixture : IAsyncDisposable
 
         var gateway = new GatewayFactory(harness.Db.ConnectionString, settings);
         gateway.ServeOnKestrel();
+        Assertions.SetDefaultExpectTimeout(30_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new()
         {
@@ -63,6 +64,9 @@ public sealed class BrowserFixture : IAsyncDisposable
     public async Task<IPage> LoginAsync(long? oid, string decision = "grant")
     {
         var context = await _browser.NewContextAsync(new() { Locale = "ru-RU", ViewportSize = new() { Width = 1280, Height = 900 } });
+        // A busy 2-core CI machine runs Chromium, the gateway, PostgreSQL and the mocks at once: be patient.
+        context.SetDefaultNavigationTimeout(90_000);
+        context.SetDefaultTimeout(60_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(Address, "/").ToString());
         await page.WaitForURLAsync(url => url.Contains("/aas/oauth2/v2/ac", StringComparison.Ordinal));

@@ -10,6 +10,7 @@ using MySchool.Integration.Tests.Infrastructure;
 namespace MySchool.Integration.Tests.Dashboard;
 
 /// <summary>The operators' dashboard in Debian's Chromium: ESIA login, regions, live runs, quarantine, refusals.</summary>
+[Collection(BrowserTestsRunAlone.Name)]
 public class DashboardBrowserTests
 {
     [Fact]
@@ -159,4 +160,11 @@ public class DashboardBrowserTests
         await page.GotoAsync(new Uri(browser.Address, "/logout").ToString());
         await page.WaitForURLAsync(url => url.Contains("/aas/oauth2/v2/ac", StringComparison.Ordinal)); // logged out: back to the ESIA login
     }
+}
+
+/// <summary>Browser tests run alone: Chromium beside other test classes starves a 2-core machine.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrowserTestsRunAlone
+{
+    public const string Name = "browser";
 }

@@ -57,6 +57,42 @@ public class SoapExchangeTests
     }
 
     [Fact]
+    public async Task AClientBuiltFromTheServedWsdl_Pushes_ThenReadsTheStudentsJournal()
+    {
+        await using var push = await PushFixture.StartAsync();
+        var wsdl = XDocument.Parse(await push.Gateway.CreateClient().GetStringAsync(new Uri("/soap/exchange?wsdl", UriKind.Relative)));
+        using var client = new WsdlClient(wsdl, push.Gateway.Server.CreateHandler(), await push.Gateway.TokenAsync("vendor-54"));
+        XElement Mark(string day, string value) => client.Element("Mark",
+            client.Element("SourceId", $"m-{day}-{value}"), client.Element("StudentSourceId", "s-0"), client.Element("ClassSourceId", "c-9a"),
+            client.Element("LessonDate", day), client.Element("LessonNumber", 1), client.Element("Subject", "Алгебра"), client.Element("Value", value),
+            client.Element("Date", day), client.Element("Weight", 1), client.Element("IsDebt", false));
+        XElement Lesson(string day) => client.Element("Lesson",
+            client.Element("ClassSourceId", "c-9a"), client.Element("Date", day), client.Element("Number", 1), client.Element("Start", "08:30"),
+            client.Element("End", "09:15"), client.Element("Subject", "Алгебра"));
+
+        var pushed = client.Call("Push", client.Element("Push", client.Element("request",
+            client.Element("IdempotencyKey", "wsdl-1"),
+            client.Element("RegionCode", "54"),
+            client.Element("CompleteRoster", false),
+            client.Element("School", client.Element("SourceId", PushFixture.SchoolId), client.Element("Inn", "5401000077"), client.Element("FullName", "Школа № 77"),
+                client.Element("Oktmo", "50701000001"), client.Element("Municipality", "город Новосибирск")),
+            client.Element("Classes", client.Element("Class", client.Element("SourceId", "c-9a"), client.Element("Name", "9А"), client.Element("AcademicYear", "2023/2024"))),
+            client.Element("Students", client.Element("Student",
+                client.Element("Person", client.Element("SourceId", "s-0"), client.Element("LastName", "Ӧньӧ"), client.Element("FirstName", "Іван")),
+                client.Element("ClassSourceId", "c-9a"))),
+            client.Element("Lessons", Lesson("2023-11-06"), Lesson("2023-11-07")),
+            client.Element("Marks", Mark("2023-11-06", "5"), Mark("2023-11-07", "4+"), Mark("2023-11-07", "7")))));
+        var journal = client.Call("GetStudentJournal", client.Element("GetStudentJournal", client.Element("query",
+            client.Element("RegionCode", "54"), client.Element("StudentSourceId", "s-0"), client.Element("Start", "2023-11-06"), client.Element("End", "2023-11-12"))));
+
+        var result = pushed.Element(client.Namespace + "PushResult")!;
+        Assert.Equal("false", result.Element(client.Namespace + "Duplicate")!.Value);
+        Assert.Equal("mark.out-of-scale", result.Descendants(client.Namespace + "ReasonCode").Single().Value);
+        Assert.Equal(["5", "4+"], journal.Descendants(client.Namespace + "Code").Select(code => code.Value));
+        Assert.All(journal.Descendants(client.Namespace + "Start"), start => Assert.EndsWith("+07:00", start.Value, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AServiceModelClient_PushingIntoAForeignRegion_GetsAPermissionDeniedFault()
     {
         await using var push = await PushFixture.StartAsync();
@@ -188,32 +224,4 @@ public class SoapExchangeTests
     private static string Envelope(string version, string body) => version == "1.1"
         ? $"""<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><Push xmlns="{SoapNames.Namespace}">{body}</Push></soap:Body></soap:Envelope>"""
         : $"""<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body><Push xmlns="{SoapNames.Namespace}">{body}</Push></soap:Body></soap:Envelope>""";
-
-    /// <summary>Routes the client's HTTP through the test server's handler and adds the token (WCF's hook for custom handlers).</summary>
-    private sealed class InMemoryTransport(HttpMessageHandler server, string token) : IEndpointBehavior
-    {
-        public void AddBindingParameters(ServiceEndpoint endpoint, BindingParameterCollection bindingParameters) =>
-            bindingParameters.Add(new Func<HttpClientHandler, HttpMessageHandler>(_ => new Bearer(server, token)));
-
-        public void ApplyClientBehavior(ServiceEndpoint endpoint, System.ServiceModel.Dispatcher.ClientRuntime clientRuntime)
-        {
-        }
-
-        public void ApplyDispatchBehavior(ServiceEndpoint endpoint, System.ServiceModel.Dispatcher.EndpointDispatcher endpointDispatcher)
-        {
-        }
-
-        public void Validate(ServiceEndpoint endpoint)
-        {
-        }
-    }
-
-    private sealed class Bearer(HttpMessageHandler inner, string token) : DelegatingHandler(inner)
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            request.Headers.Authorization = new("Bearer", token);
-            return base.SendAsync(request, cancellationToken);
-        }
-    }
 }
