@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using MySchool.Integration.Core.Federal;
 using MySchool.Integration.Core.Monitoring;
+using MySchool.Integration.Core.People;
 using MySchool.Integration.Core.Store;
 using Npgsql;
 
@@ -22,6 +23,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<PortfolioReader>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<MonitoringReader>();
+        services.AddSingleton<TeacherInvitations>();
         return services;
     }
 }

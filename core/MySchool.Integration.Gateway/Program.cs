@@ -26,6 +26,7 @@ app.MapExchange();
 app.MapDashboard();
 app.MapSync();
 app.MapSyncApi();
+app.MapInvitationApi();
 await app.RunAsync();
 
 /// <summary>Visible to the functional tests' WebApplicationFactory.</summary>

@@ -43,6 +43,7 @@ public static class SchedulerRegistration
         });
         services.AddTransient<SyncJobs>();
         services.AddTransient<CommunityJobs>();
+        services.AddTransient<PeopleJobs>();
         return services;
     }
 
@@ -58,6 +59,10 @@ public static class SchedulerRegistration
                 new RecurringJobOptions { TimeZone = region.Zone });
         }
     }
+
+    /// <summary>Every quarter of an hour, invitations past their 24 hours expire.</summary>
+    public static void SchedulePeople(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<PeopleJobs>("people-expire-invitations", job => job.ExpireInvitationsAsync(CancellationToken.None), "*/15 * * * *");
 
     /// <summary>The community platform's recurring duties, when a platform is configured.</summary>
     public static void ScheduleCommunities(IRecurringJobManager jobs) =>

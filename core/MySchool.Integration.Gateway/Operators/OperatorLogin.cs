@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
+using MySchool.Integration.Core.People;
 using MySchool.Integration.Core.Store;
 using MySchool.Integration.Gateway.Auth;
 using OpenIddict.Abstractions;
@@ -24,30 +25,32 @@ public static class OperatorLogin
 
     public static IEndpointRouteBuilder MapOperatorLogin(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/login", Login).AllowAnonymous();
+        app.MapGet("/login", (HttpContext context, string? returnUrl, IOptions<EsiaLoginOptions> esia, IEsiaClientSecret secret, IDataProtectionProvider protection, TimeProvider time) =>
+            Challenge(context, new LoginState(Guid.NewGuid().ToString(), LocalOnly(returnUrl), null), esia.Value, secret, protection, time)).AllowAnonymous();
+        // A teacher's invitation link: the same ESIA login, ending in the invitation rather than a session.
+        app.MapGet("/invitations/{token}", (HttpContext context, string token, IOptions<EsiaLoginOptions> esia, IEsiaClientSecret secret, IDataProtectionProvider protection, TimeProvider time) =>
+            Challenge(context, new LoginState(Guid.NewGuid().ToString(), null, token), esia.Value, secret, protection, time)).AllowAnonymous();
         app.MapGet("/login/callback", CallbackAsync).AllowAnonymous();
         app.MapGet("/logout", LogoutAsync).AllowAnonymous();
         app.MapGet("/denied", () => Page(HttpStatusCode.Forbidden, "Нет доступа", "Этот раздел вам недоступен. Обратитесь к администратору шлюза, если доступ нужен.")).AllowAnonymous();
         return app;
     }
 
-    private static IResult Login(HttpContext context, string? returnUrl, IOptions<EsiaLoginOptions> esia, IEsiaClientSecret secret, IDataProtectionProvider protection, TimeProvider time)
+    private static IResult Challenge(HttpContext context, LoginState login, EsiaLoginOptions options, IEsiaClientSecret secret, IDataProtectionProvider protection, TimeProvider time)
     {
-        var options = esia.Value;
-        var state = Guid.NewGuid().ToString();
         var redirect = RedirectUri(context);
         var timestamp = Timestamp(time);
-        context.Response.Cookies.Append(StateCookie, Protector(protection).Protect(JsonSerializer.Serialize(new LoginState(state, LocalOnly(returnUrl)))),
+        context.Response.Cookies.Append(StateCookie, Protector(protection).Protect(JsonSerializer.Serialize(login)),
             new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromMinutes(10), Path = "/login", Secure = context.Request.IsHttps });
         var query = new Dictionary<string, string?>
         {
             ["client_id"] = options.ClientId,
-            ["client_secret"] = secret.Sign(options.ClientId + options.Scope + timestamp + state + redirect),
+            ["client_secret"] = secret.Sign(options.ClientId + options.Scope + timestamp + login.State + redirect),
             ["client_certificate_hash"] = options.CertificateHash,
             ["redirect_uri"] = redirect,
             ["scope"] = options.Scope,
             ["response_type"] = "code",
-            ["state"] = state,
+            ["state"] = login.State,
             ["access_type"] = "online",
             ["timestamp"] = timestamp,
         };
@@ -56,7 +59,7 @@ public static class OperatorLogin
 
     private static async Task<IResult> CallbackAsync(
         HttpContext context, IOptions<EsiaLoginOptions> esia, IEsiaClientSecret secret, IEsiaTokenVerifier verifier, IDataProtectionProvider protection,
-        IReadOnlyDictionary<long, OperatorRole> operators, IHttpClientFactory http, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        IReadOnlyDictionary<long, OperatorRole> operators, IHttpClientFactory http, AuditLog audit, TeacherInvitations invitations, TimeProvider time, CancellationToken cancellationToken)
     {
         var query = context.Request.Query;
         var expected = ReadState(context, protection);
@@ -109,6 +112,18 @@ public static class OperatorLogin
         {
             return Page(HttpStatusCode.Forbidden, "Учётная запись не подтверждена",
                 "Ваша учётная запись на Госуслугах не подтверждена. Подтвердите её (в центре обслуживания или онлайн) и войдите снова.");
+        }
+
+        if (expected.Invitation is { } invitation)
+        {
+            return await invitations.AcceptAsync(invitation, identity.Oid, cancellationToken) switch
+            {
+                InvitationOutcome.Accepted => Page(HttpStatusCode.OK, "Приглашение принято", "Ваша учётная запись ЕСИА связана с записью педагога в реестре школы."),
+                InvitationOutcome.Expired => Page(HttpStatusCode.Gone, "Срок приглашения истёк", "Ссылка действует 24 часа. Попросите администратора школы отправить приглашение снова."),
+                InvitationOutcome.AlreadyUsed => Page(HttpStatusCode.Conflict, "Приглашение уже использовано", "По этой ссылке уже выполнен вход. Если это были не вы, сообщите администратору школы."),
+                InvitationOutcome.AccountTaken => Page(HttpStatusCode.Conflict, "Учётная запись уже связана", "Эта учётная запись ЕСИА уже связана с другим человеком в реестре. Обратитесь к администратору школы."),
+                _ => Page(HttpStatusCode.NotFound, "Приглашение не найдено", "Ссылка неверна. Проверьте её или попросите администратора школы отправить приглашение снова."),
+            };
         }
 
         if (!operators.TryGetValue(identity.Oid, out var role) || role.Regions.Count == 0)
@@ -202,5 +217,6 @@ public static class OperatorLogin
         <body><main class="notice"><h1>{WebUtility.HtmlEncode(title)}</h1><p>{WebUtility.HtmlEncode(text)}</p>{(retry ? "<p><a href=\"/login\">Войти снова</a></p>" : "<p><a href=\"/\">На главную</a> · <a href=\"/logout\">Выйти</a></p>")}</main></body></html>
         """;
 
-    private sealed record LoginState(string State, string? ReturnUrl);
+    /// <summary>What a login is for: a session returning to a page, or accepting a teacher's invitation.</summary>
+    private sealed record LoginState(string State, string? ReturnUrl, string? Invitation);
 }

@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using MySchool.Integration.Core.Store;
+using Npgsql;
+
+namespace MySchool.Integration.Core.People;
+
+public sealed record Invitation(Guid Id, string Token, DateTimeOffset ExpiresAt);
+
+public enum InvitationOutcome
+{
+    Accepted,
+    Expired,
+    Unknown,
+    AlreadyUsed,
+
+    /// <summary>The ESIA account already belongs to another person of the registry.</summary>
+    AccountTaken,
+}
+
+/// <summary>
+/// Teachers never self-register (000): a school admin invites a teacher of the registry; the link is valid for
+/// 24 hours; the teacher accepts by logging in through ESIA, which links the person to the ESIA oid; unused
+/// invitations are expired by a scheduled job.
+/// </summary>
+public sealed class TeacherInvitations(NpgsqlDataSource dataSource, AuditLog audit, TimeProvider time)
+{
+    public static readonly TimeSpan ValidFor = TimeSpan.FromHours(24);
+
+    /// <summary>Null when the person does not teach at the school.</summary>
+    public async Task<Invitation?> CreateAsync(Guid schoolId, Guid personId, string email, string invitedBy, CancellationToken cancellationToken)
+    {
+        await using var teaches = Command("SELECT 1 FROM staff WHERE school_id = $1 AND person_id = $2 AND role = 'teacher'", schoolId, personId);
+        if (await teaches.ExecuteScalarAsync(cancellationToken) is null)
+        {
+            return null;
+        }
+
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var now = time.GetUtcNow();
+        await using var insert = Command("""
+            INSERT INTO teacher_invitation (school_id, person_id, email, token_hash, invited_by, created_at, expires_at, status)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, 'sent') RETURNING id
+            """, schoolId, personId, email, Hash(token), invitedBy, now, now + ValidFor);
+        var id = (Guid)(await insert.ExecuteScalarAsync(cancellationToken))!;
+        await audit.RecordAsync(invitedBy, "invitation.send", schoolId.ToString(), new { invitation = id }, cancellationToken);
+        return new Invitation(id, token, now + ValidFor);
+    }
+
+    /// <summary>The invited teacher logged in through ESIA as <paramref name="esiaOid"/>: their registry person gets that oid.</summary>
+    public async Task<InvitationOutcome> AcceptAsync(string token, long esiaOid, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var find = new NpgsqlCommand("SELECT id, person_id, status, expires_at FROM teacher_invitation WHERE token_hash = $1 FOR UPDATE", connection)
+        {
+            Parameters = { new() { Value = Hash(token) } },
+        };
+        Guid id, personId;
+        await using (var reader = await find.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return InvitationOutcome.Unknown;
+            }
+
+            (id, personId) = (reader.GetGuid(0), reader.GetGuid(1));
+            var (status, expires) = (reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
+            if (status == "accepted")
+            {
+                return InvitationOutcome.AlreadyUsed;
+            }
+
+            if (status == "expired" || expires <= time.GetUtcNow())
+            {
+                return InvitationOutcome.Expired;
+            }
+        }
+
+        await using var taken = new NpgsqlCommand("SELECT 1 FROM person WHERE esia_oid = $1 AND id <> $2", connection) { Parameters = { new() { Value = esiaOid }, new() { Value = personId } } };
+        if (await taken.ExecuteScalarAsync(cancellationToken) is not null)
+        {
+            return InvitationOutcome.AccountTaken;
+        }
+
+        await using var link = new NpgsqlCommand("UPDATE person SET esia_oid = $2 WHERE id = $1", connection) { Parameters = { new() { Value = personId }, new() { Value = esiaOid } } };
+        await link.ExecuteNonQueryAsync(cancellationToken);
+        await using var accept = new NpgsqlCommand("UPDATE teacher_invitation SET status = 'accepted', accepted_at = $2, esia_oid = $3 WHERE id = $1", connection)
+        {
+            Parameters = { new() { Value = id }, new() { Value = time.GetUtcNow() }, new() { Value = esiaOid } },
+        };
+        await accept.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await audit.RecordAsync($"esia:{esiaOid}", "invitation.accept", null, new { invitation = id }, cancellationToken);
+        return InvitationOutcome.Accepted;
+    }
+
+    /// <summary>The scheduled duty: invitations past their 24 hours become expired. Answers how many.</summary>
+    public async Task<int> ExpireAsync(CancellationToken cancellationToken)
+    {
+        await using var command = Command("UPDATE teacher_invitation SET status = 'expired' WHERE status = 'sent' AND expires_at <= $1", time.GetUtcNow());
+        var expired = await command.ExecuteNonQueryAsync(cancellationToken);
+        if (expired > 0)
+        {
+            await audit.RecordAsync("scheduler", "invitation.expire", null, new { expired }, cancellationToken);
+        }
+
+        return expired;
+    }
+
+    private NpgsqlCommand Command(string sql, params object[] parameters)
+    {
+        var command = dataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return command;
+    }
+
+    private static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
+}

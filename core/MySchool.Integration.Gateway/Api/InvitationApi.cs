@@ -1,0 +1,41 @@
+using MySchool.Integration.Core.Monitoring;
+using MySchool.Integration.Core.People;
+using MySchool.Integration.Gateway.Auth;
+
+namespace MySchool.Integration.Gateway.Api;
+
+/// <summary>A school admin invites a teacher of the registry: the answer carries the link to e-mail (valid 24 hours).</summary>
+public static class InvitationApi
+{
+    public sealed record InvitationRequest(Guid SchoolId, Guid TeacherId, string Email);
+
+    public static IEndpointRouteBuilder MapInvitationApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/invitations", CreateAsync).RequireAuthorization(ExchangeScopes.SyncManage);
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(InvitationRequest request, HttpContext context, MonitoringReader monitoring, TeacherInvitations invitations, CancellationToken cancellationToken)
+    {
+        var caller = ClientAccess.From(context.User);
+        if (await monitoring.SchoolAsync(request.SchoolId, cancellationToken) is not { } school || !caller.Holds(school.Region))
+        {
+            return Problem(StatusCodes.Status404NotFound, $"Школа {request.SchoolId} не найдена среди ваших регионов");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Email) || !request.Email.Contains('@', StringComparison.Ordinal))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Нужен адрес электронной почты педагога");
+        }
+
+        if (await invitations.CreateAsync(request.SchoolId, request.TeacherId, request.Email.Trim(), caller.ClientId, cancellationToken) is not { } invitation)
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"Человек {request.TeacherId} не числится педагогом этой школы");
+        }
+
+        var link = $"{context.Request.Scheme}://{context.Request.Host}/invitations/{invitation.Token}";
+        return Results.Created($"/api/invitations/{invitation.Id}", new { invitation.Id, link, invitation.ExpiresAt });
+    }
+
+    private static IResult Problem(int status, string detail) => Results.Problem(detail: detail, statusCode: status, title: "Приглашение не отправлено");
+}

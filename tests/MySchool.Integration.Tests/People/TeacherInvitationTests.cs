@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using MySchool.Integration.Core.People;
+using MySchool.Integration.Tests.Dashboard;
+using MySchool.Integration.Tests.Infrastructure;
+
+namespace MySchool.Integration.Tests.People;
+
+/// <summary>Teachers never self-register (000): an invitation link, valid 24 hours, accepted through ESIA, expired by a job.</summary>
+[Collection(BrowserTestsRunAlone.Name)]
+public class TeacherInvitationTests
+{
+    private const long TeachersEsiaAccount = BrowserFixture.NoRole;
+
+    [Fact]
+    public async Task AnInvitedTeacher_LogsInThroughEsiaWithTheLink_AndIsLinkedToTheirAccount()
+    {
+        await using var browser = await BrowserFixture.StartAsync();
+        await browser.Harness.SyncAsync();
+        var (school, teacher) = await TeacherAsync(browser);
+
+        var link = await InviteAsync(browser, school, teacher);
+        using var accepted = await EsiaWalk.LogInAsync(EsiaWalk.Client(), link, TeachersEsiaAccount);
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Contains("Приглашение принято", await accepted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(TeachersEsiaAccount, await browser.Harness.Db.ScalarAsync<long>("SELECT esia_oid FROM person WHERE id = $1", teacher));
+        using var again = await EsiaWalk.LogInAsync(EsiaWalk.Client(), link, TeachersEsiaAccount);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnInvitationUnusedFor24Hours_IsExpiredByTheScheduledDuty_AndTheLinkSaysSo()
+    {
+        await using var browser = await BrowserFixture.StartAsync();
+        await browser.Harness.SyncAsync();
+        var (school, teacher) = await TeacherAsync(browser);
+        var link = await InviteAsync(browser, school, teacher);
+        await browser.Harness.Db.ExecuteAsync("UPDATE teacher_invitation SET expires_at = now() - interval '1 minute'"); // 24 hours went by
+
+        var expired = await browser.Gateway.Services.GetRequiredService<TeacherInvitations>().ExpireAsync(default);
+        using var late = await EsiaWalk.LogInAsync(EsiaWalk.Client(), link, TeachersEsiaAccount);
+
+        Assert.Equal(1, expired);
+        Assert.Equal(HttpStatusCode.Gone, late.StatusCode);
+        Assert.Contains("Срок приглашения истёк", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM person WHERE esia_oid = $1", TeachersEsiaAccount));
+    }
+
+    [Fact]
+    public async Task InvitingSomeoneWhoDoesNotTeachAtTheSchool_IsRefused()
+    {
+        await using var browser = await BrowserFixture.StartAsync();
+        await browser.Harness.SyncAsync();
+        var (school, _) = await TeacherAsync(browser);
+        var student = await browser.Harness.Db.ScalarAsync<Guid>("SELECT student_id FROM enrollment LIMIT 1");
+        var client = await browser.Gateway.CreateClientAsync("operator");
+
+        using var response = await client.PostAsJsonAsync(new Uri("/api/invitations", UriKind.Relative), new { schoolId = school, teacherId = student, email = "t@school.test" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM teacher_invitation"));
+    }
+
+    private static async Task<(Guid School, Guid Teacher)> TeacherAsync(BrowserFixture browser) =>
+        (await browser.Harness.Db.ScalarAsync<Guid>("SELECT school_id FROM staff WHERE role = 'teacher' ORDER BY person_id LIMIT 1"),
+         await browser.Harness.Db.ScalarAsync<Guid>("SELECT person_id FROM staff WHERE role = 'teacher' ORDER BY person_id LIMIT 1"));
+
+    private static async Task<Uri> InviteAsync(BrowserFixture browser, Guid school, Guid teacher)
+    {
+        var client = await browser.Gateway.CreateClientAsync("operator");
+        using var response = await client.PostAsJsonAsync(new Uri("/api/invitations", UriKind.Relative), new { schoolId = school, teacherId = teacher, email = "teacher@school.test" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var link = new Uri((await response.Content.ReadFromJsonAsync<JsonObject>())!["link"]!.GetValue<string>());
+        return new Uri(browser.Address, link.PathAndQuery); // the gateway's real port, as the e-mailed link would be
+    }
+}
