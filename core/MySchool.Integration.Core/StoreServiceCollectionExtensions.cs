@@ -24,6 +24,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<MonitoringReader>();
         services.AddSingleton<TeacherInvitations>();
+        services.AddSingleton<YearRollover>();
         return services;
     }
 }

@@ -60,9 +60,12 @@ public static class SchedulerRegistration
         }
     }
 
-    /// <summary>Every quarter of an hour, invitations past their 24 hours expire.</summary>
-    public static void SchedulePeople(IRecurringJobManager jobs) =>
+    /// <summary>Every quarter of an hour, invitations past their 24 hours expire; every night, the year rollover's check.</summary>
+    public static void SchedulePeople(IRecurringJobManager jobs)
+    {
         jobs.AddOrUpdate<PeopleJobs>("people-expire-invitations", job => job.ExpireInvitationsAsync(CancellationToken.None), "*/15 * * * *");
+        jobs.AddOrUpdate<PeopleJobs>("people-year-rollover", job => job.RollOverYearAsync(CancellationToken.None), "30 0 * * *");
+    }
 
     /// <summary>The community platform's recurring duties, when a platform is configured.</summary>
     public static void ScheduleCommunities(IRecurringJobManager jobs) =>

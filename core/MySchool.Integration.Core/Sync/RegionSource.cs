@@ -37,6 +37,12 @@ public sealed record RegionSource
     /// <summary>Cron of the scheduled sync, in the region's time zone.</summary>
     public string Schedule { get; init; } = "0 3 * * *";
 
+    /// <summary>
+    /// The gateway moves the region's students up a grade on 1–10 September (003). Only for regions whose source
+    /// does not carry the new year itself: a source still listing last year's classes would move them back.
+    /// </summary>
+    public bool YearRollover { get; init; }
+
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 }
 
