@@ -47,7 +47,10 @@ public static class SchedulerRegistration
         return services;
     }
 
-    /// <summary>One recurring job per region the gateway pulls (a push-only region has no adapter), on its cron, in its own time zone.</summary>
+    /// <summary>
+    /// Per region the gateway pulls (a push-only region has no adapter), in its own time zone: the sync on its cron,
+    /// and the monthly reconciliation.
+    /// </summary>
     public static void ScheduleRegions(IRecurringJobManager jobs, RegionCatalog regions)
     {
         foreach (var region in regions.Regions.Where(region => region.Adapter.Length > 0))
@@ -56,6 +59,11 @@ public static class SchedulerRegistration
                 $"sync-region-{region.Code}",
                 job => job.ScheduledAsync(region.Code, CancellationToken.None),
                 region.Schedule,
+                new RecurringJobOptions { TimeZone = region.Zone });
+            jobs.AddOrUpdate<SyncJobs>(
+                $"reconcile-region-{region.Code}",
+                job => job.ReconcileAsync(region.Code, CancellationToken.None),
+                "0 4 1 * *", // the 1st of every month, at night in the region
                 new RecurringJobOptions { TimeZone = region.Zone });
         }
     }

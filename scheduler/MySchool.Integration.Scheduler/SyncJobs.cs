@@ -31,17 +31,33 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
         await PlanAndFanOutAsync(runId, regionCode, null, SyncMode.Full, cancellationToken);
     }
 
+    /// <summary>
+    /// The monthly reconciliation of a region (DOMAIN.md): every school read in full against the store, the
+    /// differences counted on the run as its report, nothing written.
+    /// </summary>
+    [JobDisplayName("Ежемесячная сверка региона {0}")]
+    [DisableConcurrentExecution(timeoutInSeconds: 10)]
+    [AutomaticRetry(Attempts = 0)]
+    public async Task ReconcileAsync(string regionCode, CancellationToken cancellationToken)
+    {
+        var region = Region(regionCode);
+        var adapter = regions.AdapterFor(region);
+        var runId = await runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Reconcile, cancellationToken);
+        await RegionCatalog.ReleaseAsync(adapter);
+        await PlanAndFanOutAsync(runId, regionCode, null, SyncMode.Reconcile, cancellationToken);
+    }
+
     /// <summary>One school of a planned run.</summary>
     [JobDisplayName("Синхронизация школы {2} региона {1} (запуск {0})")]
     [AutomaticRetry(Attempts = 0)] // the engine records a school's failure on the run; a retry would only repeat it
-    public async Task SchoolAsync(long runId, string regionCode, SourceSchool school, string? cursor, CancellationToken cancellationToken)
+    public async Task SchoolAsync(long runId, string regionCode, SourceSchool school, string? cursor, bool dryRun, CancellationToken cancellationToken)
     {
         var region = Region(regionCode);
         var adapter = regions.AdapterFor(region);
         try
         {
-            await engine.SyncSchoolAsync(region, adapter, new SyncPlan(runId, [school], cursor), school, cancellationToken);
-            if (communities.Any())
+            await engine.SyncSchoolAsync(region, adapter, new SyncPlan(runId, [school], cursor) { DryRun = dryRun }, school, cancellationToken);
+            if (!dryRun && communities.Any())
             {
                 // The roster is fresh: the school's communities follow it.
                 jobs.Enqueue<CommunityJobs>(job => job.ProvisionAsync(adapter.SourceSystem, school.SourceId, CancellationToken.None));
@@ -63,7 +79,7 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
             {
                 foreach (var school in plan.Schools)
                 {
-                    jobs.Enqueue<SyncJobs>(job => job.SchoolAsync(runId, regionCode, school, plan.Cursor, CancellationToken.None));
+                    jobs.Enqueue<SyncJobs>(job => job.SchoolAsync(runId, regionCode, school, plan.Cursor, plan.DryRun, CancellationToken.None));
                 }
             }
         }

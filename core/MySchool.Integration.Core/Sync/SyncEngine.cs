@@ -52,10 +52,12 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
             }
 
             schools = [.. schools.Where(school => touched.Contains(school.SourceId))];
-            var regionCounts = await SchoolWriter.WriteRegionAsync(dataSource, Target(region, adapter, runId), schools, cancellationToken);
+            var dryRun = mode == SyncMode.Reconcile;
+            var regionCounts = dryRun ? WriteCounts.Zero : await SchoolWriter.WriteRegionAsync(dataSource, Target(region, adapter, runId), schools, cancellationToken);
             await runs.PlannedAsync(runId, schools.Count, regionCounts, cancellationToken);
             await runs.CompleteIfDoneAsync(runId, cancellationToken);
-            return new SyncPlan(runId, schools, cursor);
+            // A reconciliation moves no cursor: the next incremental sync starts where the last real one ended.
+            return new SyncPlan(runId, schools, dryRun ? null : cursor) { DryRun = dryRun };
         }
         catch (Exception exception) when (exception is SourceConfigurationException or SourceUnavailableException)
         {
@@ -67,13 +69,14 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
     /// <summary>Reads, checks and writes one school of a plan, and adds the outcome to the plan's run.</summary>
     public async Task SyncSchoolAsync(RegionSource region, ISourceAdapter adapter, SyncPlan plan, SourceSchool school, CancellationToken cancellationToken)
     {
-        var (counts, held, error) = await SyncSchoolAsync(region, adapter, plan.RunId, school, plan.Cursor, cancellationToken);
+        var (counts, held, error) = await ReadAndWriteAsync(region, adapter, plan, school, cancellationToken);
         await runs.SchoolDoneAsync(plan.RunId, counts, error, held, CancellationToken.None);
     }
 
-    private async Task<(WriteCounts Counts, List<HeldDeletion> Held, string? Error)> SyncSchoolAsync(
-        RegionSource region, ISourceAdapter adapter, long runId, SourceSchool school, string? cursor, CancellationToken cancellationToken)
+    private async Task<(WriteCounts Counts, List<HeldDeletion> Held, string? Error)> ReadAndWriteAsync(
+        RegionSource region, ISourceAdapter adapter, SyncPlan plan, SourceSchool school, CancellationToken cancellationToken)
     {
+        var (runId, cursor) = (plan.RunId, plan.Cursor);
         var zone = region.Zone;
         var today = Today(region);
         var from = region.JournalFrom ?? today.AddDays(-region.JournalDays);
@@ -95,6 +98,12 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
             {
                 // Checkpoint in the same transaction as the data it covers: both land, or neither.
                 await SyncCursors.SaveAsync(connection, adapter.SourceSystem, $"{region.Code}/{school.SourceId}", cursor, cancellationToken);
+            }
+
+            if (plan.DryRun)
+            {
+                await transaction.RollbackAsync(cancellationToken); // the counts are the report; the store stays as it was
+                return (counts, [], null);
             }
 
             await transaction.CommitAsync(cancellationToken);

@@ -5,7 +5,11 @@ using Npgsql;
 namespace MySchool.Integration.Core.Sync;
 
 /// <summary>What a run reads: its schools, and the source cursor their writes checkpoint.</summary>
-public sealed record SyncPlan(long RunId, IReadOnlyList<SourceSchool> Schools, string? Cursor);
+public sealed record SyncPlan(long RunId, IReadOnlyList<SourceSchool> Schools, string? Cursor)
+{
+    /// <summary>Count what would be written, then roll it back (a reconciliation).</summary>
+    public bool DryRun { get; init; }
+}
 
 public enum SyncMode
 {
@@ -14,6 +18,12 @@ public enum SyncMode
 
     /// <summary>A vendor's pushed batch, recorded like a run.</summary>
     Push,
+
+    /// <summary>
+    /// The monthly reconciliation: a full read whose writes are rolled back, so the run's counts are the
+    /// differences between the store and the source, and nothing changes.
+    /// </summary>
+    Reconcile,
 }
 
 /// <summary>A recorded sync run, as the JSON API and the dashboard show it.</summary>

@@ -27,9 +27,9 @@ public sealed class SyncLauncher(RegionCatalog regions, SyncRuns runs, IBackgrou
             return new(null, StatusCodes.Status403Forbidden, $"Регион {region} вам недоступен");
         }
 
-        if (!Enum.TryParse<SyncMode>(mode ?? "full", ignoreCase: true, out var syncMode) || syncMode is not (SyncMode.Full or SyncMode.Incremental))
+        if (!Enum.TryParse<SyncMode>(mode ?? "full", ignoreCase: true, out var syncMode) || syncMode is not (SyncMode.Full or SyncMode.Incremental or SyncMode.Reconcile))
         {
-            return new(null, StatusCodes.Status400BadRequest, $"Режим «{mode}» не поддерживается: full или incremental");
+            return new(null, StatusCodes.Status400BadRequest, $"Режим «{mode}» не поддерживается: full, incremental или reconcile");
         }
 
         string? schoolSourceId = null;

@@ -44,6 +44,28 @@ public class AdapterAcceptanceTests
 
     [Theory]
     [MemberData(nameof(Adapters))]
+    public async Task Reconciliation_CountsTheDifferencesFromTheSource_AndWritesNothing(string adapter)
+    {
+        await using var harness = await SyncHarness.StartAsync(adapter);
+        await harness.SyncAsync();
+        var truthBefore = harness.Truth();
+        var version = await HighestChangeVersionAsync(harness);
+        harness.SourceRegion.ApplyChanges(new() { EditedMarks = 2, DeletedMarks = 1, NewMarks = 2, Transfers = 1, NewStudents = 1 });
+
+        var report = await harness.SyncAsync(mode: SyncMode.Reconcile);
+
+        Assert.True(report.Status == "succeeded", report.Error);
+        Assert.Equal("reconcile", report.Mode);
+        Assert.True(report.Inserted > 0 && report.Updated > 0 && report.Deleted > 0, $"{report.Inserted}/{report.Updated}/{report.Deleted}");
+        Assert.Equal(version, await HighestChangeVersionAsync(harness));
+        StoreTruth.AssertEqual(truthBefore, await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
+        // The report is exactly what a real sync then writes.
+        var applied = await harness.SyncAsync();
+        Assert.Equal((report.Inserted, report.Updated, report.Deleted), (applied.Inserted, applied.Updated, applied.Deleted));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters))]
     public async Task IncrementalSync_AfterTheSourceChanges_AppliesExactlyThoseChanges(string adapter)
     {
         await using var harness = await SyncHarness.StartAsync(adapter);
