@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using MySchool.Integration.Core.Rules;
 using Npgsql;
+using static MySchool.Integration.Core.Store.Staging;
 
 namespace MySchool.Integration.Core.Communities;
 
@@ -42,11 +43,10 @@ public sealed class CommunitySync(NpgsqlDataSource dataSource, ICommunityPlatfor
 
             await platform.SetMembersAsync(platformClass, members, cancellationToken);
             sent++;
-            await using var save = dataSource.CreateCommand("""
+            await using var save = Command(dataSource, """
                 INSERT INTO community_class (class_id, platform, platform_class_id, members_hash, synced_at) VALUES ($1, $2, $3, $4, $5)
                 ON CONFLICT (class_id) DO UPDATE SET platform_class_id = excluded.platform_class_id, members_hash = excluded.members_hash, synced_at = excluded.synced_at
-                """);
-            save.Parameters.AddRange(new NpgsqlParameter[] { new() { Value = classId }, new() { Value = platform.Name }, new() { Value = platformClass }, new() { Value = hash }, new() { Value = time.GetUtcNow() } });
+                """, classId, platform.Name, platformClass, hash, time.GetUtcNow());
             await save.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -93,23 +93,20 @@ public sealed class CommunitySync(NpgsqlDataSource dataSource, ICommunityPlatfor
 
     private async Task<string?> OrganizationAsync(Guid schoolId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT inn FROM school WHERE id = $1");
-        command.Parameters.Add(new() { Value = schoolId });
+        await using var command = Command(dataSource, "SELECT inn FROM school WHERE id = $1", schoolId);
         return await command.ExecuteScalarAsync(cancellationToken) is string inn ? await platform.FindOrganizationAsync(inn, cancellationToken) : null;
     }
 
     /// <summary>The school's classes of its latest academic year, with what was sent before.</summary>
     private async Task<List<(Guid Id, string Name, string Year, string? Known, string? KnownHash)>> ClassesAsync(Guid schoolId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = Command(dataSource, """
             SELECT c.id, c.grade, c.letter, y.name, cc.platform_class_id, cc.members_hash
             FROM class c JOIN grade_level g ON g.id = c.grade_level_id JOIN academic_year y ON y.id = g.academic_year_id
             LEFT JOIN community_class cc ON cc.class_id = c.id AND cc.platform = $2
             WHERE c.school_id = $1 AND y.name = (SELECT max(y2.name) FROM academic_year y2 WHERE y2.school_id = $1)
             ORDER BY c.grade, c.letter
-            """);
-        command.Parameters.Add(new() { Value = schoolId });
-        command.Parameters.Add(new() { Value = platform.Name });
+            """, schoolId, platform.Name);
         var classes = new List<(Guid, string, string, string?, string?)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -124,15 +121,14 @@ public sealed class CommunitySync(NpgsqlDataSource dataSource, ICommunityPlatfor
     /// <summary>The class's students (enrolled now), the teachers of its lessons, and the students' guardians.</summary>
     private async Task<List<CommunityMember>> MembersAsync(Guid classId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = Command(dataSource, """
             SELECT p.id, m.role, p.last_name, p.first_name, p.middle_name, p.birth_date FROM (
                 SELECT e.student_id AS person_id, 'student' AS role FROM enrollment e WHERE e.class_id = $1 AND e.ends_on IS NULL
                 UNION SELECT DISTINCT l.teacher_id, 'teacher' FROM lesson l WHERE l.class_id = $1 AND l.teacher_id IS NOT NULL
                 UNION SELECT g.parent_id, 'parent' FROM guardianship g JOIN enrollment e ON e.student_id = g.student_id WHERE e.class_id = $1 AND e.ends_on IS NULL
             ) m JOIN person p ON p.id = m.person_id
             ORDER BY m.role, p.id
-            """);
-        command.Parameters.Add(new() { Value = classId });
+            """, classId);
         var members = new List<CommunityMember>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -153,18 +149,11 @@ public sealed class CommunitySync(NpgsqlDataSource dataSource, ICommunityPlatfor
             return [];
         }
 
-        await using var command = dataSource.CreateCommand("""
+        await using var command = Command(dataSource, """
             SELECT p.id FROM person p JOIN enrollment e ON e.student_id = p.id AND e.ends_on IS NULL JOIN class c ON c.id = e.class_id
             WHERE c.school_id = $1 AND c.grade = $2 AND c.letter = $3 AND p.search_name = $4 AND p.birth_date IS NOT DISTINCT FROM $5
-            """);
-        command.Parameters.AddRange(new NpgsqlParameter[]
-        {
-            new() { Value = schoolId },
-            new() { Value = (short)name.Require().Grade },
-            new() { Value = name.Require().Letter.ToString() },
-            new() { Value = PersonNames.Fold($"{request.LastName} {request.FirstName} {request.MiddleName}".TrimEnd()) },
-            new() { Value = (object?)request.BirthDate ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date },
-        });
+            """, schoolId, (short)name.Require().Grade, name.Require().Letter.ToString(),
+            PersonNames.Fold($"{request.LastName} {request.FirstName} {request.MiddleName}".TrimEnd()), request.BirthDate);
         var matches = new List<Guid>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -177,32 +166,19 @@ public sealed class CommunitySync(NpgsqlDataSource dataSource, ICommunityPlatfor
 
     private async Task<bool> AlreadyHeldAsync(PlatformJoinRequest request, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT 1 FROM join_request WHERE platform = $1 AND request_id = $2 AND status = 'held'");
-        command.Parameters.Add(new() { Value = platform.Name });
-        command.Parameters.Add(new() { Value = request.RequestId });
+        await using var command = Command(dataSource, "SELECT 1 FROM join_request WHERE platform = $1 AND request_id = $2 AND status = 'held'", platform.Name, request.RequestId);
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
     private async Task RecordAsync(Guid schoolId, PlatformJoinRequest request, string status, string? code, string? reason, Guid? personId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = Command(dataSource, """
             INSERT INTO join_request (platform, request_id, school_id, role, class_name, last_name, first_name, middle_name, birth_date, platform_user_id, status, reason_code, reason, person_id, decided_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, CASE WHEN $11 = 'approved' THEN now() END)
             ON CONFLICT (platform, request_id) DO UPDATE SET status = excluded.status, reason_code = excluded.reason_code, reason = excluded.reason,
                 person_id = excluded.person_id, decided_at = excluded.decided_at
-            """);
-        command.Parameters.AddRange(new NpgsqlParameter[]
-        {
-            new() { Value = platform.Name }, new() { Value = request.RequestId }, new() { Value = schoolId }, new() { Value = request.Role },
-            new() { Value = request.ClassName }, new() { Value = request.LastName }, new() { Value = request.FirstName },
-            new() { Value = (object?)request.MiddleName ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
-            new() { Value = (object?)request.BirthDate ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date },
-            new() { Value = (object?)request.PlatformUserId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
-            new() { Value = status },
-            new() { Value = (object?)code ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
-            new() { Value = (object?)reason ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
-            new() { Value = (object?)personId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid },
-        });
+            """, platform.Name, request.RequestId, schoolId, request.Role, request.ClassName, request.LastName, request.FirstName,
+            request.MiddleName, request.BirthDate, request.PlatformUserId, status, code, reason, personId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

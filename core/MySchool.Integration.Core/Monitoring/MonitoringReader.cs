@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Npgsql;
+using static MySchool.Integration.Core.Store.Staging;
 
 namespace MySchool.Integration.Core.Monitoring;
 
@@ -49,7 +50,7 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
         var list = new List<RegionStatus>();
         foreach (var (code, name, adapter) in regions)
         {
-            await using var command = Command("""
+            await using var command = Command(dataSource, """
                 SELECT (SELECT max(finished_at) FROM sync_run WHERE status = 'succeeded' AND split_part(scope, '/', 1) = $1),
                        (SELECT count(*)::int FROM sync_run WHERE status IN ('queued', 'running') AND split_part(scope, '/', 1) = $1),
                        (SELECT count(*)::int FROM sync_run WHERE status = 'failed' AND finished_at > $2 AND split_part(scope, '/', 1) = $1),
@@ -81,7 +82,7 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
     /// <summary>The region a school is in, or null: what every school page checks the operator's regions against.</summary>
     public async Task<(string Region, SchoolStatus School)?> SchoolAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var command = Command("SELECT code FROM school_region WHERE school_id = $1", id);
+        await using var command = Command(dataSource, "SELECT code FROM school_region WHERE school_id = $1", id);
         if (await command.ExecuteScalarAsync(cancellationToken) is not string region)
         {
             return null;
@@ -107,7 +108,7 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
     public async Task<Indicators> IndicatorsAsync(IReadOnlyCollection<string> regions, int adminPolicyStudents, CancellationToken cancellationToken)
     {
         var schools = new List<(Guid Id, string Name, long Students, int Admins, DateTimeOffset? LastSuccess)>();
-        await using (var command = Command($"""
+        await using (var command = Command(dataSource, $"""
             SELECT s.id, s.full_name,
                    (SELECT count(*) FROM enrollment e JOIN class c ON c.id = e.class_id WHERE c.school_id = s.id AND e.ends_on IS NULL),
                    (SELECT count(*)::int FROM staff a WHERE a.school_id = s.id AND a.role = 'admin'),
@@ -122,7 +123,7 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
             }
         }
 
-        await using var teachers = Command("SELECT count(DISTINCT person_id) FROM staff a JOIN school_region sr ON sr.school_id = a.school_id WHERE sr.code = ANY($1) AND a.role = 'teacher'", (object)regions.ToArray());
+        await using var teachers = Command(dataSource, "SELECT count(DISTINCT person_id) FROM staff a JOIN school_region sr ON sr.school_id = a.school_id WHERE sr.code = ANY($1) AND a.role = 'teacher'", (object)regions.ToArray());
         var since = time.GetUtcNow().AddDays(-1);
         return new Indicators(
             schools.Count,
@@ -159,7 +160,7 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
 
     private async Task<List<T>> ListAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params object[] parameters)
     {
-        await using var command = Command(sql, parameters);
+        await using var command = Command(dataSource, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var list = new List<T>();
         while (await reader.ReadAsync(cancellationToken))
@@ -168,17 +169,6 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
         }
 
         return list;
-    }
-
-    private NpgsqlCommand Command(string sql, params object[] parameters)
-    {
-        var command = dataSource.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        return command;
     }
 
     private static DateTimeOffset? Instant(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);

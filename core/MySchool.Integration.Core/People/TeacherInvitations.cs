@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using MySchool.Integration.Core.Store;
 using Npgsql;
+using static MySchool.Integration.Core.Store.Staging;
 
 namespace MySchool.Integration.Core.People;
 
@@ -29,7 +30,7 @@ public sealed class TeacherInvitations(NpgsqlDataSource dataSource, AuditLog aud
     /// <summary>Null when the person does not teach at the school.</summary>
     public async Task<Invitation?> CreateAsync(Guid schoolId, Guid personId, string email, string invitedBy, CancellationToken cancellationToken)
     {
-        await using var teaches = Command("SELECT 1 FROM staff WHERE school_id = $1 AND person_id = $2 AND role = 'teacher'", schoolId, personId);
+        await using var teaches = Command(dataSource, "SELECT 1 FROM staff WHERE school_id = $1 AND person_id = $2 AND role = 'teacher'", schoolId, personId);
         if (await teaches.ExecuteScalarAsync(cancellationToken) is null)
         {
             return null;
@@ -37,7 +38,7 @@ public sealed class TeacherInvitations(NpgsqlDataSource dataSource, AuditLog aud
 
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var now = time.GetUtcNow();
-        await using var insert = Command("""
+        await using var insert = Command(dataSource, """
             INSERT INTO teacher_invitation (school_id, person_id, email, token_hash, invited_by, created_at, expires_at, status)
             VALUES ($1, $2, $3, $4, $5, $6, $7, 'sent') RETURNING id
             """, schoolId, personId, email, Hash(token), invitedBy, now, now + ValidFor);
@@ -51,10 +52,7 @@ public sealed class TeacherInvitations(NpgsqlDataSource dataSource, AuditLog aud
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var find = new NpgsqlCommand("SELECT id, person_id, status, expires_at FROM teacher_invitation WHERE token_hash = $1 FOR UPDATE", connection)
-        {
-            Parameters = { new() { Value = Hash(token) } },
-        };
+        await using var find = Command(connection, "SELECT id, person_id, status, expires_at FROM teacher_invitation WHERE token_hash = $1 FOR UPDATE", Hash(token));
         Guid id, personId;
         await using (var reader = await find.ExecuteReaderAsync(cancellationToken))
         {
@@ -76,19 +74,13 @@ public sealed class TeacherInvitations(NpgsqlDataSource dataSource, AuditLog aud
             }
         }
 
-        await using var taken = new NpgsqlCommand("SELECT 1 FROM person WHERE esia_oid = $1 AND id <> $2", connection) { Parameters = { new() { Value = esiaOid }, new() { Value = personId } } };
-        if (await taken.ExecuteScalarAsync(cancellationToken) is not null)
+        if (await ScalarAsync<object?>(connection, "SELECT 1 FROM person WHERE esia_oid = $1 AND id <> $2", cancellationToken, esiaOid, personId) is not null)
         {
             return InvitationOutcome.AccountTaken;
         }
 
-        await using var link = new NpgsqlCommand("UPDATE person SET esia_oid = $2 WHERE id = $1", connection) { Parameters = { new() { Value = personId }, new() { Value = esiaOid } } };
-        await link.ExecuteNonQueryAsync(cancellationToken);
-        await using var accept = new NpgsqlCommand("UPDATE teacher_invitation SET status = 'accepted', accepted_at = $2, esia_oid = $3 WHERE id = $1", connection)
-        {
-            Parameters = { new() { Value = id }, new() { Value = time.GetUtcNow() }, new() { Value = esiaOid } },
-        };
-        await accept.ExecuteNonQueryAsync(cancellationToken);
+        await ExecuteAsync(connection, "UPDATE person SET esia_oid = $2 WHERE id = $1", cancellationToken, personId, esiaOid);
+        await ExecuteAsync(connection, "UPDATE teacher_invitation SET status = 'accepted', accepted_at = $2, esia_oid = $3 WHERE id = $1", cancellationToken, id, time.GetUtcNow(), esiaOid);
         await transaction.CommitAsync(cancellationToken);
         await audit.RecordAsync($"esia:{esiaOid}", "invitation.accept", null, new { invitation = id }, cancellationToken);
         return InvitationOutcome.Accepted;
@@ -97,7 +89,7 @@ public sealed class TeacherInvitations(NpgsqlDataSource dataSource, AuditLog aud
     /// <summary>The scheduled duty: invitations past their 24 hours become expired. Answers how many.</summary>
     public async Task<int> ExpireAsync(CancellationToken cancellationToken)
     {
-        await using var command = Command("UPDATE teacher_invitation SET status = 'expired' WHERE status = 'sent' AND expires_at <= $1", time.GetUtcNow());
+        await using var command = Command(dataSource, "UPDATE teacher_invitation SET status = 'expired' WHERE status = 'sent' AND expires_at <= $1", time.GetUtcNow());
         var expired = await command.ExecuteNonQueryAsync(cancellationToken);
         if (expired > 0)
         {
@@ -105,17 +97,6 @@ public sealed class TeacherInvitations(NpgsqlDataSource dataSource, AuditLog aud
         }
 
         return expired;
-    }
-
-    private NpgsqlCommand Command(string sql, params object[] parameters)
-    {
-        var command = dataSource.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        return command;
     }
 
     private static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));

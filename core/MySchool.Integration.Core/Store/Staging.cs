@@ -67,9 +67,15 @@ internal static class Staging
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    public static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object?[] parameters)
+    public static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object?[] parameters) =>
+        WithParameters(new NpgsqlCommand(sql, connection), parameters);
+
+    /// <summary>A command on a connection of its own from the pool, for a single statement outside a transaction.</summary>
+    public static NpgsqlCommand Command(NpgsqlDataSource dataSource, string sql, params object?[] parameters) =>
+        WithParameters(dataSource.CreateCommand(sql), parameters);
+
+    private static NpgsqlCommand WithParameters(NpgsqlCommand command, object?[] parameters)
     {
-        var command = new NpgsqlCommand(sql, connection);
         foreach (var parameter in parameters)
         {
             // A typed parameter (a null text, say) keeps its type even where the statement never names it.
