@@ -22,14 +22,7 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
     [JobDisplayName("Плановая синхронизация региона {0}")]
     [DisableConcurrentExecution(timeoutInSeconds: 10)]
     [AutomaticRetry(Attempts = 0)]
-    public async Task ScheduledAsync(string regionCode, CancellationToken cancellationToken)
-    {
-        var region = Region(regionCode);
-        var adapter = regions.AdapterFor(region);
-        var runId = await runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Full, cancellationToken);
-        await RegionCatalog.ReleaseAsync(adapter);
-        await PlanAndFanOutAsync(runId, regionCode, null, SyncMode.Full, cancellationToken);
-    }
+    public Task ScheduledAsync(string regionCode, CancellationToken cancellationToken) => QueueAndFanOutAsync(regionCode, SyncMode.Full, cancellationToken);
 
     /// <summary>
     /// The monthly reconciliation of a region (DOMAIN.md): every school read in full against the store, the
@@ -38,14 +31,7 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
     [JobDisplayName("Ежемесячная сверка региона {0}")]
     [DisableConcurrentExecution(timeoutInSeconds: 10)]
     [AutomaticRetry(Attempts = 0)]
-    public async Task ReconcileAsync(string regionCode, CancellationToken cancellationToken)
-    {
-        var region = Region(regionCode);
-        var adapter = regions.AdapterFor(region);
-        var runId = await runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Reconcile, cancellationToken);
-        await RegionCatalog.ReleaseAsync(adapter);
-        await PlanAndFanOutAsync(runId, regionCode, null, SyncMode.Reconcile, cancellationToken);
-    }
+    public Task ReconcileAsync(string regionCode, CancellationToken cancellationToken) => QueueAndFanOutAsync(regionCode, SyncMode.Reconcile, cancellationToken);
 
     /// <summary>One school of a planned run.</summary>
     [JobDisplayName("Синхронизация школы {2} региона {1} (запуск {0})")]
@@ -67,6 +53,16 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
         {
             await RegionCatalog.ReleaseAsync(adapter);
         }
+    }
+
+    /// <summary>A recurring job's own run of the whole region: recorded first, so the dashboard shows it queued.</summary>
+    private async Task QueueAndFanOutAsync(string regionCode, SyncMode mode, CancellationToken cancellationToken)
+    {
+        var region = Region(regionCode);
+        var adapter = regions.AdapterFor(region);
+        var runId = await runs.QueueAsync(adapter.SourceSystem, region.Code, mode, cancellationToken);
+        await RegionCatalog.ReleaseAsync(adapter);
+        await PlanAndFanOutAsync(runId, regionCode, null, mode, cancellationToken);
     }
 
     private async Task PlanAndFanOutAsync(long runId, string regionCode, string? schoolSourceId, SyncMode mode, CancellationToken cancellationToken)
