@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,7 @@ public static class SchedulerRegistration
     {
         // The storage is this provider's own singleton. Hangfire's AddHangfire would hand every host in a process
         // the static JobStorage.Current, the last one configured: two hosts in one process (the tests run
-        // several) would then enqueue into each other's databases.
+        // several) could then enqueue into each other's databases.
         services.AddSingleton<JobStorage>(provider => new PostgreSqlStorage(
             new DataSourceConnectionFactory(provider.GetRequiredService<NpgsqlDataSource>()),
             new PostgreSqlStorageOptions
@@ -32,7 +33,12 @@ public static class SchedulerRegistration
                 EnableLongPolling = true,
                 QueuePollInterval = TimeSpan.FromSeconds(5),
             }));
-        services.AddHangfire(configuration => configuration
+        // The same for the job activator: Hangfire's default is the static JobActivator.Current, set by the last
+        // host configured; once that host is disposed, every other host's jobs fail ("Cannot access a disposed
+        // object: IServiceProvider") and the rest stay enqueued.
+        services.AddSingleton<JobActivator>(provider => new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((provider, configuration) => configuration
+            .UseLogProvider(new HostLogProvider(provider.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());

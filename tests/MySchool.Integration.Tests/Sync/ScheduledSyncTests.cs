@@ -60,6 +60,27 @@ public class ScheduledSyncTests
         Assert.Equal(0L, await dbB.ScalarAsync<long>("SELECT count(*) FROM hangfire.job"));
     }
 
+    [Fact]
+    public async Task AGatewayKeepsRunningJobs_AfterAnotherGatewayInTheSameProcessIsDisposed()
+    {
+        await using var harness = await SyncHarness.StartAsync("nso");
+        await using var staying = new GatewayFactory(harness.Db.ConnectionString, SyncApiTests.RegionSettings(harness));
+        var client = await staying.CreateClientAsync("operator");
+        var leaving = new GatewayFactory(await (await MySchool.Integration.Testing.PostgresCluster.SharedAsync()).CreateMigratedDatabaseAsync());
+        leaving.CreateClient();
+        await leaving.DisposeAsync();
+
+        using var response = await client.PostAsync(new Uri("/api/sync/54", UriKind.Relative), null);
+        response.EnsureSuccessStatusCode();
+        for (var waited = 0; waited < 240 && (await harness.Runs.LatestAsync(1, CancellationToken.None)).Single().FinishedAt is null; waited++)
+        {
+            await Task.Delay(500);
+        }
+
+        var run = (await harness.Runs.LatestAsync(1, CancellationToken.None)).Single();
+        Assert.True(run.Status == "succeeded", $"{run.Status}; Hangfire: {await HangfireStateAsync(harness)}");
+    }
+
     /// <summary>What Hangfire did, for the failure message: job states with their reasons, held locks, live servers.</summary>
     private static Task<string> HangfireStateAsync(SyncHarness harness) => harness.Db.ScalarAsync<string>("""
         SELECT concat_ws(' | ',
