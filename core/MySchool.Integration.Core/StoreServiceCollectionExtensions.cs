@@ -25,6 +25,8 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<MonitoringReader>();
         services.AddSingleton<TeacherInvitations>();
         services.AddSingleton<YearRollover>();
+        services.AddSingleton<FamilyRequests>();
+        services.AddSingleton<AccountLinking>();
         return services;
     }
 }

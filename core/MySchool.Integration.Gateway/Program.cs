@@ -1,9 +1,11 @@
+using MySchool.Integration.Adapters.Esia;
 using MySchool.Integration.Adapters.Nso;
 using MySchool.Integration.Adapters.Rk;
 using MySchool.Integration.Adapters.Sferum;
 using MySchool.Integration.Gateway.Api;
 using MySchool.Integration.Gateway.Auth;
 using MySchool.Integration.Gateway.Dashboard;
+using MySchool.Integration.Gateway.Family;
 using MySchool.Integration.Gateway.Hosting;
 using MySchool.Integration.Gateway.Operators;
 
@@ -13,10 +15,12 @@ builder.AddFederalStore();
 builder.AddSync();
 builder.AddExchange();
 builder.AddOperators();
+builder.AddFamilies();
 builder.AddDashboard();
 builder.Services.AddNsoAdapter();
 builder.Services.AddRkAdapter();
 builder.Services.AddSferum(builder.Configuration);
+builder.Services.AddEsia(builder.Configuration);
 
 var app = builder.Build();
 await app.MigrateFederalStoreAsync();

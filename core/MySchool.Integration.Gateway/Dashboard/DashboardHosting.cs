@@ -1,3 +1,4 @@
+using MySchool.Integration.Gateway.Family;
 using MySchool.Integration.Gateway.Operators;
 
 namespace MySchool.Integration.Gateway.Dashboard;
@@ -9,8 +10,10 @@ public static class DashboardHosting
     {
         builder.Services.AddRazorPages(options =>
         {
-            options.RootDirectory = "/Dashboard";
-            options.Conventions.AuthorizeFolder("/", OperatorHosting.OperatorPolicy);
+            // Two audiences, a folder each: operators (Dashboard/) and families (Family/).
+            options.RootDirectory = "/";
+            options.Conventions.AuthorizeFolder("/Dashboard", OperatorHosting.OperatorPolicy);
+            options.Conventions.AuthorizeFolder("/Family", FamilyHosting.Policy);
         });
         return builder;
     }

@@ -1,13 +1,54 @@
+using Microsoft.AspNetCore.Mvc;
 using MySchool.Integration.Core.Monitoring;
+using MySchool.Integration.Core.People;
 using MySchool.Integration.Gateway.Api;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
-/// <summary>Join requests to the schools' communities: those waiting for a school admin with the reason, and those approved.</summary>
-public sealed class JoinRequestsModel(MonitoringReader monitoring, SyncLauncher launcher) : OperatorPage
+/// <summary>
+/// Requests to join: families' requests to a school (approve or reject; a failed approval shows why it still
+/// waits), and join requests to the schools' «Сферум» communities, held ones with their reason.
+/// </summary>
+public sealed class JoinRequestsModel(MonitoringReader monitoring, FamilyRequests families, SyncLauncher launcher) : OperatorPage
 {
+    public IReadOnlyList<FamilyRequestEntry> Families { get; private set; } = [];
+
     public IReadOnlyList<JoinRequestEntry> Requests { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Requests = await monitoring.JoinRequestsAsync([.. launcher.Visible(Access).Select(r => r.Code)], cancellationToken);
+    /// <summary>What became of the operator's last decision, when it did not go through.</summary>
+    public string? Notice { get; private set; }
+
+    public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    public Task<IActionResult> OnPostApproveAsync(long id, CancellationToken cancellationToken) =>
+        DecideAsync(id, actor => families.ApproveAsync(id, actor, cancellationToken), cancellationToken);
+
+    public Task<IActionResult> OnPostRejectAsync(long id, string? reason, CancellationToken cancellationToken) =>
+        DecideAsync(id, actor => families.RejectAsync(id, reason ?? string.Empty, actor, cancellationToken), cancellationToken);
+
+    private async Task<IActionResult> DecideAsync(long id, Func<string, Task<FamilyDecision>> decide, CancellationToken cancellationToken)
+    {
+        if (await families.FindAsync(id, cancellationToken) is not { } request || !Access.Holds(request.Region))
+        {
+            return NotHeld();
+        }
+
+        var decision = await decide(Access.ClientId);
+        if (decision.Done)
+        {
+            return RedirectToPage();
+        }
+
+        Notice = $"Запрос № {id} не решён: {decision.Reason}";
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var regions = launcher.Visible(Access).Select(r => r.Code).ToArray();
+        Families = await families.ListAsync(regions, cancellationToken);
+        Requests = await monitoring.JoinRequestsAsync(regions, cancellationToken);
+    }
 }

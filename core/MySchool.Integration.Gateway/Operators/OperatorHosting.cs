@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
+using MySchool.Integration.Adapters.Esia;
 using MySchool.Integration.Gateway.Auth;
 using Npgsql;
 using OpenIddict.Validation.AspNetCore;
@@ -22,12 +23,8 @@ public static class OperatorHosting
     public static WebApplicationBuilder AddOperators(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.Configure<EsiaLoginOptions>(builder.Configuration.GetSection("Esia"));
-        services.AddSingleton(provider => provider.GetRequiredService<IOptions<EsiaLoginOptions>>().Value);
         services.AddSingleton<IReadOnlyDictionary<long, OperatorRole>>(builder.Configuration.GetSection("Operators").GetChildren()
             .ToDictionary(section => long.Parse(section.Key, CultureInfo.InvariantCulture), section => section.Get<OperatorRole>() ?? new OperatorRole()));
-        services.AddSingleton<IEsiaClientSecret, DevelopmentClientSecret>();
-        services.AddSingleton<IEsiaTokenVerifier, JwksTokenVerifier>();
         services.AddHttpClient();
 
         services.AddDataProtection().SetApplicationName("MySchool.Integration.Gateway");

@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using MySchool.Integration.Core.People;
 using MySchool.Integration.Core.Store;
+using MySchool.Integration.Adapters.Esia;
 using MySchool.Integration.Gateway.Auth;
+using MySchool.Integration.Gateway.Family;
 using OpenIddict.Abstractions;
 
 namespace MySchool.Integration.Gateway.Operators;
@@ -25,21 +27,24 @@ public static class OperatorLogin
 
     public static IEndpointRouteBuilder MapOperatorLogin(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/login", (HttpContext context, string? returnUrl, IOptions<EsiaLoginOptions> esia, IEsiaClientSecret secret, IDataProtectionProvider protection, TimeProvider time) =>
-            Challenge(context, new LoginState(Guid.NewGuid().ToString(), LocalOnly(returnUrl), null), esia.Value, secret, protection, time)).AllowAnonymous();
+        app.MapGet("/login", (HttpContext context, string? returnUrl, EsiaOptions esia, IEsiaClientSecret secret, IDataProtectionProvider protection, TimeProvider time) =>
+            Challenge(context, new LoginState(Guid.NewGuid().ToString(), LocalOnly(returnUrl), null), esia, secret, protection, time)).AllowAnonymous();
         // A teacher's invitation link: the same ESIA login, ending in the invitation rather than a session.
-        app.MapGet("/invitations/{token}", (HttpContext context, string token, IOptions<EsiaLoginOptions> esia, IEsiaClientSecret secret, IDataProtectionProvider protection, TimeProvider time) =>
-            Challenge(context, new LoginState(Guid.NewGuid().ToString(), null, token), esia.Value, secret, protection, time)).AllowAnonymous();
+        app.MapGet("/invitations/{token}", (HttpContext context, string token, EsiaOptions esia, IEsiaClientSecret secret, IDataProtectionProvider protection, TimeProvider time) =>
+            Challenge(context, new LoginState(Guid.NewGuid().ToString(), null, token), esia, secret, protection, time)).AllowAnonymous();
+        // Parents and students: the same ESIA login, ending in a family session.
+        app.MapGet(FamilyHosting.LoginPath, (HttpContext context, EsiaOptions esia, IEsiaClientSecret secret, IDataProtectionProvider protection, TimeProvider time) =>
+            Challenge(context, new LoginState(Guid.NewGuid().ToString(), FamilyHosting.HomePath, null, Family: true), esia, secret, protection, time)).AllowAnonymous();
         app.MapGet("/login/callback", CallbackAsync).AllowAnonymous();
         app.MapGet("/logout", LogoutAsync).AllowAnonymous();
         app.MapGet("/denied", () => Page(HttpStatusCode.Forbidden, "Нет доступа", "Этот раздел вам недоступен. Обратитесь к администратору шлюза, если доступ нужен.")).AllowAnonymous();
         return app;
     }
 
-    private static IResult Challenge(HttpContext context, LoginState login, EsiaLoginOptions options, IEsiaClientSecret secret, IDataProtectionProvider protection, TimeProvider time)
+    private static IResult Challenge(HttpContext context, LoginState login, EsiaOptions options, IEsiaClientSecret secret, IDataProtectionProvider protection, TimeProvider time)
     {
         var redirect = RedirectUri(context);
-        var timestamp = Timestamp(time);
+        var timestamp = EsiaOptions.Timestamp(time);
         context.Response.Cookies.Append(StateCookie, Protector(protection).Protect(JsonSerializer.Serialize(login)),
             new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromMinutes(10), Path = "/login", Secure = context.Request.IsHttps });
         var query = new Dictionary<string, string?>
@@ -58,8 +63,9 @@ public static class OperatorLogin
     }
 
     private static async Task<IResult> CallbackAsync(
-        HttpContext context, IOptions<EsiaLoginOptions> esia, IEsiaClientSecret secret, IEsiaTokenVerifier verifier, IDataProtectionProvider protection,
-        IReadOnlyDictionary<long, OperatorRole> operators, IHttpClientFactory http, AuditLog audit, TeacherInvitations invitations, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext context, EsiaOptions esia, IEsiaClientSecret secret, IEsiaTokenVerifier verifier, IDataProtectionProvider protection,
+        IReadOnlyDictionary<long, OperatorRole> operators, IHttpClientFactory http, IIdentityDirectory directory, AuditLog audit, TeacherInvitations invitations, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var query = context.Request.Query;
         var expected = ReadState(context, protection);
@@ -79,9 +85,9 @@ public static class OperatorLogin
             return Page(HttpStatusCode.BadGateway, "Вход не выполнен", $"ЕСИА ответила ошибкой: {query["error_description"]}", retry: true);
         }
 
-        var options = esia.Value;
+        var options = esia;
         var tokenState = Guid.NewGuid().ToString();
-        var timestamp = Timestamp(time);
+        var timestamp = EsiaOptions.Timestamp(time);
         var redirect = RedirectUri(context);
         using var response = await http.CreateClient(nameof(OperatorLogin)).PostAsync(new Uri(options.BaseUrl, "aas/oauth2/v3/te"), new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -126,6 +132,12 @@ public static class OperatorLogin
             };
         }
 
+        var accessToken = body.RootElement.GetProperty("access_token").GetString()!;
+        if (expected.Family)
+        {
+            return await FamilyHosting.SignInAsync(context, identity.Oid, accessToken, directory, audit, cancellationToken);
+        }
+
         if (!operators.TryGetValue(identity.Oid, out var role) || role.Regions.Count == 0)
         {
             await audit.RecordAsync($"esia:{identity.Oid}", "login.refused", null, new { reason = "no role" }, cancellationToken);
@@ -133,13 +145,13 @@ public static class OperatorLogin
                 $"Вход через ЕСИА выполнен (oid {identity.Oid}), но вы не назначены оператором ни одного региона. Обратитесь к администратору шлюза.");
         }
 
-        var name = await PersonNameAsync(http, options, identity.Oid, body.RootElement.GetProperty("access_token").GetString()!, cancellationToken) ?? $"oid {identity.Oid}";
+        var name = await NameAsync(directory, identity.Oid, accessToken, cancellationToken);
         await context.SignInAsync(Scheme, Principal(identity.Oid, name, role));
         await audit.RecordAsync($"esia:{identity.Oid}", "login", string.Join(",", role.Regions), new { }, cancellationToken);
         return Results.Redirect(expected.ReturnUrl ?? "/");
     }
 
-    private static async Task<IResult> LogoutAsync(HttpContext context, IOptions<EsiaLoginOptions> esia, AuditLog audit, CancellationToken cancellationToken)
+    private static async Task<IResult> LogoutAsync(HttpContext context, EsiaOptions esia, AuditLog audit, CancellationToken cancellationToken)
     {
         if (context.User.FindFirst(OpenIddictConstants.Claims.Subject) is { } subject && (await context.AuthenticateAsync(Scheme)).Succeeded)
         {
@@ -147,27 +159,25 @@ public static class OperatorLogin
         }
 
         await context.SignOutAsync(Scheme);
+        await context.SignOutAsync(FamilyHosting.Scheme);
         var back = $"{context.Request.Scheme}://{context.Request.Host}/";
-        return Results.Redirect($"{new Uri(esia.Value.BaseUrl, "idp/ext/Logout")}?client_id={Uri.EscapeDataString(esia.Value.ClientId)}&redirect_url={Uri.EscapeDataString(back)}");
+        return Results.Redirect($"{new Uri(esia.BaseUrl, "idp/ext/Logout")}?client_id={Uri.EscapeDataString(esia.ClientId)}&redirect_url={Uri.EscapeDataString(back)}");
+    }
+
+    /// <summary>The person's name as ESIA keeps it (<c>/rs/prns/{oid}</c>), for the page header; the oid when ESIA does not say.</summary>
+    internal static async Task<string> NameAsync(IIdentityDirectory directory, long oid, string accessToken, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await directory.HolderAsync(accessToken, oid, cancellationToken)).FullName;
+        }
+        catch (IdentityDirectoryException)
+        {
+            return $"oid {oid}";
+        }
     }
 
     /// <summary>An operator's session carries the same claims a machine token does: the sync API treats both alike.</summary>
-    /// <summary>The person's name as ESIA keeps it (<c>/rs/prns/{oid}</c>), for the page header; null when ESIA does not say.</summary>
-    private static async Task<string?> PersonNameAsync(IHttpClientFactory http, EsiaLoginOptions options, long oid, string accessToken, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.BaseUrl, $"rs/prns/{oid}"));
-        request.Headers.Authorization = new("Bearer", accessToken);
-        using var response = await http.CreateClient(nameof(OperatorLogin)).SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            return null;
-        }
-
-        using var person = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-        string? Part(string field) => person.RootElement.TryGetProperty(field, out var value) ? value.GetString() : null;
-        return string.Join(' ', new[] { Part("lastName"), Part("firstName"), Part("middleName") }.Where(part => !string.IsNullOrEmpty(part)));
-    }
-
     private static ClaimsPrincipal Principal(long oid, string name, OperatorRole role)
     {
         var identity = new ClaimsIdentity(Scheme, OpenIddictConstants.Claims.Name, OpenIddictConstants.Claims.Role);
@@ -200,10 +210,6 @@ public static class OperatorLogin
 
     private static string RedirectUri(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}/login/callback";
 
-    /// <summary>ESIA's timestamp: <c>2024.05.17 10:15:00 +0300</c>.</summary>
-    private static string Timestamp(TimeProvider time) =>
-        time.GetUtcNow().ToOffset(TimeSpan.FromHours(3)).ToString("yyyy.MM.dd HH:mm:ss", CultureInfo.InvariantCulture) + " +0300";
-
     /// <summary>Only a path on this site: a login never redirects anywhere else.</summary>
     private static string? LocalOnly(string? returnUrl) =>
         returnUrl is ['/', not '/' and not '\\', ..] || returnUrl == "/" ? returnUrl : null;
@@ -217,6 +223,6 @@ public static class OperatorLogin
         <body><main class="notice"><h1>{WebUtility.HtmlEncode(title)}</h1><p>{WebUtility.HtmlEncode(text)}</p>{(retry ? "<p><a href=\"/login\">Войти снова</a></p>" : "<p><a href=\"/\">На главную</a> · <a href=\"/logout\">Выйти</a></p>")}</main></body></html>
         """;
 
-    /// <summary>What a login is for: a session returning to a page, or accepting a teacher's invitation.</summary>
-    private sealed record LoginState(string State, string? ReturnUrl, string? Invitation);
+    /// <summary>What a login is for: an operator's session returning to a page, accepting a teacher's invitation, or a family's session.</summary>
+    private sealed record LoginState(string State, string? ReturnUrl, string? Invitation, bool Family = false);
 }

@@ -8,7 +8,7 @@ using MySchool.Integration.Mocks.Synthetic;
 
 namespace MySchool.Integration.Mocks.Esia;
 
-/// <summary>ЕСИА as esia.md describes it: the code flow with a consent page, the token endpoint, /rs/prns.</summary>
+/// <summary>ЕСИА as esia.md describes it: the code flow with a consent page, the token endpoint, /rs/prns; (ours) client-credentials tokens and SNILS search.</summary>
 public sealed class EsiaApi(EsiaDirectory directory, EsiaOptions options, FaultBoard faults, EsiaTokens tokens, TimeProvider time)
 {
     private const string Issuer = "http://esia.gosuslugi.ru/";
@@ -115,7 +115,8 @@ public sealed class EsiaApi(EsiaDirectory directory, EsiaOptions options, FaultB
         IResult Error(string error, string description) =>
             Results.Json(new { error, error_description = description, state }, statusCode: StatusCodes.Status400BadRequest);
 
-        var missing = TokenParameters.FirstOrDefault(name => string.IsNullOrEmpty(form[name]));
+        // A system's own token (client credentials) has no redirect: nobody was sent anywhere.
+        var missing = TokenParameters.FirstOrDefault(name => string.IsNullOrEmpty(form[name]) && !(name == "redirect_uri" && form["grant_type"] == "client_credentials"));
         if (missing is not null)
         {
             return Error("invalid_request", $"ESIA-007014: Отсутствует обязательный параметр {missing}");
@@ -146,6 +147,8 @@ public sealed class EsiaApi(EsiaDirectory directory, EsiaOptions options, FaultB
                 return _refreshTokens.TryRemove(form["refresh_token"].ToString(), out var oid)
                     ? Results.Json(Tokens(oid, form["scope"]!, state, unconfirmed: false))
                     : Error("invalid_grant", "ESIA-007011: Маркер обновления недействителен");
+            case "client_credentials":
+                return Results.Json(SystemToken(form["scope"]!, state));
             default:
                 return Error("unsupported_grant_type", "ESIA-007014: Неподдерживаемый тип запроса");
         }
@@ -193,6 +196,21 @@ public sealed class EsiaApi(EsiaDirectory directory, EsiaOptions options, FaultB
         var refreshToken = Guid.NewGuid().ToString("N");
         _refreshTokens[refreshToken] = oid;
         return new { access_token = accessToken, refresh_token = refreshToken, id_token = idToken, state, token_type = "Bearer", expires_in = options.AccessTokenSeconds };
+    }
+
+    /// <summary>(ours, by analogy with ESIA's system-client tokens) The client's own access token: no person, no id_token, no refresh.</summary>
+    private object SystemToken(string scope, string state)
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var accessToken = tokens.Issue(new JsonObject
+        {
+            ["iss"] = Issuer,
+            ["client_id"] = options.ClientId,
+            ["scope"] = scope,
+            ["iat"] = now,
+            ["exp"] = now + options.AccessTokenSeconds,
+        });
+        return new { access_token = accessToken, state, token_type = "Bearer", expires_in = options.AccessTokenSeconds };
     }
 
     /// <summary>Every /rs call: a valid, unexpired bearer token, whose scope covers the person's data.</summary>

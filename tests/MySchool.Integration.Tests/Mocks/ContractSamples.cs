@@ -44,6 +44,8 @@ public static class ContractSamples
         Esia("prns-embedded", async s => (await s.Esia.GetAsync($"rs/prns/{s.EsiaParent}?embed=(contacts.elements-1,documents.elements-1)", s.EsiaAccessToken)).Body!),
         Esia("ctts", async s => (await s.Esia.GetAsync($"rs/prns/{s.EsiaParent}/ctts?embed=(elements)", s.EsiaAccessToken)).Body!),
         Esia("kids", async s => (await s.Esia.GetAsync($"rs/prns/{s.EsiaParent}/kids?embed=(elements)", s.EsiaAccessToken)).Body!),
+        Esia("token-system", async s => (await s.Esia.TokenAsync(new() { ["grant_type"] = "client_credentials", ["redirect_uri"] = "" })).Body),
+        Esia("prns-search", async s => (await s.Esia.GetAsync("rs/prns?snils=112-233-445%2095", s.EsiaAccessToken)).Body!),
         Esia("error-invalid-token", async s => (await s.Esia.GetAsync($"rs/prns/{s.EsiaParent}", "expired")).Body!),
         Sferum("getOrganization", s => s.SferumAsync("education.getOrganization", ("inn", s.World.Nso.Region!.Schools[0].Inn))),
         Sferum("createClass", s => s.SferumAsync("education.createClass", ("organization_id", s.SferumOrganization), ("name", "9 «И»"), ("year", "2023/2024"), ("external_id", "fixture-class"))),

@@ -161,6 +161,20 @@ public sealed class EsiaMockTests : IClassFixture<MockWorldFixture>, IDisposable
     }
 
     [Fact]
+    public async Task ClientCredentials_Ours_GiveTheGatewayItsOwnToken_WithoutAPersonOrRefresh_ThatFindsBySnils()
+    {
+        var (status, tokens) = await _esia.TokenAsync(new() { ["grant_type"] = "client_credentials", ["redirect_uri"] = "", ["scope"] = "fullname snils" });
+        var token = tokens["access_token"]!.GetValue<string>();
+
+        var (_, found) = await _esia.GetAsync("rs/prns?snils=112-233-445%2095", token);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Null(tokens["id_token"]);
+        Assert.Null(tokens["refresh_token"]);
+        Assert.Equal($"/rs/prns/{Operator54}", found!["elements"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Rs_WithoutAValidToken_IsEsia005011()
     {
         var (status, body) = await _esia.GetAsync($"rs/prns/{Operator54}", "not-a-token");

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace MySchool.Integration.Gateway.Operators;
+namespace MySchool.Integration.Adapters.Esia;
 
 /// <summary>
 /// Produces ESIA's <c>client_secret</c>: a signature over client_id + scope + timestamp + state + redirect_uri (+ code).
@@ -17,7 +17,7 @@ public interface IEsiaClientSecret
 }
 
 /// <summary>An HMAC in place of the GOST signature: the mock only checks that a secret is present.</summary>
-public sealed class DevelopmentClientSecret(EsiaLoginOptions options) : IEsiaClientSecret
+public sealed class DevelopmentClientSecret(EsiaOptions options) : IEsiaClientSecret
 {
     public string Sign(string signedText) =>
         Base64UrlEncoder.Encode(HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.ClientId), Encoding.UTF8.GetBytes(signedText)));
@@ -34,7 +34,7 @@ public interface IEsiaTokenVerifier
 }
 
 /// <summary>RS256 against the keys ESIA publishes (the mock's JWKS), fetched once and again when a key is unknown.</summary>
-public sealed class JwksTokenVerifier(EsiaLoginOptions options, IHttpClientFactory http, TimeProvider time) : IEsiaTokenVerifier
+public sealed class JwksTokenVerifier(EsiaOptions options, IHttpClientFactory http, TimeProvider time) : IEsiaTokenVerifier
 {
     private JsonWebKeySet? _keys;
 

@@ -1,0 +1,87 @@
+using MySchool.Integration.Core.Rules;
+using MySchool.Integration.Core.Store;
+using Npgsql;
+using static MySchool.Integration.Core.Store.Staging;
+
+namespace MySchool.Integration.Core.People;
+
+/// <summary>How a linking pass went: people asked about, accounts linked, and lookups that failed (asked again next time).</summary>
+public sealed record LinkingReport(int Checked, int Linked, int Failed);
+
+/// <summary>
+/// Links registry people to their ESIA accounts by SNILS, the cross-system key for people (001), so the federal
+/// platform finds them under their oid without anyone filing a request. A person without an account is asked
+/// about again only after <see cref="RecheckAfter"/>; an oid already linked to someone else is never moved.
+/// </summary>
+public sealed class AccountLinking(NpgsqlDataSource dataSource, IIdentityDirectory directory, AuditLog audit, TimeProvider time)
+{
+    public static readonly TimeSpan RecheckAfter = TimeSpan.FromDays(30);
+
+    /// <summary>A few lookups at once: ESIA is a shared national service, and a night has hours.</summary>
+    private const int Parallelism = 4;
+
+    /// <summary>Looks up at most <paramref name="limit"/> unlinked people with SNILS, those never asked about first.</summary>
+    public async Task<LinkingReport> LinkAsync(int limit, CancellationToken cancellationToken)
+    {
+        var due = await DueAsync(limit, cancellationToken);
+        var found = new System.Collections.Concurrent.ConcurrentBag<(Guid Person, long? Oid)>();
+        var failed = 0;
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (person, token) =>
+        {
+            try
+            {
+                found.Add((person.Id, await directory.FindBySnilsAsync(person.Snils, token)));
+            }
+            catch (IdentityDirectoryException)
+            {
+                Interlocked.Increment(ref failed);
+            }
+        });
+
+        var linked = await RecordAsync(found, cancellationToken);
+        var report = new LinkingReport(found.Count, linked, failed);
+        await audit.RecordAsync("scheduler", "esia.link", null, report, cancellationToken);
+        return report;
+    }
+
+    private async Task<List<(Guid Id, Snils Snils)>> DueAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = Command(dataSource, """
+            SELECT p.id, p.snils FROM person p LEFT JOIN esia_lookup l ON l.person_id = p.id
+            WHERE p.snils IS NOT NULL AND p.esia_oid IS NULL AND (l.checked_at IS NULL OR l.checked_at < $1)
+            ORDER BY l.checked_at NULLS FIRST, p.id LIMIT $2
+            """, time.GetUtcNow() - RecheckAfter, limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var due = new List<(Guid, Snils)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            // Stored SNILS passed the checksum on the way in; one that no longer parses is not asked about.
+            if (Snils.Parse(reader.GetString(1)) is { IsValid: true } snils)
+            {
+                due.Add((reader.GetGuid(0), snils.Value));
+            }
+        }
+
+        return due;
+    }
+
+    /// <summary>Every answer is remembered; a found oid is linked unless another person already holds it.</summary>
+    private async Task<int> RecordAsync(IEnumerable<(Guid Person, long? Oid)> answers, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = answers.ToList();
+        var people = rows.Select(row => row.Person).ToArray();
+        var oids = rows.Select(row => row.Oid).ToArray();
+        await ExecuteAsync(connection, """
+            INSERT INTO esia_lookup (person_id, checked_at, found_oid) SELECT person, $3, oid FROM unnest($1::uuid[], $2::bigint[]) AS a(person, oid)
+            ON CONFLICT (person_id) DO UPDATE SET checked_at = excluded.checked_at, found_oid = excluded.found_oid
+            """, cancellationToken, people, oids, time.GetUtcNow());
+        var linked = await ExecuteAsync(connection, """
+            UPDATE person p SET esia_oid = a.oid FROM unnest($1::uuid[], $2::bigint[]) AS a(person, oid)
+            WHERE p.id = a.person AND a.oid IS NOT NULL AND p.esia_oid IS NULL AND NOT EXISTS (SELECT 1 FROM person o WHERE o.esia_oid = a.oid)
+            """, cancellationToken, people, oids);
+        await transaction.CommitAsync(cancellationToken);
+        return linked;
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using MySchool.Integration.Core.People;
+
+namespace MySchool.Integration.Gateway.Family;
+
+/// <summary>
+/// A parent's (or a student's) page: their children as ESIA lists them, the request form, and their requests.
+/// ESIA is read on every visit, so a child attached or given an account a minute ago is already there.
+/// </summary>
+public sealed class FamilyModel(IIdentityDirectory directory, FamilyRequests requests) : PageModel
+{
+    public IReadOnlyList<AccountChild> Children { get; private set; } = [];
+
+    public IReadOnlyList<(Guid Id, string FullName)> Schools { get; private set; } = [];
+
+    public IReadOnlyList<FamilyRequestEntry> Sent { get; private set; } = [];
+
+    public bool MayAskForThemselves { get; private set; }
+
+    public string? Outcome { get; private set; }
+
+    public bool Refused { get; private set; }
+
+    public string? Problem { get; private set; }
+
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(null, cancellationToken);
+
+    public Task<IActionResult> OnPostAsync(Guid schoolId, string? className, long? childId, CancellationToken cancellationToken) =>
+        ShowAsync(new FamilyRequestForm(schoolId, className, childId), cancellationToken);
+
+    private async Task<IActionResult> ShowAsync(FamilyRequestForm? form, CancellationToken cancellationToken)
+    {
+        if (await FamilyHosting.SessionAsync(HttpContext) is not { } session)
+        {
+            return Redirect(FamilyHosting.LoginPath);
+        }
+
+        var (oid, token) = session;
+
+        try
+        {
+            var holder = await directory.HolderAsync(token, oid, cancellationToken);
+            Children = await directory.ChildrenAsync(token, oid, cancellationToken);
+            MayAskForThemselves = holder.BirthDate is not null;
+            if (form is not null)
+            {
+                var outcome = await requests.SubmitAsync(holder, Children, form, cancellationToken);
+                (Outcome, Refused) = outcome.IsValid
+                    ? ("Запрос отправлен в школу. Администратор школы рассмотрит его; состояние видно ниже.", false)
+                    : ($"Запрос не отправлен: {outcome.Rejection!.Message}", true);
+                Response.StatusCode = outcome.IsValid ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity;
+            }
+        }
+        catch (IdentityDirectoryException failure) when (failure.TokenExpired)
+        {
+            // The ESIA token outlived: a fresh login brings a fresh one.
+            return Redirect(FamilyHosting.LoginPath);
+        }
+        catch (IdentityDirectoryException failure)
+        {
+            Problem = $"Не удалось получить ваши данные из ЕСИА ({failure.Message}). Попробуйте позже.";
+            Response.StatusCode = StatusCodes.Status502BadGateway;
+        }
+
+        Schools = await requests.SchoolsAsync(cancellationToken);
+        Sent = await requests.SentByAsync(oid, cancellationToken);
+        return Page();
+    }
+
+    public static string KindName(string kind) =>
+        kind == FamilyRequests.Representative ? "прикрепление законного представителя" : "регистрация и прикрепление обучающегося";
+
+    public static string StatusName(string status) => status switch
+    {
+        "pending" => "на рассмотрении",
+        "approved" => "одобрен",
+        "rejected" => "отклонён",
+        _ => status,
+    };
+}
