@@ -7,13 +7,21 @@ namespace MySchool.Integration.Scheduler;
 
 /// <summary>
 /// Duties about people: unused teacher invitations expire after their 24 hours (000); at the start of the school
-/// year, no later than 10 September, every school's students move up a grade (003).
+/// year, no later than 10 September, every school's students move up a grade (003); every night registry people
+/// are linked to their ESIA accounts by SNILS.
 /// </summary>
-public sealed class PeopleJobs(TeacherInvitations invitations, YearRollover rollover, RegionCatalog regions, NpgsqlDataSource dataSource, TimeProvider time)
+public sealed class PeopleJobs(TeacherInvitations invitations, YearRollover rollover, AccountLinking linking, RegionCatalog regions, NpgsqlDataSource dataSource, TimeProvider time)
 {
+    /// <summary>Lookups a night: a region's newcomers fit easily; a first pass over a whole region takes a few nights.</summary>
+    public const int LinksPerNight = 20_000;
+
     [JobDisplayName("Истечение приглашений педагогов")]
     [DisableConcurrentExecution(timeoutInSeconds: 10)]
     public Task ExpireInvitationsAsync(CancellationToken cancellationToken) => invitations.ExpireAsync(cancellationToken);
+
+    [JobDisplayName("Связывание людей реестра с ЕСИА по СНИЛС")]
+    [DisableConcurrentExecution(timeoutInSeconds: 10)]
+    public Task LinkEsiaAccountsAsync(CancellationToken cancellationToken) => linking.LinkAsync(LinksPerNight, cancellationToken);
 
     /// <summary>Daily: a school of a region configured for it, whose own date is 1–10 September, rolls into the new year (again: no change).</summary>
     [JobDisplayName("Переход обучающихся в следующий класс")]

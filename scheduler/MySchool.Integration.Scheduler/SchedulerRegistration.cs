@@ -79,6 +79,7 @@ public static class SchedulerRegistration
     {
         jobs.AddOrUpdate<PeopleJobs>("people-expire-invitations", job => job.ExpireInvitationsAsync(CancellationToken.None), "*/15 * * * *");
         jobs.AddOrUpdate<PeopleJobs>("people-year-rollover", job => job.RollOverYearAsync(CancellationToken.None), "30 0 * * *");
+        jobs.AddOrUpdate<PeopleJobs>("people-link-esia", job => job.LinkEsiaAccountsAsync(CancellationToken.None), "0 2 * * *");
     }
 
     /// <summary>The community platform's recurring duties, when a platform is configured.</summary>

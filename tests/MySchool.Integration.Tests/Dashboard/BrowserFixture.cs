@@ -34,6 +34,21 @@ public sealed class BrowserFixture : IAsyncDisposable
 
     public static async Task<BrowserFixture> StartAsync(IReadOnlyDictionary<string, string>? extra = null)
     {
+        var (harness, gateway) = await GatewayOnPortsAsync(extra);
+        Assertions.SetDefaultExpectTimeout(30_000);
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        return new BrowserFixture(harness, gateway, playwright, browser);
+    }
+
+    /// <summary>The gateway on real ports beside the mocks (ESIA redirects to it), with its operators configured; no browser.</summary>
+    public static async Task<(SyncHarness Harness, GatewayFactory Gateway)> GatewayOnPortsAsync(IReadOnlyDictionary<string, string>? extra = null)
+    {
         var harness = await SyncHarness.StartAsync("nso");
         var settings = SyncApiTests.RegionSettings(harness);
         settings["Regions:11:Name"] = "Республика Коми";
@@ -49,15 +64,7 @@ public sealed class BrowserFixture : IAsyncDisposable
 
         var gateway = new GatewayFactory(harness.Db.ConnectionString, settings);
         gateway.ServeOnKestrel();
-        Assertions.SetDefaultExpectTimeout(30_000);
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        return new BrowserFixture(harness, gateway, playwright, browser);
+        return (harness, gateway);
     }
 
     /// <summary>A fresh browser session, logged in through the mock ESIA as <paramref name="oid"/> (or only at the consent page when null).</summary>

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using MySchool.Integration.Mocks.Synthetic;
+using MySchool.Integration.Tests.Dashboard;
+using MySchool.Integration.Tests.Infrastructure;
+using MySchool.Integration.Tests.Sync;
+
+namespace MySchool.Integration.Tests.People;
+
+/// <summary>
+/// A synced region 54 behind a gateway on real ports, shared by a test class: each test picks its own family, so
+/// requests never meet. Parents and students walk through the mock ESIA as plain HTTP clients with cookies.
+/// </summary>
+public sealed partial class FamilyFixture : IAsyncLifetime
+{
+    public SyncHarness Harness { get; private set; } = null!;
+
+    public GatewayFactory Gateway { get; private set; } = null!;
+
+    public Uri Address => Gateway.BrowserAddress!;
+
+    private int _nextFamily;
+
+    public async Task InitializeAsync()
+    {
+        (Harness, Gateway) = await BrowserFixture.GatewayOnPortsAsync();
+        await Harness.SyncAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Harness.DisposeAsync();
+    }
+
+    /// <summary>
+    /// A student of the registry (with SNILS and an ESIA account, trusted or not as asked) whose parent has an ESIA
+    /// account; each call gives a family no other test has used.
+    /// </summary>
+    public (SyntheticStudent Student, SyntheticParent Parent) NextFamily(Func<SyntheticStudent, bool>? also = null)
+    {
+        var families = Harness.SourceRegion.Students
+            .Where(s => s.Snils is not null && s.EsiaOid is not null && s.Parents.Any(p => p.EsiaOid is not null) && (also?.Invoke(s) ?? true))
+            .Select(s => (s, s.Parents.First(p => p.EsiaOid is not null)))
+            .ToList();
+        return families[Interlocked.Increment(ref _nextFamily) * 7 % families.Count];
+    }
+
+    /// <summary>The student's federal person, class and school, as the sync stored them.</summary>
+    public async Task<(Guid Person, Guid Class, Guid School, string ClassName)> PlacementAsync(SyntheticStudent student)
+    {
+        var person = student.Snils is { } snils
+            ? await Harness.Db.ScalarAsync<Guid>("SELECT id FROM person WHERE snils = $1", snils)
+            : await Harness.Db.ScalarAsync<Guid>("SELECT id FROM person WHERE last_name = $1 AND first_name = $2 AND birth_date = $3", student.Name.LastName, student.Name.FirstName, student.BirthDate);
+        var classId = await Harness.Db.ScalarAsync<Guid>("SELECT class_id FROM enrollment WHERE student_id = $1 AND ends_on IS NULL", person);
+        var school = await Harness.Db.ScalarAsync<Guid>("SELECT school_id FROM class WHERE id = $1", classId);
+        var name = await Harness.Db.ScalarAsync<string>("SELECT grade || ' «' || letter || '»' FROM class WHERE id = $1", classId);
+        return (person, classId, school, name);
+    }
+
+    /// <summary>A person logged in to the family page through ESIA: a client holding the session cookie.</summary>
+    public async Task<HttpClient> FamilyLoginAsync(long oid)
+    {
+        var client = EsiaWalk.Client();
+        client.BaseAddress = Address;
+        using var landed = await EsiaWalk.LogInAsync(client, new Uri(Address, "/family/login"), oid);
+        Assert.True(landed.StatusCode == HttpStatusCode.Redirect, $"the family login ended in {(int)landed.StatusCode}: {await landed.Content.ReadAsStringAsync()}");
+        return client;
+    }
+
+    /// <summary>An operator of region 54 logged in to the dashboard through ESIA.</summary>
+    public async Task<HttpClient> OperatorLoginAsync()
+    {
+        var client = EsiaWalk.Client();
+        client.BaseAddress = Address;
+        using var landed = await EsiaWalk.LogInAsync(client, new Uri(Address, "/login"), BrowserFixture.Operator54);
+        Assert.Equal(HttpStatusCode.Redirect, landed.StatusCode);
+        return client;
+    }
+
+    /// <summary>Posts a page's form as a browser would: the antiforgery token read from the page first.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, string action, Dictionary<string, string> fields)
+    {
+        var html = await client.GetStringAsync(new Uri(page, UriKind.Relative));
+        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryToken().Match(html).Groups[1].Value);
+        return await client.PostAsync(new Uri(action, UriKind.Relative), new FormUrlEncodedContent(fields));
+    }
+
+    /// <summary>A parent's request through the family page.</summary>
+    public static Task<HttpResponseMessage> RequestAsync(HttpClient family, Guid school, string className, long? child) =>
+        PostFormAsync(family, "/family", "/family", new()
+        {
+            ["SchoolId"] = school.ToString(),
+            ["ClassName"] = className,
+            ["ChildId"] = child?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+        });
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+}
