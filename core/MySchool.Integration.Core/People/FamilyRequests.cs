@@ -169,7 +169,7 @@ public sealed class FamilyRequests(NpgsqlDataSource dataSource, IIdentityDirecto
             {EntrySelect}
             WHERE ('*' = ANY($1) OR sr.code = ANY($1))
             ORDER BY r.status <> 'pending', r.created_at DESC, r.id LIMIT 500
-            """, regions.ToArray());
+            """, (object)regions.ToArray()); // one array parameter, not params of strings
         return await ReadEntriesAsync(command, cancellationToken);
     }
 

@@ -8,6 +8,9 @@ public static class DashboardHosting
 {
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
+        // Russian text as itself, not as &#x…; entities: smaller pages, and readable to any client.
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
+            options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddRazorPages(options =>
         {
             // Two audiences, a folder each: operators (Dashboard/) and families (Family/).

@@ -81,7 +81,9 @@ public sealed partial class FamilyFixture : IAsyncLifetime
     /// <summary>Posts a page's form as a browser would: the antiforgery token read from the page first.</summary>
     public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, string action, Dictionary<string, string> fields)
     {
-        var html = await client.GetStringAsync(new Uri(page, UriKind.Relative));
+        using var shown = await client.GetAsync(new Uri(page, UriKind.Relative));
+        var html = await shown.Content.ReadAsStringAsync();
+        Assert.True(shown.IsSuccessStatusCode, $"{page} answered {(int)shown.StatusCode}: {html}");
         fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryToken().Match(html).Groups[1].Value);
         return await client.PostAsync(new Uri(action, UriKind.Relative), new FormUrlEncodedContent(fields));
     }
