@@ -16,6 +16,9 @@ public enum InvitationOutcome
 
     /// <summary>The ESIA account already belongs to another person of the registry.</summary>
     AccountTaken,
+
+    /// <summary>The account's SNILS is not the invited teacher's: someone else opened the link.</summary>
+    NotTheInvitedPerson,
 }
 
 /// <summary>
@@ -47,8 +50,11 @@ public sealed class TeacherInvitations(NpgsqlDataSource dataSource, AuditLog aud
         return new Invitation(id, token, now + ValidFor);
     }
 
-    /// <summary>The invited teacher logged in through ESIA as <paramref name="esiaOid"/>: their registry person gets that oid.</summary>
-    public async Task<InvitationOutcome> AcceptAsync(string token, long esiaOid, CancellationToken cancellationToken)
+    /// <summary>
+    /// The invited teacher logged in through ESIA as <paramref name="account"/>: their registry person gets that oid,
+    /// provided the account's SNILS is the teacher's when the registry knows it (a forwarded link links nobody else).
+    /// </summary>
+    public async Task<InvitationOutcome> AcceptAsync(string token, AccountHolder account, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -72,6 +78,13 @@ public sealed class TeacherInvitations(NpgsqlDataSource dataSource, AuditLog aud
             {
                 return InvitationOutcome.Expired;
             }
+        }
+
+        var esiaOid = account.Oid;
+        if (await ScalarAsync<object?>(connection, "SELECT snils FROM person WHERE id = $1", cancellationToken, personId) is string snils && snils != account.Snils?.Canonical)
+        {
+            await audit.RecordAsync($"esia:{esiaOid}", "invitation.refuse", null, new { invitation = id, reason = "snils" }, cancellationToken);
+            return InvitationOutcome.NotTheInvitedPerson;
         }
 
         if (await ScalarAsync<object?>(connection, "SELECT 1 FROM person WHERE esia_oid = $1 AND id <> $2", cancellationToken, esiaOid, personId) is not null)

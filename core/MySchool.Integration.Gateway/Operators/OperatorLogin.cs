@@ -120,19 +120,31 @@ public static class OperatorLogin
                 "Ваша учётная запись на Госуслугах не подтверждена. Подтвердите её (в центре обслуживания или онлайн) и войдите снова.");
         }
 
+        var accessToken = body.RootElement.GetProperty("access_token").GetString()!;
         if (expected.Invitation is { } invitation)
         {
-            return await invitations.AcceptAsync(invitation, identity.Oid, cancellationToken) switch
+            AccountHolder holder;
+            try
+            {
+                holder = await directory.HolderAsync(accessToken, identity.Oid, cancellationToken);
+            }
+            catch (IdentityDirectoryException failure)
+            {
+                return Page(HttpStatusCode.BadGateway, "Вход не выполнен", $"Не удалось получить ваши данные из ЕСИА ({failure.Message}). Откройте ссылку ещё раз.");
+            }
+
+            return await invitations.AcceptAsync(invitation, holder, cancellationToken) switch
             {
                 InvitationOutcome.Accepted => Page(HttpStatusCode.OK, "Приглашение принято", "Ваша учётная запись ЕСИА связана с записью педагога в реестре школы."),
                 InvitationOutcome.Expired => Page(HttpStatusCode.Gone, "Срок приглашения истёк", "Ссылка действует 24 часа. Попросите администратора школы отправить приглашение снова."),
                 InvitationOutcome.AlreadyUsed => Page(HttpStatusCode.Conflict, "Приглашение уже использовано", "По этой ссылке уже выполнен вход. Если это были не вы, сообщите администратору школы."),
                 InvitationOutcome.AccountTaken => Page(HttpStatusCode.Conflict, "Учётная запись уже связана", "Эта учётная запись ЕСИА уже связана с другим человеком в реестре. Обратитесь к администратору школы."),
+                InvitationOutcome.NotTheInvitedPerson => Page(HttpStatusCode.Forbidden, "Приглашение адресовано другому человеку",
+                    "СНИЛС вашей учётной записи ЕСИА не совпадает со СНИЛС приглашённого педагога. Войдите под своей учётной записью или обратитесь к администратору школы."),
                 _ => Page(HttpStatusCode.NotFound, "Приглашение не найдено", "Ссылка неверна. Проверьте её или попросите администратора школы отправить приглашение снова."),
             };
         }
 
-        var accessToken = body.RootElement.GetProperty("access_token").GetString()!;
         if (expected.Family)
         {
             return await FamilyHosting.SignInAsync(context, identity.Oid, accessToken, directory, audit, cancellationToken);

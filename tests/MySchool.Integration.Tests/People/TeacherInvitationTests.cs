@@ -12,8 +12,6 @@ namespace MySchool.Integration.Tests.People;
 [Collection(BrowserTestsRunAlone.Name)]
 public class TeacherInvitationTests
 {
-    private const long TeachersEsiaAccount = BrowserFixture.NoRole;
-
     [Fact]
     public async Task AnInvitedTeacher_LogsInThroughEsiaWithTheLink_AndIsLinkedToTheirAccount()
     {
@@ -22,13 +20,32 @@ public class TeacherInvitationTests
         var (school, teacher) = await TeacherAsync(browser);
 
         var link = await InviteAsync(browser, school, teacher);
-        using var accepted = await EsiaWalk.LogInAsync(EsiaWalk.Client(), link, TeachersEsiaAccount);
+        var account = await EsiaAccountAsync(browser, teacher);
+        using var accepted = await EsiaWalk.LogInAsync(EsiaWalk.Client(), link, account);
 
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Contains("Приглашение принято", await accepted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(TeachersEsiaAccount, await browser.Harness.Db.ScalarAsync<long>("SELECT esia_oid FROM person WHERE id = $1", teacher));
-        using var again = await EsiaWalk.LogInAsync(EsiaWalk.Client(), link, TeachersEsiaAccount);
+        Assert.Equal(account, await browser.Harness.Db.ScalarAsync<long>("SELECT esia_oid FROM person WHERE id = $1", teacher));
+        using var again = await EsiaWalk.LogInAsync(EsiaWalk.Client(), link, account);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(BrowserFixture.Operator54)] // another SNILS
+    [InlineData(BrowserFixture.NoRole)] // no SNILS at all
+    public async Task AnInvitationOpenedBySomeoneElse_IsRefused_AndLinksNobody(long someoneElse)
+    {
+        await using var browser = await BrowserFixture.StartAsync();
+        await browser.Harness.SyncAsync();
+        var (school, teacher) = await TeacherAsync(browser);
+        var link = await InviteAsync(browser, school, teacher);
+
+        using var refused = await EsiaWalk.LogInAsync(EsiaWalk.Client(), link, someoneElse);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("адресовано другому человеку", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM person WHERE esia_oid = $1", someoneElse));
+        Assert.Equal("sent", await browser.Harness.Db.ScalarAsync<string>("SELECT status FROM teacher_invitation"));
     }
 
     [Fact]
@@ -41,12 +58,13 @@ public class TeacherInvitationTests
         await browser.Harness.Db.ExecuteAsync("UPDATE teacher_invitation SET expires_at = now() - interval '1 minute'"); // 24 hours went by
 
         var expired = await browser.Gateway.Services.GetRequiredService<TeacherInvitations>().ExpireAsync(default);
-        using var late = await EsiaWalk.LogInAsync(EsiaWalk.Client(), link, TeachersEsiaAccount);
+        var account = await EsiaAccountAsync(browser, teacher);
+        using var late = await EsiaWalk.LogInAsync(EsiaWalk.Client(), link, account);
 
         Assert.Equal(1, expired);
         Assert.Equal(HttpStatusCode.Gone, late.StatusCode);
         Assert.Contains("Срок приглашения истёк", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(0L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM person WHERE esia_oid = $1", TeachersEsiaAccount));
+        Assert.Equal(0L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM person WHERE esia_oid = $1", account));
     }
 
     [Fact]
@@ -67,6 +85,13 @@ public class TeacherInvitationTests
     private static async Task<(Guid School, Guid Teacher)> TeacherAsync(BrowserFixture browser) =>
         (await browser.Harness.Db.ScalarAsync<Guid>("SELECT school_id FROM staff WHERE role = 'teacher' ORDER BY person_id LIMIT 1"),
          await browser.Harness.Db.ScalarAsync<Guid>("SELECT person_id FROM staff WHERE role = 'teacher' ORDER BY person_id LIMIT 1"));
+
+    /// <summary>The teacher's own ESIA account: the mock's person with the registry teacher's SNILS.</summary>
+    private static async Task<long> EsiaAccountAsync(BrowserFixture browser, Guid teacher)
+    {
+        var snils = await browser.Harness.Db.ScalarAsync<string>("SELECT snils FROM person WHERE id = $1", teacher);
+        return browser.Harness.World.EsiaPeople.FindBySnils(snils)!.Oid;
+    }
 
     private static async Task<Uri> InviteAsync(BrowserFixture browser, Guid school, Guid teacher)
     {
