@@ -25,10 +25,11 @@ public sealed class EsiaDirectory(HttpClient http, EsiaOptions options, IEsiaCli
 
     public async Task<AccountHolder> HolderAsync(string accessToken, long oid, CancellationToken cancellationToken)
     {
-        using var person = await GetAsync($"rs/prns/{oid}", accessToken, cancellationToken);
+        // Contacts inlined: one call instead of one per contact.
+        using var person = await GetAsync($"rs/prns/{oid}?embed=(contacts.elements-1)", accessToken, cancellationToken);
         var root = person.RootElement;
         return new AccountHolder(oid, Text(root, "lastName") ?? string.Empty, Text(root, "firstName") ?? string.Empty, Text(root, "middleName"),
-            Date(root), SnilsOf(root), root.TryGetProperty("trusted", out var trusted) && trusted.ValueKind == JsonValueKind.True);
+            Date(root), SnilsOf(root), root.TryGetProperty("trusted", out var trusted) && trusted.ValueKind == JsonValueKind.True, VerifiedEmail(root));
     }
 
     public async Task<IReadOnlyList<AccountChild>> ChildrenAsync(string accessToken, long oid, CancellationToken cancellationToken)
@@ -113,6 +114,13 @@ public sealed class EsiaDirectory(HttpClient http, EsiaOptions options, IEsiaCli
     }
 
     public void Dispose() => _renewal.Dispose();
+
+    /// <summary>The first verified e-mail among the embedded contacts (<c>type</c> EML, <c>vrfStu</c> VERIFIED).</summary>
+    private static string? VerifiedEmail(JsonElement person) =>
+        person.TryGetProperty("contacts", out var contacts) && contacts.TryGetProperty("elements", out var elements) && elements.ValueKind == JsonValueKind.Array
+            ? elements.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object && Text(c, "type") == "EML" && Text(c, "vrfStu") == "VERIFIED")
+                .Select(c => Text(c, "value")).FirstOrDefault()
+            : null;
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -21,6 +21,7 @@ public sealed record FamilyRequestEntry(
     DateOnly? BirthDate,
     string? MaskedSnils,
     long ApplicantOid,
+    string? ApplicantEmail,
     string Status,
     string? Reason,
     DateTimeOffset CreatedAt);
@@ -75,12 +76,12 @@ public sealed class FamilyRequests(NpgsqlDataSource dataSource, IIdentityDirecto
         {
             var existing = await ScalarAsync<object?>(connection, """
                 INSERT INTO family_request (submission, kind, school_id, class_id, applicant_oid, subject_key, account_oid,
-                                            last_name, first_name, middle_name, birth_date, snils, status, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending', $13)
+                                            last_name, first_name, middle_name, birth_date, snils, status, created_at, applicant_email)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending', $13, $14)
                 ON CONFLICT (kind, class_id, applicant_oid, subject_key) WHERE status = 'pending'
                 DO UPDATE SET kind = excluded.kind RETURNING submission
                 """, cancellationToken, submission, subject.Kind, form.SchoolId, classId.Value, applicant.Oid, subject.Key, subject.AccountOid,
-                subject.LastName, subject.FirstName, subject.MiddleName, subject.BirthDate, subject.Snils?.Canonical, time.GetUtcNow());
+                subject.LastName, subject.FirstName, subject.MiddleName, subject.BirthDate, subject.Snils?.Canonical, time.GetUtcNow(), applicant.Email);
             submission = (Guid)existing!;
         }
 
@@ -365,7 +366,7 @@ public sealed class FamilyRequests(NpgsqlDataSource dataSource, IIdentityDirecto
 
     private const string EntrySelect = """
         SELECT r.id, r.submission, r.kind, sr.code, r.school_id, coalesce(s.short_name, s.full_name), c.grade || ' «' || c.letter || '»',
-               concat_ws(' ', r.last_name, r.first_name, r.middle_name), r.birth_date, r.snils, r.applicant_oid, r.status, r.reason, r.created_at
+               concat_ws(' ', r.last_name, r.first_name, r.middle_name), r.birth_date, r.snils, r.applicant_oid, r.applicant_email, r.status, r.reason, r.created_at
         FROM family_request r JOIN school s ON s.id = r.school_id JOIN school_region sr ON sr.school_id = r.school_id JOIN class c ON c.id = r.class_id
         """;
 
@@ -379,7 +380,8 @@ public sealed class FamilyRequests(NpgsqlDataSource dataSource, IIdentityDirecto
                 reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetGuid(4), reader.GetString(5), reader.GetString(6),
                 reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8),
                 reader.IsDBNull(9) ? null : Snils.Parse(reader.GetString(9)).Value.Masked,
-                reader.GetInt64(10), reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetString(12), reader.GetFieldValue<DateTimeOffset>(13)));
+                reader.GetInt64(10), reader.IsDBNull(11) ? null : reader.GetString(11), reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13),
+                reader.GetFieldValue<DateTimeOffset>(14)));
         }
 
         return entries;

@@ -2,8 +2,8 @@ using MySchool.Integration.Core.Rules;
 
 namespace MySchool.Integration.Core.People;
 
-/// <summary>A person's account at the identity service (ESIA), as the service itself states it.</summary>
-public sealed record AccountHolder(long Oid, string LastName, string FirstName, string? MiddleName, DateOnly? BirthDate, Snils? Snils, bool Trusted)
+/// <summary>A person's account at the identity service (ESIA), as the service itself states it, with their verified e-mail when they have one.</summary>
+public sealed record AccountHolder(long Oid, string LastName, string FirstName, string? MiddleName, DateOnly? BirthDate, Snils? Snils, bool Trusted, string? Email = null)
 {
     public string FullName => $"{LastName} {FirstName} {MiddleName}".TrimEnd();
 }

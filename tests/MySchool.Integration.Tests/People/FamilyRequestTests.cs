@@ -28,6 +28,8 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
         Assert.All(kinds, r => Assert.Equal("pending", r.Status));
 
         using var admin = await fixture.OperatorLoginAsync();
+        // The school can reach the family: the applicant's verified e-mail at ESIA goes with the request.
+        Assert.Contains($"p{parent.Id}@mail.test", await admin.GetStringAsync(new Uri("/join-requests", UriKind.Relative)), StringComparison.Ordinal);
         foreach (var request in kinds)
         {
             using var approved = await ApproveAsync(admin, request.Id);

@@ -10,6 +10,8 @@ CREATE TABLE family_request (
     school_id uuid NOT NULL REFERENCES school ON DELETE CASCADE,
     class_id uuid NOT NULL REFERENCES class ON DELETE CASCADE,
     applicant_oid bigint NOT NULL,
+    -- The applicant's verified e-mail at ESIA, so the school can reach the family about the request.
+    applicant_email text,
     -- Whom the request is about, as ESIA states it: 'oid:…' for an account holder, 'kid:…' for a child record.
     subject_key text NOT NULL,
     -- The account to attach; for a parent's child it is found by SNILS when the request is approved.
