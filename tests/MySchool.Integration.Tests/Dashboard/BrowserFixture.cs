@@ -67,15 +67,15 @@ public sealed class BrowserFixture : IAsyncDisposable
         return (harness, gateway);
     }
 
-    /// <summary>A fresh browser session, logged in through the mock ESIA as <paramref name="oid"/> (or only at the consent page when null).</summary>
-    public async Task<IPage> LoginAsync(long? oid, string decision = "grant")
+    /// <summary>A fresh browser session opening <paramref name="start"/>, logged in through the mock ESIA as <paramref name="oid"/> (or only at the consent page when null).</summary>
+    public async Task<IPage> LoginAsync(long? oid, string decision = "grant", string start = "/")
     {
         var context = await _browser.NewContextAsync(new() { Locale = "ru-RU", ViewportSize = new() { Width = 1280, Height = 900 } });
         // A busy 2-core CI machine runs Chromium, the gateway, PostgreSQL and the mocks at once: be patient.
         context.SetDefaultNavigationTimeout(90_000);
         context.SetDefaultTimeout(60_000);
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(Address, "/").ToString());
+        await page.GotoAsync(new Uri(Address, start).ToString());
         await page.WaitForURLAsync(url => url.Contains("/aas/oauth2/v2/ac", StringComparison.Ordinal));
         if (oid is { } chosen)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using MySchool.Integration.Adapters.Sferum;
@@ -110,6 +111,39 @@ public class DashboardBrowserTests
     }
 
     [Fact]
+    public async Task AParent_SendsARequestFromTheFamilyPage_AndTheSchoolAdminApprovesBothHalvesOnTheDashboard()
+    {
+        await using var browser = await BrowserFixture.StartAsync();
+        await browser.Harness.SyncAsync();
+        // The consent page lists the first five parents of each region: one of them with a child who has an account.
+        var parent = browser.Harness.World.EsiaPeople.People.Where(p => p.Role == "родитель (54)").OrderBy(p => p.Oid).Take(5)
+            .First(p => p.Kids.Any(k => k.Oid is not null && k.Snils is not null));
+        var kid = parent.Kids.First(k => k.Oid is not null && k.Snils is not null);
+        var (school, className) = await ClassOfAsync(browser, kid.Snils!);
+        var family = await browser.LoginAsync(parent.Oid, start: "/family");
+
+        await family.SelectOptionAsync("select[name=ChildId]", kid.Id.ToString(CultureInfo.InvariantCulture));
+        await family.SelectOptionAsync("select[name=SchoolId]", new SelectOptionValue { Label = school });
+        await family.FillAsync("input[name=ClassName]", className);
+        await family.ClickAsync("#request button");
+
+        await Assertions.Expect(family.Locator("#outcome")).ToContainTextAsync("Запрос отправлен");
+        await Assertions.Expect(family.Locator("#my-requests tbody tr")).ToHaveCountAsync(2);
+        await BrowserFixture.ScreenshotAsync(family, "family-request");
+        var admin = await browser.LoginAsync(BrowserFixture.Operator54);
+        await admin.GotoAsync(new Uri(browser.Address, "/join-requests").ToString());
+        var waiting = admin.Locator("#family-requests tbody tr", new() { HasText = "ждёт решения" });
+        await Assertions.Expect(waiting).ToHaveCountAsync(2);
+        await BrowserFixture.ScreenshotAsync(admin, "family-requests");
+        await waiting.First.Locator("button", new() { HasText = "Одобрить" }).ClickAsync();
+        await Assertions.Expect(waiting).ToHaveCountAsync(1);
+        await waiting.First.Locator("button", new() { HasText = "Одобрить" }).ClickAsync();
+        await Assertions.Expect(waiting).ToHaveCountAsync(0);
+        await Assertions.Expect(admin.Locator("#family-requests tbody tr", new() { HasText = "одобрен" })).ToHaveCountAsync(2);
+        Assert.Equal(kid.Oid, await browser.Harness.Db.ScalarAsync<long>("SELECT esia_oid FROM person WHERE snils = $1", kid.Snils));
+    }
+
+    [Fact]
     public async Task AQuarantinedRecord_OpensWithItsReason()
     {
         await using var browser = await BrowserFixture.StartAsync();
@@ -160,6 +194,13 @@ public class DashboardBrowserTests
         await page.GotoAsync(new Uri(browser.Address, "/logout").ToString());
         await page.WaitForURLAsync(url => url.Contains("/aas/oauth2/v2/ac", StringComparison.Ordinal)); // logged out: back to the ESIA login
     }
+
+    /// <summary>The full name of the school and the class a student of the registry is in now.</summary>
+    private static async Task<(string School, string ClassName)> ClassOfAsync(BrowserFixture browser, string snils) =>
+        (await browser.Harness.Db.ScalarAsync<string>(
+            "SELECT s.full_name FROM person p JOIN enrollment e ON e.student_id = p.id AND e.ends_on IS NULL JOIN class c ON c.id = e.class_id JOIN school s ON s.id = c.school_id WHERE p.snils = $1", snils),
+         await browser.Harness.Db.ScalarAsync<string>(
+            "SELECT c.grade || ' «' || c.letter || '»' FROM person p JOIN enrollment e ON e.student_id = p.id AND e.ends_on IS NULL JOIN class c ON c.id = e.class_id WHERE p.snils = $1", snils));
 }
 
 /// <summary>Browser tests run alone: Chromium beside other test classes starves a 2-core machine.</summary>
