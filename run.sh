@@ -66,6 +66,8 @@ cat <<INFO
 MySchool.Integration is running.
   dashboard   http://localhost:$http_port/   log in through the mock ESIA as «Оператор Регион» (oid 1000000154, region 54),
               «Оператор Коми» (1000000111, region 11) or «Оператор Федеральный» (1000000100, every region and /hangfire)
+  families    http://localhost:$http_port/family   a parent or a student (the consent page lists some of each) sends a request to join a school;
+              the school's operator decides it at /join-requests
   health      http://localhost:$http_port/healthz
   metrics     http://localhost:$http_port/metrics
   token       curl -s -d grant_type=client_credentials -d client_id=operator -d client_secret=operator-demo-secret http://localhost:$http_port/connect/token
