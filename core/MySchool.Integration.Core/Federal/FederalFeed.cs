@@ -26,11 +26,32 @@ public sealed class FederalFeed(NpgsqlDataSource dataSource)
         "person", "enrollment", "guardianship", "staff", "subject", "lesson", "homework", "mark", "attendance", "event",
     ];
 
-    /// <summary>Tombstones are kept, so every version since 0 can be asked for; the newest is the sequence's last value.</summary>
+    /// <summary>
+    /// Tombstones are kept, so every version since 0 can be asked for. The newest is the newest committed version
+    /// below which no transaction still running can commit (see 0013_committed_change_versions.sql): a consumer
+    /// that reads up to it and then asks for changes since it misses nothing.
+    /// </summary>
     public async Task<ChangeVersions> VersionsAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT coalesce(pg_sequence_last_value('change_version_seq'), 0)");
-        return new ChangeVersions(0, (long)(await command.ExecuteScalarAsync(cancellationToken))!);
+        // Two statements, in this order: the sequence first, then the transactions running.
+        await using (var last = dataSource.CreateCommand("SELECT coalesce(pg_sequence_last_value('change_version_seq'), 0)"))
+        await using (var mark = dataSource.CreateCommand("""
+            INSERT INTO change_watermark (version, running)
+            SELECT $1, coalesce(array_agg(backend_xid) FILTER (WHERE backend_xid IS NOT NULL), '{}') FROM pg_stat_activity WHERE datname = current_database()
+            """))
+        {
+            mark.Parameters.Add(new NpgsqlParameter { Value = (long)(await last.ExecuteScalarAsync(cancellationToken))! });
+            await mark.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var safe = dataSource.CreateCommand("""
+            WITH safe AS (
+                SELECT coalesce(max(version), 0) AS version FROM change_watermark w
+                WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = current_database() AND a.backend_xid = ANY(w.running))),
+            pruned AS (DELETE FROM change_watermark WHERE version < (SELECT version FROM safe))
+            SELECT version FROM safe
+            """);
+        return new ChangeVersions(0, (long)(await safe.ExecuteScalarAsync(cancellationToken))!);
     }
 
     /// <summary>Rows of one kind in a region (every region when null) with versions in (<paramref name="after"/>, <paramref name="upTo"/>].</summary>

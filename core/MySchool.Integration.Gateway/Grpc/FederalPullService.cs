@@ -86,9 +86,15 @@ public sealed class FederalPullService(FederalFeed feed, PortfolioReader portfol
         return reply;
     }
 
-    /// <summary>A stream reads up to a version fixed when it starts, so rows written meanwhile wait for the next call.</summary>
-    private async Task<long> UpToAsync(long requested, ServerCallContext context) =>
-        requested > 0 ? requested : (await feed.VersionsAsync(context.CancellationToken)).Newest;
+    /// <summary>
+    /// A stream reads up to a version fixed when it starts, so rows written meanwhile wait for the next call; never
+    /// beyond the newest safe version, even when asked, or a version still being committed could be skipped.
+    /// </summary>
+    private async Task<long> UpToAsync(long requested, ServerCallContext context)
+    {
+        var newest = (await feed.VersionsAsync(context.CancellationToken)).Newest;
+        return requested > 0 ? Math.Min(requested, newest) : newest;
+    }
 
     /// <summary>A client bound to regions reads only those; all regions at once only a client that holds every region.</summary>
     private static void RequireRegion(string code, ServerCallContext context)
