@@ -84,19 +84,8 @@ public sealed class EsiaDirectory(HttpClient http, EsiaOptions options, IEsiaCli
                 return kept.Token;
             }
 
-            var state = Guid.NewGuid().ToString();
-            var timestamp = EsiaOptions.Timestamp(time);
-            using var response = await http.PostAsync(new Uri(options.BaseUrl, "aas/oauth2/v3/te"), new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["client_id"] = options.ClientId,
-                ["grant_type"] = "client_credentials",
-                ["client_secret"] = secret.Sign(options.ClientId + options.SystemScope + timestamp + state),
-                ["client_certificate_hash"] = options.CertificateHash,
-                ["state"] = state,
-                ["scope"] = options.SystemScope,
-                ["timestamp"] = timestamp,
-                ["token_type"] = "Bearer",
-            }), cancellationToken);
+            using var request = options.TokenRequest(secret, time, "client_credentials", options.SystemScope);
+            using var response = await http.PostAsync(options.TokenEndpoint, request, cancellationToken);
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
             if (!response.IsSuccessStatusCode || !body.RootElement.TryGetProperty("access_token", out var token))
             {

@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
+using MySchool.Integration.Adapters.Esia;
 using MySchool.Integration.Core.People;
 using MySchool.Integration.Core.Store;
-using MySchool.Integration.Adapters.Esia;
 using MySchool.Integration.Gateway.Auth;
 using MySchool.Integration.Gateway.Family;
 using OpenIddict.Abstractions;
@@ -85,23 +85,8 @@ public static class OperatorLogin
             return Page(HttpStatusCode.BadGateway, "Вход не выполнен", $"ЕСИА ответила ошибкой: {query["error_description"]}", retry: true);
         }
 
-        var options = esia;
-        var tokenState = Guid.NewGuid().ToString();
-        var timestamp = EsiaOptions.Timestamp(time);
-        var redirect = RedirectUri(context);
-        using var response = await http.CreateClient(nameof(OperatorLogin)).PostAsync(new Uri(options.BaseUrl, "aas/oauth2/v3/te"), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["client_id"] = options.ClientId,
-            ["code"] = query["code"]!,
-            ["grant_type"] = "authorization_code",
-            ["client_secret"] = secret.Sign(options.ClientId + options.Scope + timestamp + tokenState + redirect + query["code"]),
-            ["client_certificate_hash"] = options.CertificateHash,
-            ["state"] = tokenState,
-            ["redirect_uri"] = redirect,
-            ["scope"] = options.Scope,
-            ["timestamp"] = timestamp,
-            ["token_type"] = "Bearer",
-        }), cancellationToken);
+        using var request = esia.TokenRequest(secret, time, "authorization_code", esia.Scope, RedirectUri(context), query["code"]);
+        using var response = await http.CreateClient(nameof(OperatorLogin)).PostAsync(esia.TokenEndpoint, request, cancellationToken);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
         if (!response.IsSuccessStatusCode || !body.RootElement.TryGetProperty("id_token", out var idToken))
         {

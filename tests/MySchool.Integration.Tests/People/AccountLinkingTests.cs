@@ -12,9 +12,8 @@ public class AccountLinkingTests
     [Fact]
     public async Task EveryRegistryPersonWithSnils_IsLinkedToTheirOwnEsiaAccount_AndASecondPassAsksNobodyAgain()
     {
-        await using var harness = await SyncHarness.StartAsync();
-        await harness.SyncAsync();
-        await using var gateway = Gateway(harness);
+        await using var synced = await SyncedRegion.StartAsync();
+        var (harness, gateway) = (synced.Harness, synced.Gateway);
         var linking = gateway.Services.GetRequiredService<AccountLinking>();
 
         var first = await linking.LinkAsync(10_000, default);
@@ -36,9 +35,8 @@ public class AccountLinkingTests
     [Fact]
     public async Task AnAccountAlreadyLinkedToSomeoneElse_IsNeverMoved()
     {
-        await using var harness = await SyncHarness.StartAsync();
-        await harness.SyncAsync();
-        await using var gateway = Gateway(harness);
+        await using var synced = await SyncedRegion.StartAsync();
+        var (harness, gateway) = (synced.Harness, synced.Gateway);
         var (snils, oid) = Accounts(harness)[0];
         var holder = await harness.Db.ScalarAsync<Guid>("SELECT id FROM person WHERE snils IS NULL LIMIT 1");
         await harness.Db.ExecuteAsync("UPDATE person SET esia_oid = $1 WHERE id = $2", oid, holder);
@@ -52,9 +50,8 @@ public class AccountLinkingTests
     [Fact]
     public async Task Fault_ExpiredAccessToken_TheGatewaysOwnTokenIsRenewed_AndThePassCompletes()
     {
-        await using var harness = await SyncHarness.StartAsync();
-        await harness.SyncAsync();
-        await using var gateway = Gateway(harness);
+        await using var synced = await SyncedRegion.StartAsync();
+        var (harness, gateway) = (synced.Harness, synced.Gateway);
         var linking = gateway.Services.GetRequiredService<AccountLinking>();
         await linking.LinkAsync(1, default); // the gateway holds a token now
         harness.World.Esia.Faults.Arm(EsiaFaults.ExpiredAccessToken, 1);
@@ -68,9 +65,8 @@ public class AccountLinkingTests
     [Fact]
     public async Task LookupsEsiaRefuses_AreNotRecorded_SoTheNextPassAsksAgain()
     {
-        await using var harness = await SyncHarness.StartAsync();
-        await harness.SyncAsync();
-        await using var gateway = Gateway(harness);
+        await using var synced = await SyncedRegion.StartAsync();
+        var (harness, gateway) = (synced.Harness, synced.Gateway);
         var linking = gateway.Services.GetRequiredService<AccountLinking>();
         harness.World.Esia.Faults.Arm(EsiaFaults.ExpiredAccessToken, 100_000);
 
@@ -82,8 +78,22 @@ public class AccountLinkingTests
         Assert.Equal(10, again.Checked);
     }
 
-    private static GatewayFactory Gateway(SyncHarness harness) =>
-        new(harness.Db.ConnectionString, new Dictionary<string, string> { ["Esia:BaseUrl"] = harness.World.Esia.BaseAddress.ToString() });
+    /// <summary>A synced region 54 and a gateway that reaches the mock ESIA.</summary>
+    private sealed record SyncedRegion(SyncHarness Harness, GatewayFactory Gateway) : IAsyncDisposable
+    {
+        public static async Task<SyncedRegion> StartAsync()
+        {
+            var harness = await SyncHarness.StartAsync();
+            await harness.SyncAsync();
+            return new(harness, new GatewayFactory(harness.Db.ConnectionString, new Dictionary<string, string> { ["Esia:BaseUrl"] = harness.World.Esia.BaseAddress.ToString() }));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Gateway.DisposeAsync();
+            await Harness.DisposeAsync();
+        }
+    }
 
     /// <summary>The synthetic region's people who have SNILS and an ESIA account: what linking must find.</summary>
     private static List<(string Snils, long Oid)> Accounts(SyncHarness harness)

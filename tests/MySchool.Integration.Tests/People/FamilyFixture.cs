@@ -46,6 +46,13 @@ public sealed partial class FamilyFixture : IAsyncLifetime
         return families[Interlocked.Increment(ref _nextFamily) * 7 % families.Count];
     }
 
+    /// <summary>A family no other test has used, the parent logged in to the family page.</summary>
+    public async Task<LoggedInParent> ParentLoggedInAsync()
+    {
+        var (student, parent) = NextFamily();
+        return new LoggedInParent(student, parent, await PlacementAsync(student), await FamilyLoginAsync(parent.EsiaOid!.Value));
+    }
+
     /// <summary>The student's federal person, class and school, as the sync stored them.</summary>
     public async Task<(Guid Person, Guid Class, Guid School, string ClassName)> PlacementAsync(SyntheticStudent student)
     {
@@ -99,4 +106,11 @@ public sealed partial class FamilyFixture : IAsyncLifetime
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
+}
+
+/// <summary>A parent logged in to the family page (<see cref="Client"/> holds the session), their child and where the child is.</summary>
+public sealed record LoggedInParent(
+    SyntheticStudent Student, SyntheticParent Parent, (Guid Person, Guid Class, Guid School, string ClassName) Placement, HttpClient Client) : IDisposable
+{
+    public void Dispose() => Client.Dispose();
 }

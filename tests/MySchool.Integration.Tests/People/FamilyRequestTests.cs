@@ -15,15 +15,14 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
     [Fact]
     public async Task AParentsRequest_BecomesTwoForTheSchoolAdmin_AndApprovalLinksBothAccounts_SoTheFederalPullFindsThem()
     {
-        var (student, parent) = fixture.NextFamily();
-        var placement = await fixture.PlacementAsync(student);
-        using var family = await fixture.FamilyLoginAsync(parent.EsiaOid!.Value);
+        using var logged = await fixture.ParentLoggedInAsync();
+        var (student, parent, placement, family) = logged;
 
         using var sent = await FamilyFixture.RequestAsync(family, placement.School, placement.ClassName, student.Id);
 
         Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
         Assert.Contains("Запрос отправлен", await sent.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var kinds = await RequestsOfAsync(parent.EsiaOid.Value);
+        var kinds = await RequestsOfAsync(parent.EsiaOid!.Value);
         Assert.Equal(["representative", "student"], kinds.Select(r => r.Kind).Order());
         Assert.All(kinds, r => Assert.Equal("pending", r.Status));
 
@@ -65,9 +64,8 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
     [Fact]
     public async Task Fault_KidWithoutAccount_TheMocksHasAccountFalse_IsRefusedToo()
     {
-        var (student, parent) = fixture.NextFamily();
-        var placement = await fixture.PlacementAsync(student);
-        using var family = await fixture.FamilyLoginAsync(parent.EsiaOid!.Value);
+        using var logged = await fixture.ParentLoggedInAsync();
+        var (student, parent, placement, family) = logged;
         var firstKid = fixture.Harness.SourceRegion.Students.First(s => s.Parents.Any(p => p.EsiaOid == parent.EsiaOid));
         fixture.Harness.World.Esia.Faults.Arm(EsiaFaults.KidWithoutAccount, 2); // the page's read, then the post's
 
@@ -83,15 +81,14 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
     [InlineData("девятый", "class.format", "не распознано")]
     public async Task ARequestThatNamesNoClassOfTheSchool_IsRefused(string className, string code, string message)
     {
-        var (student, parent) = fixture.NextFamily();
-        var placement = await fixture.PlacementAsync(student);
-        using var family = await fixture.FamilyLoginAsync(parent.EsiaOid!.Value);
+        using var logged = await fixture.ParentLoggedInAsync();
+        var (student, parent, placement, family) = logged;
 
         using var refused = await FamilyFixture.RequestAsync(family, placement.School, className, student.Id);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         Assert.Contains(message, await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Empty(await RequestsOfAsync(parent.EsiaOid.Value));
+        Assert.Empty(await RequestsOfAsync(parent.EsiaOid!.Value));
         Assert.Equal(1L, await fixture.Harness.Db.ScalarAsync<long>(
             "SELECT count(*) FROM audit_event WHERE actor = $1 AND action = 'family-request.refuse' AND details->>'reason' = $2", $"esia:{parent.EsiaOid}", code));
     }
@@ -114,15 +111,14 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
     [Fact]
     public async Task SendingTheSameRequestTwice_IsOneRequest()
     {
-        var (student, parent) = fixture.NextFamily();
-        var placement = await fixture.PlacementAsync(student);
-        using var family = await fixture.FamilyLoginAsync(parent.EsiaOid!.Value);
+        using var logged = await fixture.ParentLoggedInAsync();
+        var (student, parent, placement, family) = logged;
 
         using var first = await FamilyFixture.RequestAsync(family, placement.School, placement.ClassName.Replace(" «", "", StringComparison.Ordinal).TrimEnd('»'), student.Id);
         using var second = await FamilyFixture.RequestAsync(family, placement.School, placement.ClassName, student.Id);
 
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        Assert.Equal(2, (await RequestsOfAsync(parent.EsiaOid.Value)).Count);
+        Assert.Equal(2, (await RequestsOfAsync(parent.EsiaOid!.Value)).Count);
     }
 
     [Fact]
@@ -178,7 +174,7 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
             "SELECT grade || ' «' || letter || '»' FROM class WHERE school_id = $1 AND id <> $2 ORDER BY grade, letter LIMIT 1", placement.School, placement.Class);
         using var family = await fixture.FamilyLoginAsync(parent.EsiaOid!.Value);
         using var sent = await FamilyFixture.RequestAsync(family, placement.School, otherClass, student.Id);
-        var request = (await RequestsOfAsync(parent.EsiaOid.Value)).Single(r => r.Kind == "student");
+        var request = (await RequestsOfAsync(parent.EsiaOid!.Value)).Single(r => r.Kind == "student");
         using var admin = await fixture.OperatorLoginAsync();
 
         using var waits = await ApproveAsync(admin, request.Id);
@@ -193,11 +189,10 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
     [Fact]
     public async Task RejectingARequest_NeedsAReason_AndTheFamilySeesIt()
     {
-        var (student, parent) = fixture.NextFamily();
-        var placement = await fixture.PlacementAsync(student);
-        using var family = await fixture.FamilyLoginAsync(parent.EsiaOid!.Value);
+        using var logged = await fixture.ParentLoggedInAsync();
+        var (student, parent, placement, family) = logged;
         using var sent = await FamilyFixture.RequestAsync(family, placement.School, placement.ClassName, student.Id);
-        var request = (await RequestsOfAsync(parent.EsiaOid.Value)).Single(r => r.Kind == "representative");
+        var request = (await RequestsOfAsync(parent.EsiaOid!.Value)).Single(r => r.Kind == "representative");
         using var admin = await fixture.OperatorLoginAsync();
 
         using var withoutReason = await FamilyFixture.PostFormAsync(admin, "/join-requests", $"/join-requests?handler=Reject&id={request.Id}", new() { ["reason"] = " " });
@@ -213,11 +208,10 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
     [Fact]
     public async Task AnOperatorOfAnotherRegion_CannotDecideTheRequest()
     {
-        var (student, parent) = fixture.NextFamily();
-        var placement = await fixture.PlacementAsync(student);
-        using var family = await fixture.FamilyLoginAsync(parent.EsiaOid!.Value);
+        using var logged = await fixture.ParentLoggedInAsync();
+        var (student, parent, placement, family) = logged;
         using var sent = await FamilyFixture.RequestAsync(family, placement.School, placement.ClassName, student.Id);
-        var request = (await RequestsOfAsync(parent.EsiaOid.Value)).First();
+        var request = (await RequestsOfAsync(parent.EsiaOid!.Value)).First();
         var decisions = fixture.Gateway.Services.GetRequiredService<FamilyRequests>();
 
         var entry = await decisions.FindAsync(request.Id, default);
