@@ -97,18 +97,8 @@ internal static partial class ExchangeBench
         Console.WriteLine($"GET /Schedule under wrk (2 threads, 16 connections, 20 s): {perSecond} requests/s, p50 {p50}, p99 {p99}, non-2xx {errors}");
     }
 
-    private static async Task<PushReply> PushAsync(VendorExchange.VendorExchangeClient client, string key, int school, IEnumerable<RecordChunk> chunks)
-    {
-        using var call = client.Push(deadline: DateTime.UtcNow.AddMinutes(10));
-        await call.RequestStream.WriteAsync(new PushMessage { Header = Header(key, school) });
-        foreach (var chunk in chunks)
-        {
-            await call.RequestStream.WriteAsync(new PushMessage { Records = chunk });
-        }
-
-        await call.RequestStream.CompleteAsync();
-        return await call;
-    }
+    private static Task<PushReply> PushAsync(VendorExchange.VendorExchangeClient client, string key, int school, IEnumerable<RecordChunk> chunks) =>
+        client.PushBatchAsync(Header(key, school), chunks, DateTime.UtcNow.AddMinutes(10));
 
     private static BatchHeader Header(string key, int school) => new()
     {

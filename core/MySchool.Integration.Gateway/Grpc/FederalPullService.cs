@@ -82,7 +82,7 @@ public sealed class FederalPullService(FederalFeed feed, PortfolioReader portfol
             GradeAverage = Decimal(s.Grade),
             Marks = s.MarkCount,
         }));
-        reply.Events.AddRange(portfolio.Events.Select(e => new Event { StartsAt = e.StartsAt.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture), Kind = e.Kind, Title = e.Title, Body = e.Body ?? "" }));
+        reply.Events.AddRange(portfolio.Events.Select(e => new Event { StartsAt = SchoolInstant.Iso(e.StartsAt), Kind = e.Kind, Title = e.Title, Body = e.Body ?? "" }));
         return reply;
     }
 

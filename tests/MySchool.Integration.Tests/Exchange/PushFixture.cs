@@ -47,18 +47,8 @@ public sealed class PushFixture : IAsyncDisposable
         new(await Gateway.ChannelAsync(clientId));
 
     /// <summary>Sends a batch as vendors do: the header, then the records in chunks.</summary>
-    public static async Task<PushReply> PushAsync(VendorExchange.VendorExchangeClient client, BatchHeader header, params RecordChunk[] chunks)
-    {
-        using var call = client.Push(deadline: DateTime.UtcNow.AddMinutes(2));
-        await call.RequestStream.WriteAsync(new PushMessage { Header = header });
-        foreach (var chunk in chunks)
-        {
-            await call.RequestStream.WriteAsync(new PushMessage { Records = chunk });
-        }
-
-        await call.RequestStream.CompleteAsync();
-        return await call;
-    }
+    public static Task<PushReply> PushAsync(VendorExchange.VendorExchangeClient client, BatchHeader header, params RecordChunk[] chunks) =>
+        client.PushBatchAsync(header, chunks, DateTime.UtcNow.AddMinutes(2));
 
     public static BatchHeader Header(string key, string region = "54", bool completeRoster = false) => new()
     {
