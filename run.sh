@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Starts everything for a local look: a private PostgreSQL cluster (kept in .data/), the mock NSO, RK, ESIA and
-# Sferum over a small demo region of each, then the gateway. Prints the URLs; Ctrl-C stops everything it started.
-# Ports: HTTP_PORT (5080), GRPC_PORT (5081); the mocks take 5101-5104.
+# Starts everything for a local look: a private PostgreSQL cluster (kept in .data/), the mock NSO, RK, ESIA,
+# Sferum and mail relay over a small demo region of each, then the gateway. Prints the URLs; Ctrl-C stops everything
+# it started. Ports: HTTP_PORT (5080), GRPC_PORT (5081); the mocks take 5101-5106.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -12,7 +12,7 @@ data=$PWD/.data/postgres
 logs=$PWD/.data/logs
 mkdir -p "$logs"
 
-for port in 5101 5102 5103 5104 "$http_port" "$grpc_port"; do
+for port in 5101 5102 5103 5104 5105 5106 "$http_port" "$grpc_port"; do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { echo "port $port is already in use: stop what holds it first" >&2; exit 1; }
 done
 
@@ -68,6 +68,8 @@ MySchool.Integration is running.
               «Оператор Коми» (1000000111, region 11) or «Оператор Федеральный» (1000000100, every region and /hangfire)
   families    http://localhost:$http_port/family   a parent or a student (the consent page lists some of each) sends a request to join a school;
               the school's operator decides it at /join-requests
+  invitations POST /api/invitations {schoolId, teacherId, email} (operator's token): the link goes out by e-mail;
+              the mock relay's inbox is http://localhost:5106/admin/mail
   health      http://localhost:$http_port/healthz
   metrics     http://localhost:$http_port/metrics
   token       curl -s -d grant_type=client_credentials -d client_id=operator -d client_secret=operator-demo-secret http://localhost:$http_port/connect/token

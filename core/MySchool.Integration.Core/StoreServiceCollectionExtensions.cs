@@ -27,6 +27,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<YearRollover>();
         services.AddSingleton<FamilyRequests>();
         services.AddSingleton<AccountLinking>();
+        services.AddSingleton<Notifications.MailOutbox>();
         return services;
     }
 }

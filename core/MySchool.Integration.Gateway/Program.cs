@@ -1,4 +1,5 @@
 using MySchool.Integration.Adapters.Esia;
+using MySchool.Integration.Adapters.Mail;
 using MySchool.Integration.Adapters.Nso;
 using MySchool.Integration.Adapters.Rk;
 using MySchool.Integration.Adapters.Sferum;
@@ -21,6 +22,7 @@ builder.Services.AddNsoAdapter();
 builder.Services.AddRkAdapter();
 builder.Services.AddSferum(builder.Configuration);
 builder.Services.AddEsia(builder.Configuration);
+builder.Services.AddMail(builder.Configuration);
 
 var app = builder.Build();
 await app.MigrateFederalStoreAsync();

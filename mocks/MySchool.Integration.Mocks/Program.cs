@@ -25,6 +25,7 @@ public static class MockProgram
         Console.WriteLine($"rk      {world.Rk.BaseAddress}webapi/  region 11, {world.Rk.Region!.Spec.StudentCount} students");
         Console.WriteLine($"esia    {world.Esia.BaseAddress}aas/oauth2/v2/ac");
         Console.WriteLine($"sferum  {world.Sferum.BaseAddress}method/");
+        Console.WriteLine($"mail    smtp://127.0.0.1:{world.Smtp.Port}   inbox {world.Mail.BaseAddress}admin/mail");
 
         // Each mock host would swallow SIGTERM for itself; the process stops on SIGINT or SIGTERM as a whole.
         var stopped = new TaskCompletionSource();

@@ -82,6 +82,10 @@ public static class SchedulerRegistration
         jobs.AddOrUpdate<PeopleJobs>("people-link-esia", job => job.LinkEsiaAccountsAsync(CancellationToken.None), "0 2 * * *");
     }
 
+    /// <summary>The outbox's delivery, when a mail relay is configured.</summary>
+    public static void ScheduleMail(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<MailJobs>("mail-deliver", job => job.DeliverAsync(CancellationToken.None), "* * * * *");
+
     /// <summary>The community platform's recurring duties, when a platform is configured.</summary>
     public static void ScheduleCommunities(IRecurringJobManager jobs) =>
         jobs.AddOrUpdate<CommunityJobs>("community-join-requests", job => job.JoinRequestsAsync(CancellationToken.None), "*/30 * * * *");

@@ -35,8 +35,11 @@ public sealed class PostgresCluster
         Port = Port,
         Username = "postgres",
         Database = database,
-        // Tests open databases of their own; a small pool each keeps the cluster's connection count in check.
+        // Tests open databases of their own; a small pool each, whose idle connections close within seconds, keeps
+        // the cluster's connection count in check while hosts of earlier tests wind down.
         MaxPoolSize = 20,
+        ConnectionIdleLifetime = 10,
+        ConnectionPruningInterval = 5,
     }.ConnectionString;
 
     /// <summary>A new, empty database (no schema), for tests of the migrations themselves.</summary>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using MySchool.Integration.Core.Notifications;
 using MySchool.Integration.Core.Store;
 using Npgsql;
 using static MySchool.Integration.Core.Store.Staging;
@@ -30,25 +31,60 @@ public sealed class TeacherInvitations(NpgsqlDataSource dataSource, AuditLog aud
 {
     public static readonly TimeSpan ValidFor = TimeSpan.FromHours(24);
 
-    /// <summary>Null when the person does not teach at the school.</summary>
-    public async Task<Invitation?> CreateAsync(Guid schoolId, Guid personId, string email, string invitedBy, CancellationToken cancellationToken)
+    /// <summary>
+    /// Invites a teacher of the school: the invitation and its e-mail (the link to <paramref name="gateway"/>) are
+    /// written in one transaction, the mail goes out through the outbox. Null when the person does not teach there.
+    /// </summary>
+    public async Task<Invitation?> CreateAsync(Guid schoolId, Guid personId, string email, string invitedBy, Uri gateway, CancellationToken cancellationToken)
     {
-        await using var teaches = Command(dataSource, "SELECT 1 FROM staff WHERE school_id = $1 AND person_id = $2 AND role = 'teacher'", schoolId, personId);
-        if (await teaches.ExecuteScalarAsync(cancellationToken) is null)
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var teaches = Command(connection, """
+            SELECT concat_ws(' ', p.last_name, p.first_name, p.middle_name), coalesce(s.short_name, s.full_name), s.time_zone
+            FROM staff st JOIN person p ON p.id = st.person_id JOIN school s ON s.id = st.school_id
+            WHERE st.school_id = $1 AND st.person_id = $2 AND st.role = 'teacher'
+            """, schoolId, personId);
+        string teacher, school;
+        TimeZoneInfo zone;
+        await using (var reader = await teaches.ExecuteReaderAsync(cancellationToken))
         {
-            return null;
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            (teacher, school, zone) = (reader.GetString(0), reader.GetString(1), TimeZoneInfo.FindSystemTimeZoneById(reader.GetString(2)));
         }
 
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var now = time.GetUtcNow();
-        await using var insert = Command(dataSource, """
+        var id = await ScalarAsync<Guid>(connection, """
             INSERT INTO teacher_invitation (school_id, person_id, email, token_hash, invited_by, created_at, expires_at, status)
             VALUES ($1, $2, $3, $4, $5, $6, $7, 'sent') RETURNING id
-            """, schoolId, personId, email, Hash(token), invitedBy, now, now + ValidFor);
-        var id = (Guid)(await insert.ExecuteScalarAsync(cancellationToken))!;
+            """, cancellationToken, schoolId, personId, email, Hash(token), invitedBy, now, now + ValidFor);
+        var invitation = new Invitation(id, token, now + ValidFor);
+        await MailOutbox.EnqueueAsync(connection, Letter(email, teacher, school, Link(gateway, token), TimeZoneInfo.ConvertTime(invitation.ExpiresAt, zone)), $"invitation:{id}", now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         await audit.RecordAsync(invitedBy, "invitation.send", schoolId.ToString(), new { invitation = id }, cancellationToken);
-        return new Invitation(id, token, now + ValidFor);
+        return invitation;
     }
+
+    /// <summary>The link the teacher opens: the gateway's ESIA login ending in this invitation.</summary>
+    public static Uri Link(Uri gateway, string token) => new(gateway, $"/invitations/{token}");
+
+    private static OutgoingMail Letter(string email, string teacher, string school, Uri link, DateTimeOffset expires) => new(
+        email,
+        "Приглашение в ФГИС «Моя школа»",
+        $"""
+        Здравствуйте, {teacher}!
+
+        Администратор школы «{school}» приглашает вас в ФГИС «Моя школа».
+        Чтобы принять приглашение, откройте ссылку, войдите через Госуслуги (ЕСИА) и нажмите «Предоставить»:
+        {link}
+
+        Ссылка действует 24 часа, до {expires.ToString("dd.MM.yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture)} по времени школы.
+        Если вы не ждали этого письма, просто удалите его.
+        """);
 
     /// <summary>
     /// The invited teacher logged in through ESIA as <paramref name="account"/>: their registry person gets that oid,

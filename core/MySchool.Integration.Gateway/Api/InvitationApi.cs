@@ -4,7 +4,10 @@ using MySchool.Integration.Gateway.Auth;
 
 namespace MySchool.Integration.Gateway.Api;
 
-/// <summary>A school admin invites a teacher of the registry: the answer carries the link to e-mail (valid 24 hours).</summary>
+/// <summary>
+/// A school admin invites a teacher of the registry: the link (valid 24 hours) is e-mailed to the teacher through the
+/// outbox, and the answer carries it too, for an admin whose relay is not configured or who hands it over in person.
+/// </summary>
 public static class InvitationApi
 {
     public sealed record InvitationRequest(Guid SchoolId, Guid TeacherId, string Email);
@@ -15,7 +18,7 @@ public static class InvitationApi
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(InvitationRequest request, HttpContext context, MonitoringReader monitoring, TeacherInvitations invitations, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(InvitationRequest request, HttpContext context, MonitoringReader monitoring, TeacherInvitations invitations, IConfiguration configuration, CancellationToken cancellationToken)
     {
         var caller = ClientAccess.From(context.User);
         if (await monitoring.SchoolAsync(request.SchoolId, cancellationToken) is not { } school || !caller.Holds(school.Region))
@@ -28,12 +31,14 @@ public static class InvitationApi
             return Problem(StatusCodes.Status400BadRequest, "Нужен адрес электронной почты педагога");
         }
 
-        if (await invitations.CreateAsync(request.SchoolId, request.TeacherId, request.Email.Trim(), caller.ClientId, cancellationToken) is not { } invitation)
+        // The address people reach the gateway at: configured when a proxy stands in front, else the request's own.
+        var gateway = new Uri(configuration["Gateway:PublicUrl"] ?? $"{context.Request.Scheme}://{context.Request.Host}/");
+        if (await invitations.CreateAsync(request.SchoolId, request.TeacherId, request.Email.Trim(), caller.ClientId, gateway, cancellationToken) is not { } invitation)
         {
             return Problem(StatusCodes.Status400BadRequest, $"Человек {request.TeacherId} не числится педагогом этой школы");
         }
 
-        var link = $"{context.Request.Scheme}://{context.Request.Host}/invitations/{invitation.Token}";
+        var link = TeacherInvitations.Link(gateway, invitation.Token);
         return Results.Created($"/api/invitations/{invitation.Id}", new { invitation.Id, link, invitation.ExpiresAt });
     }
 

@@ -29,6 +29,11 @@ public static class SyncHosting
             SchedulerRegistration.ScheduleCommunities(recurring);
         }
 
+        if (app.Services.GetService<Core.Notifications.IMailTransport>() is not null)
+        {
+            SchedulerRegistration.ScheduleMail(recurring);
+        }
+
         app.MapHangfireDashboardWithAuthorizationPolicy(OperatorHosting.FederalOperatorPolicy, "/hangfire");
         return app;
     }

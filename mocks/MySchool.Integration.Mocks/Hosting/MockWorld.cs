@@ -1,5 +1,6 @@
 using MySchool.Integration.Mocks.Esia;
 using MySchool.Integration.Mocks.Faults;
+using MySchool.Integration.Mocks.Mail;
 using MySchool.Integration.Mocks.Nso;
 using MySchool.Integration.Mocks.Rk;
 using MySchool.Integration.Mocks.Sferum;
@@ -30,6 +31,11 @@ public sealed record MockWorldOptions
 
     public SferumOptions Sferum { get; init; } = new();
 
+    /// <summary>The mail relay's SMTP port; its inbox page is on <see cref="MailPort"/>.</summary>
+    public int SmtpPort { get; init; } = 5105;
+
+    public int MailPort { get; init; } = 5106;
+
     /// <summary>Every port 0: what tests use so parallel runs never collide.</summary>
     public static MockWorldOptions AnyFreePorts(RegionSpec? nsoRegion = null, RegionSpec? rkRegion = null) => new()
     {
@@ -39,6 +45,8 @@ public sealed record MockWorldOptions
         RkRegion = rkRegion ?? RegionSpec.Demo("11"),
         EsiaPort = 0,
         SferumPort = 0,
+        SmtpPort = 0,
+        MailPort = 0,
     };
 }
 
@@ -67,7 +75,12 @@ public sealed class MockWorld : IAsyncDisposable
 
     public SferumApi SferumApi { get; private set; } = null!;
 
-    public IEnumerable<MockSystem> Systems => [Nso, Rk, Esia, Sferum];
+    /// <summary>The mail relay's admin host (faults, <c>GET /admin/mail</c>); <see cref="Smtp"/> is the relay itself.</summary>
+    public MockSystem Mail { get; private set; } = null!;
+
+    public SmtpMock Smtp { get; private set; } = null!;
+
+    public IEnumerable<MockSystem> Systems => [Nso, Rk, Esia, Sferum, Mail];
 
     public static async Task<MockWorld> StartAsync(MockWorldOptions options, TimeProvider? time = null)
     {
@@ -93,6 +106,15 @@ public sealed class MockWorld : IAsyncDisposable
             var sferumFaults = new FaultBoard(SferumFaults.All);
             world.SferumApi = new SferumApi([nsoRegion, rkRegion], options.Sferum, sferumFaults, time);
             world.Sferum = await world.StartAsync("sferum", options.SferumPort, sferumFaults, null, world.SferumApi.MapRoutes);
+
+            var mailFaults = new FaultBoard(MailFaults.All);
+            world.Smtp = SmtpMock.Start(options.SmtpPort, mailFaults, time);
+            world._owned.Add(world.Smtp);
+            world.Mail = await world.StartAsync("mail", options.MailPort, mailFaults, null, app =>
+            {
+                app.MapGet("/admin/mail", () => world.Smtp.Inbox);
+                app.MapDelete("/admin/mail", () => world.Smtp.Clear());
+            });
             return world;
         }
         catch

@@ -54,6 +54,9 @@ public sealed class BrowserFixture : IAsyncDisposable
         settings["Regions:11:Name"] = "Республика Коми";
         settings["Regions:11:TimeZone"] = "Europe/Moscow";
         settings["Esia:BaseUrl"] = harness.World.Esia.BaseAddress.ToString();
+        settings["Mail:Host"] = "127.0.0.1";
+        settings["Mail:Port"] = harness.World.Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Mail:UseTls"] = "false";
         settings[$"Operators:{Operator54}:Regions:0"] = "54";
         settings[$"Operators:{FederalOperator}:Regions:0"] = "*";
         settings["Scheduler:PollingSeconds"] = "1";

@@ -1,0 +1,17 @@
+-- E-mails the gateway owes people (a teacher's invitation link, 000), written in the transaction of what they
+-- announce and delivered by a job: a relay that is down delays a mail, never loses it or the invitation.
+CREATE TABLE mail_outbox (
+    id bigserial PRIMARY KEY,
+    recipient text NOT NULL,
+    subject text NOT NULL,
+    body text NOT NULL,
+    -- What the mail is about, for the operator who looks for it (e.g. 'invitation:<id>').
+    about text NOT NULL,
+    created_at timestamptz NOT NULL,
+    status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+    attempts int NOT NULL DEFAULT 0,
+    next_attempt_at timestamptz NOT NULL,
+    sent_at timestamptz,
+    last_error text
+);
+CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at) WHERE status = 'pending';
