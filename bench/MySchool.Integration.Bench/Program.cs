@@ -7,6 +7,7 @@ var scenarios = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["nso-sync"] = SyncBench.NsoAsync,
     ["rk-sync"] = SyncBench.RkAsync,
     ["exchange"] = ExchangeBench.RunAsync,
+    ["linking"] = LinkingBench.RunAsync,
 };
 
 if (args.Length != 1 || !scenarios.TryGetValue(args[0], out var scenario))

@@ -9,13 +9,22 @@ public static class VendorExchangeClientExtensions
         this VendorExchange.VendorExchangeClient client, BatchHeader header, IEnumerable<RecordChunk> chunks, DateTime deadline, CancellationToken cancellationToken = default)
     {
         using var call = client.Push(deadline: deadline, cancellationToken: cancellationToken);
-        await call.RequestStream.WriteAsync(new PushMessage { Header = header }, cancellationToken);
-        foreach (var chunk in chunks)
+        try
         {
-            await call.RequestStream.WriteAsync(new PushMessage { Records = chunk }, cancellationToken);
+            await call.RequestStream.WriteAsync(new PushMessage { Header = header }, cancellationToken);
+            foreach (var chunk in chunks)
+            {
+                await call.RequestStream.WriteAsync(new PushMessage { Records = chunk }, cancellationToken);
+            }
+
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception writing) when (writing is RpcException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            // The server may answer before it has read everything (no token, wrong region): a write then fails with
+            // whatever the transport saw, and the server's own status is in the response.
         }
 
-        await call.RequestStream.CompleteAsync();
         return await call;
     }
 }

@@ -6,35 +6,35 @@ using MySchool.Integration.Tests.Sync;
 namespace MySchool.Integration.Tests.Dashboard;
 
 /// <summary>
-/// A synced region 54 (and a configured 11) behind a gateway on real ports, the mock ESIA for logins, and Debian's
-/// Chromium driven by Playwright. Screenshots go to artifacts/screenshots/.
+/// The site on real ports (<see cref="SiteOnPorts"/>) and Debian's Chromium driven by Playwright.
+/// Screenshots go to artifacts/screenshots/.
 /// </summary>
 public sealed class BrowserFixture : IAsyncDisposable
 {
-    public const long Operator54 = 1_000_000_154;
-    public const long FederalOperator = 1_000_000_100;
-    public const long NoRole = 1_000_000_999;
+    public const long Operator54 = SiteOnPorts.Operator54;
+    public const long FederalOperator = SiteOnPorts.FederalOperator;
+    public const long NoRole = SiteOnPorts.NoRole;
 
+    private readonly SiteOnPorts _site;
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
 
-    private BrowserFixture(SyncHarness harness, GatewayFactory gateway, IPlaywright playwright, IBrowser browser)
+    private BrowserFixture(SiteOnPorts site, IPlaywright playwright, IBrowser browser)
     {
-        Harness = harness;
-        Gateway = gateway;
+        _site = site;
         _playwright = playwright;
         _browser = browser;
     }
 
-    public SyncHarness Harness { get; }
+    public SyncHarness Harness => _site.Harness;
 
-    public GatewayFactory Gateway { get; }
+    public GatewayFactory Gateway => _site.Gateway;
 
-    public Uri Address => Gateway.BrowserAddress!;
+    public Uri Address => _site.Address;
 
     public static async Task<BrowserFixture> StartAsync(IReadOnlyDictionary<string, string>? extra = null)
     {
-        var (harness, gateway) = await GatewayOnPortsAsync(extra);
+        var site = await SiteOnPorts.StartAsync(extra);
         Assertions.SetDefaultExpectTimeout(30_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new()
@@ -43,31 +43,7 @@ public sealed class BrowserFixture : IAsyncDisposable
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
-        return new BrowserFixture(harness, gateway, playwright, browser);
-    }
-
-    /// <summary>The gateway on real ports beside the mocks (ESIA redirects to it), with its operators configured; no browser.</summary>
-    public static async Task<(SyncHarness Harness, GatewayFactory Gateway)> GatewayOnPortsAsync(IReadOnlyDictionary<string, string>? extra = null)
-    {
-        var harness = await SyncHarness.StartAsync("nso");
-        var settings = SyncApiTests.RegionSettings(harness);
-        settings["Regions:11:Name"] = "Республика Коми";
-        settings["Regions:11:TimeZone"] = "Europe/Moscow";
-        settings["Esia:BaseUrl"] = harness.World.Esia.BaseAddress.ToString();
-        settings["Mail:Host"] = "127.0.0.1";
-        settings["Mail:Port"] = harness.World.Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        settings["Mail:UseTls"] = "false";
-        settings[$"Operators:{Operator54}:Regions:0"] = "54";
-        settings[$"Operators:{FederalOperator}:Regions:0"] = "*";
-        settings["Scheduler:PollingSeconds"] = "1";
-        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
-        {
-            settings[key] = value;
-        }
-
-        var gateway = new GatewayFactory(harness.Db.ConnectionString, settings);
-        gateway.ServeOnKestrel();
-        return (harness, gateway);
+        return new BrowserFixture(site, playwright, browser);
     }
 
     /// <summary>A fresh browser session opening <paramref name="start"/>, logged in through the mock ESIA as <paramref name="oid"/> (or only at the consent page when null).</summary>
@@ -101,7 +77,6 @@ public sealed class BrowserFixture : IAsyncDisposable
     {
         await _browser.DisposeAsync();
         _playwright.Dispose();
-        await Gateway.DisposeAsync();
-        await Harness.DisposeAsync();
+        await _site.DisposeAsync();
     }
 }

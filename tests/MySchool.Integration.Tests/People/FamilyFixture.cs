@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using MySchool.Integration.Mocks.Synthetic;
-using MySchool.Integration.Tests.Dashboard;
 using MySchool.Integration.Tests.Infrastructure;
 using MySchool.Integration.Tests.Sync;
 
@@ -13,25 +12,23 @@ namespace MySchool.Integration.Tests.People;
 /// </summary>
 public sealed partial class FamilyFixture : IAsyncLifetime
 {
-    public SyncHarness Harness { get; private set; } = null!;
+    private SiteOnPorts _site = null!;
 
-    public GatewayFactory Gateway { get; private set; } = null!;
+    public SyncHarness Harness => _site.Harness;
 
-    public Uri Address => Gateway.BrowserAddress!;
+    public GatewayFactory Gateway => _site.Gateway;
+
+    public Uri Address => _site.Address;
 
     private int _nextFamily;
 
     public async Task InitializeAsync()
     {
-        (Harness, Gateway) = await BrowserFixture.GatewayOnPortsAsync();
+        _site = await SiteOnPorts.StartAsync();
         await Harness.SyncAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await Gateway.DisposeAsync();
-        await Harness.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _site.DisposeAsync();
 
     /// <summary>
     /// A student of the registry (with SNILS and an ESIA account, trusted or not as asked) whose parent has an ESIA
@@ -80,7 +77,7 @@ public sealed partial class FamilyFixture : IAsyncLifetime
     {
         var client = EsiaWalk.Client();
         client.BaseAddress = Address;
-        using var landed = await EsiaWalk.LogInAsync(client, new Uri(Address, "/login"), BrowserFixture.Operator54);
+        using var landed = await EsiaWalk.LogInAsync(client, new Uri(Address, "/login"), SiteOnPorts.Operator54);
         Assert.Equal(HttpStatusCode.Redirect, landed.StatusCode);
         return client;
     }
