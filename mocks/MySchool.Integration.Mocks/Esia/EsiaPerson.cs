@@ -24,6 +24,9 @@ public sealed class EsiaDirectory
 {
     private readonly Dictionary<long, EsiaPerson> _people = [];
 
+    /// <summary>SNILS to oid: a lookup by SNILS must not scan a region's worth of people.</summary>
+    private readonly Dictionary<string, long> _bySnils = new(StringComparer.Ordinal);
+
     public EsiaDirectory(IEnumerable<SyntheticRegion> regions)
     {
         Add(new EsiaPerson(1_000_000_154, new("Оператор", "Регион", "Пятьдесятчетвёртый", Sex.Female), new(1985, 5, 26), "11223344595", true, "operator54@myschool.test", "оператор региона 54", []));
@@ -40,9 +43,15 @@ public sealed class EsiaDirectory
 
     public EsiaPerson? Find(long oid) => _people.GetValueOrDefault(oid);
 
-    public EsiaPerson? FindBySnils(string canonical) => _people.Values.FirstOrDefault(person => person.Snils == canonical);
+    public EsiaPerson? FindBySnils(string canonical) => _bySnils.TryGetValue(canonical, out var oid) ? Find(oid) : null;
 
-    private void Add(EsiaPerson person) => _people.TryAdd(person.Oid, person);
+    private void Add(EsiaPerson person)
+    {
+        if (_people.TryAdd(person.Oid, person) && person.Snils is not null)
+        {
+            _bySnils.TryAdd(person.Snils, person.Oid);
+        }
+    }
 
     private void AddRegion(SyntheticRegion region)
     {
@@ -66,7 +75,15 @@ public sealed class EsiaDirectory
             {
                 var existing = Find(parent.EsiaOid!.Value);
                 var kids = existing is null ? [kid] : existing.Kids.Append(kid).ToList();
-                _people[parent.EsiaOid!.Value] = new EsiaPerson(parent.EsiaOid.Value, parent.Name, null, parent.Snils, true, $"p{parent.Id}@mail.test", $"родитель ({code})", kids);
+                var account = new EsiaPerson(parent.EsiaOid.Value, parent.Name, null, parent.Snils, true, $"p{parent.Id}@mail.test", $"родитель ({code})", kids);
+                if (existing is null)
+                {
+                    Add(account);
+                }
+                else
+                {
+                    _people[account.Oid] = account; // one more child in the same account
+                }
             }
         }
     }
