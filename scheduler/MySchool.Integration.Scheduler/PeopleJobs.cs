@@ -12,8 +12,8 @@ namespace MySchool.Integration.Scheduler;
 /// </summary>
 public sealed class PeopleJobs(TeacherInvitations invitations, YearRollover rollover, AccountLinking linking, RegionCatalog regions, NpgsqlDataSource dataSource, TimeProvider time)
 {
-    /// <summary>Lookups a night: a region's newcomers fit easily; a first pass over a whole region takes a few nights.</summary>
-    public const int LinksPerNight = 20_000;
+    /// <summary>Lookups a night: at ESIA's likely 50 ms a call, four at a time, about 45 minutes; a first pass over a region takes a few nights.</summary>
+    public const int LinksPerNight = 200_000;
 
     [JobDisplayName("Истечение приглашений педагогов")]
     [DisableConcurrentExecution(timeoutInSeconds: 10)]
