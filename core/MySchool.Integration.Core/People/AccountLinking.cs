@@ -20,37 +20,59 @@ public sealed class AccountLinking(NpgsqlDataSource dataSource, IIdentityDirecto
     /// <summary>A few lookups at once: ESIA is a shared national service, and a night has hours.</summary>
     private const int Parallelism = 4;
 
-    /// <summary>Looks up at most <paramref name="limit"/> unlinked people with SNILS, those never asked about first.</summary>
+    /// <summary>Answers are recorded a batch at a time: a pass cut short keeps what it learnt.</summary>
+    private const int Batch = 5_000;
+
+    /// <summary>
+    /// Looks up at most <paramref name="limit"/> unlinked people with SNILS, those never asked about first. A batch in
+    /// which ESIA answered nobody ends the pass: ESIA is down, and tomorrow is another night.
+    /// </summary>
     public async Task<LinkingReport> LinkAsync(int limit, CancellationToken cancellationToken)
     {
-        var due = await DueAsync(limit, cancellationToken);
-        var found = new System.Collections.Concurrent.ConcurrentBag<(Guid Person, long? Oid)>();
-        var failed = 0;
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (person, token) =>
+        var total = new LinkingReport(0, 0, 0);
+        var failedPeople = new List<Guid>();
+        while (total.Checked + total.Failed < limit)
         {
-            try
+            var due = await DueAsync(Math.Min(Batch, limit - total.Checked - total.Failed), failedPeople, cancellationToken);
+            if (due.Count == 0)
             {
-                found.Add((person.Id, await directory.FindBySnilsAsync(person.Snils, token)));
+                break;
             }
-            catch (IdentityDirectoryException)
-            {
-                Interlocked.Increment(ref failed);
-            }
-        });
 
-        var linked = await RecordAsync(found, cancellationToken);
-        var report = new LinkingReport(found.Count, linked, failed);
-        await audit.RecordAsync("scheduler", "esia.link", null, report, cancellationToken);
-        return report;
+            var found = new System.Collections.Concurrent.ConcurrentBag<(Guid Person, long? Oid)>();
+            var failed = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (person, token) =>
+            {
+                try
+                {
+                    found.Add((person.Id, await directory.FindBySnilsAsync(person.Snils, token)));
+                }
+                catch (IdentityDirectoryException)
+                {
+                    failed.Add(person.Id);
+                }
+            });
+
+            failedPeople.AddRange(failed);
+            total = new LinkingReport(total.Checked + found.Count, total.Linked + await RecordAsync(found, cancellationToken), total.Failed + failed.Count);
+            if (found.IsEmpty)
+            {
+                break;
+            }
+        }
+
+        await audit.RecordAsync("scheduler", "esia.link", null, total, cancellationToken);
+        return total;
     }
 
-    private async Task<List<(Guid Id, Snils Snils)>> DueAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>Who is due, leaving out those ESIA failed to answer about in this pass.</summary>
+    private async Task<List<(Guid Id, Snils Snils)>> DueAsync(int limit, List<Guid> failedThisPass, CancellationToken cancellationToken)
     {
         await using var command = Command(dataSource, """
             SELECT p.id, p.snils FROM person p LEFT JOIN esia_lookup l ON l.person_id = p.id
-            WHERE p.snils IS NOT NULL AND p.esia_oid IS NULL AND (l.checked_at IS NULL OR l.checked_at < $1)
+            WHERE p.snils IS NOT NULL AND p.esia_oid IS NULL AND (l.checked_at IS NULL OR l.checked_at < $1) AND p.id <> ALL($3)
             ORDER BY l.checked_at NULLS FIRST, p.id LIMIT $2
-            """, time.GetUtcNow() - RecheckAfter, limit);
+            """, time.GetUtcNow() - RecheckAfter, limit, failedThisPass.ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var due = new List<(Guid, Snils)>();
         while (await reader.ReadAsync(cancellationToken))
