@@ -67,29 +67,25 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
         return list;
     }
 
-    public Task<List<SchoolStatus>> SchoolsAsync(string region, CancellationToken cancellationToken) => ListAsync($"""
+    public async Task<List<SchoolStatus>> SchoolsAsync(string region, CancellationToken cancellationToken) =>
+        [.. (await SchoolRowsAsync("sr.code = $1", region, cancellationToken)).Select(row => row.School)];
+
+    /// <summary>The region a school is in, or null: what every school page checks the operator's regions against.</summary>
+    public async Task<(string Region, SchoolStatus School)?> SchoolAsync(Guid id, CancellationToken cancellationToken) =>
+        (await SchoolRowsAsync("s.id = $1", id, cancellationToken)) is [var one] ? one : null;
+
+    private Task<List<(string Region, SchoolStatus School)>> SchoolRowsAsync(string where, object key, CancellationToken cancellationToken) => ListAsync($"""
         SELECT s.id, m.name, s.full_name,
                (SELECT im.source_id FROM identity_map im WHERE im.kind = 'school' AND im.federal_id = s.id LIMIT 1),
                (SELECT count(*) FROM enrollment e JOIN class c ON c.id = e.class_id WHERE c.school_id = s.id AND e.ends_on IS NULL),
                (SELECT count(*)::int FROM class c WHERE c.school_id = s.id),
                {SchoolLastSuccess},
-               (SELECT count(*) FROM quarantine q WHERE q.resolved_at IS NULL AND q.scope = sr.code || '/' || (SELECT im.source_id FROM identity_map im WHERE im.kind = 'school' AND im.federal_id = s.id LIMIT 1))
+               (SELECT count(*) FROM quarantine q WHERE q.resolved_at IS NULL AND q.scope = sr.code || '/' || (SELECT im.source_id FROM identity_map im WHERE im.kind = 'school' AND im.federal_id = s.id LIMIT 1)),
+               sr.code
         FROM school s JOIN school_region sr ON sr.school_id = s.id JOIN municipality m ON m.id = s.municipality_id
-        WHERE sr.code = $1 ORDER BY m.name, s.full_name
-        """, r => new SchoolStatus(r.GetGuid(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt64(4), r.GetInt32(5), Instant(r, 6), r.GetInt64(7)),
-        cancellationToken, region);
-
-    /// <summary>The region a school is in, or null: what every school page checks the operator's regions against.</summary>
-    public async Task<(string Region, SchoolStatus School)?> SchoolAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var command = Command(dataSource, "SELECT code FROM school_region WHERE school_id = $1", id);
-        if (await command.ExecuteScalarAsync(cancellationToken) is not string region)
-        {
-            return null;
-        }
-
-        return (region, (await SchoolsAsync(region, cancellationToken)).Single(s => s.Id == id));
-    }
+        WHERE {where} ORDER BY m.name, s.full_name
+        """, r => (r.GetString(8), new SchoolStatus(r.GetGuid(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt64(4), r.GetInt32(5), Instant(r, 6), r.GetInt64(7))),
+        cancellationToken, key);
 
     public Task<List<ClassCount>> ClassesAsync(Guid schoolId, CancellationToken cancellationToken) => ListAsync("""
         SELECT c.id, c.grade, c.letter, y.name, (SELECT count(*) FROM enrollment e WHERE e.class_id = c.id AND e.ends_on IS NULL)

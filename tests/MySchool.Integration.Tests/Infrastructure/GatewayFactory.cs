@@ -103,10 +103,11 @@ public sealed class GatewayFactory(string connectionString, IReadOnlyDictionary<
         return client;
     }
 
-    /// <summary>A gRPC channel to the in-memory host that sends <paramref name="token"/> (none when null).</summary>
-    public GrpcChannel Channel(string? token) => GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
+    /// <summary>A gRPC channel to the host (in memory, or on its real gRPC port) that sends <paramref name="token"/> (none when null).</summary>
+    public GrpcChannel Channel(string? token) => GrpcChannel.ForAddress(_kestrel is { } kestrel ? new Uri(kestrel.Grpc) : Server.BaseAddress, new GrpcChannelOptions
     {
-        HttpHandler = Server.CreateHandler(),
+        // On real ports, HTTP/2 cleartext to the gRPC endpoint as any client; otherwise the in-memory server.
+        HttpHandler = _kestrel is null ? Server.CreateHandler() : new SocketsHttpHandler(),
         Credentials = token is null ? null : ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, metadata) =>
         {
             metadata.Add("Authorization", $"Bearer {token}");

@@ -1,7 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using MySchool.Integration.Core.People;
+using Grpc.Core;
 using MySchool.Integration.Mocks.Esia;
+using MySchool.Integration.Protos.Federal.V1;
 using MySchool.Integration.Tests.Infrastructure;
 
 namespace MySchool.Integration.Tests.People;
@@ -26,6 +28,8 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
         Assert.Equal(["representative", "student"], kinds.Select(r => r.Kind).Order());
         Assert.All(kinds, r => Assert.Equal("pending", r.Status));
 
+        var pull = new FederalPull.FederalPullClient(await fixture.Gateway.ChannelAsync("federal"));
+        var before = (await pull.GetChangeVersionsAsync(new ChangeVersionsRequest())).Newest;
         using var admin = await fixture.OperatorLoginAsync();
         // The school can reach the family: the applicant's verified e-mail at ESIA goes with the request.
         Assert.Contains($"p{parent.Id}@mail.test", await admin.GetStringAsync(new Uri("/join-requests", UriKind.Relative)), StringComparison.Ordinal);
@@ -38,6 +42,11 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
         Assert.Equal(student.EsiaOid, await fixture.Harness.Db.ScalarAsync<long>("SELECT esia_oid FROM person WHERE id = $1", placement.Person));
         Assert.Equal(1L, await fixture.Harness.Db.ScalarAsync<long>(
             "SELECT count(*) FROM guardianship g JOIN person p ON p.id = g.parent_id WHERE g.student_id = $1 AND p.esia_oid = $2", placement.Person, parent.EsiaOid));
+        // The federal pull sees both people again, now under their ESIA oids.
+        var linked = await pull.ReadChanges(new ReadChangesRequest { RegionCode = "54", MinChangeVersion = before }).ResponseStream.ReadAllAsync()
+            .Where(change => change.Kind == "person").Select(change => System.Text.Json.Nodes.JsonNode.Parse(change.Json)!["esia_oid"]?.GetValue<long>()).ToListAsync();
+        Assert.Contains(student.EsiaOid, linked);
+        Assert.Contains(parent.EsiaOid, linked);
         var federal = await fixture.Gateway.CreateClientAsync("federal");
         using var portfolio = await federal.GetAsync(new Uri($"/Portfolio/{student.EsiaOid}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, portfolio.StatusCode);
