@@ -31,6 +31,9 @@ public sealed record AdminPolicyBreach(Guid SchoolId, string Name, long Students
 
 public sealed record JoinRequestEntry(string Platform, string RequestId, string School, string ClassName, string Person, DateOnly? BirthDate, string Status, string? Reason, DateTimeOffset SeenAt);
 
+/// <summary>A mail the relay has not taken: given up (<see cref="Failed"/>) or to be tried again at <see cref="NextAttempt"/>.</summary>
+public sealed record MailProblem(string Recipient, string School, bool Failed, int Attempts, string? Error, DateTimeOffset NextAttempt);
+
 public sealed record QuarantineEntry(long Id, string SourceSystem, string Scope, string Kind, string? SourceId, string ReasonCode, string Reason, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, int Occurrences, string RawPayload);
 
 /// <summary>
@@ -146,6 +149,16 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
         WHERE sr.code = ANY($1) ORDER BY j.status = 'held' DESC, j.seen_at DESC LIMIT 500
         """, r => new JoinRequestEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetFieldValue<DateOnly>(5),
             r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), r.GetFieldValue<DateTimeOffset>(8)),
+        cancellationToken, (object)regions.ToArray());
+
+    /// <summary>Invitation mails of these regions the relay has not taken yet after trying, or refused for good, newest first.</summary>
+    public Task<List<MailProblem>> MailProblemsAsync(IReadOnlyCollection<string> regions, CancellationToken cancellationToken) => ListAsync("""
+        SELECT o.recipient, s.full_name, o.status, o.attempts, o.last_error, o.next_attempt_at
+        FROM mail_outbox o JOIN teacher_invitation i ON o.about = 'invitation:' || i.id
+        JOIN school s ON s.id = i.school_id JOIN school_region sr ON sr.school_id = s.id
+        WHERE sr.code = ANY($1) AND (o.status = 'failed' OR (o.status = 'pending' AND o.attempts > 0))
+        ORDER BY o.created_at DESC LIMIT 100
+        """, r => new MailProblem(r.GetString(0), r.GetString(1), r.GetString(2) == "failed", r.GetInt32(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetFieldValue<DateTimeOffset>(5)),
         cancellationToken, (object)regions.ToArray());
 
     /// <summary>Every SNILS-shaped number in a raw record, valid or not, shown only by its check digits.</summary>

@@ -3,7 +3,7 @@ using MySchool.Integration.Gateway.Api;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
-/// <summary>Every region the operator holds at a glance, the indicators, and two weeks of volume and failures.</summary>
+/// <summary>Every region the operator holds at a glance, the indicators, two weeks of volume and failures, and mails that did not go out.</summary>
 public sealed class IndexModel(MonitoringReader monitoring, SyncLauncher launcher, IConfiguration configuration, TimeProvider time) : OperatorPage
 {
     public IReadOnlyList<RegionStatus> Regions { get; private set; } = [];
@@ -11,6 +11,8 @@ public sealed class IndexModel(MonitoringReader monitoring, SyncLauncher launche
     public Indicators Indicators { get; private set; } = null!;
 
     public IReadOnlyList<DayVolume> Volume { get; private set; } = [];
+
+    public IReadOnlyList<MailProblem> MailProblems { get; private set; } = [];
 
     public int AdminPolicyStudents { get; private set; }
 
@@ -24,5 +26,6 @@ public sealed class IndexModel(MonitoringReader monitoring, SyncLauncher launche
         Regions = await monitoring.RegionsAsync(visible.Select(r => (r.Code, r.Name, r.Adapter.Length == 0 ? "только приём" : r.Adapter)), cancellationToken);
         Indicators = await monitoring.IndicatorsAsync(codes, AdminPolicyStudents, cancellationToken);
         Volume = await monitoring.VolumeAsync(codes, 14, cancellationToken);
+        MailProblems = await monitoring.MailProblemsAsync(codes, cancellationToken);
     }
 }

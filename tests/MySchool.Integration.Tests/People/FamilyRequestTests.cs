@@ -1,7 +1,7 @@
 using System.Net;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using MySchool.Integration.Core.People;
-using Grpc.Core;
 using MySchool.Integration.Mocks.Esia;
 using MySchool.Integration.Protos.Federal.V1;
 using MySchool.Integration.Tests.Infrastructure;

@@ -51,6 +51,27 @@ public class TeacherInvitationTests
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
     }
 
+    [Fact]
+    public async Task AnInvitationMailTheRelayRefuses_IsShownToTheOperator_WithTheRelaysAnswer()
+    {
+        await using var site = await SiteOnPorts.StartAsync();
+        await site.Harness.SyncAsync();
+        var (school, teacher) = await TeacherAsync(site);
+        await InviteAsync(site, school, teacher);
+        site.Harness.World.Mail.Faults.Arm(MySchool.Integration.Mocks.Mail.MailFaults.MailboxUnavailable, 1);
+
+        var delivered = await site.Gateway.Services.GetRequiredService<MailOutbox>()
+            .DeliverDueAsync(site.Gateway.Services.GetRequiredService<IMailTransport>(), 10, default);
+        using var operatorSession = EsiaWalk.Client();
+        using var landed = await EsiaWalk.LogInAsync(operatorSession, new Uri(site.Address, "/login"), SiteOnPorts.Operator54);
+        var overview = await operatorSession.GetStringAsync(new Uri(site.Address, "/"));
+
+        Assert.Equal(new DeliveryReport(0, 0, 1), delivered);
+        Assert.Contains("id=\"mail-problems\"", overview, StringComparison.Ordinal);
+        Assert.Contains("teacher@school.test", overview, StringComparison.Ordinal);
+        Assert.Contains("550", overview, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(SiteOnPorts.Operator54)] // another SNILS
     [InlineData(SiteOnPorts.NoRole)] // no SNILS at all
