@@ -181,10 +181,23 @@ public sealed class FamilyRequests(NpgsqlDataSource dataSource, IIdentityDirecto
         return await ReadEntriesAsync(command, cancellationToken);
     }
 
-    /// <summary>The schools a family can choose from, by the full legal name as in ЕГРЮЛ (004 §3.6.7).</summary>
-    public async Task<IReadOnlyList<(Guid Id, string FullName)>> SchoolsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Schools whose full legal name (as in ЕГРЮЛ, 004 §3.6.7) or short name contains <paramref name="query"/>, or whose
+    /// INN it is; at most 50. Nothing for an empty query: a country's 41,000 schools are not a list to scroll.
+    /// </summary>
+    public async Task<IReadOnlyList<(Guid Id, string FullName)>> FindSchoolsAsync(string? query, CancellationToken cancellationToken)
     {
-        await using var command = Command(dataSource, "SELECT id, full_name FROM school ORDER BY full_name, id");
+        var wanted = query?.Trim() ?? string.Empty;
+        if (wanted.Length < 2)
+        {
+            return [];
+        }
+
+        await using var command = Command(dataSource, """
+            SELECT id, full_name FROM school
+            WHERE inn = $1 OR strpos(lower(full_name), lower($1)) > 0 OR strpos(lower(coalesce(short_name, '')), lower($1)) > 0
+            ORDER BY full_name, id LIMIT 50
+            """, wanted);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var schools = new List<(Guid, string)>();
         while (await reader.ReadAsync(cancellationToken))

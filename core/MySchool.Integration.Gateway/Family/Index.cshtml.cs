@@ -12,6 +12,9 @@ public sealed class FamilyModel(IIdentityDirectory directory, FamilyRequests req
 {
     public IReadOnlyList<AccountChild> Children { get; private set; } = [];
 
+    /// <summary>What the person typed to find their school, and what it found.</summary>
+    public string? SchoolQuery { get; private set; }
+
     public IReadOnlyList<(Guid Id, string FullName)> Schools { get; private set; } = [];
 
     public IReadOnlyList<FamilyRequestEntry> Sent { get; private set; } = [];
@@ -24,12 +27,12 @@ public sealed class FamilyModel(IIdentityDirectory directory, FamilyRequests req
 
     public string? Problem { get; private set; }
 
-    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(null, cancellationToken);
+    public Task<IActionResult> OnGetAsync(string? school, CancellationToken cancellationToken) => ShowAsync(school, null, cancellationToken);
 
-    public Task<IActionResult> OnPostAsync(Guid schoolId, string? className, long? childId, CancellationToken cancellationToken) =>
-        ShowAsync(new FamilyRequestForm(schoolId, className, childId), cancellationToken);
+    public Task<IActionResult> OnPostAsync(string? school, Guid schoolId, string? className, long? childId, CancellationToken cancellationToken) =>
+        ShowAsync(school, new FamilyRequestForm(schoolId, className, childId), cancellationToken);
 
-    private async Task<IActionResult> ShowAsync(FamilyRequestForm? form, CancellationToken cancellationToken)
+    private async Task<IActionResult> ShowAsync(string? school, FamilyRequestForm? form, CancellationToken cancellationToken)
     {
         if (await FamilyHosting.SessionAsync(HttpContext) is not { } session)
         {
@@ -63,7 +66,8 @@ public sealed class FamilyModel(IIdentityDirectory directory, FamilyRequests req
             Response.StatusCode = StatusCodes.Status502BadGateway;
         }
 
-        Schools = await requests.SchoolsAsync(cancellationToken);
+        SchoolQuery = school;
+        Schools = await requests.FindSchoolsAsync(school, cancellationToken);
         Sent = await requests.SentByAsync(oid, cancellationToken);
         return Page();
     }

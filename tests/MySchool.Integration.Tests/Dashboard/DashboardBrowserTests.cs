@@ -122,6 +122,8 @@ public class DashboardBrowserTests
         var (school, className) = await ClassOfAsync(browser, kid.Snils!);
         var family = await browser.LoginAsync(parent.Oid, start: "/family");
 
+        await family.FillAsync("input[name=school]", school);
+        await family.ClickAsync("#find-school button");
         await family.SelectOptionAsync("select[name=ChildId]", kid.Id.ToString(CultureInfo.InvariantCulture));
         await family.SelectOptionAsync("select[name=SchoolId]", new SelectOptionValue { Label = school });
         await family.FillAsync("input[name=ClassName]", className);

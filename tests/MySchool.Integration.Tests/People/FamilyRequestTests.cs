@@ -54,6 +54,22 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
     }
 
     [Fact]
+    public async Task AFamilyFindsTheSchool_ByItsInn_OrAPartOfItsEgrulName_AndIsToldWhenNothingMatches()
+    {
+        using var logged = await fixture.ParentLoggedInAsync();
+        var (inn, fullName) = (await fixture.Harness.Db.ScalarAsync<string>("SELECT inn FROM school WHERE id = $1", logged.Placement.School),
+            await fixture.Harness.Db.ScalarAsync<string>("SELECT full_name FROM school WHERE id = $1", logged.Placement.School));
+
+        var byInn = await logged.Client.GetStringAsync(new Uri($"/family?school={inn}", UriKind.Relative));
+        var byName = await logged.Client.GetStringAsync(new Uri($"/family?school={Uri.EscapeDataString(fullName[^20..].ToUpperInvariant())}", UriKind.Relative));
+        var nothing = await logged.Client.GetStringAsync(new Uri("/family?school=Школа%20на%20Луне", UriKind.Relative));
+
+        Assert.Contains($"<option value=\"{logged.Placement.School}\">", byInn, StringComparison.Ordinal);
+        Assert.Contains($"<option value=\"{logged.Placement.School}\">", byName, StringComparison.Ordinal);
+        Assert.Contains("Школа по запросу «Школа на Луне» не найдена", nothing, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ARequestForAChildWithoutTheirOwnEsiaAccount_IsRefused_WithThatReason()
     {
         var parentOfChildWithoutAccount = fixture.Harness.SourceRegion.Students
