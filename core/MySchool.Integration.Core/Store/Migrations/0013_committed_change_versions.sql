@@ -5,9 +5,9 @@
 -- A watermark is the sequence's value L read first, then the transaction ids running in this database R. Every
 -- writer takes its transaction id before its first version (below), so a transaction holding a version <= L had
 -- its id before R was read: it is in R or already ended. Once every transaction of R has ended, nothing can commit
--- a version <= L: L is safe to serve. Only this database's transactions count (not a whole cluster's), which asks
--- that every writer connect as the gateway's role (or that role hold pg_read_all_stats): pg_stat_activity shows a
--- role only its own sessions' transaction ids.
+-- a version <= L: L is safe to serve. Only this database's transactions count, not a whole cluster's: a long
+-- transaction in another database sharing the cluster does not hold the feed back. (pg_stat_activity shows every
+-- session's backend_xid to any role, so the gateway needs no extra privilege for this.)
 
 CREATE OR REPLACE FUNCTION stamp_change_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
