@@ -1,11 +1,7 @@
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using MySchool.Integration.Adapters.Esia;
-using MySchool.Integration.Adapters.Nso;
 using MySchool.Integration.Core.People;
 using MySchool.Integration.Core.Store;
-using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Mocks.Hosting;
 using MySchool.Integration.Mocks.Synthetic;
 using MySchool.Integration.Testing;
@@ -26,12 +22,10 @@ internal static class LinkingBench
         var cluster = await PostgresCluster.SharedAsync();
         await using var db = NpgsqlDataSource.Create(await cluster.CreateMigratedDatabaseAsync("linking"));
         await using var world = await MockWorld.StartAsync(MockWorldOptions.AnyFreePorts(spec, RegionSpec.Demo("11")));
-        await using var services = new ServiceCollection().AddNsoAdapter().BuildServiceProvider();
-        var region = MockRegions.For(world.Nso);
-        var runs = new SyncRuns(db);
-        var engine = new SyncEngine(db, runs, TimeProvider.System, NullLogger<SyncEngine>.Instance);
-        var adapter = services.GetServices<ISourceAdapterFactory>().Single(f => f.Name == "nso").Create(region);
-        await engine.RunAsync(region, adapter, await runs.QueueAsync("nso", "54", SyncMode.Full, default), null, SyncMode.Full, default);
+        await using (var sync = new FullSync(db, world.Nso))
+        {
+            await sync.RunAsync();
+        }
 
         var options = new EsiaOptions { BaseUrl = world.Esia.BaseAddress };
         using var http = new HttpClient();
