@@ -151,11 +151,13 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
             r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), r.GetFieldValue<DateTimeOffset>(8)),
         cancellationToken, (object)regions.ToArray());
 
-    /// <summary>Invitation mails of these regions the relay has not taken yet after trying, or refused for good, newest first.</summary>
+    /// <summary>Mails of these regions' schools (invitations, families' decisions) the relay has not taken yet after trying, or refused for good, newest first.</summary>
     public Task<List<MailProblem>> MailProblemsAsync(IReadOnlyCollection<string> regions, CancellationToken cancellationToken) => ListAsync("""
         SELECT o.recipient, s.full_name, o.status, o.attempts, o.last_error, o.next_attempt_at
-        FROM mail_outbox o JOIN teacher_invitation i ON o.about = 'invitation:' || i.id
-        JOIN school s ON s.id = i.school_id JOIN school_region sr ON sr.school_id = s.id
+        FROM mail_outbox o
+        JOIN (SELECT 'invitation:' || id AS about, school_id FROM teacher_invitation
+              UNION ALL SELECT 'family-request:' || id, school_id FROM family_request) a ON a.about = o.about
+        JOIN school s ON s.id = a.school_id JOIN school_region sr ON sr.school_id = s.id
         WHERE sr.code = ANY($1) AND (o.status = 'failed' OR (o.status = 'pending' AND o.attempts > 0))
         ORDER BY o.created_at DESC LIMIT 100
         """, r => new MailProblem(r.GetString(0), r.GetString(1), r.GetString(2) == "failed", r.GetInt32(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetFieldValue<DateTimeOffset>(5)),

@@ -1,3 +1,4 @@
+using MySchool.Integration.Core.Notifications;
 using MySchool.Integration.Core.Rules;
 using MySchool.Integration.Core.Store;
 using Npgsql;
@@ -246,14 +247,17 @@ public sealed class FamilyRequests(NpgsqlDataSource dataSource, IIdentityDirecto
             return FamilyDecision.Waits("Укажите причину отказа: заявитель увидит её");
         }
 
-        await using var command = Command(dataSource, """
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (await ScalarAsync<object?>(connection, """
             UPDATE family_request SET status = 'rejected', reason = $2, decided_at = $3, decided_by = $4 WHERE id = $1 AND status = 'pending' RETURNING school_id
-            """, id, reason.Trim(), time.GetUtcNow(), decidedBy);
-        if (await command.ExecuteScalarAsync(cancellationToken) is not Guid school)
+            """, cancellationToken, id, reason.Trim(), time.GetUtcNow(), decidedBy) is not Guid school)
         {
             return FamilyDecision.Waits("Заявка уже рассмотрена или не найдена");
         }
 
+        await NotifyAsync(connection, id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         await audit.RecordAsync(decidedBy, "family-request.reject", school.ToString(), new { request = id }, cancellationToken);
         return FamilyDecision.Decided;
     }
@@ -338,8 +342,44 @@ public sealed class FamilyRequests(NpgsqlDataSource dataSource, IIdentityDirecto
             return FamilyDecision.Waits("Заявка уже рассмотрена");
         }
 
+        await NotifyAsync(connection, request.Id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return FamilyDecision.Decided;
+    }
+
+    /// <summary>What a request asks, in the words the school admin and the family read.</summary>
+    public static string KindName(string kind) =>
+        kind == Representative ? "прикрепление законного представителя" : "регистрация и прикрепление обучающегося";
+
+    /// <summary>The decision, e-mailed to the applicant (their verified ESIA address) through the outbox, in the decision's transaction.</summary>
+    private async Task NotifyAsync(NpgsqlConnection connection, long id, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, """
+            SELECT r.applicant_email, r.kind, r.status, r.reason, concat_ws(' ', r.last_name, r.first_name, r.middle_name),
+                   coalesce(s.short_name, s.full_name), c.grade || ' «' || c.letter || '»'
+            FROM family_request r JOIN school s ON s.id = r.school_id JOIN class c ON c.id = r.class_id WHERE r.id = $1
+            """, id);
+        OutgoingMail mail;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0))
+            {
+                return;
+            }
+
+            var approved = reader.GetString(2) == "approved";
+            mail = new OutgoingMail(
+                reader.GetString(0),
+                approved ? "Запрос в школу одобрен" : "Запрос в школу отклонён",
+                $"""
+                Здравствуйте!
+
+                Ваш запрос «{KindName(reader.GetString(1))}» ({reader.GetString(4)}, {reader.GetString(5)}, класс {reader.GetString(6)}) {(approved ? "одобрен" : "отклонён")}.
+                {(approved ? "Теперь можно входить в ФГИС «Моя школа» через Госуслуги (ЕСИА)." : $"Причина: {reader.GetString(3)}")}
+                """);
+        }
+
+        await MailOutbox.EnqueueAsync(connection, mail, $"family-request:{id}", time.GetUtcNow(), cancellationToken);
     }
 
     private async Task<List<Guid>> MatchAsync(string sql, CancellationToken cancellationToken, params object?[] parameters)

@@ -72,9 +72,6 @@ public sealed class FamilyModel(IIdentityDirectory directory, FamilyRequests req
         return Page();
     }
 
-    public static string KindName(string kind) =>
-        kind == FamilyRequests.Representative ? "прикрепление законного представителя" : "регистрация и прикрепление обучающегося";
-
     public static string StatusName(string status) => status switch
     {
         "pending" => "на рассмотрении",

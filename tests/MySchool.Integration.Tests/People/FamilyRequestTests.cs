@@ -51,6 +51,9 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
         using var portfolio = await federal.GetAsync(new Uri($"/Portfolio/{student.EsiaOid}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, portfolio.StatusCode);
         Assert.Contains("одобрен", await family.GetStringAsync(new Uri("/family", UriKind.Relative)), StringComparison.Ordinal);
+        // The family hears of both decisions by e-mail, at the address ESIA verified.
+        Assert.Equal(2L, await fixture.Harness.Db.ScalarAsync<long>(
+            "SELECT count(*) FROM mail_outbox WHERE recipient = $1 AND subject = 'Запрос в школу одобрен'", $"p{parent.Id}@mail.test"));
     }
 
     [Fact]
@@ -228,6 +231,8 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
         var page = await family.GetStringAsync(new Uri("/family", UriKind.Relative));
         Assert.Contains("отклонён", page, StringComparison.Ordinal);
         Assert.Contains("Ребёнок переведён в другую школу", page, StringComparison.Ordinal);
+        Assert.Contains("Причина: Ребёнок переведён в другую школу", await fixture.Harness.Db.ScalarAsync<string>(
+            "SELECT body FROM mail_outbox WHERE recipient = $1 AND subject = 'Запрос в школу отклонён'", $"p{parent.Id}@mail.test"), StringComparison.Ordinal);
     }
 
     [Fact]
