@@ -29,6 +29,31 @@ public class HealthEndpointTests
     }
 
     [Fact]
+    public async Task Healthz_AWriteTransactionOpenTooLong_IsDegraded_BecauseTheChangeFeedWaitsForIt()
+    {
+        var cluster = await PostgresCluster.SharedAsync();
+        var connectionString = await cluster.CreateMigratedDatabaseAsync();
+        await using var gateway = new GatewayFactory(connectionString, new Dictionary<string, string> { ["Health:FeedHoldSeconds"] = "1" });
+        await using var db = Npgsql.NpgsqlDataSource.Create(connectionString);
+        await using var stuck = await db.OpenConnectionAsync();
+        await using var transaction = await stuck.BeginTransactionAsync();
+        await using (var write = new Npgsql.NpgsqlCommand("INSERT INTO audit_event (actor, action, details) VALUES ('test', 'stuck', '{}')", stuck, transaction))
+        {
+            await write.ExecuteNonQueryAsync();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var response = await gateway.CreateClient().GetAsync(new Uri("/healthz", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode); // degraded, not down: probes keep the host
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var database = body.RootElement.GetProperty("checks").GetProperty("database");
+        Assert.Equal("Degraded", database.GetProperty("status").GetString());
+        Assert.Contains("федеральная лента изменений ждёт", database.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.True(database.GetProperty("data").GetProperty("oldestWriteSeconds").GetDouble() >= 2);
+    }
+
+    [Fact]
     public async Task Healthz_WhenPostgreSqlStops_Answers503WithTheReason()
     {
         var cluster = await PostgresCluster.SharedAsync();
