@@ -98,47 +98,27 @@ public sealed class CommunitySync(NpgsqlDataSource dataSource, ICommunityPlatfor
     }
 
     /// <summary>The school's classes of its latest academic year, with what was sent before.</summary>
-    private async Task<List<(Guid Id, string Name, string Year, string? Known, string? KnownHash)>> ClassesAsync(Guid schoolId, CancellationToken cancellationToken)
-    {
-        await using var command = Command(dataSource, """
+    private Task<List<(Guid Id, string Name, string Year, string? Known, string? KnownHash)>> ClassesAsync(Guid schoolId, CancellationToken cancellationToken) =>
+        ListAsync(dataSource, """
             SELECT c.id, c.grade, c.letter, y.name, cc.platform_class_id, cc.members_hash
             FROM class c JOIN grade_level g ON g.id = c.grade_level_id JOIN academic_year y ON y.id = g.academic_year_id
             LEFT JOIN community_class cc ON cc.class_id = c.id AND cc.platform = $2
             WHERE c.school_id = $1 AND y.name = (SELECT max(y2.name) FROM academic_year y2 WHERE y2.school_id = $1)
             ORDER BY c.grade, c.letter
-            """, schoolId, platform.Name);
-        var classes = new List<(Guid, string, string, string?, string?)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            classes.Add((reader.GetGuid(0), new ClassName(reader.GetInt16(1), reader.GetString(2)[0]).ToString(), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
-        }
-
-        return classes;
-    }
+            """, reader => (reader.GetGuid(0), new ClassName(reader.GetInt16(1), reader.GetString(2)[0]).ToString(), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)), cancellationToken, schoolId, platform.Name);
 
     /// <summary>The class's students (enrolled now), the teachers of its lessons, and the students' guardians.</summary>
-    private async Task<List<CommunityMember>> MembersAsync(Guid classId, CancellationToken cancellationToken)
-    {
-        await using var command = Command(dataSource, """
+    private Task<List<CommunityMember>> MembersAsync(Guid classId, CancellationToken cancellationToken) =>
+        ListAsync(dataSource, """
             SELECT p.id, m.role, p.last_name, p.first_name, p.middle_name, p.birth_date FROM (
                 SELECT e.student_id AS person_id, 'student' AS role FROM enrollment e WHERE e.class_id = $1 AND e.ends_on IS NULL
                 UNION SELECT DISTINCT l.teacher_id, 'teacher' FROM lesson l WHERE l.class_id = $1 AND l.teacher_id IS NOT NULL
                 UNION SELECT g.parent_id, 'parent' FROM guardianship g JOIN enrollment e ON e.student_id = g.student_id WHERE e.class_id = $1 AND e.ends_on IS NULL
             ) m JOIN person p ON p.id = m.person_id
             ORDER BY m.role, p.id
-            """, classId);
-        var members = new List<CommunityMember>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            members.Add(new CommunityMember(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateOnly>(5)));
-        }
-
-        return members;
-    }
+            """, reader => new CommunityMember(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateOnly>(5)), cancellationToken, classId);
 
     /// <summary>Students enrolled now in the named class of the school, whose folded names and birth date are the request's.</summary>
     private async Task<List<Guid>> MatchesAsync(Guid schoolId, PlatformJoinRequest request, CancellationToken cancellationToken)
@@ -149,19 +129,11 @@ public sealed class CommunitySync(NpgsqlDataSource dataSource, ICommunityPlatfor
             return [];
         }
 
-        await using var command = Command(dataSource, """
+        return await ListAsync(dataSource, """
             SELECT p.id FROM person p JOIN enrollment e ON e.student_id = p.id AND e.ends_on IS NULL JOIN class c ON c.id = e.class_id
             WHERE c.school_id = $1 AND c.grade = $2 AND c.letter = $3 AND p.search_name = $4 AND p.birth_date IS NOT DISTINCT FROM $5
-            """, schoolId, (short)name.Require().Grade, name.Require().Letter.ToString(),
+            """, reader => reader.GetGuid(0), cancellationToken, schoolId, (short)name.Require().Grade, name.Require().Letter.ToString(),
             PersonNames.Fold($"{request.LastName} {request.FirstName} {request.MiddleName}".TrimEnd()), request.BirthDate);
-        var matches = new List<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            matches.Add(reader.GetGuid(0));
-        }
-
-        return matches;
     }
 
     private async Task<bool> AlreadyHeldAsync(PlatformJoinRequest request, CancellationToken cancellationToken)

@@ -77,7 +77,7 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
     public async Task<(string Region, SchoolStatus School)?> SchoolAsync(Guid id, CancellationToken cancellationToken) =>
         (await SchoolRowsAsync("s.id = $1", id, cancellationToken)) is [var one] ? one : null;
 
-    private Task<List<(string Region, SchoolStatus School)>> SchoolRowsAsync(string where, object key, CancellationToken cancellationToken) => ListAsync($"""
+    private Task<List<(string Region, SchoolStatus School)>> SchoolRowsAsync(string where, object key, CancellationToken cancellationToken) => ListAsync(dataSource, $"""
         SELECT s.id, m.name, s.full_name,
                (SELECT im.source_id FROM identity_map im WHERE im.kind = 'school' AND im.federal_id = s.id LIMIT 1),
                (SELECT count(*) FROM enrollment e JOIN class c ON c.id = e.class_id WHERE c.school_id = s.id AND e.ends_on IS NULL),
@@ -90,14 +90,14 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
         """, r => (r.GetString(8), new SchoolStatus(r.GetGuid(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt64(4), r.GetInt32(5), Instant(r, 6), r.GetInt64(7))),
         cancellationToken, key);
 
-    public Task<List<ClassCount>> ClassesAsync(Guid schoolId, CancellationToken cancellationToken) => ListAsync("""
+    public Task<List<ClassCount>> ClassesAsync(Guid schoolId, CancellationToken cancellationToken) => ListAsync(dataSource, """
         SELECT c.id, c.grade, c.letter, y.name, (SELECT count(*) FROM enrollment e WHERE e.class_id = c.id AND e.ends_on IS NULL)
         FROM class c JOIN grade_level g ON g.id = c.grade_level_id JOIN academic_year y ON y.id = g.academic_year_id
         WHERE c.school_id = $1 ORDER BY y.name DESC, c.grade, c.letter
         """, r => new ClassCount(r.GetGuid(0), r.GetInt16(1), r.GetString(2), r.GetString(3), r.GetInt64(4)), cancellationToken, schoolId);
 
     /// <summary>Rows written and failed runs per day over the last <paramref name="days"/> days, oldest first.</summary>
-    public Task<List<DayVolume>> VolumeAsync(IReadOnlyCollection<string> regions, int days, CancellationToken cancellationToken) => ListAsync("""
+    public Task<List<DayVolume>> VolumeAsync(IReadOnlyCollection<string> regions, int days, CancellationToken cancellationToken) => ListAsync(dataSource, """
         SELECT d::date, coalesce(sum(r.inserted_count + r.updated_count + r.deleted_count), 0)::bigint, count(*) FILTER (WHERE r.status = 'failed')::int
         FROM generate_series(($2::timestamptz)::date - ($3 - 1), ($2::timestamptz)::date, interval '1 day') AS d
         LEFT JOIN sync_run r ON r.finished_at::date = d::date AND split_part(r.scope, '/', 1) = ANY($1)
@@ -106,21 +106,13 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
 
     public async Task<Indicators> IndicatorsAsync(IReadOnlyCollection<string> regions, int adminPolicyStudents, CancellationToken cancellationToken)
     {
-        var schools = new List<(Guid Id, string Name, long Students, int Admins, DateTimeOffset? LastSuccess)>();
-        await using (var command = Command(dataSource, $"""
+        var schools = await ListAsync(dataSource, $"""
             SELECT s.id, s.full_name,
                    (SELECT count(*) FROM enrollment e JOIN class c ON c.id = e.class_id WHERE c.school_id = s.id AND e.ends_on IS NULL),
                    (SELECT count(*)::int FROM staff a WHERE a.school_id = s.id AND a.role = 'admin'),
                    {SchoolLastSuccess}
             FROM school s JOIN school_region sr ON sr.school_id = s.id WHERE sr.code = ANY($1)
-            """, (object)regions.ToArray()))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                schools.Add((reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), Instant(reader, 4)));
-            }
-        }
+            """, r => (Id: r.GetGuid(0), Name: r.GetString(1), Students: r.GetInt64(2), Admins: r.GetInt32(3), LastSuccess: Instant(r, 4)), cancellationToken, (object)regions.ToArray());
 
         await using var teachers = Command(dataSource, "SELECT count(DISTINCT person_id) FROM staff a JOIN school_region sr ON sr.school_id = a.school_id WHERE sr.code = ANY($1) AND a.role = 'teacher'", (object)regions.ToArray());
         var since = time.GetUtcNow().AddDays(-1);
@@ -133,7 +125,7 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
     }
 
     /// <summary>Open quarantine entries of the regions, newest first, with the raw record's SNILS masked.</summary>
-    public Task<List<QuarantineEntry>> QuarantineAsync(IReadOnlyCollection<string> regions, string? scope, string? reason, long? id, CancellationToken cancellationToken) => ListAsync("""
+    public Task<List<QuarantineEntry>> QuarantineAsync(IReadOnlyCollection<string> regions, string? scope, string? reason, long? id, CancellationToken cancellationToken) => ListAsync(dataSource, """
         SELECT id, source_system, scope, kind, source_id, reason_code, reason, first_seen, last_seen, occurrences, raw_payload FROM quarantine
         WHERE resolved_at IS NULL AND split_part(scope, '/', 1) = ANY($1) AND ($2 = '' OR scope = $2 OR split_part(scope, '/', 1) = $2)
           AND ($3 = '' OR reason_code = $3) AND ($4 = 0 OR id = $4)
@@ -143,7 +135,7 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
         cancellationToken, regions.ToArray(), scope ?? "", reason ?? "", id ?? 0L);
 
     /// <summary>Join requests seen on community platforms, those waiting for a school admin first.</summary>
-    public Task<List<JoinRequestEntry>> JoinRequestsAsync(IReadOnlyCollection<string> regions, CancellationToken cancellationToken) => ListAsync("""
+    public Task<List<JoinRequestEntry>> JoinRequestsAsync(IReadOnlyCollection<string> regions, CancellationToken cancellationToken) => ListAsync(dataSource, """
         SELECT j.platform, j.request_id, s.full_name, j.class_name, concat_ws(' ', j.last_name, j.first_name, j.middle_name), j.birth_date, j.status, j.reason, j.seen_at
         FROM join_request j JOIN school s ON s.id = j.school_id JOIN school_region sr ON sr.school_id = s.id
         WHERE sr.code = ANY($1) ORDER BY j.status = 'held' DESC, j.seen_at DESC LIMIT 500
@@ -152,7 +144,7 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
         cancellationToken, (object)regions.ToArray());
 
     /// <summary>Mails of these regions' schools (invitations, families' decisions) the relay has not taken yet after trying, or refused for good, newest first.</summary>
-    public Task<List<MailProblem>> MailProblemsAsync(IReadOnlyCollection<string> regions, CancellationToken cancellationToken) => ListAsync("""
+    public Task<List<MailProblem>> MailProblemsAsync(IReadOnlyCollection<string> regions, CancellationToken cancellationToken) => ListAsync(dataSource, """
         SELECT o.recipient, s.full_name, o.status, o.attempts, o.last_error, o.next_attempt_at
         FROM mail_outbox o
         JOIN (SELECT 'invitation:' || id AS about, school_id FROM teacher_invitation
@@ -168,19 +160,6 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
 
     [GeneratedRegex(@"(?<!\d)\d{3}-?\d{3}-?\d{3}[ -]?\d{2}(?!\d)")]
     private static partial Regex SnilsShape();
-
-    private async Task<List<T>> ListAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params object[] parameters)
-    {
-        await using var command = Command(dataSource, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var list = new List<T>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(read(reader));
-        }
-
-        return list;
-    }
 
     private static DateTimeOffset? Instant(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
 }

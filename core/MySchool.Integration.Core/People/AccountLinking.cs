@@ -68,23 +68,13 @@ public sealed class AccountLinking(NpgsqlDataSource dataSource, IIdentityDirecto
     /// <summary>Who is due, leaving out those ESIA failed to answer about in this pass.</summary>
     private async Task<List<(Guid Id, Snils Snils)>> DueAsync(int limit, List<Guid> failedThisPass, CancellationToken cancellationToken)
     {
-        await using var command = Command(dataSource, """
+        var due = await ListAsync(dataSource, """
             SELECT p.id, p.snils FROM person p LEFT JOIN esia_lookup l ON l.person_id = p.id
             WHERE p.snils IS NOT NULL AND p.esia_oid IS NULL AND (l.checked_at IS NULL OR l.checked_at < $1) AND p.id <> ALL($3)
             ORDER BY l.checked_at NULLS FIRST, p.id LIMIT $2
-            """, time.GetUtcNow() - RecheckAfter, limit, failedThisPass.ToArray());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var due = new List<(Guid, Snils)>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            // Stored SNILS passed the checksum on the way in; one that no longer parses is not asked about.
-            if (Snils.Parse(reader.GetString(1)) is { IsValid: true } snils)
-            {
-                due.Add((reader.GetGuid(0), snils.Value));
-            }
-        }
-
-        return due;
+            """, r => (Id: r.GetGuid(0), Snils: Snils.Parse(r.GetString(1))), cancellationToken, time.GetUtcNow() - RecheckAfter, limit, failedThisPass.ToArray());
+        // Stored SNILS passed the checksum on the way in; one that no longer parses is not asked about.
+        return [.. due.Where(person => person.Snils.IsValid).Select(person => (person.Id, person.Snils.Value))];
     }
 
     /// <summary>Every answer is remembered; a found oid is linked unless another person already holds it.</summary>

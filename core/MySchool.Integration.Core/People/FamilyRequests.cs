@@ -165,22 +165,15 @@ public sealed class FamilyRequests(NpgsqlDataSource dataSource, IIdentityDirecto
     }
 
     /// <summary>Pending requests first, then the latest decided, of the given regions (<c>*</c>: all).</summary>
-    public async Task<IReadOnlyList<FamilyRequestEntry>> ListAsync(IReadOnlyCollection<string> regions, CancellationToken cancellationToken)
-    {
-        await using var command = Command(dataSource, $"""
-            {EntrySelect}
+    public async Task<IReadOnlyList<FamilyRequestEntry>> ListAsync(IReadOnlyCollection<string> regions, CancellationToken cancellationToken) =>
+        await EntriesAsync("""
             WHERE ('*' = ANY($1) OR sr.code = ANY($1))
             ORDER BY r.status <> 'pending', r.created_at DESC, r.id LIMIT 500
-            """, (object)regions.ToArray()); // one array parameter, not params of strings
-        return await ReadEntriesAsync(command, cancellationToken);
-    }
+            """, regions.ToArray(), cancellationToken);
 
     /// <summary>An applicant's own requests, newest first: what they sent and what became of it.</summary>
-    public async Task<IReadOnlyList<FamilyRequestEntry>> SentByAsync(long applicantOid, CancellationToken cancellationToken)
-    {
-        await using var command = Command(dataSource, $"{EntrySelect} WHERE r.applicant_oid = $1 ORDER BY r.created_at DESC, r.id LIMIT 100", applicantOid);
-        return await ReadEntriesAsync(command, cancellationToken);
-    }
+    public async Task<IReadOnlyList<FamilyRequestEntry>> SentByAsync(long applicantOid, CancellationToken cancellationToken) =>
+        await EntriesAsync("WHERE r.applicant_oid = $1 ORDER BY r.created_at DESC, r.id LIMIT 100", applicantOid, cancellationToken);
 
     /// <summary>
     /// Schools whose full legal name (as in ЕГРЮЛ, 004 §3.6.7) or short name contains <paramref name="query"/>, or whose
@@ -194,26 +187,15 @@ public sealed class FamilyRequests(NpgsqlDataSource dataSource, IIdentityDirecto
             return [];
         }
 
-        await using var command = Command(dataSource, """
+        return await Staging.ListAsync(dataSource, """
             SELECT id, full_name FROM school
             WHERE inn = $1 OR strpos(lower(full_name), lower($1)) > 0 OR strpos(lower(coalesce(short_name, '')), lower($1)) > 0
             ORDER BY full_name, id LIMIT 50
-            """, wanted);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var schools = new List<(Guid, string)>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            schools.Add((reader.GetGuid(0), reader.GetString(1)));
-        }
-
-        return schools;
+            """, r => (r.GetGuid(0), r.GetString(1)), cancellationToken, wanted);
     }
 
-    public async Task<FamilyRequestEntry?> FindAsync(long id, CancellationToken cancellationToken)
-    {
-        await using var command = Command(dataSource, $"{EntrySelect} WHERE r.id = $1", id);
-        return (await ReadEntriesAsync(command, cancellationToken)).SingleOrDefault();
-    }
+    public async Task<FamilyRequestEntry?> FindAsync(long id, CancellationToken cancellationToken) =>
+        (await EntriesAsync("WHERE r.id = $1", id, cancellationToken)).SingleOrDefault();
 
     /// <summary>
     /// Approves a pending request by linking the registry person to the ESIA account: the student in the class
@@ -382,18 +364,9 @@ public sealed class FamilyRequests(NpgsqlDataSource dataSource, IIdentityDirecto
         await MailOutbox.EnqueueAsync(connection, mail, $"family-request:{id}", time.GetUtcNow(), cancellationToken);
     }
 
-    private async Task<List<Guid>> MatchAsync(string sql, CancellationToken cancellationToken, params object?[] parameters)
-    {
-        await using var command = Command(dataSource, sql + " LIMIT 2", parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var ids = new List<Guid>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetGuid(0));
-        }
-
-        return ids;
-    }
+    /// <summary>Up to two matches: enough to tell one from several.</summary>
+    private Task<List<Guid>> MatchAsync(string sql, CancellationToken cancellationToken, params object?[] parameters) =>
+        Staging.ListAsync(dataSource, sql + " LIMIT 2", r => r.GetGuid(0), cancellationToken, parameters);
 
     private Task<StoredRequest?> RequestAsync(long id, CancellationToken cancellationToken) =>
         ReadRequestAsync("WHERE id = $1", id, cancellationToken);
@@ -423,22 +396,14 @@ public sealed class FamilyRequests(NpgsqlDataSource dataSource, IIdentityDirecto
         FROM family_request r JOIN school s ON s.id = r.school_id JOIN school_region sr ON sr.school_id = r.school_id JOIN class c ON c.id = r.class_id
         """;
 
-    private static async Task<IReadOnlyList<FamilyRequestEntry>> ReadEntriesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var entries = new List<FamilyRequestEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            entries.Add(new FamilyRequestEntry(
-                reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetGuid(4), reader.GetString(5), reader.GetString(6),
-                reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8),
-                reader.IsDBNull(9) ? null : Snils.Parse(reader.GetString(9)).Value.Masked,
-                reader.GetInt64(10), reader.IsDBNull(11) ? null : reader.GetString(11), reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13),
-                reader.GetFieldValue<DateTimeOffset>(14)));
-        }
-
-        return entries;
-    }
+    /// <summary>Requests as the admin sees them; <paramref name="key"/> is one parameter, an array included.</summary>
+    private Task<List<FamilyRequestEntry>> EntriesAsync(string where, object key, CancellationToken cancellationToken) =>
+        Staging.ListAsync(dataSource, $"{EntrySelect} {where}", reader => new FamilyRequestEntry(
+            reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetGuid(4), reader.GetString(5), reader.GetString(6),
+            reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8),
+            reader.IsDBNull(9) ? null : Snils.Parse(reader.GetString(9)).Value.Masked,
+            reader.GetInt64(10), reader.IsDBNull(11) ? null : reader.GetString(11), reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13),
+            reader.GetFieldValue<DateTimeOffset>(14)), cancellationToken, key);
 
     private static int AgeOn(DateOnly born, DateOnly day) => day.Year - born.Year - (day < born.AddYears(day.Year - born.Year) ? 1 : 0);
 

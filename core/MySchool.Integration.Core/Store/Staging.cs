@@ -67,6 +67,20 @@ internal static class Staging
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
+    /// <summary>Every row of one statement, each read by <paramref name="read"/>, on a connection of its own from the pool.</summary>
+    public static async Task<List<T>> ListAsync<T>(NpgsqlDataSource dataSource, string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params object?[] parameters)
+    {
+        await using var command = Command(dataSource, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
     public static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object?[] parameters) =>
         WithParameters(new NpgsqlCommand(sql, connection), parameters);
 
