@@ -146,10 +146,7 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
     /// <summary>Mails of these regions' schools (invitations, families' decisions) the relay has not taken yet after trying, or refused for good, newest first.</summary>
     public Task<List<MailProblem>> MailProblemsAsync(IReadOnlyCollection<string> regions, CancellationToken cancellationToken) => ListAsync(dataSource, """
         SELECT o.recipient, s.full_name, o.status, o.attempts, o.last_error, o.next_attempt_at
-        FROM mail_outbox o
-        JOIN (SELECT 'invitation:' || id AS about, school_id FROM teacher_invitation
-              UNION ALL SELECT 'family-request:' || id, school_id FROM family_request) a ON a.about = o.about
-        JOIN school s ON s.id = a.school_id JOIN school_region sr ON sr.school_id = s.id
+        FROM mail_outbox o JOIN school s ON s.id = o.school_id JOIN school_region sr ON sr.school_id = s.id
         WHERE sr.code = ANY($1) AND (o.status = 'failed' OR (o.status = 'pending' AND o.attempts > 0))
         ORDER BY o.created_at DESC LIMIT 100
         """, r => new MailProblem(r.GetString(0), r.GetString(1), r.GetString(2) == "failed", r.GetInt32(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetFieldValue<DateTimeOffset>(5)),

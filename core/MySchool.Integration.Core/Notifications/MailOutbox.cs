@@ -31,10 +31,11 @@ public sealed class MailOutbox(NpgsqlDataSource dataSource, TimeProvider time)
 {
     public const int MaxAttempts = 8;
 
-    public static async Task EnqueueAsync(NpgsqlConnection connection, OutgoingMail mail, string about, DateTimeOffset now, CancellationToken cancellationToken) =>
+    /// <summary>Writes a mail in the caller's transaction; <paramref name="schoolId"/> is the school whose operators see it if it does not go out.</summary>
+    public static async Task EnqueueAsync(NpgsqlConnection connection, OutgoingMail mail, string about, Guid? schoolId, DateTimeOffset now, CancellationToken cancellationToken) =>
         await ExecuteAsync(connection, """
-            INSERT INTO mail_outbox (recipient, subject, body, about, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)
-            """, cancellationToken, mail.Recipient, mail.Subject, mail.Body, about, now);
+            INSERT INTO mail_outbox (recipient, subject, body, about, school_id, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
+            """, cancellationToken, mail.Recipient, mail.Subject, mail.Body, about, schoolId, now);
 
     /// <summary>
     /// Sends the mails that are due. Each is locked while it is sent (SKIP LOCKED), so several gateway processes

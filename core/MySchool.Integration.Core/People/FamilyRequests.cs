@@ -338,10 +338,11 @@ public sealed class FamilyRequests(NpgsqlDataSource dataSource, IIdentityDirecto
     {
         await using var command = Command(connection, """
             SELECT r.applicant_email, r.kind, r.status, r.reason, concat_ws(' ', r.last_name, r.first_name, r.middle_name),
-                   coalesce(s.short_name, s.full_name), c.grade || ' «' || c.letter || '»'
+                   coalesce(s.short_name, s.full_name), c.grade || ' «' || c.letter || '»', r.school_id
             FROM family_request r JOIN school s ON s.id = r.school_id JOIN class c ON c.id = r.class_id WHERE r.id = $1
             """, id);
         OutgoingMail mail;
+        Guid school;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0))
@@ -350,6 +351,7 @@ public sealed class FamilyRequests(NpgsqlDataSource dataSource, IIdentityDirecto
             }
 
             var approved = reader.GetString(2) == "approved";
+            school = reader.GetGuid(7);
             mail = new OutgoingMail(
                 reader.GetString(0),
                 approved ? "Запрос в школу одобрен" : "Запрос в школу отклонён",
@@ -361,7 +363,7 @@ public sealed class FamilyRequests(NpgsqlDataSource dataSource, IIdentityDirecto
                 """);
         }
 
-        await MailOutbox.EnqueueAsync(connection, mail, $"family-request:{id}", time.GetUtcNow(), cancellationToken);
+        await MailOutbox.EnqueueAsync(connection, mail, $"family-request:{id}", school, time.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>Up to two matches: enough to tell one from several.</summary>

@@ -63,7 +63,7 @@ public sealed class TeacherInvitations(NpgsqlDataSource dataSource, AuditLog aud
             VALUES ($1, $2, $3, $4, $5, $6, $7, 'sent') RETURNING id
             """, cancellationToken, schoolId, personId, email, Hash(token), invitedBy, now, now + ValidFor);
         var invitation = new Invitation(id, token, now + ValidFor);
-        await MailOutbox.EnqueueAsync(connection, Letter(email, teacher, school, Link(gateway, token), TimeZoneInfo.ConvertTime(invitation.ExpiresAt, zone)), $"invitation:{id}", now, cancellationToken);
+        await MailOutbox.EnqueueAsync(connection, Letter(email, teacher, school, Link(gateway, token), TimeZoneInfo.ConvertTime(invitation.ExpiresAt, zone)), $"invitation:{id}", schoolId, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await audit.RecordAsync(invitedBy, "invitation.send", schoolId.ToString(), new { invitation = id }, cancellationToken);
         return invitation;

@@ -99,6 +99,6 @@ public sealed class MailOutboxTests : IAsyncLifetime
     private async Task EnqueueAsync(string body)
     {
         await using var connection = await _db.OpenConnectionAsync();
-        await MailOutbox.EnqueueAsync(connection, new OutgoingMail("teacher@school.test", "Приглашение в ФГИС «Моя школа»", body), "test", _time.GetUtcNow(), default);
+        await MailOutbox.EnqueueAsync(connection, new OutgoingMail("teacher@school.test", "Приглашение в ФГИС «Моя школа»", body), "test", null, _time.GetUtcNow(), default);
     }
 }

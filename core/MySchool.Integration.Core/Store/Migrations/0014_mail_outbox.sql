@@ -7,6 +7,8 @@ CREATE TABLE mail_outbox (
     body text NOT NULL,
     -- What the mail is about, for the operator who looks for it (e.g. 'invitation:<id>').
     about text NOT NULL,
+    -- The school it concerns: whose operators see it when it does not go out.
+    school_id uuid REFERENCES school ON DELETE CASCADE,
     created_at timestamptz NOT NULL,
     status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
     attempts int NOT NULL DEFAULT 0,
@@ -15,3 +17,5 @@ CREATE TABLE mail_outbox (
     last_error text
 );
 CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at) WHERE status = 'pending';
+-- The overview lists the mails that did not go out; it must not read every mail ever sent to find them.
+CREATE INDEX mail_outbox_problems ON mail_outbox (created_at) WHERE status = 'failed' OR (status = 'pending' AND attempts > 0);
