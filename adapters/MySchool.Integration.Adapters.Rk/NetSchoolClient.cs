@@ -101,7 +101,7 @@ internal sealed class NetSchoolClient : IDisposable
         if (text.TrimStart().StartsWith('<'))
         {
             // The security-warning page stands in for every answer until it is acknowledged.
-            await AcknowledgeSecurityWarningAsync(cancellationToken);
+            await AcknowledgeSecurityWarningAsync(at, cancellationToken);
             throw new RetryLaterException("предупреждение о безопасности", TimeSpan.Zero);
         }
 
@@ -159,16 +159,26 @@ internal sealed class NetSchoolClient : IDisposable
         ThrowIfTransient(response);
         KeepLastNonEmptyAuthCookie(response);
         var answer = await JsonAsync(response, cancellationToken, dispose: false);
+        var at = Text(answer, "at");
         if (Text(answer, "entryPoint").Contains("SecurityWarning", StringComparison.OrdinalIgnoreCase))
         {
-            await AcknowledgeSecurityWarningAsync(cancellationToken);
+            await AcknowledgeSecurityWarningAsync(at, cancellationToken);
         }
 
-        return Text(answer, "at");
+        return at;
     }
 
-    private async Task AcknowledgeSecurityWarningAsync(CancellationToken cancellationToken) =>
-        (await _http.PostAsync("asp/SecurityWarning.asp", new FormUrlEncodedContent(new Dictionary<string, string> { ["WarnType"] = "2" }), cancellationToken)).Dispose();
+    /// <summary>Like every call after login, the acknowledgement carries the session's <c>at</c> header (and the cookies).</summary>
+    private async Task AcknowledgeSecurityWarningAsync(string at, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "asp/SecurityWarning.asp")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["WarnType"] = "2" }),
+        };
+        request.Headers.Add("at", at);
+        using var response = await _http.SendAsync(request, cancellationToken);
+        ThrowIfTransient(response);
+    }
 
     /// <summary>A login may set an empty <c>ESRNSec=</c> beside the real one: the last non-empty value is the session's.</summary>
     private void KeepLastNonEmptyAuthCookie(HttpResponseMessage response)

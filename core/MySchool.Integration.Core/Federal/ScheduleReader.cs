@@ -38,7 +38,8 @@ public sealed class ScheduleReader(NpgsqlDataSource dataSource)
         return await person.ExecuteScalarAsync(cancellationToken) is Guid studentId ? await ReadAsync(studentId, start, end, cancellationToken) : null;
     }
 
-    public async Task<StudentSchedule> ReadAsync(Guid studentId, DateOnly start, DateOnly end, CancellationToken cancellationToken)
+    /// <param name="region">Only the schools of this region (a vendor's read); null for every school (the federal platform's).</param>
+    public async Task<StudentSchedule> ReadAsync(Guid studentId, DateOnly start, DateOnly end, CancellationToken cancellationToken, string? region = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
 
@@ -57,8 +58,9 @@ public sealed class ScheduleReader(NpgsqlDataSource dataSource)
             JOIN lesson l ON l.class_id = c.id AND l.lesson_date BETWEEN greatest(e.starts_on, $2) AND least(coalesce(e.ends_on, $3), $3)
             JOIN subject sub ON sub.id = l.subject_id
             WHERE e.student_id = $1 AND e.starts_on <= $3 AND (e.ends_on IS NULL OR e.ends_on >= $2)
+              AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM school_region sr WHERE sr.school_id = s.id AND sr.code = $4))
             ORDER BY s.id, c.grade, c.letter, l.starts_at, l.number
-            """, studentId, start, end);
+            """, studentId, start, end, new NpgsqlParameter { Value = (object?)region ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
 
         var rows = new List<(Guid School, string Name, string Year, TimeZoneInfo Zone, int Grade, string Letter, ScheduleLesson Lesson)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))

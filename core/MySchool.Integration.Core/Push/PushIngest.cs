@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using MySchool.Integration.Core.Rules;
 using MySchool.Integration.Core.Store;
 using MySchool.Integration.Core.Sync;
 using Npgsql;
@@ -60,7 +61,7 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
         await runs.StartAsync(runId, cancellationToken);
         try
         {
-            var target = new WriteTarget(client.SourceSystem, region.Code, region.Name, region.TimeZone, runId, Today(region), region.SafetyShare);
+            var target = WriteTarget.For(client.SourceSystem, region, runId, Today(region));
             var regionCounts = await SchoolWriter.WriteRegionAsync(dataSource, target, [batch.School], cancellationToken);
             await runs.PlannedAsync(runId, 1, regionCounts, cancellationToken);
 
@@ -74,7 +75,7 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
             var writer = new SchoolWriter(connection, target, cancellationToken);
             var counts = await writer.WriteAsync(snapshot);
             var outcome = new PushOutcome(batch.IdempotencyKey, false, runId, batch.RecordCount, counts.Inserted, counts.Updated, counts.Deleted,
-                [.. writer.Quarantined.Select(q => new PushRejection(q.Kind, q.SourceId, q.Reason.Code, q.Reason.Message))]);
+                [.. writer.Quarantined.Select(ForVendor)]);
             await ExecuteAsync(connection, "INSERT INTO push_batch (client_id, idempotency_key, response) VALUES ($1, $2, $3::jsonb)", cancellationToken,
                 client.ClientId, batch.IdempotencyKey, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web));
             await transaction.CommitAsync(cancellationToken);
@@ -87,6 +88,13 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
             await runs.FailAsync(runId, $"Пакет {batch.IdempotencyKey}: {exception.Message}", CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>A vendor learns its record conflicts with the registry, never what the registry holds elsewhere.</summary>
+    private static PushRejection ForVendor(QuarantinedRecord record)
+    {
+        var reason = OwnershipReasons.IsOwnershipConflict(record.Reason.Code) ? OwnershipReasons.ForVendor : record.Reason;
+        return new PushRejection(record.Kind, record.SourceId, reason.Code, reason.Message);
     }
 
     private DateOnly Today(RegionSource region) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), region.Zone).DateTime);

@@ -33,7 +33,7 @@ public readonly partial record struct ClassName(int Grade, char Letter)
         var match = AcceptedForm().Match(raw ?? string.Empty);
         if (!match.Success)
         {
-            return Checked<ClassName>.Refused("class.format", $"Название класса «{raw}» не распознано: ожидается параллель и буква, например 9 «И»");
+            return Checked<ClassName>.Refused("class.format", $"Название класса «{SourceText.Excerpt(raw)}» не распознано: ожидается параллель и буква, например 9 «И»");
         }
 
         var grade = int.Parse(match.Groups["grade"].ValueSpan);
@@ -54,6 +54,6 @@ public readonly partial record struct ClassName(int Grade, char Letter)
         return Checked<ClassName>.Valid(new ClassName(grade, letter));
     }
 
-    [GeneratedRegex("""^\s*(?<grade>\d{1,2})\s*-?\s*[«"“„']?\s*(?<letter>[А-ЯЁа-яёA-Za-z])\s*[»"”']?\s*$""")]
+    [GeneratedRegex("""^\s*(?<grade>[0-9]{1,2})\s*-?\s*[«"“„']?\s*(?<letter>[А-ЯЁа-яёA-Za-z])\s*[»"”']?\s*$""")]
     private static partial Regex AcceptedForm();
 }

@@ -72,7 +72,7 @@ public static class MarkCode
         var wellFormed = char.IsAsciiDigit(text[0]) && (text.Length == 1 || (text.Length == 2 && suffix is '+' or '-'));
         if (!wellFormed)
         {
-            return Checked<MarkValue>.Refused("mark.unknown-code", $"Неизвестный код отметки «{text}»");
+            return Checked<MarkValue>.Refused("mark.unknown-code", $"Неизвестный код отметки «{SourceText.Excerpt(text)}»");
         }
 
         // «5+» and «1-» would leave the five-point scale.

@@ -12,7 +12,8 @@ public static class PersonNames
     public static string? Normalize(string? raw)
     {
         var trimmed = raw?.Trim();
-        return string.IsNullOrEmpty(trimmed) ? null : trimmed.Normalize(NormalizationForm.FormC);
+        // Storable first: normalizing a lone surrogate would throw, and a rule never throws.
+        return string.IsNullOrEmpty(trimmed) ? null : SourceText.Storable(trimmed, int.MaxValue).Normalize(NormalizationForm.FormC);
     }
 
     /// <summary>
@@ -20,5 +21,5 @@ public static class PersonNames
     /// since Ӧ and О are different letters in Komi.
     /// </summary>
     public static string Fold(string name) =>
-        name.Normalize(NormalizationForm.FormC).ToLowerInvariant().Replace('ё', 'е');
+        SourceText.Storable(name, int.MaxValue).Normalize(NormalizationForm.FormC).ToLowerInvariant().Replace('ё', 'е');
 }

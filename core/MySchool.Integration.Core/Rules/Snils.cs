@@ -69,6 +69,6 @@ public readonly partial record struct Snils
         return sum is 100 or 101 ? 0 : sum;
     }
 
-    [GeneratedRegex(@"^(\d{3}-\d{3}-\d{3} \d{2}|\d{11})$")]
+    [GeneratedRegex("^([0-9]{3}-[0-9]{3}-[0-9]{3} [0-9]{2}|[0-9]{11})$")]
     private static partial Regex AcceptedForm();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MySchool.Integration.Core.Rules;
 using MySchool.Integration.Core.Sync;
 using Npgsql;
 using NpgsqlTypes;
@@ -42,6 +43,12 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             foreach (var absence in journal.Attendance.Where(a => !Resolved(a.ClassSourceId, a.StudentSourceId)))
             {
                 quarantine(new QuarantinedRecord("attendance", AttendanceKey(absence), JsonSerializer.Serialize(absence), Orphan));
+            }
+
+            foreach (var lesson in journal.Lessons.Where(l => !classes.ContainsKey(l.ClassSourceId)))
+            {
+                quarantine(new QuarantinedRecord("lesson", $"{lesson.ClassSourceId}/{lesson.Date:yyyy-MM-dd}/{lesson.Number}", JsonSerializer.Serialize(lesson),
+                    new Rejection("lesson.unknown-class", $"Класс урока {lesson.ClassSourceId} не передавался в эту школу")));
             }
         }
 
@@ -128,7 +135,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
         count((0, 0), await ExecuteAsync(connection, "DELETE FROM mark WHERE source_system = $1 AND source_key = ANY($2)", cancellationToken, target.SourceSystem, journal.DeletedMarks.ToArray()));
     }
 
-    private static readonly Rules.Rejection Orphan = new("mark.orphan", "Отметка ссылается на неизвестного ученика, класс или урок");
+    private static readonly Rejection Orphan = new("mark.orphan", "Отметка ссылается на неизвестного ученика, класс или урок");
 
     private static string AttendanceKey(CheckedAttendance a) => $"{a.StudentSourceId}/{a.ClassSourceId}/{a.Date:yyyy-MM-dd}/{a.Number}";
 

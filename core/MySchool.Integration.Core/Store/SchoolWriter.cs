@@ -25,9 +25,15 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
     public async Task<WriteCounts> WriteAsync(SchoolSnapshot snapshot)
     {
         _quarantine.AddRange(snapshot.Quarantine);
-        var schoolId = await WriteSchoolAsync(snapshot.School);
+        if (snapshot.SchoolRefused || await WriteSchoolAsync(snapshot.School) is not { } schoolId)
+        {
+            // Refused for the school: nothing of it is written, the refusal is quarantined and audited.
+            await WriteQuarantineAsync(snapshot.School.SourceId);
+            return _counts with { Read = snapshot.RecordsRead, Quarantined = _quarantine.Count };
+        }
+
         var classes = await WriteClassesAsync(schoolId, snapshot.Classes);
-        var people = await WritePeopleAsync(snapshot.People);
+        var people = await WritePeopleAsync(schoolId, snapshot.People);
         await WriteEnrollmentsAsync(schoolId, snapshot, classes, people);
         await WriteGuardiansAsync(snapshot, people);
         await WriteStaffAsync(schoolId, snapshot, people);
@@ -60,7 +66,9 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             "region", "code = $1",
             "INSERT INTO region (code, name, time_zone) VALUES ($1, $2, $3) ON CONFLICT (code) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone WHERE (region.name, region.time_zone) IS DISTINCT FROM (excluded.name, excluded.time_zone)",
             target.RegionCode, target.RegionName, target.TimeZone);
-        foreach (var municipality in schools.Select(school => (Oktmo: MunicipalityOktmo(school), school.Municipality)).Distinct())
+        // A school whose identity the rules refuse is quarantined with its snapshot; it names no municipality.
+        var valid = schools.Where(school => SnapshotBuilder.CheckSchool(school) is null);
+        foreach (var municipality in valid.Select(school => (Oktmo: MunicipalityOktmo(school), school.Municipality)).Distinct())
         {
             await writer.UpsertReturningIdAsync(
                 "municipality", "region_id = $1 AND oktmo = $2",
@@ -74,22 +82,64 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
     /// <summary>A municipality's OKTMO is the first eight digits of its schools'.</summary>
     private static string MunicipalityOktmo(SourceSchool school) => school.Oktmo[..Math.Min(8, school.Oktmo.Length)];
 
-    private async Task<Guid> WriteSchoolAsync(SourceSchool school)
+    /// <summary>
+    /// The school's row, when this source may write it: a school stays in the region that registered it, and is
+    /// written by its owner (the source that registered it, or one a federal operator assigned) or by a source the
+    /// region shares its schools with. Null when refused: the school is quarantined and the attempt audited.
+    /// </summary>
+    private async Task<Guid?> WriteSchoolAsync(SourceSchool school)
     {
         var municipalityId = await ScalarAsync<Guid>(connection,
             "SELECT m.id FROM municipality m JOIN region r ON r.id = m.region_id WHERE r.code = $1 AND m.oktmo = $2",
             cancellationToken, target.RegionCode, MunicipalityOktmo(school));
-        var schoolId = await UpsertReturningIdAsync(
-            "school", "inn = $2 AND kpp IS NULL",
-            """
+        Count(await UpsertAsync(connection, """
             INSERT INTO school (municipality_id, inn, full_name, short_name, oktmo, time_zone) VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (inn, kpp) DO UPDATE SET municipality_id = excluded.municipality_id, full_name = excluded.full_name, short_name = excluded.short_name, oktmo = excluded.oktmo, time_zone = excluded.time_zone
-            WHERE (school.municipality_id, school.full_name, school.short_name, school.oktmo, school.time_zone) IS DISTINCT FROM (excluded.municipality_id, excluded.full_name, excluded.short_name, excluded.oktmo, excluded.time_zone)
-            """,
-            municipalityId, school.Inn, school.FullName, new NpgsqlParameter { Value = (object?)school.ShortName ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }, school.Oktmo, target.TimeZone);
+            ON CONFLICT (inn, kpp) DO NOTHING RETURNING (xmax = 0) AS inserted
+            """, cancellationToken, municipalityId, school.Inn, school.FullName, Text(school.ShortName), school.Oktmo, target.TimeZone));
+
+        // Locked until commit: a concurrent writer of the same INN waits here and then sees the owner set below.
+        var (schoolId, regionCode, owner) = (await ListAsync(connection, """
+            SELECT s.id, r.code, o.source_system FROM school s JOIN municipality m ON m.id = s.municipality_id JOIN region r ON r.id = m.region_id
+            LEFT JOIN school_owner o ON o.school_id = s.id
+            WHERE s.inn = $1 AND s.kpp IS NULL FOR UPDATE OF s
+            """, r => (r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)), cancellationToken, school.Inn)).Single();
+        if (!target.MayWrite(regionCode, owner))
+        {
+            await RefuseSchoolAsync(school, regionCode, owner!);
+            return null;
+        }
+
+        if (owner is null)
+        {
+            await ExecuteAsync(connection, "INSERT INTO school_owner (school_id, source_system) VALUES ($1, $2)", cancellationToken, schoolId, target.SourceSystem);
+            owner = target.SourceSystem;
+        }
+
+        // The header (names, municipality, zone) is the owner's to write; a sharing source only writes into the school.
+        if (owner == target.SourceSystem)
+        {
+            Count((0, await ExecuteAsync(connection, """
+                UPDATE school SET municipality_id = $2, full_name = $3, short_name = $4, oktmo = $5, time_zone = $6 WHERE id = $1
+                  AND (municipality_id, full_name, short_name, oktmo, time_zone) IS DISTINCT FROM ($2, $3, $4, $5, $6)
+                """, cancellationToken, schoolId, municipalityId, school.FullName, Text(school.ShortName), school.Oktmo, target.TimeZone)));
+        }
+
         await MapIdentityAsync("school", school.SourceId, schoolId);
         return schoolId;
     }
+
+    private async Task RefuseSchoolAsync(SourceSchool school, string heldInRegion, string owner)
+    {
+        var otherRegion = heldInRegion != target.RegionCode;
+        _quarantine.Add(new QuarantinedRecord("school", school.SourceId, JsonSerializer.Serialize(new { school.Inn, school.FullName, school.Oktmo }), otherRegion
+            ? OwnershipReasons.SchoolInOtherRegion(heldInRegion)
+            : OwnershipReasons.SchoolOwnedElsewhere(owner)));
+        await ExecuteAsync(connection, "INSERT INTO audit_event (actor, action, scope, details) VALUES ($1, $2, $3, $4::jsonb)", cancellationToken,
+            target.SourceSystem, otherRegion ? "ownership.cross-region" : "ownership.foreign-source", $"{target.RegionCode}/{school.SourceId}",
+            JsonSerializer.Serialize(new { school.Inn, heldInRegion, owner, runId = target.RunId }, JsonSerializerOptions.Web));
+    }
+
+    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
     private async Task<Dictionary<string, Guid>> WriteClassesAsync(Guid schoolId, IReadOnlyList<CheckedClass> classes)
     {
@@ -118,32 +168,61 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
 
     /// <summary>
     /// One row per human: the identity map decides first, then SNILS (the same person met in another system or
-    /// role), else a new federal id. A SNILS that already belongs to someone else is refused, never merged.
+    /// role), else a new federal id. Every match asks who owns the person: a SNILS that belongs to someone else, or
+    /// to someone with another birth date or name, is refused, never merged; a student open-enrolled in a school
+    /// this source may not write is refused (both sides' operators see it); name, birth date and gender are written
+    /// only by the person's owner, so two sources that disagree never move a person back and forth.
     /// </summary>
-    private async Task<Dictionary<(string Role, string SourceId), Guid>> WritePeopleAsync(IReadOnlyList<CheckedPerson> people)
+    private async Task<Dictionary<(string Role, string SourceId), Guid>> WritePeopleAsync(Guid schoolId, IReadOnlyList<CheckedPerson> people)
     {
         var known = await KnownIdentitiesAsync(people);
         var bySnils = await PeopleBySnilsAsync(people);
+        var standing = await StandingAsync([.. known.Values.Concat(bySnils.Values).Distinct()]);
         var ids = new Dictionary<(string, string), Guid>();
         var rows = new Dictionary<Guid, CheckedPerson>();
         var newIdentities = new List<(string Kind, string SourceId, Guid Id)>();
-        foreach (var person in people)
+        var owners = new List<Guid>();
+        var students = new Dictionary<Guid, string>();
+        // Students first: a parent or teacher who is also a student here is then found under the student's id.
+        foreach (var person in people.OrderBy(p => p.Role == "student" ? 0 : 1))
         {
             var snils = person.Snils?.Canonical;
-            Guid id;
-            if (known.TryGetValue((person.Role, person.SourceId), out var mapped))
+            var mapped = known.TryGetValue((person.Role, person.SourceId), out var mappedId);
+            var matched = !mapped && snils is not null && bySnils.TryGetValue(snils, out _);
+            if (mapped && snils is not null && bySnils.TryGetValue(snils, out var holder) && holder != mappedId)
             {
-                if (snils is not null && bySnils.TryGetValue(snils, out var owner) && owner != mapped)
-                {
-                    _quarantine.Add(new QuarantinedRecord(person.Role, person.SourceId, JsonSerializer.Serialize(new { person.LastName, person.FirstName, snils = person.Snils?.Masked }), new Rejection("person.snils-conflict", "СНИЛС уже принадлежит другому человеку в реестре")));
-                    continue;
-                }
-
-                id = mapped;
+                Refuse(person, OwnershipReasons.SnilsConflict);
+                continue;
             }
-            else
+
+            var id = mapped ? mappedId : matched ? bySnils[snils!] : Guid.CreateVersion7();
+            var stand = standing.GetValueOrDefault(id);
+            if (matched && stand is not null && Mismatch(stand, person))
             {
-                id = snils is not null && bySnils.TryGetValue(snils, out var owner) ? owner : Guid.CreateVersion7();
+                Refuse(person, OwnershipReasons.SnilsMismatch);
+                continue;
+            }
+
+            if (person.Role == "student" && stand?.OpenSchool is { } open && open.SchoolId != schoolId && !target.MayWrite(open.Region, open.Owner))
+            {
+                Refuse(person, OwnershipReasons.EnrolledElsewhere(open.Name, open.Region));
+                await NoteForHolderAsync(id, open, schoolId);
+                continue;
+            }
+
+            if (person.Role == "student" && students.TryGetValue(id, out var first))
+            {
+                Refuse(person, new Rejection("student.duplicate", $"Этот ученик (тот же СНИЛС) уже указан в пакете под идентификатором {first}: принята первая запись"));
+                continue;
+            }
+
+            if (person.Role == "student")
+            {
+                students[id] = person.SourceId;
+            }
+
+            if (!mapped)
+            {
                 newIdentities.Add((person.Role, person.SourceId, id));
             }
 
@@ -153,6 +232,19 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             }
 
             ids[(person.Role, person.SourceId)] = id;
+            // A student this source enrolls is this source's; a parent or teacher stays their first source's, whose
+            // values alone are written.
+            var owns = stand?.Owner is null || stand.Owner == target.SourceSystem || person.Role == "student";
+            if (!owns)
+            {
+                continue;
+            }
+
+            if (stand?.Owner != target.SourceSystem)
+            {
+                owners.Add(id);
+            }
+
             rows[id] = rows.TryGetValue(id, out var other) ? Merge(other, person) : person;
         }
 
@@ -172,10 +264,64 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
                     COALESCE(excluded.birth_date, person.birth_date), COALESCE(excluded.gender, person.gender), COALESCE(excluded.snils, person.snils))
             RETURNING (xmax = 0) AS inserted
             """, cancellationToken));
+        await ExecuteAsync(connection, """
+            INSERT INTO person_owner (person_id, source_system) SELECT unnest($1::uuid[]), $2
+            ON CONFLICT (person_id) DO UPDATE SET source_system = excluded.source_system
+            """, cancellationToken, owners.Distinct().ToArray(), target.SourceSystem);
         await CopyAsync(connection, "s_identity", "kind text, source_id text, federal_id uuid", newIdentities,
             [NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Uuid], row => [row.Kind, row.SourceId, row.Id], cancellationToken);
         await ExecuteAsync(connection, "INSERT INTO identity_map (source_system, kind, source_id, federal_id) SELECT $1, kind, source_id, federal_id FROM s_identity ON CONFLICT DO NOTHING", cancellationToken, target.SourceSystem);
         return ids;
+    }
+
+    private void Refuse(CheckedPerson person, Rejection reason) => _quarantine.Add(new QuarantinedRecord(person.Role, person.SourceId,
+        JsonSerializer.Serialize(new { person.LastName, person.FirstName, person.MiddleName, person.BirthDate, snils = person.Snils?.Masked }), reason));
+
+    /// <summary>
+    /// One SNILS, two people: another birth date (both known), or neither the last nor the first name alike. A
+    /// changed last name alone (marriage) or a corrected patronymic is the same person.
+    /// </summary>
+    private static bool Mismatch(PersonStanding stand, CheckedPerson person) =>
+        (stand.BirthDate is { } born && person.BirthDate is { } claimed && born != claimed)
+        || (PersonNames.Fold(stand.LastName) != PersonNames.Fold(person.LastName) && PersonNames.Fold(stand.FirstName) != PersonNames.Fold(person.FirstName));
+
+    /// <summary>The holder's operators see the claim too: under their own source, school and student id.</summary>
+    private async Task NoteForHolderAsync(Guid personId, OpenEnrollment open, Guid claimingSchoolId)
+    {
+        var claimant = await ScalarAsync<string>(connection, "SELECT coalesce(short_name, full_name) FROM school WHERE id = $1", cancellationToken, claimingSchoolId);
+        var reason = OwnershipReasons.ClaimedElsewhere(claimant, target.RegionCode);
+        await ExecuteAsync(connection, """
+            INSERT INTO quarantine (source_system, scope, kind, source_id, raw_payload, reason_code, reason)
+            SELECT sm.source_system, $3 || '/' || sm.source_id, 'student', pm.source_id, $4, $5, $6
+            FROM identity_map sm JOIN identity_map pm ON pm.source_system = sm.source_system AND pm.kind = 'student' AND pm.federal_id = $2
+            WHERE sm.federal_id = $1 AND sm.kind = 'school' AND sm.source_system = $7
+            ON CONFLICT (source_system, kind, source_id, reason_code) WHERE resolved_at IS NULL
+            DO UPDATE SET last_seen = now(), occurrences = quarantine.occurrences + 1, reason = excluded.reason
+            """, cancellationToken, open.SchoolId, personId, open.Region, JsonSerializer.Serialize(new { claimedBy = target.SourceSystem, region = target.RegionCode, school = claimant }),
+            reason.Code, reason.Message, open.Owner ?? "");
+    }
+
+    private sealed record OpenEnrollment(Guid SchoolId, string Name, string Region, string? Owner);
+
+    private sealed record PersonStanding(string LastName, string FirstName, DateOnly? BirthDate, string? Owner, OpenEnrollment? OpenSchool);
+
+    /// <summary>What the store holds of people a snapshot may touch: their owner, their details, their open enrollment.</summary>
+    private async Task<Dictionary<Guid, PersonStanding>> StandingAsync(Guid[] ids)
+    {
+        var rows = await ListAsync(connection, """
+            SELECT p.id, p.last_name, p.first_name, p.birth_date, po.source_system, o.school_id, o.name, o.code, o.owner
+            FROM person p LEFT JOIN person_owner po ON po.person_id = p.id
+            LEFT JOIN LATERAL (
+                SELECT s.id AS school_id, coalesce(s.short_name, s.full_name) AS name, r.code, so.source_system AS owner
+                FROM enrollment e JOIN class c ON c.id = e.class_id JOIN school s ON s.id = c.school_id
+                JOIN municipality m ON m.id = s.municipality_id JOIN region r ON r.id = m.region_id LEFT JOIN school_owner so ON so.school_id = s.id
+                WHERE e.student_id = p.id AND e.ends_on IS NULL) o ON true
+            WHERE p.id = ANY($1)
+            """, r => (Id: r.GetGuid(0), Standing: new PersonStanding(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetFieldValue<DateOnly>(3),
+                r.IsDBNull(4) ? null : r.GetString(4),
+                r.IsDBNull(5) ? null : new OpenEnrollment(r.GetGuid(5), r.GetString(6), r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8)))),
+            cancellationToken, ids);
+        return rows.ToDictionary(row => row.Id, row => row.Standing);
     }
 
     private static CheckedPerson Merge(CheckedPerson first, CheckedPerson second) => first with
@@ -279,10 +425,18 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
 
     private async Task WriteGuardiansAsync(SchoolSnapshot snapshot, Dictionary<(string, string), Guid> people)
     {
-        var rows = snapshot.Guardianships
+        var listed = snapshot.Guardianships
             .Where(g => people.ContainsKey(("parent", g.ParentSourceId)) && people.ContainsKey(("student", g.StudentSourceId)))
-            .Select(g => (Parent: people[("parent", g.ParentSourceId)], Student: people[("student", g.StudentSourceId)], g.Relation))
-            .DistinctBy(g => (g.Parent, g.Student));
+            .Select(g => (Parent: people[("parent", g.ParentSourceId)], Student: people[("student", g.StudentSourceId)], g.Relation, g.ParentSourceId, g.StudentSourceId))
+            .ToList();
+        // A guardian who is the student (the same SNILS, or the same record) is a source's mistake, not a relation.
+        foreach (var self in listed.Where(g => g.Parent == g.Student))
+        {
+            _quarantine.Add(new QuarantinedRecord("guardian", self.ParentSourceId, JsonSerializer.Serialize(new { student = self.StudentSourceId, relation = self.Relation }),
+                new Rejection("guardian.is-student", "Законным представителем ученика указан он сам")));
+        }
+
+        var rows = listed.Where(g => g.Parent != g.Student).DistinctBy(g => (g.Parent, g.Student));
         await CopyAsync(connection, "s_guardianship", "parent_id uuid, student_id uuid, relation text", rows,
             [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Text], row => [row.Parent, row.Student, row.Relation], cancellationToken);
         var upserted = await UpsertAsync(connection, """
@@ -363,7 +517,9 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 ON CONFLICT (source_system, kind, source_id, reason_code) WHERE resolved_at IS NULL
                 DO UPDATE SET last_seen = now(), occurrences = quarantine.occurrences + 1, raw_payload = excluded.raw_payload, reason = excluded.reason, sync_run_id = excluded.sync_run_id
-                """, cancellationToken, target.SourceSystem, $"{target.RegionCode}/{schoolSourceId}", record.Kind, record.SourceId, record.RawPayload, record.Reason.Code, record.Reason.Message, target.RunId);
+                """, cancellationToken, target.SourceSystem, $"{target.RegionCode}/{SourceText.Storable(schoolSourceId, SourceText.IdLength)}", record.Kind,
+                record.SourceId is null ? null : SourceText.Storable(record.SourceId, SourceText.IdLength), SourceText.Storable(record.RawPayload), record.Reason.Code,
+                SourceText.Storable(record.Reason.Message), target.RunId);
         }
     }
 

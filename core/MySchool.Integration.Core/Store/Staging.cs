@@ -71,6 +71,18 @@ internal static class Staging
     public static async Task<List<T>> ListAsync<T>(NpgsqlDataSource dataSource, string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params object?[] parameters)
     {
         await using var command = Command(dataSource, sql, parameters);
+        return await ReadAllAsync(command, read, cancellationToken);
+    }
+
+    /// <summary>Every row of one statement on the caller's connection (inside its transaction).</summary>
+    public static async Task<List<T>> ListAsync<T>(NpgsqlConnection connection, string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params object?[] parameters)
+    {
+        await using var command = Command(connection, sql, parameters);
+        return await ReadAllAsync(command, read, cancellationToken);
+    }
+
+    private static async Task<List<T>> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken))

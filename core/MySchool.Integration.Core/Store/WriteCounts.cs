@@ -1,3 +1,5 @@
+using MySchool.Integration.Core.Sync;
+
 namespace MySchool.Integration.Core.Store;
 
 /// <summary>What a write did to the federal model; a repeated identical sync is all zeros but Read.</summary>
@@ -19,7 +21,18 @@ public sealed record WriteTarget(
     string TimeZone,
     long RunId,
     DateOnly Today,
-    double SafetyShare);
+    double SafetyShare)
+{
+    /// <summary>Sources that may write into every school of the region besides the school's owner (<see cref="RegionSource.SharingSources"/>).</summary>
+    public IReadOnlyList<string> SharingSources { get; init; } = [];
+
+    public static WriteTarget For(string sourceSystem, RegionSource region, long runId, DateOnly today) =>
+        new(sourceSystem, region.Code, region.Name, region.TimeZone, runId, today, region.SafetyShare) { SharingSources = region.SharingSources };
+
+    /// <summary>Whether this source may write a school of this region that <paramref name="owner"/> holds.</summary>
+    public bool MayWrite(string regionCode, string? owner) =>
+        regionCode == RegionCode && (owner is null || owner == SourceSystem || SharingSources.Contains(SourceSystem, StringComparer.Ordinal));
+}
 
 /// <summary>What the safety brake held back instead of writing: enrollments a sync would have ended.</summary>
 public sealed record HeldDeletion(string SchoolInn, int Enrollments, int OpenEnrollments, IReadOnlyList<Guid> EnrollmentIds);

@@ -43,6 +43,13 @@ public sealed record RegionSource
     /// </summary>
     public bool YearRollover { get; init; }
 
+    /// <summary>
+    /// Sources (pull adapters' or vendors' source systems) that may write into every school of the region besides
+    /// the school's owner: e.g. a vendor pushing marks into schools the region's adapter pulls. Empty: each school
+    /// is written by its owner alone.
+    /// </summary>
+    public IReadOnlyList<string> SharingSources { get; init; } = [];
+
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 }
 

@@ -76,6 +76,9 @@ public sealed record SchoolSnapshot(
     /// missing leaves, a teacher or guardian missing is removed. Otherwise the roster is only added to or updated.
     /// </summary>
     public bool CompleteRoster { get; init; } = true;
+
+    /// <summary>The school's own identity was refused (its INN, OKTMO or ids): nothing of it is written, the refusal is quarantined.</summary>
+    public bool SchoolRefused { get; init; }
 }
 
 /// <summary>The journal of a date range: whatever of this school lies in it and is not here gets deleted.</summary>

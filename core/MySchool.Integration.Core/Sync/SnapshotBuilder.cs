@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using MySchool.Integration.Core.Rules;
 
 namespace MySchool.Integration.Core.Sync;
@@ -18,17 +19,28 @@ public static class SnapshotBuilder
     public static SchoolSnapshot Build(SchoolRoster roster, SchoolJournal? journal, TimeZoneInfo zone, PushOptions? push = null)
     {
         var quarantine = new List<QuarantinedRecord>();
+        if (CheckSchool(roster.School) is { } refusal)
+        {
+            // Everything of a school hangs on its identity: without a valid one nothing of it can be placed.
+            return new SchoolSnapshot(roster.School, [], [], [], [], [], null,
+                [new QuarantinedRecord("school", roster.School.SourceId, JsonSerializer.Serialize(roster.School), refusal)])
+            { SchoolRefused = true };
+        }
+
         var classes = new List<CheckedClass>();
         foreach (var source in roster.Classes)
         {
             var name = ClassName.Parse(source.RawName);
-            if (name.IsValid)
+            var year = SourceValues.AcademicYear(source.Year);
+            var refused = SourceText.First(SourceText.Id("id класса", source.SourceId), SourceText.Line("название класса", source.RawName), name.Rejection, year.Rejection,
+                classes.Any(c => c.SourceId == source.SourceId) ? new Rejection("class.duplicate", "Класс с этим id уже есть в пакете: принят первый") : null);
+            if (refused is null)
             {
-                classes.Add(new CheckedClass(source.SourceId, name.Require(), source.Year));
+                classes.Add(new CheckedClass(source.SourceId, name.Require(), source.Year.Trim()));
             }
             else
             {
-                quarantine.Add(new QuarantinedRecord("class", source.SourceId, $"{{\"name\":\"{source.RawName}\"}}", name.Rejection!));
+                quarantine.Add(new QuarantinedRecord("class", source.SourceId, JsonSerializer.Serialize(source), refused));
             }
         }
 
@@ -47,7 +59,7 @@ public static class SnapshotBuilder
                 continue;
             }
 
-            if (!knownClasses.Contains(student.ClassSourceId))
+            if (SourceText.Id("класс ученика", student.ClassSourceId) is null && !knownClasses.Contains(student.ClassSourceId))
             {
                 quarantine.Add(new QuarantinedRecord("student", student.Person.SourceId, student.Person.RawPayload, new Rejection("student.unknown-class", $"Класс {student.ClassSourceId} ученика неизвестен или отклонён")));
                 continue;
@@ -62,7 +74,11 @@ public static class SnapshotBuilder
             enrollments[checkedStudent.SourceId] = new CheckedEnrollment(checkedStudent.SourceId, student.ClassSourceId);
             foreach (var guardian in student.Guardians)
             {
-                if (TryCheckPerson("parent", guardian.Person, quarantine, out var parent))
+                if (SourceText.Line("степень родства", guardian.Relation) is { } relation)
+                {
+                    quarantine.Add(new QuarantinedRecord("parent", guardian.Person.SourceId, guardian.Person.RawPayload, relation));
+                }
+                else if (TryCheckPerson("parent", guardian.Person, quarantine, out var parent))
                 {
                     people[("parent", parent.SourceId)] = parent;
                     guardianships.Add(new CheckedGuardianship(parent.SourceId, checkedStudent.SourceId, guardian.Relation.Trim().ToLowerInvariant()));
@@ -73,7 +89,11 @@ public static class SnapshotBuilder
         var teachers = new List<CheckedTeacher>();
         foreach (var teacher in roster.Teachers)
         {
-            if (TryCheckPerson("teacher", teacher.Person, quarantine, out var person))
+            if (SourceText.First([SourceText.Line("e-mail", teacher.Email), .. teacher.Subjects.Select(subject => SourceText.Line("предмет", subject))]) is { } text)
+            {
+                quarantine.Add(new QuarantinedRecord("teacher", teacher.Person.SourceId, teacher.Person.RawPayload, text));
+            }
+            else if (TryCheckPerson("teacher", teacher.Person, quarantine, out var person))
             {
                 people[("teacher", person.SourceId)] = person;
                 var subjects = teacher.Subjects.Count > 0 ? teacher.Subjects : journal?.TeacherSubjects.GetValueOrDefault(person.SourceId) ?? [];
@@ -100,17 +120,38 @@ public static class SnapshotBuilder
         quarantine.AddRange(journal.Rejections.Select(r => new QuarantinedRecord(r.Kind, r.SourceId, r.RawPayload, new Rejection(r.ReasonCode, r.Reason))));
         var lessons = new Dictionary<(string, DateOnly, int), CheckedLesson>();
         var homework = new List<CheckedHomework>();
-        foreach (var lesson in journal.Lessons.Where(l => delta || knownClasses.Contains(l.ClassSourceId)))
+        foreach (var lesson in journal.Lessons)
         {
-            if (lessons.ContainsKey((lesson.ClassSourceId, lesson.Date, lesson.Number)))
+            var key = (lesson.ClassSourceId, lesson.Date, lesson.Number);
+            var refused = CheckLesson(lesson)
+                ?? (delta || knownClasses.Contains(lesson.ClassSourceId) ? null : new Rejection("lesson.unknown-class", $"Класс урока {lesson.ClassSourceId} неизвестен или отклонён"));
+            if (refused is null && lessons.TryGetValue(key, out var first))
             {
+                // The same lesson listed twice is one lesson; two different lessons in one slot: the first stands.
+                if ((first.Subject, first.StartsAt, first.EndsAt) == (lesson.Subject.Trim(), At(lesson.Date, lesson.Start, zone), At(lesson.Date, lesson.End, zone)))
+                {
+                    continue;
+                }
+
+                refused = new Rejection("lesson.duplicate-slot", $"В классе уже есть урок №{lesson.Number} {lesson.Date:yyyy-MM-dd} («{SourceText.Excerpt(first.Subject)}»): принят первый");
+            }
+
+            if (refused is not null)
+            {
+                quarantine.Add(new QuarantinedRecord("lesson", $"{SourceText.Excerpt(lesson.ClassSourceId)}/{lesson.Date:yyyy-MM-dd}/{lesson.Number}", JsonSerializer.Serialize(lesson), refused));
                 continue;
             }
 
             lessons[(lesson.ClassSourceId, lesson.Date, lesson.Number)] = new CheckedLesson(
                 lesson.ClassSourceId, lesson.Date, lesson.Number, At(lesson.Date, lesson.Start, zone), At(lesson.Date, lesson.End, zone),
                 lesson.Subject.Trim(), lesson.Room, lesson.TeacherSourceId, lesson.Topic);
-            homework.AddRange(lesson.Homework.Select(h => new CheckedHomework(lesson.ClassSourceId, lesson.Date, lesson.Number, h.SourceKey, h.Text, h.Individual, h.Attachments)));
+            foreach (var task in lesson.Homework.GroupBy(h => h.SourceKey, StringComparer.Ordinal))
+            {
+                var kept = task.First();
+                homework.Add(new CheckedHomework(lesson.ClassSourceId, lesson.Date, lesson.Number, kept.SourceKey, kept.Text, kept.Individual, kept.Attachments));
+                quarantine.AddRange(task.Skip(1).Select(h => new QuarantinedRecord("homework", h.SourceKey, JsonSerializer.Serialize(h),
+                    new Rejection("homework.duplicate", "Задание с этим id уже есть у урока: принято первое"))));
+            }
         }
 
         var marks = new Dictionary<string, CheckedMark>(StringComparer.Ordinal);
@@ -118,9 +159,13 @@ public static class SnapshotBuilder
         foreach (var mark in journal.Marks)
         {
             var value = MarkCode.Parse(mark.RawValue);
-            if (!value.IsValid)
+            var refused = SourceText.First(
+                SourceText.Id("id отметки", mark.SourceId), SourceText.Id("ученик отметки", mark.StudentSourceId), SourceText.Id("класс отметки", mark.ClassSourceId),
+                SourceText.Line("предмет", mark.Subject), SourceText.Line("отметка", mark.RawValue), SourceText.Line("дата отметки", mark.RawDate),
+                SourceText.Line("вид работы", mark.WorkKind), SourceText.Text("комментарий", mark.Comment), value.Rejection, SourceValues.Weight(mark.Weight));
+            if (refused is not null)
             {
-                quarantine.Add(new QuarantinedRecord("mark", mark.SourceId, mark.RawPayload, value.Rejection!));
+                quarantine.Add(new QuarantinedRecord("mark", mark.SourceId, mark.RawPayload, refused));
                 continue;
             }
 
@@ -141,6 +186,17 @@ public static class SnapshotBuilder
                 continue;
             }
 
+            if (marks.TryGetValue(mark.SourceId, out var earlier))
+            {
+                // The same mark listed twice is one mark; two different marks under one id: the first stands.
+                if (earlier.RawPayload != mark.RawPayload)
+                {
+                    quarantine.Add(new QuarantinedRecord("mark", mark.SourceId, mark.RawPayload, new Rejection("mark.duplicate", "Отметка с этим id уже есть в пакете: принята первая")));
+                }
+
+                continue;
+            }
+
             if (value.Require().Kind == MarkKind.Absence)
             {
                 attendance[(mark.StudentSourceId, mark.ClassSourceId, mark.LessonDate, mark.LessonNumber)] =
@@ -152,11 +208,21 @@ public static class SnapshotBuilder
                 mark.Subject.Trim(), date, value.Require(), mark.Weight, mark.WorkKind, mark.IsDebt, string.IsNullOrWhiteSpace(mark.Comment) ? null : mark.Comment, mark.RawPayload);
         }
 
-        var events = journal.Events
-            .Where(e => e.ClassSourceId is null || knownClasses.Contains(e.ClassSourceId))
-            .DistinctBy(e => e.SourceKey)
-            .Select(e => new CheckedEvent(e.SourceKey, e.ClassSourceId, e.Kind, At(e.LocalStart, zone), e.LocalEnd is { } end ? At(end, zone) : null, e.Title.Trim(), e.Body))
-            .ToList();
+        var events = new List<CheckedEvent>();
+        foreach (var e in journal.Events.DistinctBy(e => e.SourceKey))
+        {
+            var refused = SourceText.First(SourceText.Id("id события", e.SourceKey), SourceText.Id("класс события", e.ClassSourceId), SourceText.Line("заголовок", e.Title),
+                    SourceText.Text("текст события", e.Body), SourceValues.EventKind(e.Kind))
+                ?? (e.ClassSourceId is null || knownClasses.Contains(e.ClassSourceId) ? null : new Rejection("event.unknown-class", $"Класс события {e.ClassSourceId} неизвестен или отклонён"));
+            if (refused is not null)
+            {
+                quarantine.Add(new QuarantinedRecord("event", e.SourceKey, JsonSerializer.Serialize(e), refused));
+                continue;
+            }
+
+            events.Add(new CheckedEvent(e.SourceKey, e.ClassSourceId, e.Kind, At(e.LocalStart, zone), e.LocalEnd is { } end ? At(end, zone) : null, e.Title.Trim(), e.Body));
+        }
+
         return new JournalWindow(journal.From, journal.To, [.. lessons.Values], homework, [.. marks.Values], [.. attendance.Values], events)
         {
             IsDelta = delta,
@@ -167,6 +233,14 @@ public static class SnapshotBuilder
     private static bool TryCheckPerson(string role, SourcePerson source, List<QuarantinedRecord> quarantine, out CheckedPerson person)
     {
         person = null!;
+        if (SourceText.First(SourceText.Id("id человека", source.SourceId), SourceText.Line("фамилия", source.LastName), SourceText.Line("имя", source.FirstName),
+                SourceText.Line("отчество", source.MiddleName), SourceText.Line("дата рождения", source.RawBirthDate), SourceText.Line("пол", source.Gender),
+                SourceText.Line("СНИЛС", source.RawSnils)) is { } text)
+        {
+            quarantine.Add(new QuarantinedRecord(role, source.SourceId, source.RawPayload, text));
+            return false;
+        }
+
         Snils? snils = null;
         if (!string.IsNullOrWhiteSpace(source.RawSnils))
         {
@@ -185,7 +259,7 @@ public static class SnapshotBuilder
         {
             if (!TryParseDate(source.RawBirthDate, out var parsedDate))
             {
-                quarantine.Add(new QuarantinedRecord(role, source.SourceId, source.RawPayload, new Rejection("person.birth-date", $"Дата рождения «{source.RawBirthDate}» не существует")));
+                quarantine.Add(new QuarantinedRecord(role, source.SourceId, source.RawPayload, new Rejection("person.birth-date", $"Дата рождения «{SourceText.Excerpt(source.RawBirthDate)}» не существует")));
                 return false;
             }
 
@@ -200,9 +274,29 @@ public static class SnapshotBuilder
             return false;
         }
 
-        person = new CheckedPerson(role, source.SourceId, last, first, PersonNames.Normalize(source.MiddleName), birthDate, source.Gender, snils);
+        var gender = SourceValues.Gender(source.Gender);
+        if (!gender.IsValid)
+        {
+            quarantine.Add(new QuarantinedRecord(role, source.SourceId, source.RawPayload, gender.Rejection!));
+            return false;
+        }
+
+        person = new CheckedPerson(role, source.SourceId, last, first, PersonNames.Normalize(source.MiddleName), birthDate, gender.Value, snils);
         return true;
     }
+
+    /// <summary>What a school's identity must be: its ids and names storable, its INN and OKTMO valid.</summary>
+    public static Rejection? CheckSchool(SourceSchool school) => SourceText.First(
+        SourceText.Id("id школы", school.SourceId), SourceText.Line("полное название школы", school.FullName), SourceText.Line("краткое название школы", school.ShortName),
+        SourceText.Line("муниципалитет", school.Municipality), SourceValues.Inn(school.Inn), SourceValues.Oktmo(school.Oktmo),
+        string.IsNullOrWhiteSpace(school.FullName) ? new Rejection("school.name", "Не указано полное название школы") : null);
+
+    private static Rejection? CheckLesson(SourceLesson lesson) => SourceText.First([
+        SourceText.Id("класс урока", lesson.ClassSourceId), SourceText.Line("предмет", lesson.Subject), SourceText.Line("кабинет", lesson.Room),
+        SourceText.Id("учитель урока", lesson.TeacherSourceId), SourceText.Text("тема урока", lesson.Topic),
+        .. lesson.Homework.SelectMany(h => new[] { SourceText.Id("id задания", h.SourceKey), SourceText.Text("задание", h.Text) }.Concat(h.Attachments.Select(a => SourceText.Line("вложение", a)))),
+        SourceValues.LessonNumber(lesson.Number), SourceValues.LessonTimes(lesson.Start, lesson.End),
+        string.IsNullOrWhiteSpace(lesson.Subject) ? new Rejection("lesson.subject", "Не указан предмет урока") : null]);
 
     /// <summary>Both date forms the contracts use, strictly: <c>2023-11-31</c> is no date.</summary>
     public static bool TryParseDate(string? raw, out DateOnly date) =>

@@ -119,7 +119,7 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
     }
 
     private WriteTarget Target(RegionSource region, ISourceAdapter adapter, long runId) =>
-        new(adapter.SourceSystem, region.Code, region.Name, region.TimeZone, runId, Today(region), region.SafetyShare);
+        WriteTarget.For(adapter.SourceSystem, region, runId, Today(region));
 
     /// <summary>The region's local date: transfers start and end on the schools' own days.</summary>
     private DateOnly Today(RegionSource region) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), region.Zone).DateTime);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Google.Protobuf;
 using MySchool.Integration.Core.Push;
+using MySchool.Integration.Core.Rules;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Protos.Exchange.V1;
 
@@ -35,8 +36,16 @@ public sealed class PushBatchBuilder(BatchHeader header)
 
         foreach (var mark in chunk.Marks)
         {
+            // A double may be NaN or beyond any decimal: the rule refuses it before a conversion could throw.
+            var weight = SourceValues.Weight(mark.Weight == 0 ? 1 : mark.Weight);
+            if (!weight.IsValid)
+            {
+                _rejections.Add(new SourceRejection("mark", mark.SourceId, Json(mark), weight.Rejection!.Code, weight.Rejection.Message));
+                continue;
+            }
+
             AddMark(mark.SourceId, mark.StudentSourceId, mark.ClassSourceId, mark.LessonDate, mark.LessonNumber, mark.Subject, mark.Value, mark.Date,
-                mark.Weight == 0 ? 1 : (decimal)mark.Weight, Optional(mark.WorkKind), mark.IsDebt, Optional(mark.Comment), mark);
+                weight.Require(), Optional(mark.WorkKind), mark.IsDebt, Optional(mark.Comment), mark);
         }
 
         // An absence travels as a mark with an absence code: the engine turns those into attendance.

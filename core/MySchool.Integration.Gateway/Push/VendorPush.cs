@@ -1,5 +1,6 @@
 using Grpc.Core;
 using MySchool.Integration.Core.Push;
+using MySchool.Integration.Core.Rules;
 using MySchool.Integration.Core.Store;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Gateway.Auth;
@@ -32,6 +33,17 @@ public sealed class VendorPush(PushIngest ingest, RegionCatalog regions, AuditLo
         {
             await audit.RecordAsync(access.ClientId, "push.denied", header.RegionCode, new { header.IdempotencyKey, school = header.School.SourceId }, cancellationToken);
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"Клиенту {access.ClientId} не разрешено передавать данные региона {header.RegionCode}"));
+        }
+
+        // Checked only for a caller who may push here: others learn nothing of the header.
+        if (SourceValues.Inn(header.School.Inn) is { } inn)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"header.school.inn: {inn.Message}"));
+        }
+
+        if (SourceValues.Oktmo(header.School.Oktmo) is { } oktmo)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"header.school.oktmo: {oktmo.Message}"));
         }
 
         return regions.Find(header.RegionCode)

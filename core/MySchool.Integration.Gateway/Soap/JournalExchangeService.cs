@@ -59,7 +59,8 @@ public sealed class JournalExchangeService(IHttpContextAccessor http, VendorPush
         var cancellationToken = http.HttpContext!.RequestAborted;
         var studentId = StudentId(access.SourceSystem, query.StudentSourceId ?? "", query.RegionCode, cancellationToken)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"Ученик {query.StudentSourceId} не передавался этим клиентом в регион {query.RegionCode}"));
-        var schedule = schedules.ReadAsync(studentId, start, end, cancellationToken).GetAwaiter().GetResult();
+        // A vendor reads only the rows of its region's schools: never the student's journal elsewhere, closed enrollments included.
+        var schedule = schedules.ReadAsync(studentId, start, end, cancellationToken, query.RegionCode).GetAwaiter().GetResult();
         return new StudentJournal
         {
             StudentSourceId = query.StudentSourceId!,

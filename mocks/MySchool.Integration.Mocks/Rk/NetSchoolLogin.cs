@@ -41,8 +41,14 @@ internal sealed class NetSchoolLogin(SyntheticRegion region, NetSchoolOptions op
         app.MapPost("/webapi/auth/login", (Delegate)((HttpContext context) => LoginAsync(context, "un", "loginType")));
         app.MapPost(SecurityWarningPath, async (HttpContext context) =>
         {
+            // The contract: every call after login carries the session's `at` header and both cookies, this one too.
+            if (sessions.Authenticate(context.Request) is not { } session)
+            {
+                return Results.StatusCode(StatusCodes.Status401Unauthorized);
+            }
+
             var form = await context.Request.ReadFormAsync();
-            if (sessions.Find(context.Request.Cookies[NetSchoolSessions.SessionCookie]) is { } session && form["WarnType"] == "2")
+            if (form["WarnType"] == "2")
             {
                 session.WarningPending = false;
             }

@@ -1,4 +1,6 @@
+using System.ServiceModel;
 using Grpc.Core;
+using MySchool.Integration.Gateway.Soap;
 using MySchool.Integration.Mocks.Synthetic;
 using MySchool.Integration.Protos.Exchange.V1;
 using MySchool.Integration.Testing;
@@ -46,6 +48,16 @@ public sealed class PushFixture : IAsyncDisposable
     public async Task<VendorExchange.VendorExchangeClient> ClientAsync(string clientId = "vendor-54") =>
         new(await Gateway.ChannelAsync(clientId));
 
+    /// <summary>A System.ServiceModel client of the SOAP endpoint, with the client's bearer token.</summary>
+    public async Task<IJournalExchange> SoapClientAsync(string clientId = "vendor-54")
+    {
+        var factory = new ChannelFactory<IJournalExchange>(
+            new BasicHttpBinding { MaxReceivedMessageSize = 16 * 1024 * 1024 },
+            new EndpointAddress(new Uri(Gateway.Server.BaseAddress, "soap/exchange")));
+        factory.Endpoint.EndpointBehaviors.Add(new InMemoryTransport(Gateway.Server.CreateHandler(), await Gateway.TokenAsync(clientId)));
+        return factory.CreateChannel();
+    }
+
     /// <summary>Sends a batch as vendors do: the header, then the records in chunks.</summary>
     public static Task<PushReply> PushAsync(VendorExchange.VendorExchangeClient client, BatchHeader header, params RecordChunk[] chunks) =>
         client.PushBatchAsync(header, chunks, DateTime.UtcNow.AddMinutes(2));
@@ -67,7 +79,8 @@ public sealed class PushFixture : IAsyncDisposable
     };
 
     /// <summary>Two classes of three students each (a Komi name among them), a teacher, lessons on 6–7 November 2023, two marks per lesson.</summary>
-    public static RecordChunk SampleSchool()
+    /// <param name="snilsSerial">The first student's SNILS serial: schools pushed side by side take their own people.</param>
+    public static RecordChunk SampleSchool(int snilsSerial = 7_000_100)
     {
         var chunk = new RecordChunk();
         chunk.Classes.Add(new SchoolClass { SourceId = "c-9a", Name = "9А", AcademicYear = "2023/2024" });
@@ -84,7 +97,7 @@ public sealed class PushFixture : IAsyncDisposable
                     FirstName = i == 0 ? "Іван" : "Пётр",
                     BirthDate = "2009-03-1" + i,
                     Gender = "M",
-                    Snils = Identifiers.DashedSnils(Identifiers.Snils(7_000_100 + i)),
+                    Snils = Identifiers.DashedSnils(Identifiers.Snils(snilsSerial + i)),
                 },
                 ClassSourceId = i < 3 ? "c-9a" : "c-9b",
             };

@@ -39,7 +39,7 @@ public class SoapExchangeTests
     public async Task AServiceModelClient_Pushes_ThenReadsTheStudentsJournal()
     {
         await using var push = await PushFixture.StartAsync();
-        var client = Client(push, await push.Gateway.TokenAsync("vendor-54"));
+        var client = await push.SoapClientAsync();
 
         var result = await Task.Run(() => client.Push(SampleRequest("soap-1")));
         var again = await Task.Run(() => client.Push(SampleRequest("soap-1")));
@@ -74,7 +74,7 @@ public class SoapExchangeTests
             client.Element("IdempotencyKey", "wsdl-1"),
             client.Element("RegionCode", "54"),
             client.Element("CompleteRoster", false),
-            client.Element("School", client.Element("SourceId", PushFixture.SchoolId), client.Element("Inn", "5401000077"), client.Element("FullName", "Школа № 77"),
+            client.Element("School", client.Element("SourceId", PushFixture.SchoolId), client.Element("Inn", "5401000078"), client.Element("FullName", "Школа № 77"),
                 client.Element("Oktmo", "50701000001"), client.Element("Municipality", "город Новосибирск")),
             client.Element("Classes", client.Element("Class", client.Element("SourceId", "c-9a"), client.Element("Name", "9А"), client.Element("AcademicYear", "2023/2024"))),
             client.Element("Students", client.Element("Student",
@@ -96,7 +96,7 @@ public class SoapExchangeTests
     public async Task AServiceModelClient_PushingIntoAForeignRegion_GetsAPermissionDeniedFault()
     {
         await using var push = await PushFixture.StartAsync();
-        var client = Client(push, await push.Gateway.TokenAsync("vendor-11"));
+        var client = await push.SoapClientAsync("vendor-11");
 
         var fault = await Assert.ThrowsAsync<FaultException>(() => Task.Run(() => client.Push(SampleRequest("foreign"))));
 
@@ -130,7 +130,7 @@ public class SoapExchangeTests
         using var response = await PostAsync(push, version, await push.Gateway.TokenAsync("vendor-54"), Envelope(version, """
             <request>
               <IdempotencyKey>raw-1</IdempotencyKey><RegionCode>54</RegionCode>
-              <School><SourceId>raw-school</SourceId><Inn>5401000077</Inn><FullName>Школа № 1</FullName><Oktmo>50701000001</Oktmo><Municipality>город Новосибирск</Municipality></School>
+              <School><SourceId>raw-school</SourceId><Inn>5401000078</Inn><FullName>Школа № 1</FullName><Oktmo>50701000001</Oktmo><Municipality>город Новосибирск</Municipality></School>
               <Classes><Class><SourceId>c-1</SourceId><Name>10А</Name><AcademicYear>2023/2024</AcademicYear></Class></Classes>
             </request>
             """));
@@ -175,7 +175,7 @@ public class SoapExchangeTests
         {
             IdempotencyKey = key,
             RegionCode = "54",
-            School = new SoapSchool { SourceId = PushFixture.SchoolId, Inn = "5401000077", FullName = "Школа № 77", Oktmo = "50701000001", Municipality = "город Новосибирск" },
+            School = new SoapSchool { SourceId = PushFixture.SchoolId, Inn = "5401000078", FullName = "Школа № 77", Oktmo = "50701000001", Municipality = "город Новосибирск" },
             Classes = [new SoapClass { SourceId = "c-9a", Name = "9А", AcademicYear = "2023/2024" }],
             Students = [new SoapStudent { Person = new SoapPerson { SourceId = "s-0", LastName = "Ӧньӧ", FirstName = "Іван" }, ClassSourceId = "c-9a" }],
             Lessons =
@@ -193,15 +193,6 @@ public class SoapExchangeTests
     }
 
     /// <summary>A ChannelFactory client whose HTTP goes to the in-memory gateway, with the bearer token on every call.</summary>
-    private static IJournalExchange Client(PushFixture push, string token)
-    {
-        var factory = new ChannelFactory<IJournalExchange>(
-            new BasicHttpBinding { MaxReceivedMessageSize = 16 * 1024 * 1024 },
-            new EndpointAddress(new Uri(push.Gateway.Server.BaseAddress, "soap/exchange")));
-        factory.Endpoint.EndpointBehaviors.Add(new InMemoryTransport(push.Gateway.Server.CreateHandler(), token));
-        return factory.CreateChannel();
-    }
-
     private static async Task<HttpResponseMessage> PostAsync(PushFixture push, string version, string? token, string envelope)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/soap/exchange", UriKind.Relative))

@@ -23,6 +23,8 @@ public sealed class GatewayFactory(string connectionString, IReadOnlyDictionary<
             ["federal"] = ("federal-secret", ["federal.read"], ["*"], null),
             ["vendor-54"] = ("vendor54-secret", ["exchange.push", "journal.read"], ["54"], "vendor54"),
             ["vendor-11"] = ("vendor11-secret", ["exchange.push", "journal.read"], ["11"], "vendor11"),
+            // A second vendor of region 54: another source writing into schools vendor-54 owns.
+            ["vendor-54b"] = ("vendor54b-secret", ["exchange.push", "journal.read"], ["54"], "vendor54b"),
             ["operator"] = ("operator-secret", ["sync.manage"], ["*"], null),
         };
 

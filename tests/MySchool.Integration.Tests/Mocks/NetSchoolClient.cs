@@ -63,9 +63,16 @@ public sealed class NetSchoolClient : IDisposable
         return response.StatusCode;
     }
 
-    public async Task<(HttpStatusCode Status, string Text, HttpResponseMessage Response)> GetRawAsync(string path)
+    /// <param name="at">The session header to send with this call alone (after <see cref="DropSessionHeader"/>).</param>
+    public async Task<(HttpStatusCode Status, string Text, HttpResponseMessage Response)> GetRawAsync(string path, string? at = null)
     {
-        var response = await _http.GetAsync(new Uri($"webapi/{path}", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"webapi/{path}", UriKind.Relative));
+        if (at is not null)
+        {
+            request.Headers.Add("at", at);
+        }
+
+        var response = await _http.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), response);
     }
 
@@ -78,6 +85,9 @@ public sealed class NetSchoolClient : IDisposable
     }
 
     public Task<HttpResponseMessage> PostAsync(string path, HttpContent? content = null) => _http.PostAsync(new Uri(path, UriKind.Relative), content);
+
+    /// <summary>Stops sending the session's <c>at</c> header (the cookies stay): what a careless client does.</summary>
+    public void DropSessionHeader() => _http.DefaultRequestHeaders.Remove("at");
 
     public void Dispose() => _http.Dispose();
 }

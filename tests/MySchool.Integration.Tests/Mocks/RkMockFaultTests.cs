@@ -101,6 +101,24 @@ public sealed class RkMockFaultTests : IClassFixture<MockWorldFixture>, IAsyncLi
     }
 
     [Fact]
+    public async Task SecurityWarningAcknowledgement_WithoutTheSessionHeader_IsRefused()
+    {
+        await _mocks.ArmAsync(Rk, NetSchoolFaults.SecurityWarning);
+        using var client = new NetSchoolClient(Rk);
+        await client.LoginAsync();
+        var at = client.LoginAnswer!["at"]!.GetValue<string>();
+
+        client.DropSessionHeader();
+        using var refused = await client.PostAsync("asp/SecurityWarning.asp", new FormUrlEncodedContent(new Dictionary<string, string> { ["WarnType"] = "2" }));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        // The warning still stands for the session: the refused acknowledgement changed nothing.
+        var (_, html, response) = await client.GetRawAsync("schools", at);
+        response.Dispose();
+        Assert.StartsWith("<html>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EmptyDuplicateEsrnSecCookie_IsSentBesideTheRealOne()
     {
         await _mocks.ArmAsync(Rk, NetSchoolFaults.EmptyDuplicateCookie);

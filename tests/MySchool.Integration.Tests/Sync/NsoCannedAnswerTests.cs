@@ -26,8 +26,8 @@ public sealed class NsoCannedAnswerTests : IAsyncLifetime
         Answer("auth", """{"token":"t-1","expires":"2024-02-13 10:00:00"}""");
         Answer("getchanges", """{"now":"20231113T100000","students":[],"marks":[],"classes":[]}""");
         Answer("getschools", """
-            {"schools":{"1":{"id":"1","fullname":"Муниципальное бюджетное общеобразовательное учреждение «Школа № 1»","shortname":"Школа № 1","inn":"5401000011","oktmo":"50701000","municipality":"г. Новосибирск"},
-                        "2":{"id":"2","fullname":"Муниципальное бюджетное общеобразовательное учреждение «Школа № 2»","shortname":"Школа № 2","inn":"5401000029","oktmo":"50701000","municipality":"г. Новосибирск"}}}
+            {"schools":{"1":{"id":"1","fullname":"Муниципальное бюджетное общеобразовательное учреждение «Школа № 1»","shortname":"Школа № 1","inn":"5401000014","oktmo":"50701000","municipality":"г. Новосибирск"},
+                        "2":{"id":"2","fullname":"Муниципальное бюджетное общеобразовательное учреждение «Школа № 2»","shortname":"Школа № 2","inn":"5401000021","oktmo":"50701000","municipality":"г. Новосибирск"}}}
             """);
         Answer("getclasses", """{"classes":{"11":{"id":"11","name":"9И","parallel":"9","year":"2023/2024"},"12":{"id":"12","name":"9 класс","parallel":"9","year":"2023/2024"}}}""", ("school", "1"));
         Answer("getstudents", """
