@@ -31,25 +31,22 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
 
         Guid? Person(string role, string? sourceId) => sourceId is not null && people.TryGetValue((role, sourceId), out var id) ? id : null;
         bool Resolved(string classSourceId, string studentSourceId) => classes.ContainsKey(classSourceId) && people.ContainsKey(("student", studentSourceId));
-        if (journal.IsDelta)
+        // A delta's references were looked up in the store; a sync's were checked against the roster, but the writer
+        // may still have refused a student (a conflict over who holds them): what cannot be placed is refused here.
+        foreach (var mark in journal.Marks.Where(m => !Resolved(m.ClassSourceId, m.StudentSourceId)))
         {
-            // A sync's snapshot has no such records (the builder checked them against the roster); a delta's
-            // references were looked up in the store, and what was not found is refused here.
-            foreach (var mark in journal.Marks.Where(m => !Resolved(m.ClassSourceId, m.StudentSourceId)))
-            {
-                quarantine(new QuarantinedRecord("mark", mark.SourceKey, mark.RawPayload, Orphan));
-            }
+            quarantine(new QuarantinedRecord("mark", mark.SourceKey, mark.RawPayload, Orphan));
+        }
 
-            foreach (var absence in journal.Attendance.Where(a => !Resolved(a.ClassSourceId, a.StudentSourceId)))
-            {
-                quarantine(new QuarantinedRecord("attendance", AttendanceKey(absence), JsonSerializer.Serialize(absence), Orphan));
-            }
+        foreach (var absence in journal.Attendance.Where(a => !Resolved(a.ClassSourceId, a.StudentSourceId)))
+        {
+            quarantine(new QuarantinedRecord("attendance", AttendanceKey(absence), JsonSerializer.Serialize(absence), Orphan));
+        }
 
-            foreach (var lesson in journal.Lessons.Where(l => !classes.ContainsKey(l.ClassSourceId)))
-            {
-                quarantine(new QuarantinedRecord("lesson", $"{lesson.ClassSourceId}/{lesson.Date:yyyy-MM-dd}/{lesson.Number}", JsonSerializer.Serialize(lesson),
-                    new Rejection("lesson.unknown-class", $"Класс урока {lesson.ClassSourceId} не передавался в эту школу")));
-            }
+        foreach (var lesson in journal.Lessons.Where(l => !classes.ContainsKey(l.ClassSourceId)))
+        {
+            quarantine(new QuarantinedRecord("lesson", $"{lesson.ClassSourceId}/{lesson.Date:yyyy-MM-dd}/{lesson.Number}", JsonSerializer.Serialize(lesson),
+                new Rejection("lesson.unknown-class", $"Класс урока {lesson.ClassSourceId} не передавался в эту школу")));
         }
 
         await CopyAsync(connection, "s_lesson", "class_id uuid, lesson_date date, number smallint, starts_at timestamptz, ends_at timestamptz, subject_id uuid, room text, teacher_id uuid, topic text",

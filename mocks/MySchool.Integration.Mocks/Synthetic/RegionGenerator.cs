@@ -13,6 +13,8 @@ internal sealed class RegionGenerator(RegionSpec spec)
 
     private int _nextPerson;
 
+    private int _nextStudent;
+
     public SyntheticRegion Generate()
     {
         var region = new SyntheticRegion(spec);
@@ -39,7 +41,7 @@ internal sealed class RegionGenerator(RegionSpec spec)
         var kind = number % 3 == 0 ? "автономное" : "бюджетное";
         var school = new SyntheticSchool(
             id,
-            Identifiers.Inn(spec.RegionCode, number),
+            Identifiers.Inn(number == 1 && spec.FirstSchoolInnOfRegion is { } other ? other : spec.RegionCode, number),
             municipality.Oktmo,
             municipality.Name,
             $"Муниципальное {kind} общеобразовательное учреждение «Средняя общеобразовательная школа № {number}» ({municipality.Name})",
@@ -54,9 +56,17 @@ internal sealed class RegionGenerator(RegionSpec spec)
             {
                 var schoolClass = new SyntheticClass((id * 100) + (grade * Letters.Length) + c, id, grade, Letters[c % Letters.Length]);
                 region.AddClass(schoolClass, TeachersBySubject(teachers, schoolClass));
+                SyntheticStudent? first = null;
                 for (var i = 0; i < spec.StudentsPerClass; i++)
                 {
-                    region.AddStudent(NewStudent(schoolClass));
+                    var student = NewStudent(schoolClass);
+                    if (i == 1 && grade == spec.FirstGrade && c == 0 && spec.SnilsTwinInEachSchool && first?.Snils is { } shared)
+                    {
+                        student = student with { Snils = shared };
+                    }
+
+                    first ??= student;
+                    region.AddStudent(student);
                 }
             }
         }
@@ -107,10 +117,18 @@ internal sealed class RegionGenerator(RegionSpec spec)
     private SyntheticStudent NewStudent(SyntheticClass schoolClass)
     {
         var personId = ++_nextPerson;
+        var migrant = _nextStudent++;
         var family = PickSurname(personId, 2);
         var name = NewName(personId, 2, family);
         var yearOfBirth = 2023 - 6 - schoolClass.Grade;
         var birthDate = new DateOnly(yearOfBirth, 9, 1).AddDays(Deterministic.Below(365, spec.Seed, personId, 3));
+        if (migrant < spec.MigrantStudents)
+        {
+            // The same child in every region that has migrants: identity from the migrant's number alone.
+            (name, birthDate) = Migrant(migrant);
+            birthDate = spec.MigrantsBornAYearLater ? birthDate.AddYears(1) : birthDate;
+        }
+
         var ageOnFirstWeek = spec.FirstWeek.Year - birthDate.Year - (spec.FirstWeek.DayOfYear < birthDate.DayOfYear ? 1 : 0);
         // Over 14 most have their own confirmed account; younger ones only when a parent made one.
         var hasAccount = Deterministic.Below(100, spec.Seed, personId, 4) < (ageOnFirstWeek >= 14 ? 95 : 50);
@@ -134,9 +152,21 @@ internal sealed class RegionGenerator(RegionSpec spec)
             schoolClass.Id,
             name,
             birthDate,
-            MaybeSnils(personId),
+            migrant < spec.MigrantStudents ? Identifiers.Snils(990_000_000L + migrant) : MaybeSnils(personId),
             parents,
             hasAccount ? EsiaOid(personId) : null);
+    }
+
+    /// <summary>A migrant child's name and birth date, the same whichever region generates them.</summary>
+    private static (PersonName Name, DateOnly BirthDate) Migrant(int number)
+    {
+        var female = Deterministic.Below(2, 0, number, 21) == 0;
+        var surname = Deterministic.Pick(Names.RussianSurnames, 0, number, 22);
+        var name = new PersonName(female ? Names.FeminineSurname(surname) : surname,
+            Deterministic.Pick(female ? Names.FemaleNames : Names.MaleNames, 0, number, 23),
+            Names.Patronymic(Deterministic.Pick(Names.PatronymicRoots, 0, number, 24), female),
+            female ? Sex.Female : Sex.Male);
+        return (name, new DateOnly(2009, 1, 1).AddDays(Deterministic.Below(365, 0, number, 25)));
     }
 
     /// <summary>ESIA oids per region (1 540 000 000 + n in region 54), clear of each other and of the fixed operators.</summary>

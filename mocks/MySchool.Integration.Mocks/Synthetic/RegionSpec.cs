@@ -29,6 +29,23 @@ public sealed record RegionSpec
     /// <summary>Share (per mille) of students and parents without SNILS, as the contracts allow.</summary>
     public int MissingSnilsPerMille { get; init; } = 30;
 
+    // The mess real registries have; all off by default, so a region is clean and equals its ground truth.
+
+    /// <summary>
+    /// The region's first N students are children who moved between regions: every region generated with the same
+    /// number lists them with one SNILS, name and birth date (the old school has not let them go yet).
+    /// </summary>
+    public int MigrantStudents { get; init; }
+
+    /// <summary>This region gives its migrants another birth date (a year later): one SNILS, two birth dates.</summary>
+    public bool MigrantsBornAYearLater { get; init; }
+
+    /// <summary>In each school the second student of the first class carries the first one's SNILS.</summary>
+    public bool SnilsTwinInEachSchool { get; init; }
+
+    /// <summary>The region's first school carries the INN of that region's first school: one INN in two regions.</summary>
+    public string? FirstSchoolInnOfRegion { get; init; }
+
     public bool IsKomi => RegionCode == "11";
 
     public string TimeZone => IsKomi ? "Europe/Moscow" : "Asia/Novosibirsk";

@@ -29,6 +29,46 @@ public class SyntheticRegionTests
     }
 
     [Fact]
+    public void Migrants_AreTheSameChildrenInBothRegions_OneSnilsNameAndBirthDate()
+    {
+        var nso = SyntheticRegion.Generate(MockWorldFixture.SmallNso with { MigrantStudents = 2 }).Students.Take(2).ToList();
+        var komi = SyntheticRegion.Generate(Komi with { MigrantStudents = 2 }).Students.Take(2).ToList();
+
+        Assert.Equal(nso.Select(s => (s.Snils, s.Name, s.BirthDate)), komi.Select(s => (s.Snils, s.Name, s.BirthDate)));
+        Assert.All(nso, s => Assert.True(Snils.Parse(s.Snils).IsValid));
+    }
+
+    [Fact]
+    public void MigrantsBornAYearLater_ShareTheSnils_WithAnotherBirthDate()
+    {
+        var nso = SyntheticRegion.Generate(MockWorldFixture.SmallNso with { MigrantStudents = 1 }).Students.First();
+        var komi = SyntheticRegion.Generate(Komi with { MigrantStudents = 1, MigrantsBornAYearLater = true }).Students.First();
+
+        Assert.Equal((nso.Snils, nso.BirthDate.AddYears(1)), (komi.Snils, komi.BirthDate));
+    }
+
+    [Fact]
+    public void SnilsTwins_GiveEachSchoolTwoStudentsWithOneSnils()
+    {
+        var region = SyntheticRegion.Generate(MockWorldFixture.SmallNso with { SnilsTwinInEachSchool = true, MissingSnilsPerMille = 0 });
+
+        var shared = region.Students.GroupBy(s => s.Snils).Where(g => g.Count() > 1).ToList();
+
+        Assert.Equal(region.Schools.Count, shared.Count);
+        Assert.All(shared, twins => Assert.Single(twins.Select(s => region.Classes.Single(c => c.Id == s.ClassId).SchoolId).Distinct()));
+    }
+
+    [Fact]
+    public void FirstSchoolInnOfAnotherRegion_PutsOneInnInTwoRegions()
+    {
+        var nso = SyntheticRegion.Generate(MockWorldFixture.SmallNso);
+        var komi = SyntheticRegion.Generate(Komi with { FirstSchoolInnOfRegion = "54" });
+
+        Assert.Equal(nso.Schools[0].Inn, komi.Schools[0].Inn);
+        Assert.NotEqual(nso.Schools[1].Inn, komi.Schools[1].Inn);
+    }
+
+    [Fact]
     public void Generator_EverySnilsIsValid_AndSomeAreMissingAsTheContractsAllow()
     {
         var people = GroundTruth.Records(SyntheticRegion.Generate(MockWorldFixture.SmallNso with { StudentsPerClass = 40 })).OfType<PersonTruth>().ToList();

@@ -215,6 +215,82 @@ public class AdapterAcceptanceTests
     /// The federal change feed's high-water mark. (The sequence itself may advance on a no-op upsert, since
     /// PostgreSQL stamps a proposed row before it finds the conflict; no row keeps such a version.)
     /// </summary>
+    [Theory]
+    [MemberData(nameof(Adapters))]
+    public async Task TwoRegionsListingTheSameChildren_Settle_TheHolderKeepsThem_AndTheClaimIsQuarantinedOnBothSides(string adapter)
+    {
+        await using var harness = await SyncHarness.StartAsync(adapter, spec => spec with { MigrantStudents = 3 });
+        var holder = await harness.SyncAsync();
+        var claimant = await harness.SyncAsync(adapter: harness.OtherAdapter);
+        var version = await HighestChangeVersionAsync(harness);
+
+        // Any order, any number of times: from the second round on nothing is written and the feed shows nothing new.
+        var rounds = new[] { await harness.SyncAsync(adapter: harness.OtherAdapter), await harness.SyncAsync(), await harness.SyncAsync(adapter: harness.OtherAdapter) };
+
+        Assert.All(new[] { holder, claimant }.Concat(rounds), run => Assert.True(run.Status == "succeeded", run.Error));
+        Assert.All(rounds, run => Assert.Equal((0L, 0L, 0L), (run.Inserted, run.Updated, run.Deleted)));
+        Assert.Equal(version, await HighestChangeVersionAsync(harness));
+        var migrants = Enumerable.Range(0, 3).Select(k => Identifiers.Snils(990_000_000L + k)).ToArray();
+        Assert.Equal(3L, await harness.Db.ScalarAsync<long>("""
+            SELECT count(*) FROM enrollment e JOIN class c ON c.id = e.class_id JOIN school_owner o ON o.school_id = c.school_id JOIN person p ON p.id = e.student_id
+            WHERE e.ends_on IS NULL AND o.source_system = $1 AND p.snils = ANY($2)
+            """, harness.Adapter, migrants));
+        Assert.Equal(3L, await harness.Db.ScalarAsync<long>(
+            "SELECT count(*) FROM quarantine WHERE reason_code = 'person.enrolled-elsewhere' AND source_system <> $1 AND resolved_at IS NULL", harness.Adapter));
+        Assert.Equal(3L, await harness.Db.ScalarAsync<long>(
+            "SELECT count(*) FROM quarantine WHERE reason_code = 'person.claimed-elsewhere' AND source_system = $1", harness.Adapter));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters))]
+    public async Task OneSnilsWithTwoBirthDates_IsASnilsMismatch_AndTheHoldersPersonIsUntouched(string adapter)
+    {
+        await using var harness = await SyncHarness.StartAsync(adapter, spec => spec with { MigrantStudents = 2, MigrantsBornAYearLater = spec.RegionCode != RegionOf(adapter) });
+        await harness.SyncAsync();
+        var before = await harness.Db.ScalarAsync<string>("SELECT string_agg(last_name || birth_date, ',' ORDER BY snils) FROM person WHERE snils IS NOT NULL");
+
+        var claimant = await harness.SyncAsync(adapter: harness.OtherAdapter);
+
+        Assert.True(claimant.Status == "succeeded", claimant.Error);
+        Assert.Equal(2L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM quarantine WHERE reason_code = 'person.snils-mismatch'"));
+        Assert.Equal(before, await harness.Db.ScalarAsync<string>(
+            "SELECT string_agg(p.last_name || p.birth_date, ',' ORDER BY p.snils) FROM person p WHERE p.snils IS NOT NULL AND EXISTS (SELECT 1 FROM identity_map m WHERE m.federal_id = p.id AND m.source_system = $1)",
+            harness.Adapter));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters))]
+    public async Task TwoStudentsOfASchoolWithOneSnils_QuarantineTheSecond_AndTheSchoolCommits(string adapter)
+    {
+        await using var harness = await SyncHarness.StartAsync(adapter, spec => spec with { SnilsTwinInEachSchool = true });
+
+        var run = await harness.SyncAsync();
+
+        Assert.True(run.Status == "succeeded", run.Error);
+        Assert.Equal(harness.SourceRegion.Schools.Count, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM quarantine WHERE reason_code = 'student.duplicate'"));
+        Assert.Equal(harness.SourceRegion.Students.Count() - harness.SourceRegion.Schools.Count, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM enrollment WHERE ends_on IS NULL"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters))]
+    public async Task ASchoolWhoseInnIsHeldInAnotherRegion_IsRefused_AndStaysInItsRegion(string adapter)
+    {
+        var held = RegionOf(adapter);
+        await using var harness = await SyncHarness.StartAsync(adapter, spec => spec.RegionCode == held ? spec : spec with { FirstSchoolInnOfRegion = held });
+        await harness.SyncAsync();
+        var schools = await harness.Db.ScalarAsync<long>("SELECT count(*) FROM school");
+
+        var claimant = await harness.SyncAsync(adapter: harness.OtherAdapter);
+
+        Assert.True(claimant.Status == "succeeded", claimant.Error);
+        Assert.Equal(schools + 1, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM school")); // the other region's second school only
+        Assert.Equal(held, await harness.Db.ScalarAsync<string>("SELECT sr.code FROM school s JOIN school_region sr ON sr.school_id = s.id WHERE s.inn = $1", Identifiers.Inn(held, 1)));
+        Assert.Equal(1L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM quarantine WHERE reason_code = 'school.other-region'"));
+        Assert.Equal(1L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'ownership.cross-region'"));
+    }
+
+    private static string RegionOf(string adapter) => adapter == "rk" ? "11" : "54";
+
     private static Task<long> HighestChangeVersionAsync(SyncHarness harness) => harness.Db.ScalarAsync<long>("""
         SELECT max(v) FROM (
             SELECT max(change_version) FROM person UNION ALL SELECT max(change_version) FROM enrollment

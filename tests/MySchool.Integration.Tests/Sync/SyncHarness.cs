@@ -67,27 +67,33 @@ public sealed class SyncHarness : IAsyncDisposable
         StudentsPerClass = 12,
     };
 
-    public static async Task<SyncHarness> StartAsync(string adapter = "nso")
+    /// <param name="mess">What each region's source gets wrong, by region code (the options real registries need).</param>
+    public static async Task<SyncHarness> StartAsync(string adapter = "nso", Func<RegionSpec, RegionSpec>? mess = null)
     {
         var cluster = await PostgresCluster.SharedAsync();
         var db = NpgsqlDataSource.Create(await cluster.CreateMigratedDatabaseAsync("sync"));
-        var world = await MockWorld.StartAsync(MockWorldOptions.AnyFreePorts(SmallRegion("54"), SmallRegion("11")));
+        mess ??= spec => spec;
+        var world = await MockWorld.StartAsync(MockWorldOptions.AnyFreePorts(mess(SmallRegion("54")), mess(SmallRegion("11"))));
         var services = new ServiceCollection().AddNsoAdapter().AddRkAdapter().BuildServiceProvider();
         return new SyncHarness(adapter, world, db, services);
     }
 
-    public async Task<SyncRun> SyncAsync(string? school = null, SyncMode mode = SyncMode.Full)
+    /// <summary>The other adapter of the suite: the second region's source, on the same database.</summary>
+    public string OtherAdapter => Regions.Keys.First(name => name != Adapter);
+
+    /// <param name="adapter">Another adapter than this harness's, to sync its region into the same database.</param>
+    public async Task<SyncRun> SyncAsync(string? school = null, SyncMode mode = SyncMode.Full, string? adapter = null)
     {
-        var region = Region;
-        var adapter = _services.GetServices<ISourceAdapterFactory>().Single(f => f.Name == region.Adapter).Create(region);
+        var region = Regions[adapter ?? Adapter](World);
+        var source = _services.GetServices<ISourceAdapterFactory>().Single(f => f.Name == region.Adapter).Create(region);
         try
         {
-            var runId = await Runs.QueueAsync(adapter.SourceSystem, region.Code, mode, CancellationToken.None);
-            return await Engine.RunAsync(region, adapter, runId, school, mode, CancellationToken.None);
+            var runId = await Runs.QueueAsync(source.SourceSystem, region.Code, mode, CancellationToken.None);
+            return await Engine.RunAsync(region, source, runId, school, mode, CancellationToken.None);
         }
         finally
         {
-            await RegionCatalog.ReleaseAsync(adapter);
+            await RegionCatalog.ReleaseAsync(source);
         }
     }
 
