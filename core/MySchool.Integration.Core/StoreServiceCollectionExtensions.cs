@@ -22,6 +22,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<ScheduleReader>();
         services.AddSingleton<PortfolioReader>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<SchoolOwnership>();
         services.AddSingleton<MonitoringReader>();
         services.AddSingleton<TeacherInvitations>();
         services.AddSingleton<YearRollover>();

@@ -33,6 +33,7 @@ app.MapDashboard();
 app.MapSync();
 app.MapSyncApi();
 app.MapInvitationApi();
+app.MapSchoolOwnershipApi();
 await app.RunAsync();
 
 /// <summary>Visible to the functional tests' WebApplicationFactory.</summary>

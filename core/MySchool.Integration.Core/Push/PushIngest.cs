@@ -72,8 +72,7 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
 
             // The same lock as a sync of this school: a push and a pull never write one school at once.
             await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, $"sync:{client.SourceSystem}:{batch.School.SourceId}");
-            var writer = new SchoolWriter(connection, target, cancellationToken);
-            var counts = await writer.WriteAsync(snapshot);
+            var (counts, writer) = await RecordIsolation.WriteAsync(connection, target, snapshot, cancellationToken);
             var outcome = new PushOutcome(batch.IdempotencyKey, false, runId, batch.RecordCount, counts.Inserted, counts.Updated, counts.Deleted,
                 [.. writer.Quarantined.Select(ForVendor)]);
             await ExecuteAsync(connection, "INSERT INTO push_batch (client_id, idempotency_key, response) VALUES ($1, $2, $3::jsonb)", cancellationToken,
@@ -85,7 +84,7 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
         }
         catch (Exception exception)
         {
-            await runs.FailAsync(runId, $"Пакет {batch.IdempotencyKey}: {exception.Message}", CancellationToken.None);
+            await runs.FailAsync(runId, $"Пакет {batch.IdempotencyKey}: {RunFailures.Describe(exception)}", CancellationToken.None);
             throw;
         }
     }

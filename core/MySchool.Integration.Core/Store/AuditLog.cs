@@ -15,4 +15,9 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(details, JsonSerializerOptions.Web) });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>An event recorded in the caller's transaction: it stands or falls with what it records.</summary>
+    public static Task RecordAsync(NpgsqlConnection connection, string actor, string action, string? scope, object details, CancellationToken cancellationToken) =>
+        Staging.ExecuteAsync(connection, "INSERT INTO audit_event (actor, action, scope, details) VALUES ($1, $2, $3, $4::jsonb)", cancellationToken,
+            actor, action, scope, JsonSerializer.Serialize(details, JsonSerializerOptions.Web));
 }

@@ -134,9 +134,8 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
         _quarantine.Add(new QuarantinedRecord("school", school.SourceId, JsonSerializer.Serialize(new { school.Inn, school.FullName, school.Oktmo }), otherRegion
             ? OwnershipReasons.SchoolInOtherRegion(heldInRegion)
             : OwnershipReasons.SchoolOwnedElsewhere(owner)));
-        await ExecuteAsync(connection, "INSERT INTO audit_event (actor, action, scope, details) VALUES ($1, $2, $3, $4::jsonb)", cancellationToken,
-            target.SourceSystem, otherRegion ? "ownership.cross-region" : "ownership.foreign-source", $"{target.RegionCode}/{school.SourceId}",
-            JsonSerializer.Serialize(new { school.Inn, heldInRegion, owner, runId = target.RunId }, JsonSerializerOptions.Web));
+        await AuditLog.RecordAsync(connection, target.SourceSystem, otherRegion ? "ownership.cross-region" : "ownership.foreign-source",
+            $"{target.RegionCode}/{school.SourceId}", new { school.Inn, heldInRegion, owner, runId = target.RunId }, cancellationToken);
     }
 
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };

@@ -92,8 +92,7 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             // One school, one writer at a time, across every gateway process on this database.
             await Staging.ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, $"sync:{adapter.SourceSystem}:{school.SourceId}");
-            var writer = new SchoolWriter(connection, Target(region, adapter, runId), cancellationToken);
-            var counts = await writer.WriteAsync(snapshot);
+            var (counts, writer) = await RecordIsolation.WriteAsync(connection, Target(region, adapter, runId), snapshot, cancellationToken);
             if (cursor is not null)
             {
                 // Checkpoint in the same transaction as the data it covers: both land, or neither.
@@ -114,7 +113,7 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogSchoolFailed(exception, school.SourceId);
-            return (WriteCounts.Zero, [], $"Школа {school.ShortName ?? school.SourceId}: {exception.Message}");
+            return (WriteCounts.Zero, [], $"Школа {school.ShortName ?? school.SourceId}: {RunFailures.Describe(exception)}");
         }
     }
 

@@ -1,13 +1,20 @@
 using Microsoft.AspNetCore.Mvc;
 using MySchool.Integration.Core.Monitoring;
+using MySchool.Integration.Core.Store;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Gateway.Api;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
 /// <summary>A school: its classes with their students, its runs, and the button that syncs it alone.</summary>
-public sealed class SchoolModel(MonitoringReader monitoring, SyncLauncher launcher, SyncRuns runs, TimeProvider time) : OperatorPage
+public sealed class SchoolModel(MonitoringReader monitoring, SyncLauncher launcher, SyncRuns runs, SchoolOwnership ownership, RegionCatalog regions, TimeProvider time)
+    : OperatorPage
 {
+    /// <summary>Who holds the school now (region, writing source): shown to federal operators, who may change it.</summary>
+    public SchoolHolder? Holder { get; private set; }
+
+    public IEnumerable<RegionSource> Regions => regions.Regions.OrderBy(r => r.Code, StringComparer.Ordinal);
+
     public string Region { get; private set; } = "";
 
     public SchoolStatus School { get; private set; } = null!;
@@ -30,7 +37,21 @@ public sealed class SchoolModel(MonitoringReader monitoring, SyncLauncher launch
         (Region, School) = found;
         Classes = await monitoring.ClassesAsync(id, cancellationToken);
         Runs = School.SourceId is null ? [] : await runs.LatestAsync([Region], $"{Region}/{School.SourceId}", 20, cancellationToken);
+        Holder = Access.Holds("*") ? await ownership.FindAsync(id, cancellationToken) : null;
         return Page();
+    }
+
+    /// <summary>A federal operator moves the school to another region and/or assigns its source (audited).</summary>
+    public async Task<IActionResult> OnPostOwnershipAsync(Guid id, string? regionCode, string? sourceSystem, CancellationToken cancellationToken)
+    {
+        var problem = await SchoolOwnershipApi.AssignAsync(Access, id, new(regionCode, sourceSystem), ownership, regions, cancellationToken);
+        if (problem is { Status: StatusCodes.Status403Forbidden or StatusCodes.Status404NotFound })
+        {
+            return NotHeld();
+        }
+
+        Problem = problem?.Detail;
+        return problem is null ? Redirect($"/schools/{id}") : await OnGetAsync(id, cancellationToken);
     }
 
     public async Task<IActionResult> OnPostSyncAsync(Guid id, CancellationToken cancellationToken)

@@ -26,6 +26,7 @@ public sealed class GatewayFactory(string connectionString, IReadOnlyDictionary<
             // A second vendor of region 54: another source writing into schools vendor-54 owns.
             ["vendor-54b"] = ("vendor54b-secret", ["exchange.push", "journal.read"], ["54"], "vendor54b"),
             ["operator"] = ("operator-secret", ["sync.manage"], ["*"], null),
+            ["operator-54"] = ("operator54-secret", ["sync.manage"], ["54"], null),
         };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

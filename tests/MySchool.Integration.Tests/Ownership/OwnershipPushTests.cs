@@ -5,7 +5,9 @@ using MySchool.Integration.Mocks.Synthetic;
 using MySchool.Integration.Protos.Exchange.V1;
 using MySchool.Integration.Tests.Infrastructure;
 
-namespace MySchool.Integration.Tests.Exchange;
+using MySchool.Integration.Tests.Exchange;
+
+namespace MySchool.Integration.Tests.Ownership;
 
 /// <summary>
 /// Who may write what: a school stays in its region and is written by its owner, a person enrolled in a school
