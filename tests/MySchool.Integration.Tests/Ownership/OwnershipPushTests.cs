@@ -3,9 +3,8 @@ using MySchool.Integration.Core.Rules;
 using MySchool.Integration.Gateway.Soap;
 using MySchool.Integration.Mocks.Synthetic;
 using MySchool.Integration.Protos.Exchange.V1;
-using MySchool.Integration.Tests.Infrastructure;
-
 using MySchool.Integration.Tests.Exchange;
+using MySchool.Integration.Tests.Infrastructure;
 
 namespace MySchool.Integration.Tests.Ownership;
 
