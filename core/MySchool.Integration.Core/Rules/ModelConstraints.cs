@@ -96,7 +96,7 @@ public static class ModelConstraints
         ["attendance_code_check"] = "mark.unknown-code",
         ["attendance_lesson_id_fkey"] = "mark.orphan",
         ["attendance_student_id_fkey"] = "mark.orphan",
-        ["attendance_student_id_lesson_id_key"] = Gateway,
+        ["attendance_student_id_lesson_id_key"] = "attendance.duplicate",
         ["event_kind_check"] = "event.kind",
         ["event_class_id_fkey"] = "event.unknown-class",
         ["event_school_id_fkey"] = Gateway,

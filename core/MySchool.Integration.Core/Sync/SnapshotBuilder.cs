@@ -199,8 +199,14 @@ public static class SnapshotBuilder
 
             if (value.Require().Kind == MarkKind.Absence)
             {
-                attendance[(mark.StudentSourceId, mark.ClassSourceId, mark.LessonDate, mark.LessonNumber)] =
-                    new CheckedAttendance(mark.StudentSourceId, mark.ClassSourceId, mark.LessonDate, mark.LessonNumber, value.Require().Code);
+                var slot = (mark.StudentSourceId, mark.ClassSourceId, mark.LessonDate, mark.LessonNumber);
+                if (attendance.TryGetValue(slot, out var noted) && noted.Code != value.Require().Code)
+                {
+                    quarantine.Add(new QuarantinedRecord("attendance", mark.SourceId, mark.RawPayload,
+                        new Rejection("attendance.duplicate", $"У ученика на этом уроке уже отмечено «{noted.Code}»: принята первая отметка")));
+                }
+
+                attendance.TryAdd(slot, new CheckedAttendance(mark.StudentSourceId, mark.ClassSourceId, mark.LessonDate, mark.LessonNumber, value.Require().Code));
                 continue;
             }
 

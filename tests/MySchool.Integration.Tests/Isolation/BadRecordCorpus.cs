@@ -6,7 +6,8 @@ namespace MySchool.Integration.Tests.Isolation;
 
 /// <summary>One bad record spoiled into an otherwise good school, and the refusal it must get.</summary>
 /// <param name="SourceId">The refused record's id (a prefix, for ids too long to repeat).</param>
-public sealed record BadRecord(string Name, string Kind, string SourceId, string ReasonCode, Action<RecordChunk> Spoil);
+/// <param name="Xml">Whether XML 1.0 can carry the record at all (it has no NUL or control characters): SOAP runs only those.</param>
+public sealed record BadRecord(string Name, string Kind, string SourceId, string ReasonCode, Action<RecordChunk> Spoil, bool Xml = true);
 
 /// <summary>
 /// Records real sources and careless or hostile vendors send, each with the reason code it must be quarantined
@@ -16,8 +17,8 @@ public static class BadRecordCorpus
 {
     public static readonly IReadOnlyList<BadRecord> All =
     [
-        new("nul-in-a-name", "student", "s-0", "text.invalid-character", c => c.Students[0].Person.LastName = "Ив\0анов"),
-        new("bell-in-a-room", "lesson", "c-9a/2023-11-07/1", "text.invalid-character", c => c.Lessons[1].Room = "2\u000714"),
+        new("nul-in-a-name", "student", "s-0", "text.invalid-character", c => c.Students[0].Person.LastName = "Ив\0анов", Xml: false),
+        new("bell-in-a-room", "lesson", "c-9a/2023-11-07/1", "text.invalid-character", c => c.Lessons[1].Room = "2\u000714", Xml: false),
         new("name-of-10000-characters", "student", "s-1", "text.too-long", c => c.Students[1].Person.FirstName = new string('я', 10_000)),
         new("source-id-of-10000-characters", "student", "sssss", "text.too-long", c => c.Students[2].Person.SourceId = new string('s', 10_000)),
         new("gender-MALE", "student", "s-3", "person.gender", c => c.Students[3].Person.Gender = "MALE"),
@@ -37,31 +38,40 @@ public static class BadRecordCorpus
         new("mark-dated-2023-11-31", "mark", "m-s-0-2023-11-06", "mark.date", c => c.Marks[0].Date = "2023-11-31"),
         new("one-snils-twice", "student", "s-5", "student.duplicate", c => c.Students[5].Person.Snils = c.Students[4].Person.Snils.Replace("-", "").Replace(" ", "")),
         new("a-guardian-who-is-the-student", "guardian", "p-3", "guardian.is-student", c => c.Students[3].Guardians[0].Person.Snils = c.Students[3].Person.Snils),
+        new("two-absences-in-one-lesson", "attendance", "attendance/s-2/c-9a/2023-11-06/1", "attendance.duplicate", c => c.Attendance.Add(new Attendance
+        {
+            StudentSourceId = "s-2", ClassSourceId = "c-9a", LessonDate = "2023-11-06", LessonNumber = 1, Code = "оп",
+        })),
         new("a-class-name-that-is-no-class", "class", "c-9b", "class.format", c => c.Classes[1].Name = "Группа продлённого дня"),
     ];
 
     public static TheoryData<string> Names => [.. All.Select(record => record.Name)];
 
+    public static TheoryData<string> XmlNames => [.. All.Where(record => record.Xml).Select(record => record.Name)];
+
     public static BadRecord Named(string name) => All.Single(record => record.Name == name);
 
-    /// <summary>A fresh sample school for a case, with people of its own so cases side by side never share a person.</summary>
-    public static RecordChunk Spoiled(BadRecord record)
+    /// <summary>A fresh sample school for a case, with people of its own so cases and paths side by side never share a person.</summary>
+    public static RecordChunk Spoiled(BadRecord record, string path = "grpc")
     {
-        var chunk = PushFixture.SampleSchool(8_000_000 + (Index(record) * 10));
+        var chunk = PushFixture.SampleSchool(8_000_000 + (PathNumber(path) * 1_000) + (Index(record) * 10));
         record.Spoil(chunk);
         return chunk;
     }
 
     /// <summary>A header naming a school of the case's own (its own INN and source id).</summary>
-    public static BatchHeader Header(BadRecord record, string region = "54")
+    /// <param name="path">Which path the case runs through: each path's schools are its own.</param>
+    public static BatchHeader Header(BadRecord record, string path = "grpc")
     {
-        var header = PushFixture.Header($"corpus-{record.Name}", region);
-        header.School.SourceId = $"school-{record.Name}";
-        header.School.Inn = Identifiers.Inn(region, 100 + Index(record));
+        var header = PushFixture.Header($"corpus-{path}-{record.Name}");
+        header.School.SourceId = $"school-{path}-{record.Name}";
+        header.School.Inn = Identifiers.Inn("54", 100 + (PathNumber(path) * 100) + Index(record));
         return header;
     }
 
     private static int Index(BadRecord record) => All.ToList().IndexOf(record);
+
+    private static int PathNumber(string path) => Array.IndexOf(["grpc", "soap", "sync"], path);
 
     private static Lesson Lesson(string classId, string subject) =>
         new() { ClassSourceId = classId, Date = "2023-11-06", Number = 1, Start = "08:30", End = "09:15", Subject = subject };

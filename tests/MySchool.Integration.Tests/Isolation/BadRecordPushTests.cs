@@ -4,7 +4,7 @@ using MySchool.Integration.Tests.Infrastructure;
 
 namespace MySchool.Integration.Tests.Isolation;
 
-/// <summary>The bad-record corpus through a vendor's gRPC push: the record is refused with its reason, the rest commits.</summary>
+/// <summary>The bad-record corpus through a vendor's push, gRPC and SOAP: the record is refused with its reason, the rest commits.</summary>
 public sealed class BadRecordPushTests(BadRecordPushTests.Gateway gateway) : IClassFixture<BadRecordPushTests.Gateway>
 {
     [Theory]
@@ -15,16 +15,38 @@ public sealed class BadRecordPushTests(BadRecordPushTests.Gateway gateway) : ICl
         var push = gateway.Push!;
 
         // A vendor's ids are its own across its schools: each case's records get ids of their own.
-        var prefix = $"{name}:";
+        var prefix = $"grpc:{name}:";
         var reply = await PushFixture.PushAsync(await push.ClientAsync(), BadRecordCorpus.Header(record), WithIdPrefix(BadRecordCorpus.Spoiled(record), prefix));
 
-        Assert.Contains(reply.Rejected, r => r.Kind == record.Kind && r.SourceId.StartsWith(prefix + record.SourceId, StringComparison.Ordinal) && r.ReasonCode == record.ReasonCode);
+        Assert.Contains(reply.Rejected, r => r.Kind == record.Kind && r.SourceId.Replace(prefix, "", StringComparison.Ordinal).StartsWith(record.SourceId, StringComparison.Ordinal) && r.ReasonCode == record.ReasonCode);
         Assert.All(reply.Rejected, r => Assert.Matches("[А-Яа-я]", r.Reason));
-        Assert.Equal("succeeded", await push.Db.ScalarAsync<string>("SELECT status FROM sync_run WHERE id = $1", reply.RunId));
+        await AssertTheRestCommittedAsync(reply.RunId, "grpc", name);
+    }
+
+    [Theory]
+    [MemberData(nameof(BadRecordCorpus.XmlNames), MemberType = typeof(BadRecordCorpus))]
+    public async Task ABadRecordPushedOverSoap_IsQuarantinedWithItsReason_AndTheRestOfTheBatchCommits(string name)
+    {
+        var record = BadRecordCorpus.Named(name);
+        var push = gateway.Push!;
+        var prefix = $"soap:{name}:";
+        var request = ProtoToSoap.ToRequest(BadRecordCorpus.Header(record, "soap"), WithIdPrefix(BadRecordCorpus.Spoiled(record, "soap"), prefix));
+        var soap = await push.SoapClientAsync();
+
+        var result = await Task.Run(() => soap.Push(request));
+
+        Assert.Contains(result.Rejected, r => r.Kind == record.Kind && r.SourceId.Replace(prefix, "", StringComparison.Ordinal).StartsWith(record.SourceId, StringComparison.Ordinal) && r.ReasonCode == record.ReasonCode);
+        await AssertTheRestCommittedAsync(result.RunId, "soap", name);
+    }
+
+    private async Task AssertTheRestCommittedAsync(long runId, string path, string name)
+    {
+        var push = gateway.Push!;
+        Assert.Equal("succeeded", await push.Db.ScalarAsync<string>("SELECT status FROM sync_run WHERE id = $1", runId));
         Assert.True(await push.Db.ScalarAsync<long>("""
             SELECT count(*) FROM enrollment e JOIN class c ON c.id = e.class_id JOIN identity_map m ON m.federal_id = c.school_id AND m.kind = 'school'
             WHERE m.source_id = $1
-            """, $"school-{name}") >= 3, "the rest of the school is written");
+            """, $"school-{path}-{name}") >= 3, "the rest of the school is written");
     }
 
     private static RecordChunk WithIdPrefix(RecordChunk chunk, string prefix)

@@ -17,7 +17,7 @@ public sealed class BadRecordSyncTests(MigratedDatabase database) : IClassFixtur
     public async Task ABadRecord_IsQuarantinedWithItsReason_AndTheRestOfTheSchoolIsWritten(string name)
     {
         var record = BadRecordCorpus.Named(name);
-        var source = new CorpusSource($"corpus-{name}", BadRecordCorpus.Header(record), BadRecordCorpus.Spoiled(record));
+        var source = new CorpusSource($"corpus-{name}", BadRecordCorpus.Header(record, "sync"), BadRecordCorpus.Spoiled(record, "sync"));
 
         var run = await SyncAsync(source);
 

@@ -107,6 +107,12 @@ public class OwnershipPushTests
             """));
         var journal = await Task.Run(async () => (await push.SoapClientAsync()).GetStudentJournal(Week("s-0")));
         Assert.DoesNotContain(journal.Lessons, lesson => lesson.School == KomiSchool);
+        // The conflict is over for s-0 on both sides, and still open for the others.
+        Assert.Equal("person.claimed-elsewhere 5 1,person.enrolled-elsewhere 5 1", await push.Db.ScalarAsync<string>("""
+            SELECT string_agg(reason_code || ' ' || open || ' ' || resolved, ',' ORDER BY reason_code) FROM (
+                SELECT reason_code, count(*) FILTER (WHERE resolved_at IS NULL) AS open, count(*) FILTER (WHERE resolved_at IS NOT NULL) AS resolved
+                FROM quarantine WHERE kind = 'student' GROUP BY reason_code) AS c
+            """));
     }
 
     [Fact]
