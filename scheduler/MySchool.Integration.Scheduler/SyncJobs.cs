@@ -60,9 +60,18 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
     {
         var region = Region(regionCode);
         var adapter = regions.AdapterFor(region);
-        var runId = await runs.QueueAsync(adapter.SourceSystem, region.Code, mode, cancellationToken);
+        var (runId, queued) = await runs.QueueOnceAsync(adapter.SourceSystem, region.Code, mode, cancellationToken);
+        if (!queued)
+        {
+            // The region's previous run is still going: this start is recorded as skipped, never run beside it.
+            await runs.SkippedAsync(adapter.SourceSystem, region.Code, mode, runId, cancellationToken);
+        }
+
         await RegionCatalog.ReleaseAsync(adapter);
-        await PlanAndFanOutAsync(runId, regionCode, null, mode, cancellationToken);
+        if (queued)
+        {
+            await PlanAndFanOutAsync(runId, regionCode, null, mode, cancellationToken);
+        }
     }
 
     private async Task PlanAndFanOutAsync(long runId, string regionCode, string? schoolSourceId, SyncMode mode, CancellationToken cancellationToken)

@@ -34,7 +34,6 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
 
         var classes = await WriteClassesAsync(schoolId, snapshot.Classes);
         var people = await WritePeopleAsync(schoolId, snapshot.People);
-        await ResolveQuarantineAsync(snapshot.School.SourceId, classes.Keys, people);
         await WriteEnrollmentsAsync(schoolId, snapshot, classes, people);
         await WriteGuardiansAsync(snapshot, people);
         await WriteStaffAsync(schoolId, snapshot, people);
@@ -48,6 +47,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             await new JournalWriter(connection, target, cancellationToken).WriteAsync(schoolId, journal, snapshot.Teachers, classes, people, Count, _quarantine.Add);
         }
 
+        await ResolveQuarantineAsync(snapshot.School.SourceId, classes.Keys, people);
         await WriteQuarantineAsync(snapshot.School.SourceId);
         return _counts with { Read = snapshot.RecordsRead, Quarantined = _quarantine.Count };
     }
@@ -510,21 +510,30 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
 
     /// <summary>
     /// What was refused before and is written now is no longer a problem: its open quarantine rows (the claimant's,
-    /// and a holder's <c>person.claimed-elsewhere</c> for a student now written here) are resolved. Roster records
+    /// and a holder's <c>person.claimed-elsewhere</c> for a student now written here) are resolved; the holder writing
+    /// its own student again resolves no claim against it. Roster records
     /// only: the journal's are many, and an operator resolves those.
     /// </summary>
-    private Task ResolveQuarantineAsync(string schoolSourceId, IEnumerable<string> classes, Dictionary<(string Role, string SourceId), Guid> people) => ExecuteAsync(connection, """
+    private Task ResolveQuarantineAsync(string schoolSourceId, IEnumerable<string> classes, Dictionary<(string Role, string SourceId), Guid> people)
+    {
+        // A record written but also refused in part this time (a second listing, a duplicate) keeps its quarantine.
+        var refusedNow = _quarantine.Select(q => (q.Kind, q.SourceId)).ToHashSet();
+        var written = classes.Select(id => (Kind: "class", Id: id)).Concat(people.Keys.Select(k => (Kind: k.Role, Id: k.SourceId)))
+            .Where(w => !refusedNow.Contains((w.Kind, w.Id))).ToList();
+        return ResolveWrittenAsync(schoolSourceId, written, people);
+    }
+
+    private Task ResolveWrittenAsync(string schoolSourceId, List<(string Kind, string Id)> written, Dictionary<(string Role, string SourceId), Guid> people) => ExecuteAsync(connection, """
         WITH written AS (SELECT * FROM unnest($3::text[], $4::text[]) AS w(kind, source_id)),
         claims AS (
             SELECT m.source_system, m.source_id FROM identity_map m
             WHERE m.kind = 'student' AND m.federal_id = ANY($5) AND m.source_system <> $1)
         UPDATE quarantine q SET resolved_at = now()
         WHERE q.resolved_at IS NULL AND (
-            (q.source_system = $1 AND q.scope = $2 AND (q.kind, q.source_id) IN (SELECT kind, source_id FROM written))
+            (q.source_system = $1 AND q.scope = $2 AND q.reason_code <> 'person.claimed-elsewhere' AND (q.kind, q.source_id) IN (SELECT kind, source_id FROM written))
             OR (q.reason_code = 'person.claimed-elsewhere' AND q.kind = 'student' AND (q.source_system, q.source_id) IN (SELECT source_system, source_id FROM claims)))
         """, cancellationToken, target.SourceSystem, $"{target.RegionCode}/{SourceText.Storable(schoolSourceId, SourceText.IdLength)}",
-        classes.Select(_ => "class").Concat(people.Keys.Select(k => k.Role)).ToArray(), classes.Concat(people.Keys.Select(k => k.SourceId)).ToArray(),
-        people.Where(p => p.Key.Role == "student").Select(p => p.Value).ToArray());
+        written.Select(w => w.Kind).ToArray(), written.Select(w => w.Id).ToArray(), people.Where(p => p.Key.Role == "student").Select(p => p.Value).ToArray());
 
     private async Task WriteQuarantineAsync(string schoolSourceId)
     {

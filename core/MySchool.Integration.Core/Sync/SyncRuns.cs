@@ -61,6 +61,37 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    /// <summary>
+    /// Queues a run unless a run of an overlapping scope (the whole region, or the same school) is queued or running;
+    /// then answers that run's id and queues nothing. Atomic across gateway processes (one lock per source and region).
+    /// </summary>
+    public async Task<(long RunId, bool Queued)> QueueOnceAsync(string sourceSystem, string scope, SyncMode mode, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var region = scope.Split('/')[0];
+        await Staging.ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, $"runs:{sourceSystem}:{region}");
+        if (await Staging.ScalarAsync<object?>(connection, """
+            SELECT id FROM sync_run
+            WHERE source_system = $1 AND split_part(scope, '/', 1) = $2 AND status IN ('queued', 'running') AND mode <> 'push' AND (scope = $2 OR $3 = $2 OR scope = $3)
+            ORDER BY id LIMIT 1
+            """, cancellationToken, sourceSystem, region, scope) is long active)
+        {
+            return (active, false);
+        }
+
+        var runId = await Staging.ScalarAsync<long>(connection, "INSERT INTO sync_run (source_system, scope, mode, status) VALUES ($1, $2, $3, 'queued') RETURNING id",
+            cancellationToken, sourceSystem, scope, mode.ToString().ToLowerInvariant());
+        await transaction.CommitAsync(cancellationToken);
+        return (runId, true);
+    }
+
+    /// <summary>A scheduled start that met <paramref name="activeRunId"/> still going: recorded, so operators see it was not lost.</summary>
+    public Task SkippedAsync(string sourceSystem, string scope, SyncMode mode, long activeRunId, CancellationToken cancellationToken) => ExecuteAsync("""
+        INSERT INTO sync_run (source_system, scope, mode, status, started_at, finished_at, error)
+        VALUES ($1, $2, $3, 'skipped', now(), now(), $4)
+        """, cancellationToken, sourceSystem, scope, mode.ToString().ToLowerInvariant(), $"Плановый запуск пропущен: ещё идёт запуск {activeRunId}");
+
     public Task StartAsync(long id, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE sync_run SET status = 'running', started_at = now(), error = NULL WHERE id = $1", cancellationToken, id);
 

@@ -24,9 +24,13 @@ public static class SyncApi
     private static async Task<IResult> StartAsync(string region, Guid? school, string? mode, HttpContext context, SyncLauncher launcher, CancellationToken cancellationToken)
     {
         var launch = await launcher.StartAsync(ClientAccess.From(context.User), region, school, mode, cancellationToken);
-        return launch.RunId is { } runId
-            ? Results.Accepted($"/api/sync/runs/{runId}", new { runId, status = "queued" })
-            : Problem(launch.Status, launch.Problem!);
+        return launch switch
+        {
+            { RunId: { } runId } => Results.Accepted($"/api/sync/runs/{runId}", new { runId, status = "queued" }),
+            { ActiveRunId: { } active } => Results.Problem(detail: launch.Problem, statusCode: launch.Status, title: "Запрос синхронизации отклонён",
+                extensions: new Dictionary<string, object?> { ["runId"] = active, ["run"] = $"/api/sync/runs/{active}" }),
+            _ => Problem(launch.Status, launch.Problem!),
+        };
     }
 
     private static IResult Problem(int status, string detail) => Results.Problem(detail: detail, statusCode: status, title: "Запрос синхронизации отклонён");

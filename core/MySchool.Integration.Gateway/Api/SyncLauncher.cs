@@ -6,8 +6,11 @@ using MySchool.Integration.Scheduler;
 
 namespace MySchool.Integration.Gateway.Api;
 
-/// <summary>The outcome of a sync request: a queued run, or why not (an HTTP status and a reason in Russian).</summary>
-public sealed record SyncLaunch(long? RunId, int Status, string? Problem);
+/// <summary>
+/// The outcome of a sync request: a queued run, or why not (an HTTP status and a reason in Russian); a conflict
+/// names the run of the same scope still going (<see cref="ActiveRunId"/>).
+/// </summary>
+public sealed record SyncLaunch(long? RunId, int Status, string? Problem, long? ActiveRunId = null);
 
 /// <summary>
 /// Starts a sync for whoever asks (an operator's page, a script's token), within the regions the caller holds,
@@ -39,7 +42,12 @@ public sealed class SyncLauncher(RegionCatalog regions, SyncRuns runs, IBackgrou
         }
 
         var scope = schoolSourceId is null ? source.Code : $"{source.Code}/{schoolSourceId}";
-        var runId = await runs.QueueAsync(regions.AdapterFor(source).SourceSystem, scope, syncMode, cancellationToken);
+        var (runId, queued) = await runs.QueueOnceAsync(regions.AdapterFor(source).SourceSystem, scope, syncMode, cancellationToken);
+        if (!queued)
+        {
+            return new(null, StatusCodes.Status409Conflict, $"Синхронизация {scope} уже идёт (запуск {runId}): дождитесь её окончания", runId);
+        }
+
         jobs.Enqueue<SyncJobs>(job => job.RunAsync(runId, source.Code, schoolSourceId, syncMode, CancellationToken.None));
         await audit.RecordAsync(caller.ClientId, "sync.start", scope, new { runId, mode = syncMode.ToString().ToLowerInvariant() }, cancellationToken);
         return new(runId, StatusCodes.Status202Accepted, null);

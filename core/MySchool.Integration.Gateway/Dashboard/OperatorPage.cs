@@ -35,6 +35,7 @@ public abstract class OperatorPage : PageModel
         "succeeded" => "успешно",
         "failed" => "ошибка",
         "held" => "ждёт решения",
+        "skipped" => "пропущен",
         _ => status,
     };
 

@@ -197,6 +197,25 @@ public class DashboardBrowserTests
         await page.WaitForURLAsync(url => url.Contains("/aas/oauth2/v2/ac", StringComparison.Ordinal)); // logged out: back to the ESIA login
     }
 
+    [Fact]
+    public async Task AFederalOperator_AssignsASchoolsSource_OnTheSchoolsPage_AndTheActIsAudited()
+    {
+        await using var browser = await BrowserFixture.StartAsync();
+        await browser.Harness.SyncAsync();
+        var schoolId = await browser.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn LIMIT 1");
+        var page = await browser.LoginAsync(BrowserFixture.FederalOperator);
+        await page.GotoAsync(new Uri(browser.Address, $"/schools/{schoolId}").ToString());
+        await Assertions.Expect(page.Locator("#ownership")).ToBeVisibleAsync();
+
+        await page.Locator("#ownership input[name=sourceSystem]").FillAsync("vendor54");
+        await page.Locator("#assign-ownership").ClickAsync();
+
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("источник данных: vendor54");
+        await BrowserFixture.ScreenshotAsync(page, "school-ownership");
+        Assert.Equal("vendor54", await browser.Harness.Db.ScalarAsync<string>("SELECT source_system FROM school_owner WHERE school_id = $1", schoolId));
+        Assert.Equal(1L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'ownership.assigned' AND actor = 'esia:1000000100'"));
+    }
+
     /// <summary>The full name of the school and the class a student of the registry is in now.</summary>
     private static async Task<(string School, string ClassName)> ClassOfAsync(BrowserFixture browser, string snils) =>
         (await browser.Harness.Db.ScalarAsync<string>(

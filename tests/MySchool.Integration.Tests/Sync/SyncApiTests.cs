@@ -49,6 +49,42 @@ public class SyncApiTests
     }
 
     [Theory]
+    [InlineData("/api/sync/54")]
+    [InlineData("/api/sync/54?mode=incremental")]
+    public async Task PostSync_WhileARunOfTheRegionIsGoing_IsAConflictNamingThatRun(string path)
+    {
+        await using var harness = await SyncHarness.StartAsync("nso");
+        var running = await harness.Db.ScalarAsync<long>("INSERT INTO sync_run (source_system, scope, mode, status, started_at) VALUES ('nso', '54/1001', 'full', 'running', now()) RETURNING id");
+        await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
+
+        using var response = await (await gateway.CreateClientAsync("operator")).PostAsync(new Uri(path, UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(running, problem["runId"]!.GetValue<long>());
+        Assert.Contains($"запуск {running}", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_run"));
+    }
+
+    [Fact]
+    public async Task QuickStartsOfOneRegion_QueueOneRun_TheOthersAreConflicts()
+    {
+        await using var harness = await SyncHarness.StartAsync("nso");
+        await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
+        var client = await gateway.CreateClientAsync("operator");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => client.PostAsync(new Uri("/api/sync/54", UriKind.Relative), null)));
+
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Conflict, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
+        await WaitForAsync(client, (await responses.Single(r => r.IsSuccessStatusCode).Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<long>());
+        Assert.Equal(1L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_run WHERE mode = 'full'"));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Theory]
     [InlineData("/api/sync/99", HttpStatusCode.NotFound)]
     [InlineData("/api/sync/54?mode=sideways", HttpStatusCode.BadRequest)]
     [InlineData("/api/sync/54?school=6d4a2f0e-0000-0000-0000-000000000000", HttpStatusCode.NotFound)]
