@@ -16,7 +16,8 @@ public static class SchedulerRegistration
     /// LISTEN/NOTIFY instead of a tight poll.
     /// </summary>
     /// <param name="schedulePolling">How often servers look for due recurring and delayed jobs (Hangfire's default is 15 s).</param>
-    public static IServiceCollection AddSyncScheduling(this IServiceCollection services, TimeSpan schedulePolling, int workers = 4)
+    /// <param name="watchdogQuiet">How long a run may go without moving before the watchdog ends it (when its job is gone).</param>
+    public static IServiceCollection AddSyncScheduling(this IServiceCollection services, TimeSpan schedulePolling, TimeSpan watchdogQuiet, int workers = 4)
     {
         // The storage is this provider's own singleton. Hangfire's AddHangfire would hand every host in a process
         // the static JobStorage.Current, the last one configured: two hosts in one process (the tests run
@@ -48,6 +49,8 @@ public static class SchedulerRegistration
             options.SchedulePollingInterval = schedulePolling;
         });
         services.AddTransient<SyncJobs>();
+        services.AddSingleton(new RunWatchdogOptions(watchdogQuiet));
+        services.AddTransient<RunWatchdog>();
         services.AddTransient<CommunityJobs>();
         services.AddTransient<PeopleJobs>();
         return services;
@@ -55,10 +58,11 @@ public static class SchedulerRegistration
 
     /// <summary>
     /// Per region the gateway pulls (a push-only region has no adapter), in its own time zone: the sync on its cron,
-    /// and the monthly reconciliation.
+    /// and the monthly reconciliation; and every minute the watchdog that ends runs whose jobs are gone.
     /// </summary>
     public static void ScheduleRegions(IRecurringJobManager jobs, RegionCatalog regions)
     {
+        jobs.AddOrUpdate<RunWatchdog>("run-watchdog", watchdog => watchdog.CheckAsync(CancellationToken.None), "* * * * *");
         foreach (var region in regions.Regions.Where(region => region.Adapter.Length > 0))
         {
             jobs.AddOrUpdate<SyncJobs>(

@@ -47,7 +47,11 @@ public sealed record SyncRun(
     int SchoolsTotal,
     int SchoolsDone);
 
-/// <summary>The sync_run table: queued, running with progress, then succeeded, failed or held.</summary>
+/// <summary>A run that stopped moving: what the watchdog needs to end it and carry it on.</summary>
+public sealed record StalledRun(long Id, string SourceSystem, string Scope, SyncMode Mode, long? RetryOf);
+
+/// <summary>The sync_run table: queued, running with progress, then succeeded, failed, held or skipped.</summary>
+
 public sealed class SyncRuns(NpgsqlDataSource dataSource)
 {
     private const string Columns = "id, source_system, scope, mode, status, queued_at, started_at, finished_at, read_count, inserted_count, updated_count, deleted_count, quarantined_count, progress, error, held_deletions, schools_total, schools_done";
@@ -65,7 +69,8 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
     /// Queues a run unless a run of an overlapping scope (the whole region, or the same school) is queued or running;
     /// then answers that run's id and queues nothing. Atomic across gateway processes (one lock per source and region).
     /// </summary>
-    public async Task<(long RunId, bool Queued)> QueueOnceAsync(string sourceSystem, string scope, SyncMode mode, CancellationToken cancellationToken)
+    /// <param name="retryOf">The interrupted run this one carries on (the watchdog's), if any.</param>
+    public async Task<(long RunId, bool Queued)> QueueOnceAsync(string sourceSystem, string scope, SyncMode mode, CancellationToken cancellationToken, long? retryOf = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -80,8 +85,8 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
             return (active, false);
         }
 
-        var runId = await Staging.ScalarAsync<long>(connection, "INSERT INTO sync_run (source_system, scope, mode, status) VALUES ($1, $2, $3, 'queued') RETURNING id",
-            cancellationToken, sourceSystem, scope, mode.ToString().ToLowerInvariant());
+        var runId = await Staging.ScalarAsync<long>(connection, "INSERT INTO sync_run (source_system, scope, mode, status, retry_of) VALUES ($1, $2, $3, 'queued', $4) RETURNING id",
+            cancellationToken, sourceSystem, scope, mode.ToString().ToLowerInvariant(), new NpgsqlParameter { Value = (object?)retryOf ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
         await transaction.CommitAsync(cancellationToken);
         return (runId, true);
     }
@@ -92,12 +97,34 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
         VALUES ($1, $2, $3, 'skipped', now(), now(), $4)
         """, cancellationToken, sourceSystem, scope, mode.ToString().ToLowerInvariant(), $"Плановый запуск пропущен: ещё идёт запуск {activeRunId}");
 
+    /// <summary>Runs queued or running that have not moved for <paramref name="quiet"/> (pushes are answered at once, never stalled).</summary>
+    public async Task<List<StalledRun>> StalledAsync(TimeSpan quiet, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await Staging.ListAsync(connection, """
+            SELECT id, source_system, scope, mode, retry_of FROM sync_run
+            WHERE status IN ('queued', 'running') AND mode <> 'push' AND coalesce(last_activity_at, started_at, queued_at) < now() - $1
+            ORDER BY id
+            """, r => new StalledRun(r.GetInt64(0), r.GetString(1), r.GetString(2), Enum.Parse<SyncMode>(r.GetString(3), ignoreCase: true), r.IsDBNull(4) ? null : r.GetInt64(4)),
+            cancellationToken, quiet);
+    }
+
+    /// <summary>Ends a run that stopped moving as failed with <paramref name="reason"/>; false when it ended meanwhile.</summary>
+    public async Task<bool> InterruptAsync(long id, string reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await Staging.ExecuteAsync(connection, """
+            UPDATE sync_run SET status = 'failed', finished_at = now(), error = concat_ws('; ', error, $2::text)
+            WHERE id = $1 AND status IN ('queued', 'running')
+            """, cancellationToken, id, reason) == 1;
+    }
+
     public Task StartAsync(long id, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE sync_run SET status = 'running', started_at = now(), error = NULL WHERE id = $1", cancellationToken, id);
+        ExecuteAsync("UPDATE sync_run SET status = 'running', started_at = now(), last_activity_at = now(), error = NULL WHERE id = $1", cancellationToken, id);
 
     /// <summary>The plan is made: the region's own rows are counted, and the run now waits for its schools.</summary>
     public Task PlannedAsync(long id, int schools, WriteCounts counts, CancellationToken cancellationToken) => ExecuteAsync(
-        "UPDATE sync_run SET schools_total = $2, read_count = $3, inserted_count = $4, updated_count = $5, deleted_count = $6, quarantined_count = $7 WHERE id = $1",
+        "UPDATE sync_run SET schools_total = $2, read_count = $3, inserted_count = $4, updated_count = $5, deleted_count = $6, quarantined_count = $7, last_activity_at = now() WHERE id = $1",
         cancellationToken, id, schools, counts.Read, counts.Inserted, counts.Updated, counts.Deleted, counts.Quarantined);
 
     /// <summary>
@@ -111,7 +138,7 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
                 updated_count = updated_count + $4, deleted_count = deleted_count + $5, quarantined_count = quarantined_count + $6,
                 error = CASE WHEN $7::text IS NULL THEN error ELSE concat_ws('; ', error, $7::text) END,
                 held_deletions = CASE WHEN $8::jsonb IS NULL THEN held_deletions ELSE COALESCE(held_deletions, '[]'::jsonb) || $8::jsonb END,
-                progress = LEAST(1, (schools_done + 1)::real / GREATEST(schools_total, 1))
+                progress = LEAST(1, (schools_done + 1)::real / GREATEST(schools_total, 1)), last_activity_at = now()
             WHERE id = $1
             """, cancellationToken, id, counts.Read, counts.Inserted, counts.Updated, counts.Deleted, counts.Quarantined, error,
             held.Count == 0 ? null : JsonSerializer.Serialize(held, JsonSerializerOptions.Web));

@@ -3,3 +3,8 @@
 ALTER TABLE sync_run DROP CONSTRAINT sync_run_status_check;
 ALTER TABLE sync_run ADD CONSTRAINT sync_run_status_check CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'held', 'skipped'));
 CREATE INDEX sync_run_active ON sync_run (source_system, (split_part(scope, '/', 1))) WHERE status IN ('queued', 'running');
+
+-- The watchdog: when a run last moved (started, planned, a school done), and the run an interrupted one was
+-- queued again as (once: a run that is itself a retry is not retried).
+ALTER TABLE sync_run ADD COLUMN last_activity_at timestamptz;
+ALTER TABLE sync_run ADD COLUMN retry_of bigint REFERENCES sync_run;

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection;
+using MySchool.Integration.Scheduler;
+using MySchool.Integration.Tests.Infrastructure;
+
+namespace MySchool.Integration.Tests.Sync;
+
+/// <summary>A run always ends: the watchdog ends runs that stopped moving and have no live job, and carries them on once.</summary>
+public class RunWatchdogTests
+{
+    [Fact]
+    public async Task ARunWhoseJobIsGone_IsEndedAsInterrupted_AndItsScopeRunsOnceMore_ToTheEnd()
+    {
+        await using var harness = await SyncHarness.StartAsync("nso");
+        var lost = await harness.Db.ScalarAsync<long>("""
+            INSERT INTO sync_run (source_system, scope, mode, status, started_at, last_activity_at, schools_total, schools_done)
+            VALUES ('nso', '54', 'full', 'running', now() - interval '1 hour', now() - interval '1 hour', 2, 1) RETURNING id
+            """);
+        await using var gateway = new GatewayFactory(harness.Db.ConnectionString, SyncApiTests.RegionSettings(harness));
+        gateway.CreateClient();
+
+        await gateway.Services.GetRequiredService<RunWatchdog>().CheckAsync(CancellationToken.None);
+
+        var ended = (await harness.Runs.FindAsync(lost, CancellationToken.None))!;
+        Assert.Equal("failed", ended.Status);
+        Assert.Contains("прервано", ended.Error, StringComparison.Ordinal);
+        var retry = await harness.Db.ScalarAsync<long>("SELECT id FROM sync_run WHERE retry_of = $1", lost);
+        for (var i = 0; i < 240 && (await harness.Runs.FindAsync(retry, CancellationToken.None))!.Status is "queued" or "running"; i++)
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.Equal("succeeded", (await harness.Runs.FindAsync(retry, CancellationToken.None))!.Status);
+        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
+    }
+
+    [Fact]
+    public async Task AnInterruptedRetry_IsEnded_ButNotRetriedAgain_AndAMovingRunIsLeftAlone()
+    {
+        await using var harness = await SyncHarness.StartAsync("nso");
+        var first = await harness.Db.ScalarAsync<long>("INSERT INTO sync_run (source_system, scope, mode, status, finished_at) VALUES ('nso', '54', 'full', 'failed', now()) RETURNING id");
+        var retry = await harness.Db.ScalarAsync<long>("""
+            INSERT INTO sync_run (source_system, scope, mode, status, started_at, last_activity_at, retry_of)
+            VALUES ('nso', '54', 'full', 'running', now() - interval '1 hour', now() - interval '1 hour', $1) RETURNING id
+            """, first);
+        var moving = await harness.Db.ScalarAsync<long>("""
+            INSERT INTO sync_run (source_system, scope, mode, status, started_at, last_activity_at)
+            VALUES ('nso', '54/1001', 'full', 'running', now() - interval '1 hour', now()) RETURNING id
+            """);
+        await using var gateway = new GatewayFactory(harness.Db.ConnectionString, SyncApiTests.RegionSettings(harness));
+        gateway.CreateClient();
+
+        await gateway.Services.GetRequiredService<RunWatchdog>().CheckAsync(CancellationToken.None);
+
+        Assert.Equal("failed", (await harness.Runs.FindAsync(retry, CancellationToken.None))!.Status);
+        Assert.Equal("running", (await harness.Runs.FindAsync(moving, CancellationToken.None))!.Status);
+        Assert.Equal(3L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_run"));
+    }
+}
