@@ -9,8 +9,10 @@ namespace MySchool.Integration.Core.Sync;
 /// and writes it in one transaction per school. A school that fails is recorded and the others go on; the same
 /// school never syncs twice at once, whichever gateway process runs it.
 /// </summary>
-public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns runs, TimeProvider time, ILogger<SyncEngine> logger)
+public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns runs, TimeProvider time, ILogger<SyncEngine> logger, StoreRetry? storeRetry = null)
 {
+    private readonly StoreRetry _storeRetry = storeRetry ?? StoreRetry.Default;
+
     /// <summary>
     /// Runs a whole sync in this process: the plan, then its schools, at most <see cref="RegionSource.MaxConcurrentSchools"/>
     /// at once. The scheduler runs the same plan and schools as separate jobs spread over every gateway process.
@@ -70,13 +72,12 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
     public async Task SyncSchoolAsync(RegionSource region, ISourceAdapter adapter, SyncPlan plan, SourceSchool school, CancellationToken cancellationToken)
     {
         var (counts, held, error) = await ReadAndWriteAsync(region, adapter, plan, school, cancellationToken);
-        await runs.SchoolDoneAsync(plan.RunId, counts, error, held, CancellationToken.None);
+        await _storeRetry.Records.ExecuteAsync(async ct => await runs.SchoolDoneAsync(plan.RunId, counts, error, held, ct), CancellationToken.None);
     }
 
     private async Task<(WriteCounts Counts, List<HeldDeletion> Held, string? Error)> ReadAndWriteAsync(
         RegionSource region, ISourceAdapter adapter, SyncPlan plan, SourceSchool school, CancellationToken cancellationToken)
     {
-        var (runId, cursor) = (plan.RunId, plan.Cursor);
         var zone = region.Zone;
         var today = Today(region);
         var from = region.JournalFrom ?? today.AddDays(-region.JournalDays);
@@ -87,27 +88,11 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
             var roster = await adapter.ReadRosterAsync(school, cancellationToken);
             var journal = await adapter.ReadJournalAsync(roster, from, to, cancellationToken);
             var snapshot = SnapshotBuilder.Build(roster, journal, zone);
-
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            // One school, one writer at a time, across every gateway process on this database.
-            await Staging.ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, $"sync:{adapter.SourceSystem}:{school.SourceId}");
-            var (counts, writer) = await RecordIsolation.WriteAsync(connection, Target(region, adapter, runId), snapshot, cancellationToken);
-            if (cursor is not null)
-            {
-                // Checkpoint in the same transaction as the data it covers: both land, or neither.
-                await SyncCursors.SaveAsync(connection, adapter.SourceSystem, $"{region.Code}/{school.SourceId}", cursor, cancellationToken);
-            }
-
-            if (plan.DryRun)
-            {
-                await transaction.RollbackAsync(cancellationToken); // the counts are the report; the store stays as it was
-                return (counts, [], null);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
+            // Read once, written as often as a restarting database needs: a failed transaction rolled back whole.
+            var (counts, held) = await _storeRetry.Writes.ExecuteAsync(
+                async ct => await WriteAsync(region, adapter, plan, school, snapshot, ct), cancellationToken);
             LogSchoolSynced(school.SourceId, counts.Read, counts.Written, counts.Quarantined);
-            return (counts, writer.Held, null);
+            return (counts, held, null);
         }
         // Whatever breaks one school is recorded on the run and the others go on; only cancellation stops the run.
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -115,6 +100,31 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
             LogSchoolFailed(exception, school.SourceId);
             return (WriteCounts.Zero, [], $"Школа {school.ShortName ?? school.SourceId}: {RunFailures.Describe(exception)}");
         }
+    }
+
+    /// <summary>One school's snapshot in one transaction, with its checkpoint; a reconciliation rolls it back.</summary>
+    private async Task<(WriteCounts Counts, List<HeldDeletion> Held)> WriteAsync(
+        RegionSource region, ISourceAdapter adapter, SyncPlan plan, SourceSchool school, SchoolSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // One school, one writer at a time, across every gateway process on this database.
+        await Staging.ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, $"sync:{adapter.SourceSystem}:{school.SourceId}");
+        var (counts, writer) = await RecordIsolation.WriteAsync(connection, Target(region, adapter, plan.RunId), snapshot, cancellationToken);
+        if (plan.Cursor is not null)
+        {
+            // Checkpoint in the same transaction as the data it covers: both land, or neither.
+            await SyncCursors.SaveAsync(connection, adapter.SourceSystem, $"{region.Code}/{school.SourceId}", plan.Cursor, cancellationToken);
+        }
+
+        if (plan.DryRun)
+        {
+            await transaction.RollbackAsync(cancellationToken); // the counts are the report; the store stays as it was
+            return (counts, []);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return (counts, writer.Held);
     }
 
     private WriteTarget Target(RegionSource region, ISourceAdapter adapter, long runId) =>

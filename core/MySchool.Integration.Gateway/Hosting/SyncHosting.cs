@@ -14,6 +14,9 @@ public static class SyncHosting
         var regions = builder.Configuration.GetSection("Regions").GetChildren()
             .Select(section => (section.Get<RegionSource>() ?? new RegionSource()) with { Code = section.Key });
         builder.Services.AddSyncEngine(regions);
+        builder.Services.AddSingleton(new StoreRetry(
+            builder.Configuration.GetValue("Sync:StoreRetries", StoreRetry.Default.Retries),
+            TimeSpan.FromMilliseconds(builder.Configuration.GetValue("Sync:StoreRetryDelayMs", StoreRetry.Default.Delay.TotalMilliseconds))));
         builder.Services.AddSyncScheduling(
             TimeSpan.FromSeconds(builder.Configuration.GetValue("Scheduler:PollingSeconds", 15.0)),
             TimeSpan.FromMinutes(builder.Configuration.GetValue("Scheduler:WatchdogMinutes", 10.0)));

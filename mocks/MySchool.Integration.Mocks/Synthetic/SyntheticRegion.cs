@@ -189,6 +189,12 @@ public sealed class SyntheticRegion
         _nextStudentId = Math.Max(_nextStudentId, student.Id);
     }
 
+    /// <summary>
+    /// Replaces a student's record as the source keeps it, with no change reported: the mess a registry may hold (a
+    /// NUL in a name, a SNILS in other digits), served through the contract so tests feed it to the real adapters.
+    /// </summary>
+    public void Amend(int studentId, Func<SyntheticStudent, SyntheticStudent> change) => _students[studentId] = change(_students[studentId]);
+
     /// <summary>Moves the clock and applies a round of changes, deterministic for the region's seed and round.</summary>
     public IReadOnlyList<ChangeEntry> ApplyChanges(ChangeRequest request)
     {

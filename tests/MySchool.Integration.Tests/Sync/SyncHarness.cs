@@ -32,8 +32,11 @@ public sealed class SyncHarness : IAsyncDisposable
         Db = db;
         _services = services;
         Runs = new SyncRuns(db);
-        Engine = new SyncEngine(db, Runs, TimeProvider.System, NullLogger<SyncEngine>.Instance);
+        Engine = new SyncEngine(db, Runs, TimeProvider.System, NullLogger<SyncEngine>.Instance, Patient);
     }
+
+    /// <summary>The engine's retries of transient database failures, quick enough for tests.</summary>
+    public static readonly StoreRetry Patient = new(3, TimeSpan.FromMilliseconds(20));
 
     public static IEnumerable<string> Adapters => Regions.Keys;
 
