@@ -19,6 +19,7 @@ public static class ExchangeHosting
         {
             options.MaxReceiveMessageSize = MaxMessageBytes;
             options.MaxSendMessageSize = MaxMessageBytes;
+            options.Interceptors.Add<Grpc.StoreUnavailableInterceptor>();
         });
         builder.Services.AddGrpcHealthChecks(); // serves the host's health checks (the database) as grpc.health.v1
         builder.Services.AddGrpcReflection();

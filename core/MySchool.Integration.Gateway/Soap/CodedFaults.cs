@@ -2,6 +2,7 @@ using System.Reflection;
 using System.ServiceModel;
 using System.ServiceModel.Channels;
 using Grpc.Core;
+using MySchool.Integration.Core.Sync;
 using SoapCore;
 using SoapCore.Extensibility;
 
@@ -24,6 +25,7 @@ public sealed partial class CodedFaults(ILogger<CodedFaults> logger) : IFaultExc
         var (sender, subcode, reason) = exception switch
         {
             RpcException rpc => (rpc.StatusCode is not (StatusCode.Internal or StatusCode.Unknown or StatusCode.Unavailable), rpc.StatusCode.ToString(), rpc.Status.Detail),
+            _ when StoreRetry.IsTransient(exception) => (false, nameof(StatusCode.Unavailable), Grpc.StoreUnavailableInterceptor.Detail),
             _ => Unexpected(exception),
         };
         var fault = new FaultException(new FaultReason(new FaultReasonText(reason, "ru")), Code(messageVersion, sender, subcode), null).CreateMessageFault();
