@@ -36,6 +36,11 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
     /// </summary>
     public async Task<SyncPlan?> PlanAsync(RegionSource region, ISourceAdapter adapter, long runId, string? schoolSourceId, SyncMode mode, CancellationToken cancellationToken)
     {
+        if (await runs.IsCancelledAsync(runId, cancellationToken))
+        {
+            return null; // cancelled while queued: nothing is read
+        }
+
         await runs.StartAsync(runId, cancellationToken);
         try
         {
@@ -71,6 +76,11 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
     /// <summary>Reads, checks and writes one school of a plan, and adds the outcome to the plan's run.</summary>
     public async Task SyncSchoolAsync(RegionSource region, ISourceAdapter adapter, SyncPlan plan, SourceSchool school, CancellationToken cancellationToken)
     {
+        if (await runs.IsCancelledAsync(plan.RunId, cancellationToken))
+        {
+            return; // an operator cancelled the run: schools not started are not started
+        }
+
         var (counts, held, error) = await ReadAndWriteAsync(region, adapter, plan, school, cancellationToken);
         await _storeRetry.Records.ExecuteAsync(async ct => await runs.SchoolDoneAsync(plan.RunId, counts, error, held, ct), CancellationToken.None);
     }

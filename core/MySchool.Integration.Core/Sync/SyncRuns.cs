@@ -50,7 +50,7 @@ public sealed record SyncRun(
 /// <summary>A run that stopped moving: what the watchdog needs to end it and carry it on.</summary>
 public sealed record StalledRun(long Id, string SourceSystem, string Scope, SyncMode Mode, long? RetryOf);
 
-/// <summary>The sync_run table: queued, running with progress, then succeeded, failed, held or skipped.</summary>
+/// <summary>The sync_run table: queued, running with progress, then succeeded, failed, held, skipped or cancelled.</summary>
 
 public sealed class SyncRuns(NpgsqlDataSource dataSource)
 {
@@ -109,6 +109,25 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
             cancellationToken, quiet);
     }
 
+    /// <summary>
+    /// An operator's cancel: a queued or running run ends as cancelled. Schools not started are not started; the one
+    /// being written commits or rolls back whole. False when the run had ended already.
+    /// </summary>
+    public async Task<bool> CancelAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await Staging.ExecuteAsync(connection, """
+            UPDATE sync_run SET status = 'cancelled', finished_at = now(), error = concat_ws('; ', error, 'отменён оператором')
+            WHERE id = $1 AND status IN ('queued', 'running')
+            """, cancellationToken, id) == 1;
+    }
+
+    public async Task<bool> IsCancelledAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await Staging.ScalarAsync<object?>(connection, "SELECT status FROM sync_run WHERE id = $1", cancellationToken, id) is "cancelled";
+    }
+
     /// <summary>Ends a run that stopped moving as failed with <paramref name="reason"/>; false when it ended meanwhile.</summary>
     public async Task<bool> InterruptAsync(long id, string reason, CancellationToken cancellationToken)
     {
@@ -120,7 +139,7 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
     }
 
     public Task StartAsync(long id, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE sync_run SET status = 'running', started_at = now(), last_activity_at = now(), error = NULL WHERE id = $1", cancellationToken, id);
+        ExecuteAsync("UPDATE sync_run SET status = 'running', started_at = now(), last_activity_at = now(), error = NULL WHERE id = $1 AND status <> 'cancelled'", cancellationToken, id);
 
     /// <summary>The plan is made: the region's own rows are counted, and the run now waits for its schools.</summary>
     public Task PlannedAsync(long id, int schools, WriteCounts counts, CancellationToken cancellationToken) => ExecuteAsync(

@@ -16,6 +16,10 @@ public static class SyncApi
         api.MapPost("/{region}", StartAsync);
         api.MapGet("/runs", async (HttpContext context, SyncLauncher launcher, SyncRuns runs, int? limit, CancellationToken ct) =>
             Results.Ok(await runs.LatestAsync([.. launcher.Visible(ClientAccess.From(context.User)).Select(r => r.Code)], null, Math.Clamp(limit ?? 50, 1, 500), ct)));
+        api.MapPost("/runs/{id:long}/cancel", async (long id, HttpContext context, SyncLauncher launcher, SyncRuns runs, CancellationToken ct) =>
+            await launcher.CancelAsync(ClientAccess.From(context.User), id, ct) is { } problem
+                ? Problem(problem.Status, problem.Detail)
+                : Results.Ok(await runs.FindAsync(id, ct)));
         api.MapGet("/runs/{id:long}", async (long id, HttpContext context, SyncLauncher launcher, CancellationToken ct) =>
             await launcher.FindAsync(ClientAccess.From(context.User), id, ct) is { } run ? Results.Ok(run) : Problem(StatusCodes.Status404NotFound, $"Запуск {id} не найден"));
         return app;

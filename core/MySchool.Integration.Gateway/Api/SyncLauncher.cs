@@ -53,6 +53,23 @@ public sealed class SyncLauncher(RegionCatalog regions, SyncRuns runs, IBackgrou
         return new(runId, StatusCodes.Status202Accepted, null);
     }
 
+    /// <summary>Cancels a run of the caller's regions, audited. Null when done, else the problem (status, Russian reason).</summary>
+    public async Task<(int Status, string Detail)?> CancelAsync(ClientAccess caller, long id, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(caller, id, cancellationToken) is not { } run)
+        {
+            return (StatusCodes.Status404NotFound, $"Запуск {id} не найден");
+        }
+
+        if (!await runs.CancelAsync(id, cancellationToken))
+        {
+            return (StatusCodes.Status409Conflict, $"Запуск {id} уже завершён: отменять нечего");
+        }
+
+        await audit.RecordAsync(caller.ClientId, "sync.cancel", run.Scope, new { runId = id }, cancellationToken);
+        return null;
+    }
+
     /// <summary>A run, if the caller holds its region.</summary>
     public async Task<SyncRun?> FindAsync(ClientAccess caller, long id, CancellationToken cancellationToken) =>
         await runs.FindAsync(id, cancellationToken) is { } run && caller.Holds(run.Scope.Split('/')[0]) ? run : null;

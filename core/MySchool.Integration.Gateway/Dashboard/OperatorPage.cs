@@ -36,6 +36,7 @@ public abstract class OperatorPage : PageModel
         "failed" => "ошибка",
         "held" => "ждёт решения",
         "skipped" => "пропущен",
+        "cancelled" => "отменён",
         _ => status,
     };
 

@@ -21,6 +21,10 @@ public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audi
         return Page();
     }
 
+    /// <summary>Cancel a queued or running run (audited): its schools not started are not started.</summary>
+    public async Task<IActionResult> OnPostCancelAsync(long id, CancellationToken cancellationToken) =>
+        await launcher.CancelAsync(Access, id, cancellationToken) is { Status: StatusCodes.Status404NotFound } ? NotHeld() : Redirect($"/runs/{id}");
+
     /// <summary>Approve or reject the mass deletion a run held back; audited either way.</summary>
     public async Task<IActionResult> OnPostDecideAsync(long id, bool approve, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using MySchool.Integration.Adapters.Nso;
 using MySchool.Integration.Scheduler;
 using MySchool.Integration.Tests.Infrastructure;
 
@@ -31,6 +32,26 @@ public class RunWatchdogTests
 
         Assert.Equal("succeeded", (await harness.Runs.FindAsync(retry, CancellationToken.None))!.Status);
         StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
+    }
+
+    [Fact]
+    public async Task ACancelledRun_StartsNoMoreSchools_AndNothingMovesItOutOfCancelled()
+    {
+        await using var harness = await SyncHarness.StartAsync("nso");
+        var region = harness.Region;
+        var adapter = new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddNsoAdapter().BuildServiceProvider()
+            .GetRequiredService<Core.Sync.ISourceAdapterFactory>().Create(region);
+        var runId = await harness.Runs.QueueAsync(adapter.SourceSystem, region.Code, Core.Sync.SyncMode.Full, CancellationToken.None);
+        var plan = (await harness.Engine.PlanAsync(region, adapter, runId, null, Core.Sync.SyncMode.Full, CancellationToken.None))!;
+
+        Assert.True(await harness.Runs.CancelAsync(runId, CancellationToken.None));
+        foreach (var school in plan.Schools)
+        {
+            await harness.Engine.SyncSchoolAsync(region, adapter, plan, school, CancellationToken.None);
+        }
+
+        Assert.Equal("cancelled", (await harness.Runs.FindAsync(runId, CancellationToken.None))!.Status);
+        Assert.Equal(0L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM person"));
     }
 
     [Fact]

@@ -67,6 +67,25 @@ public class SyncApiTests
     }
 
     [Fact]
+    public async Task CancellingARun_EndsIt_AndIsAudited_ThenANewStartIsAccepted_AndAnEndedRunCannotBeCancelled()
+    {
+        await using var harness = await SyncHarness.StartAsync("nso");
+        var queued = await harness.Db.ScalarAsync<long>("INSERT INTO sync_run (source_system, scope, mode, status) VALUES ('nso', '54', 'full', 'queued') RETURNING id");
+        await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
+        var client = await gateway.CreateClientAsync("operator");
+
+        using var cancelled = await client.PostAsync(new Uri($"/api/sync/runs/{queued}/cancel", UriKind.Relative), null);
+        using var again = await client.PostAsync(new Uri($"/api/sync/runs/{queued}/cancel", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal("cancelled", (await cancelled.Content.ReadFromJsonAsync<JsonObject>())!["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(1L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'sync.cancel' AND actor = 'operator'"));
+        using var start = await client.PostAsync(new Uri("/api/sync/54", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+    }
+
+    [Fact]
     public async Task QuickStartsOfOneRegion_QueueOneRun_TheOthersAreConflicts()
     {
         await using var harness = await SyncHarness.StartAsync("nso");
