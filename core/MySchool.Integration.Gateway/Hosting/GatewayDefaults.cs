@@ -1,3 +1,5 @@
+using System.Text;
+using Microsoft.Net.Http.Headers;
 using MySchool.Integration.Gateway.Health;
 using Prometheus;
 
@@ -20,6 +22,12 @@ public static class GatewayDefaults
         });
 
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+        // Refusals carry their Russian reason in WWW-Authenticate too (OpenIddict's error_description). Kestrel refuses
+        // non-ASCII header values and answered a wrong client secret with a bare 500; UTF-8 there (obs-text to
+        // RFC 9110) keeps the 401 and its RFC 6749 body.
+        builder.WebHost.ConfigureKestrel(options =>
+            options.ResponseHeaderEncodingSelector = name => string.Equals(name, HeaderNames.WWWAuthenticate, StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8 : null);
         return builder;
     }
 
