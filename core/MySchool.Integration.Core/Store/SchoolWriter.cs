@@ -520,20 +520,18 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
         var refusedNow = _quarantine.Select(q => (q.Kind, q.SourceId)).ToHashSet();
         var written = classes.Select(id => (Kind: "class", Id: id)).Concat(people.Keys.Select(k => (Kind: k.Role, Id: k.SourceId)))
             .Where(w => !refusedNow.Contains((w.Kind, w.Id))).ToList();
-        return ResolveWrittenAsync(schoolSourceId, written, people);
+        return ExecuteAsync(connection, """
+            WITH written AS (SELECT * FROM unnest($3::text[], $4::text[]) AS w(kind, source_id)),
+            claims AS (
+                SELECT m.source_system, m.source_id FROM identity_map m
+                WHERE m.kind = 'student' AND m.federal_id = ANY($5) AND m.source_system <> $1)
+            UPDATE quarantine q SET resolved_at = now()
+            WHERE q.resolved_at IS NULL AND (
+                (q.source_system = $1 AND q.scope = $2 AND q.reason_code <> 'person.claimed-elsewhere' AND (q.kind, q.source_id) IN (SELECT kind, source_id FROM written))
+                OR (q.reason_code = 'person.claimed-elsewhere' AND q.kind = 'student' AND (q.source_system, q.source_id) IN (SELECT source_system, source_id FROM claims)))
+            """, cancellationToken, target.SourceSystem, $"{target.RegionCode}/{SourceText.Storable(schoolSourceId, SourceText.IdLength)}",
+            written.Select(w => w.Kind).ToArray(), written.Select(w => w.Id).ToArray(), people.Where(p => p.Key.Role == "student").Select(p => p.Value).ToArray());
     }
-
-    private Task ResolveWrittenAsync(string schoolSourceId, List<(string Kind, string Id)> written, Dictionary<(string Role, string SourceId), Guid> people) => ExecuteAsync(connection, """
-        WITH written AS (SELECT * FROM unnest($3::text[], $4::text[]) AS w(kind, source_id)),
-        claims AS (
-            SELECT m.source_system, m.source_id FROM identity_map m
-            WHERE m.kind = 'student' AND m.federal_id = ANY($5) AND m.source_system <> $1)
-        UPDATE quarantine q SET resolved_at = now()
-        WHERE q.resolved_at IS NULL AND (
-            (q.source_system = $1 AND q.scope = $2 AND q.reason_code <> 'person.claimed-elsewhere' AND (q.kind, q.source_id) IN (SELECT kind, source_id FROM written))
-            OR (q.reason_code = 'person.claimed-elsewhere' AND q.kind = 'student' AND (q.source_system, q.source_id) IN (SELECT source_system, source_id FROM claims)))
-        """, cancellationToken, target.SourceSystem, $"{target.RegionCode}/{SourceText.Storable(schoolSourceId, SourceText.IdLength)}",
-        written.Select(w => w.Kind).ToArray(), written.Select(w => w.Id).ToArray(), people.Where(p => p.Key.Role == "student").Select(p => p.Value).ToArray());
 
     private async Task WriteQuarantineAsync(string schoolSourceId)
     {

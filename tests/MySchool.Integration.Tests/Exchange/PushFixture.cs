@@ -78,6 +78,21 @@ public sealed class PushFixture : IAsyncDisposable
         },
     };
 
+    public const string KomiSchool = "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 77» г. Сыктывкара";
+
+    public const string KomiShortName = "МБОУ «СОШ № 77» г. Сыктывкара";
+
+    /// <summary>A header of region 11's school № 77 (its own INN, OKTMO and names), as a Komi vendor pushes it.</summary>
+    public static BatchHeader KomiHeader(string key)
+    {
+        var header = Header(key, region: "11");
+        header.School.FullName = KomiSchool;
+        header.School.ShortName = KomiShortName;
+        header.School.Oktmo = "87701000001";
+        header.School.Municipality = "город Сыктывкар";
+        return header;
+    }
+
     /// <summary>Two classes of three students each (a Komi name among them), a teacher, lessons on 6–7 November 2023, two marks per lesson.</summary>
     /// <param name="snilsSerial">The first student's SNILS serial: schools pushed side by side take their own people.</param>
     public static RecordChunk SampleSchool(int snilsSerial = 7_000_100)

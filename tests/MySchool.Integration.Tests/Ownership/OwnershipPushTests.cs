@@ -15,15 +15,11 @@ namespace MySchool.Integration.Tests.Ownership;
 /// </summary>
 public class OwnershipPushTests
 {
-    private const string KomiSchool = "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 77» г. Сыктывкара";
-
-    private const string KomiShortName = "МБОУ «СОШ № 77» г. Сыктывкара";
-
     [Fact]
     public async Task AVendor_PushingTheInnOfAnotherRegionsSchool_IsRefused_TheSchoolStays_AndTheAttemptIsAudited()
     {
         await using var push = await PushFixture.StartAsync();
-        await PushFixture.PushAsync(await push.ClientAsync("vendor-11"), KomiHeader("komi"), PushFixture.SampleSchool());
+        await PushFixture.PushAsync(await push.ClientAsync("vendor-11"), PushFixture.KomiHeader("komi"), PushFixture.SampleSchool());
         var takeover = PushFixture.Header("takeover");
         takeover.School.Inn = Identifiers.Inn("11", 77);
 
@@ -32,7 +28,7 @@ public class OwnershipPushTests
         Assert.Equal([("school", PushFixture.SchoolId, OwnershipReasons.ForVendor.Code, OwnershipReasons.ForVendor.Message)],
             reply.Rejected.Select(r => (r.Kind, r.SourceId, r.ReasonCode, r.Reason)));
         Assert.Equal((0L, 0L, 0L), (reply.Inserted, reply.Updated, reply.Deleted));
-        Assert.Equal($"11 Europe/Moscow {KomiSchool}", await push.Db.ScalarAsync<string>(
+        Assert.Equal($"11 Europe/Moscow {PushFixture.KomiSchool}", await push.Db.ScalarAsync<string>(
             "SELECT sr.code || ' ' || s.time_zone || ' ' || s.full_name FROM school s JOIN school_region sr ON sr.school_id = s.id"));
         Assert.Equal(6L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM enrollment WHERE ends_on IS NULL"));
         Assert.Equal("vendor54 ownership.cross-region 54/school-77", await push.Db.ScalarAsync<string>(
@@ -63,7 +59,7 @@ public class OwnershipPushTests
     public async Task AStudentEnrolledInAnotherRegionsSchool_IsQuarantinedOnBothSides_NeitherMovedNorRenamed_AndUnreadable()
     {
         await using var push = await PushFixture.StartAsync();
-        await PushFixture.PushAsync(await push.ClientAsync("vendor-11"), KomiHeader("komi"), PushFixture.SampleSchool());
+        await PushFixture.PushAsync(await push.ClientAsync("vendor-11"), PushFixture.KomiHeader("komi"), PushFixture.SampleSchool());
         var claim = PushFixture.SampleSchool();
         claim.Students[0].Person.LastName = "Оньо"; // the same child as the source spells them
 
@@ -77,7 +73,7 @@ public class OwnershipPushTests
         Assert.Equal(1L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM person WHERE last_name = 'Ӧньӧ'"));
         Assert.Equal("person.enrolled-elsewhere 6 54/school-77", await push.Db.ScalarAsync<string>(
             "SELECT reason_code || ' ' || count(*) || ' ' || min(scope) FROM quarantine WHERE source_system = 'vendor54' AND kind = 'student' GROUP BY reason_code"));
-        Assert.Contains($"«{KomiShortName}» (регион 11)", await push.Db.ScalarAsync<string>("SELECT reason FROM quarantine WHERE source_system = 'vendor54' AND source_id = 's-0'"), StringComparison.Ordinal);
+        Assert.Contains($"«{PushFixture.KomiShortName}» (регион 11)", await push.Db.ScalarAsync<string>("SELECT reason FROM quarantine WHERE source_system = 'vendor54' AND source_id = 's-0'"), StringComparison.Ordinal);
         Assert.Equal("person.claimed-elsewhere 6 11/school-77", await push.Db.ScalarAsync<string>(
             "SELECT reason_code || ' ' || count(*) || ' ' || min(scope) FROM quarantine WHERE source_system = 'vendor11' GROUP BY reason_code"));
         var soap = await push.SoapClientAsync();
@@ -89,7 +85,7 @@ public class OwnershipPushTests
     public async Task OnceTheHoldingSchoolEndsTheEnrollment_TheNextPushApplies_AndTheVendorReadsOnlyItsRegionsRows()
     {
         await using var push = await PushFixture.StartAsync();
-        await PushFixture.PushAsync(await push.ClientAsync("vendor-11"), KomiHeader("komi"), PushFixture.SampleSchool());
+        await PushFixture.PushAsync(await push.ClientAsync("vendor-11"), PushFixture.KomiHeader("komi"), PushFixture.SampleSchool());
         await PushFixture.PushAsync(await push.ClientAsync(), PushFixture.Header("claim-1"), PushFixture.SampleSchool());
         await push.Db.ExecuteAsync("UPDATE enrollment SET ends_on = '2023-11-08' FROM identity_map m WHERE m.federal_id = enrollment.student_id AND m.source_system = 'vendor11' AND m.source_id = 's-0'");
 
@@ -106,7 +102,7 @@ public class OwnershipPushTests
             JOIN identity_map m ON m.federal_id = e.student_id AND m.source_system = 'vendor11' AND m.source_id = 's-0'
             """));
         var journal = await Task.Run(async () => (await push.SoapClientAsync()).GetStudentJournal(Week("s-0")));
-        Assert.DoesNotContain(journal.Lessons, lesson => lesson.School == KomiSchool);
+        Assert.DoesNotContain(journal.Lessons, lesson => lesson.School == PushFixture.KomiSchool);
         // The conflict is over for s-0 on both sides, and still open for the others.
         Assert.Equal("person.claimed-elsewhere 5 1,person.enrolled-elsewhere 5 1", await push.Db.ScalarAsync<string>("""
             SELECT string_agg(reason_code || ' ' || open || ' ' || resolved, ',' ORDER BY reason_code) FROM (
@@ -119,7 +115,7 @@ public class OwnershipPushTests
     public async Task TheSameSnils_WithAnotherBirthDate_IsASnilsMismatch_NeverMerged()
     {
         await using var push = await PushFixture.StartAsync();
-        await PushFixture.PushAsync(await push.ClientAsync("vendor-11"), KomiHeader("komi"), PushFixture.SampleSchool());
+        await PushFixture.PushAsync(await push.ClientAsync("vendor-11"), PushFixture.KomiHeader("komi"), PushFixture.SampleSchool());
         await push.Db.ExecuteAsync("UPDATE enrollment SET ends_on = '2023-11-08'"); // nobody enrolled: only the SNILS decides
         var other = PushFixture.SampleSchool();
         other.Students[1].Person.BirthDate = "2012-01-01";
@@ -142,7 +138,7 @@ public class OwnershipPushTests
             student.Person.Snils = Identifiers.Snils(7_000_200 + i);
         }
 
-        await PushFixture.PushAsync(await push.ClientAsync("vendor-11"), KomiHeader("komi"), komi);
+        await PushFixture.PushAsync(await push.ClientAsync("vendor-11"), PushFixture.KomiHeader("komi"), komi);
         var own = PushFixture.SampleSchool();
         own.Students.RemoveAt(5);
         await PushFixture.PushAsync(await push.ClientAsync(), PushFixture.Header("own"), own);
@@ -182,16 +178,6 @@ public class OwnershipPushTests
         Assert.Equal(("guardian", "p-3", "guardian.is-student"), reply.Rejected.Select(r => (r.Kind, r.SourceId, r.ReasonCode)).Single());
         Assert.Equal(5L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM guardianship"));
         Assert.Equal(6L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM enrollment"));
-    }
-
-    private static BatchHeader KomiHeader(string key)
-    {
-        var header = PushFixture.Header(key, region: "11");
-        header.School.FullName = KomiSchool;
-        header.School.ShortName = KomiShortName;
-        header.School.Oktmo = "87701000001";
-        header.School.Municipality = "город Сыктывкар";
-        return header;
     }
 
     private static JournalQuery Week(string student) => new() { RegionCode = "54", StudentSourceId = student, Start = "2023-11-06", End = "2023-11-12" };

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MySchool.Integration.Mocks.Synthetic;
-using MySchool.Integration.Protos.Exchange.V1;
 using MySchool.Integration.Tests.Exchange;
 using MySchool.Integration.Tests.Infrastructure;
 
@@ -15,7 +13,7 @@ public class SchoolOwnershipApiTests
     public async Task AFederalOperator_MovesASchoolIntoAnotherRegion_AndAssignsItsSource_ThenThatSourceWritesIt()
     {
         await using var push = await PushFixture.StartAsync();
-        await PushFixture.PushAsync(await push.ClientAsync("vendor-11"), Komi("komi"), PushFixture.SampleSchool());
+        await PushFixture.PushAsync(await push.ClientAsync("vendor-11"), PushFixture.KomiHeader("komi"), PushFixture.SampleSchool());
         var schoolId = await push.Db.ScalarAsync<Guid>("SELECT id FROM school");
         var operatorClient = await push.Gateway.CreateClientAsync("operator");
 
@@ -26,7 +24,7 @@ public class SchoolOwnershipApiTests
             "SELECT sr.code || ' ' || s.time_zone || ' ' || o.source_system FROM school s JOIN school_region sr ON sr.school_id = s.id JOIN school_owner o ON o.school_id = s.id"));
         Assert.Equal("operator ownership.assigned,operator ownership.moved", await push.Db.ScalarAsync<string>(
             "SELECT string_agg(actor || ' ' || action, ',' ORDER BY action) FROM audit_event WHERE action LIKE 'ownership.%'"));
-        var header = Komi("now-54");
+        var header = PushFixture.KomiHeader("now-54");
         header.RegionCode = "54";
         var reply = await PushFixture.PushAsync(await push.ClientAsync(), header, PushFixture.SampleSchool(9_100_000));
         Assert.DoesNotContain(reply.Rejected, r => r.Kind == "school");
@@ -62,13 +60,5 @@ public class SchoolOwnershipApiTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("54", await push.Db.ScalarAsync<string>("SELECT code FROM school_region"));
-    }
-
-    private static BatchHeader Komi(string key)
-    {
-        var header = PushFixture.Header(key, region: "11");
-        header.School.Inn = Identifiers.Inn("11", 77);
-        header.School.Oktmo = "87701000001";
-        return header;
     }
 }
