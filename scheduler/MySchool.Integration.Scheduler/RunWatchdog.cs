@@ -10,8 +10,8 @@ public sealed record RunWatchdogOptions(TimeSpan Quiet);
 /// <summary>
 /// A run always ends. Every minute the watchdog looks for runs queued or running that have not moved for the quiet
 /// period and have no live Hangfire job (processing or waiting in a queue): their jobs are gone (failed while the
-/// database was down, lost with their process). It ends each as failed («прервано») and queues its scope once more,
-/// once: a run that is itself such a retry is not retried again.
+/// database was down, lost with their process). It ends each as failed («прервано») and queues its unfinished schools
+/// once more, once: a run that is itself such a retry is not retried again.
 /// </summary>
 public sealed class RunWatchdog(SyncRuns runs, JobStorage storage, IBackgroundJobClient jobs, RegionCatalog regions, RunWatchdogOptions options)
 {
@@ -35,15 +35,9 @@ public sealed class RunWatchdog(SyncRuns runs, JobStorage storage, IBackgroundJo
                 continue;
             }
 
-            var region = run.Scope.Split('/')[0];
-            var school = run.Scope.Contains('/', StringComparison.Ordinal) ? run.Scope[(region.Length + 1)..] : null;
-            if (regions.Find(region) is { Adapter.Length: > 0 })
+            if (regions.Find(run.Scope.Split('/')[0]) is { Adapter.Length: > 0 })
             {
-                var (retry, queued) = await runs.QueueOnceAsync(run.SourceSystem, run.Scope, run.Mode, cancellationToken, retryOf: run.Id);
-                if (queued)
-                {
-                    jobs.Enqueue<SyncJobs>(job => job.RunAsync(retry, region, school, run.Mode, CancellationToken.None));
-                }
+                await SyncJobs.QueueRetryAsync(runs, jobs, run.SourceSystem, run.Scope, run.Mode, run.Id, cancellationToken);
             }
         }
     }

@@ -55,6 +55,24 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
         }
     }
 
+    /// <summary>
+    /// Queues a run carrying on <paramref name="retried"/> over the same scope: it reads only the schools that did
+    /// not succeed there. Nothing is queued while a run of the scope is going (that run's id is answered).
+    /// </summary>
+    public static async Task<(long RunId, bool Queued)> QueueRetryAsync(
+        SyncRuns runs, IBackgroundJobClient jobs, string sourceSystem, string scope, SyncMode mode, long retried, CancellationToken cancellationToken)
+    {
+        var (runId, queued) = await runs.QueueOnceAsync(sourceSystem, scope, mode, cancellationToken, retryOf: retried);
+        if (queued)
+        {
+            var region = scope.Split('/')[0];
+            var school = scope.Length > region.Length ? scope[(region.Length + 1)..] : null;
+            jobs.Enqueue<SyncJobs>(job => job.RunAsync(runId, region, school, mode, CancellationToken.None));
+        }
+
+        return (runId, queued);
+    }
+
     /// <summary>A recurring job's own run of the whole region: recorded first, so the dashboard shows it queued.</summary>
     private async Task QueueAndFanOutAsync(string regionCode, SyncMode mode, CancellationToken cancellationToken)
     {

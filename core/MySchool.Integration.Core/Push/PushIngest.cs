@@ -78,7 +78,7 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
             await ExecuteAsync(connection, "INSERT INTO push_batch (client_id, idempotency_key, response) VALUES ($1, $2, $3::jsonb)", cancellationToken,
                 client.ClientId, batch.IdempotencyKey, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web));
             await transaction.CommitAsync(cancellationToken);
-            await runs.SchoolDoneAsync(runId, counts with { Read = batch.RecordCount }, null, writer.Held, CancellationToken.None);
+            await runs.SchoolDoneAsync(runId, batch.School.SourceId, counts with { Read = batch.RecordCount }, null, writer.Held, CancellationToken.None);
             LogPushApplied(client.ClientId, batch.IdempotencyKey, batch.RecordCount, counts.Written, outcome.Rejected.Count);
             return outcome;
         }

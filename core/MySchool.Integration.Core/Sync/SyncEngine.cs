@@ -47,8 +47,10 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
             var feed = adapter as IChangeFeedSource;
             // The cursor is taken before anything is read: what changes during the read is read again next time.
             var cursor = feed is null ? null : await feed.ReadCursorAsync(cancellationToken);
+            // A retry reads again only the schools that did not succeed in the run it carries on.
+            var settled = await runs.SettledSchoolsAsync(runId, cancellationToken);
             var schools = (await adapter.ReadSchoolsAsync(cancellationToken))
-                .Where(school => schoolSourceId is null || school.SourceId == schoolSourceId).ToList();
+                .Where(school => (schoolSourceId is null || school.SourceId == schoolSourceId) && !settled.Contains(school.SourceId)).ToList();
             var cursors = new SyncCursors(dataSource, adapter.SourceSystem, region.Code);
             var touched = mode == SyncMode.Incremental && feed is not null
                 ? await cursors.TouchedAsync(feed, schools, cancellationToken)
@@ -82,7 +84,7 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
         }
 
         var (counts, held, error) = await ReadAndWriteAsync(region, adapter, plan, school, cancellationToken);
-        await _storeRetry.Records.ExecuteAsync(async ct => await runs.SchoolDoneAsync(plan.RunId, counts, error, held, ct), CancellationToken.None);
+        await _storeRetry.Records.ExecuteAsync(async ct => await runs.SchoolDoneAsync(plan.RunId, school.SourceId, counts, error, held, ct), CancellationToken.None);
     }
 
     private async Task<(WriteCounts Counts, List<HeldDeletion> Held, string? Error)> ReadAndWriteAsync(

@@ -147,22 +147,43 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
         cancellationToken, id, schools, counts.Read, counts.Inserted, counts.Updated, counts.Deleted, counts.Quarantined);
 
     /// <summary>
-    /// One school is done (in whichever process ran it): its counts, error and held deletions are added to the run,
-    /// and the school that completes the count decides the run's status.
+    /// One school is done (in whichever process ran it): its outcome is recorded once, its counts, error and held
+    /// deletions are added to the run, and the school that completes the count decides the run's status. A school
+    /// recorded already (its job run again after its process died) adds nothing.
     /// </summary>
-    public async Task SchoolDoneAsync(long id, WriteCounts counts, string? error, IReadOnlyList<HeldDeletion> held, CancellationToken cancellationToken)
+    public async Task SchoolDoneAsync(long id, string schoolSourceId, WriteCounts counts, string? error, IReadOnlyList<HeldDeletion> held, CancellationToken cancellationToken)
     {
         await ExecuteAsync("""
+            WITH outcome AS (
+                INSERT INTO sync_run_school (run_id, school_source_id, succeeded, error) VALUES ($1, $9, $7::text IS NULL, $7::text)
+                ON CONFLICT DO NOTHING RETURNING run_id)
             UPDATE sync_run SET schools_done = schools_done + 1, read_count = read_count + $2, inserted_count = inserted_count + $3,
                 updated_count = updated_count + $4, deleted_count = deleted_count + $5, quarantined_count = quarantined_count + $6,
                 error = CASE WHEN $7::text IS NULL THEN error ELSE concat_ws('; ', error, $7::text) END,
                 held_deletions = CASE WHEN $8::jsonb IS NULL THEN held_deletions ELSE COALESCE(held_deletions, '[]'::jsonb) || $8::jsonb END,
                 progress = LEAST(1, (schools_done + 1)::real / GREATEST(schools_total, 1)), last_activity_at = now()
-            WHERE id = $1
+            WHERE id IN (SELECT run_id FROM outcome)
             """, cancellationToken, id, counts.Read, counts.Inserted, counts.Updated, counts.Deleted, counts.Quarantined, error,
-            held.Count == 0 ? null : JsonSerializer.Serialize(held, JsonSerializerOptions.Web));
+            held.Count == 0 ? null : JsonSerializer.Serialize(held, JsonSerializerOptions.Web), schoolSourceId);
         await CompleteIfDoneAsync(id, cancellationToken);
     }
+
+    /// <summary>
+    /// The schools a retry need not read again: those that succeeded in the run it retries, or in any run that one
+    /// retried in turn. Empty for a run that is no retry.
+    /// </summary>
+    public async Task<HashSet<string>> SettledSchoolsAsync(long id, CancellationToken cancellationToken) =>
+        [.. await Staging.ListAsync(dataSource, """
+            WITH RECURSIVE retried (id) AS (
+                SELECT retry_of FROM sync_run WHERE id = $1 AND retry_of IS NOT NULL
+                UNION SELECT run.retry_of FROM sync_run run JOIN retried ON run.id = retried.id WHERE run.retry_of IS NOT NULL)
+            SELECT school_source_id FROM sync_run_school WHERE run_id IN (SELECT id FROM retried) AND succeeded
+            """, r => r.GetString(0), cancellationToken, id)];
+
+    /// <summary>The schools of a run that failed, with their reasons, in the order they failed.</summary>
+    public Task<List<(string SchoolSourceId, string Error)>> FailedSchoolsAsync(long id, CancellationToken cancellationToken) =>
+        Staging.ListAsync(dataSource, "SELECT school_source_id, error FROM sync_run_school WHERE run_id = $1 AND NOT succeeded ORDER BY finished_at, school_source_id",
+            r => (r.GetString(0), r.GetString(1)), cancellationToken, id);
 
     /// <summary>Sets the final status once every school is done (at once, for a run with no school to read).</summary>
     public Task CompleteIfDoneAsync(long id, CancellationToken cancellationToken) => ExecuteAsync("""

@@ -70,6 +70,33 @@ public sealed class SyncLauncher(RegionCatalog regions, SyncRuns runs, IBackgrou
         return null;
     }
 
+    /// <summary>
+    /// Queues again the schools of a failed or cancelled run that did not succeed (audited). The new run, or why not;
+    /// a run of the scope still going is answered 409 with its id, as a start is.
+    /// </summary>
+    public async Task<SyncLaunch> RetryAsync(ClientAccess caller, long id, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(caller, id, cancellationToken) is not { } run)
+        {
+            return new(null, StatusCodes.Status404NotFound, $"Запуск {id} не найден");
+        }
+
+        if (run.Status is not ("failed" or "cancelled") || !Enum.TryParse<SyncMode>(run.Mode, ignoreCase: true, out var mode) || mode == SyncMode.Push
+            || regions.Find(run.Scope.Split('/')[0]) is not { Adapter.Length: > 0 })
+        {
+            return new(null, StatusCodes.Status409Conflict, $"Запуск {id} не завершился ошибкой или отменой: повторять нечего");
+        }
+
+        var (retry, queued) = await SyncJobs.QueueRetryAsync(runs, jobs, run.SourceSystem, run.Scope, mode, id, cancellationToken);
+        if (!queued)
+        {
+            return new(null, StatusCodes.Status409Conflict, $"Синхронизация {run.Scope} уже идёт (запуск {retry}): дождитесь её окончания", retry);
+        }
+
+        await audit.RecordAsync(caller.ClientId, "sync.retry", run.Scope, new { runId = retry, retryOf = id }, cancellationToken);
+        return new(retry, StatusCodes.Status202Accepted, null);
+    }
+
     /// <summary>A run, if the caller holds its region.</summary>
     public async Task<SyncRun?> FindAsync(ClientAccess caller, long id, CancellationToken cancellationToken) =>
         await runs.FindAsync(id, cancellationToken) is { } run && caller.Holds(run.Scope.Split('/')[0]) ? run : null;

@@ -10,6 +10,12 @@ public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audi
 {
     public SyncRun Run { get; private set; } = null!;
 
+    /// <summary>The run's schools that failed, with their reasons.</summary>
+    public IReadOnlyList<(string SchoolSourceId, string Error)> FailedSchools { get; private set; } = [];
+
+    /// <summary>Why a retry was refused (a run of the scope still going, naming it).</summary>
+    public string? Problem { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
     {
         if (await launcher.FindAsync(Access, id, cancellationToken) is not { } run)
@@ -18,7 +24,21 @@ public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audi
         }
 
         Run = run;
+        FailedSchools = await runs.FailedSchoolsAsync(id, cancellationToken);
         return Page();
+    }
+
+    /// <summary>Queue again the schools that did not succeed (audited), and show the new run.</summary>
+    public async Task<IActionResult> OnPostRetryAsync(long id, CancellationToken cancellationToken)
+    {
+        var launch = await launcher.RetryAsync(Access, id, cancellationToken);
+        if (launch.RunId is { } retry)
+        {
+            return Redirect($"/runs/{retry}");
+        }
+
+        Problem = launch.Problem;
+        return await OnGetAsync(id, cancellationToken);
     }
 
     /// <summary>Cancel a queued or running run (audited): its schools not started are not started.</summary>

@@ -91,6 +91,25 @@ public class DashboardBrowserTests
     }
 
     [Fact]
+    public async Task AFailedRun_ListsItsFailedSchoolsWithReasons_AndAnOperatorRetriesThem()
+    {
+        await using var browser = await BrowserFixture.StartAsync();
+        var (failed, _) = await browser.Harness.RunWithAFailedSchoolAsync();
+        var page = await browser.LoginAsync(BrowserFixture.Operator54);
+
+        await page.GotoAsync(new Uri(browser.Address, $"/runs/{failed}").ToString());
+        await Assertions.Expect(page.Locator("#failed-schools tr")).ToHaveCountAsync(2); // a header and the school
+        await Assertions.Expect(page.Locator("#failed-schools")).ToContainTextAsync("503");
+        await BrowserFixture.ScreenshotAsync(page, "run-failed-schools");
+        await page.Locator("#retry-run").ClickAsync();
+
+        await page.WaitForURLAsync(new Regex($"/runs/(?!{failed}$)\\d+$"));
+        await Assertions.Expect(page.Locator("#run-status")).ToHaveTextAsync("успешно", new() { Timeout = 60_000 });
+        Assert.Equal(1L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'sync.retry' AND actor = 'esia:1000000154'"));
+        StoreTruth.AssertEqual(browser.Harness.Truth(), await StoreTruth.ReadAsync(browser.Harness.Db, browser.Harness.Adapter));
+    }
+
+    [Fact]
     public async Task JoinRequests_WaitingForTheSchoolAdmin_AreListedWithTheirReason()
     {
         await using var browser = await BrowserFixture.StartAsync();

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using MySchool.Integration.Adapters.Nso;
 using MySchool.Integration.Scheduler;
 using MySchool.Integration.Tests.Infrastructure;
 
@@ -38,9 +37,7 @@ public class RunWatchdogTests
     public async Task ACancelledRun_StartsNoMoreSchools_AndNothingMovesItOutOfCancelled()
     {
         await using var harness = await SyncHarness.StartAsync("nso");
-        var region = harness.Region;
-        var adapter = new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddNsoAdapter().BuildServiceProvider()
-            .GetRequiredService<Core.Sync.ISourceAdapterFactory>().Create(region);
+        var (region, adapter) = (harness.Region, harness.CreateAdapter());
         var runId = await harness.Runs.QueueAsync(adapter.SourceSystem, region.Code, Core.Sync.SyncMode.Full, CancellationToken.None);
         var plan = (await harness.Engine.PlanAsync(region, adapter, runId, null, Core.Sync.SyncMode.Full, CancellationToken.None))!;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Tests.Infrastructure;
 
 namespace MySchool.Integration.Tests.Sync;
@@ -83,6 +84,34 @@ public class SyncApiTests
         Assert.Equal(1L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'sync.cancel' AND actor = 'operator'"));
         using var start = await client.PostAsync(new Uri("/api/sync/54", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+    }
+
+    [Fact]
+    public async Task RetryingAFailedRun_ReadsOnlyItsFailedSchools_IsAudited_AndEndsEqualToTheTruth()
+    {
+        await using var harness = await SyncHarness.StartAsync("nso");
+        var (failed, plan) = await harness.RunWithAFailedSchoolAsync();
+        // A school job run again (its process died after recording) adds nothing to the run.
+        var adapter = harness.CreateAdapter();
+        await harness.Engine.SyncSchoolAsync(harness.Region, adapter, plan, plan.Schools[0], CancellationToken.None);
+        await RegionCatalog.ReleaseAsync(adapter);
+        await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
+        var client = await gateway.CreateClientAsync("operator");
+
+        var before = (await client.GetFromJsonAsync<JsonObject>(new Uri($"/api/sync/runs/{failed}", UriKind.Relative)))!;
+        var failedSchools = (await client.GetFromJsonAsync<JsonArray>(new Uri($"/api/sync/runs/{failed}/failed-schools", UriKind.Relative)))!;
+        using var retry = await client.PostAsync(new Uri($"/api/sync/runs/{failed}/retry", UriKind.Relative), null);
+
+        Assert.Equal(("failed", 2), (before["status"]!.GetValue<string>(), before["schoolsDone"]!.GetValue<int>()));
+        Assert.Equal(plan.Schools[1].SourceId, failedSchools.Single()!["schoolSourceId"]!.GetValue<string>());
+        Assert.Contains("503", failedSchools.Single()!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        var retried = await WaitForAsync(client, (await retry.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<long>());
+        Assert.Equal(("succeeded", 1), (retried["status"]!.GetValue<string>(), retried["schoolsTotal"]!.GetValue<int>()));
+        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
+        Assert.Equal(1L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'sync.retry' AND actor = 'operator'"));
+        using var again = await client.PostAsync(new Uri($"/api/sync/runs/{retried["id"]}/retry", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
 
     [Fact]

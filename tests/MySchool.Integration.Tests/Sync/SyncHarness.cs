@@ -4,6 +4,7 @@ using MySchool.Integration.Adapters.Nso;
 using MySchool.Integration.Adapters.Rk;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Mocks.Hosting;
+using MySchool.Integration.Mocks.Nso;
 using MySchool.Integration.Mocks.Synthetic;
 using MySchool.Integration.Testing;
 using Npgsql;
@@ -99,6 +100,33 @@ public sealed class SyncHarness : IAsyncDisposable
             await RegionCatalog.ReleaseAsync(source);
         }
     }
+
+    /// <summary>
+    /// A full NSO run whose first school is written and whose second failed: ЭлЖур answered 503 to every attempt at
+    /// it. Schools are synced one after the other so the fault meets only the second.
+    /// </summary>
+    public async Task<(long RunId, SyncPlan Plan)> RunWithAFailedSchoolAsync()
+    {
+        Assert.Equal("nso", Adapter);
+        var (region, adapter) = (Region, CreateAdapter());
+        try
+        {
+            var runId = await Runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Full, CancellationToken.None);
+            var plan = (await Engine.PlanAsync(region, adapter, runId, null, SyncMode.Full, CancellationToken.None))!;
+            await Engine.SyncSchoolAsync(region, adapter, plan, plan.Schools[0], CancellationToken.None);
+            World.Nso.Faults.Arm(EljurFaults.Unavailable, 1000);
+            await Engine.SyncSchoolAsync(region, adapter, plan, plan.Schools[1], CancellationToken.None);
+            World.Nso.Faults.Reset();
+            return (runId, plan);
+        }
+        finally
+        {
+            await RegionCatalog.ReleaseAsync(adapter);
+        }
+    }
+
+    /// <summary>This harness's adapter over its region (release it with <see cref="RegionCatalog.ReleaseAsync"/>).</summary>
+    public ISourceAdapter CreateAdapter() => _services.GetServices<ISourceAdapterFactory>().Single(f => f.Name == Region.Adapter).Create(Region);
 
     public List<MySchool.Integration.Mocks.Synthetic.TruthRecord> Truth() => [.. GroundTruth.Records(SourceRegion)];
 
