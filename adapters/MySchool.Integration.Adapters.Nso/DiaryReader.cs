@@ -12,10 +12,10 @@ namespace MySchool.Integration.Adapters.Nso;
 /// </summary>
 internal sealed class DiaryReader(SchoolRoster roster, DateOnly firstDay, DateOnly lastDay)
 {
-    private readonly Dictionary<string, string> _teachersByName = roster.Teachers
-        .GroupBy(t => FullName(t.Person.LastName, t.Person.FirstName, t.Person.MiddleName))
-        .Where(g => g.Count() == 1)
-        .ToDictionary(g => g.Key, g => g.Single().Person.SourceId, StringComparer.Ordinal);
+    // The diary names a lesson's teacher by full name only. Namesakes in one school are told apart by the lesson's
+    // subject; when that does not tell them apart either, the lesson keeps no teacher rather than a guessed one.
+    private readonly ILookup<string, SourceTeacher> _teachersByName = roster.Teachers
+        .ToLookup(t => FullName(t.Person.LastName, t.Person.FirstName, t.Person.MiddleName), StringComparer.Ordinal);
 
     public SchoolJournal Read(IReadOnlyList<(SourceStudent Student, JsonElement Days)> diaries)
     {
@@ -68,7 +68,7 @@ internal sealed class DiaryReader(SchoolRoster roster, DateOnly firstDay, DateOn
             {
                 var teacher = Text(item, "teacher");
                 lessons[lessonId] = new SourceLesson(classId, date, number, start, end, subject, Text(item, "room"),
-                    teacher is not null && _teachersByName.TryGetValue(teacher, out var teacherId) ? teacherId : null, Text(item, "topic"), Homework(item));
+                    TeacherOf(teacher, subject), Text(item, "topic"), Homework(item));
             }
 
             foreach (var assessment in Entries(item, "assessments"))
@@ -102,6 +102,17 @@ internal sealed class DiaryReader(SchoolRoster roster, DateOnly firstDay, DateOn
             Text(h.Value, "value") ?? string.Empty,
             Text(h.Value, "individual") == "true",
             [.. files.Where(f => Text(f, "toid") == h.Key).Select(f => Text(f, "link") ?? string.Empty)]))];
+    }
+
+    private string? TeacherOf(string? name, string subject)
+    {
+        var namesakes = name is null ? [] : _teachersByName[name].ToList();
+        if (namesakes.Count > 1)
+        {
+            namesakes = namesakes.Where(t => t.Subjects.Contains(subject, StringComparer.Ordinal)).ToList();
+        }
+
+        return namesakes.Count == 1 ? namesakes[0].Person.SourceId : null;
     }
 
     private static string FullName(string last, string first, string? middle) => $"{last} {first} {middle}".TrimEnd();

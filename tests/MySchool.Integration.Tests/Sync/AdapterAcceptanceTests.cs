@@ -290,6 +290,26 @@ public class AdapterAcceptanceTests
         Assert.Equal(1L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'ownership.cross-region'"));
     }
 
+    /// <summary>
+    /// Two teachers of one school with the same full name (a 10-school region had such a pair): a source that names
+    /// a lesson's teacher by name alone (ЭлЖур's diary) is read by the lesson's subject, so every lesson keeps its own.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Adapters))]
+    public async Task NamesakeTeachersOfOneSchool_EachKeepTheirOwnLessons(string adapter)
+    {
+        await using var harness = await SyncHarness.StartAsync(adapter);
+        var teachers = harness.SourceRegion.Teachers;
+        var (first, second) = teachers.SelectMany(a => teachers.Where(b => b.Id > a.Id && b.SchoolId == a.SchoolId && !b.Subjects.Intersect(a.Subjects).Any()).Select(b => (a, b))).First();
+        teachers[teachers.IndexOf(second)] = second with { Name = first.Name };
+
+        var run = await harness.SyncAsync();
+
+        Assert.True(run.Status == "succeeded", run.Error);
+        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
+        Assert.True(await harness.Db.ScalarAsync<long>("SELECT count(*) FROM lesson l JOIN identity_map m ON m.federal_id = l.teacher_id WHERE m.source_id = $1", second.Id.ToString(CultureInfo.InvariantCulture)) > 0);
+    }
+
     public static TheoryData<string, string> CorpusThroughAdapters => new()
     {
         { "nso", "nul-in-a-name" }, { "rk", "nul-in-a-name" },
