@@ -4,7 +4,9 @@
 #
 #   scripts/postgres.sh install                       install Debian's postgresql when its binaries are absent
 #   scripts/postgres.sh start DIR PORT [--ephemeral]  initdb DIR once, then start it on 127.0.0.1:PORT
-#   scripts/postgres.sh stop DIR [--remove]           stop the cluster in DIR (fast shutdown), and delete DIR
+#   scripts/postgres.sh stop DIR [--remove|--immediate]
+#                                                     stop the cluster in DIR (fast shutdown), and delete DIR;
+#                                                     or stop it as a crash would (immediate: no checkpoint)
 #   scripts/postgres.sh free-port [FROM]              print the first free TCP port from FROM (default 5433)
 set -euo pipefail
 
@@ -59,8 +61,10 @@ start() {
 stop() {
   local dir=$1 mode=${2:-}
   local bin; bin=$(bindir)
+  local how=fast
+  [ "$mode" = "--immediate" ] && how=immediate
   if [ -f "$dir/data/postmaster.pid" ]; then
-    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m "$how" -w stop >/dev/null
   fi
   if [ "$mode" = "--remove" ]; then rm -rf "$dir"; fi
 }
@@ -70,5 +74,5 @@ case "${1:-}" in
   start) start "$2" "$3" "${4:-}" ;;
   stop) stop "$2" "${3:-}" ;;
   free-port) free_port "${2:-5433}" ;;
-  *) sed -n '2,9p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,11p' "$0" >&2; exit 2 ;;
 esac

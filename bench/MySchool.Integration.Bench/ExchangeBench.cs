@@ -28,7 +28,11 @@ internal static partial class ExchangeBench
         var cluster = await PostgresCluster.SharedAsync();
         var connectionString = await cluster.CreateMigratedDatabaseAsync("exchange");
         await using var db = NpgsqlDataSource.Create(connectionString);
-        await using var gateway = await GatewayProcess.StartAsync(connectionString);
+        await using var gateway = await GatewayProcess.StartAsync(connectionString, new Dictionary<string, string>
+        {
+            ["Regions:54:Name"] = "Новосибирская область", // served for pushes only
+            ["Regions:54:TimeZone"] = "Asia/Novosibirsk",
+        });
         var token = await gateway.TokenAsync();
         using var channel = GrpcChannel.ForAddress(gateway.Grpc, new GrpcChannelOptions
         {

@@ -8,6 +8,12 @@ using Npgsql;
 
 namespace MySchool.Integration.Scheduler;
 
+/// <summary>How the gateway's Hangfire server runs (section <c>Scheduler</c>).</summary>
+/// <param name="SchedulePolling">How often servers look for due recurring and delayed jobs (Hangfire's default is 15 s).</param>
+/// <param name="WatchdogQuiet">How long a run may go without moving before the watchdog ends it (when its job is gone).</param>
+/// <param name="Invisibility">How long after its process died a job is taken up by another server.</param>
+public sealed record SchedulingOptions(TimeSpan SchedulePolling, TimeSpan WatchdogQuiet, TimeSpan Invisibility, int Workers = 4);
+
 public static class SchedulerRegistration
 {
     /// <summary>
@@ -15,9 +21,7 @@ public static class SchedulerRegistration
     /// timeout so a long sync is not handed to a second worker, a lock timeout longer than any locked job, and
     /// LISTEN/NOTIFY instead of a tight poll.
     /// </summary>
-    /// <param name="schedulePolling">How often servers look for due recurring and delayed jobs (Hangfire's default is 15 s).</param>
-    /// <param name="watchdogQuiet">How long a run may go without moving before the watchdog ends it (when its job is gone).</param>
-    public static IServiceCollection AddSyncScheduling(this IServiceCollection services, TimeSpan schedulePolling, TimeSpan watchdogQuiet, int workers = 4)
+    public static IServiceCollection AddSyncScheduling(this IServiceCollection services, SchedulingOptions options)
     {
         // The storage is this provider's own singleton. Hangfire's AddHangfire would hand every host in a process
         // the static JobStorage.Current, the last one configured: two hosts in one process (the tests run
@@ -28,9 +32,15 @@ public static class SchedulerRegistration
             {
                 SchemaName = "hangfire",
                 PrepareSchemaIfNecessary = true,
-                InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                // A running job's row is touched every fifth of this; a job whose process died is fetched again by
+                // another server once its row is this old (measured in BENCHMARKS.md: SIGKILL to the run's end).
+                InvisibilityTimeout = options.Invisibility,
                 UseSlidingInvisibilityTimeout = true,
-                DistributedLockTimeout = TimeSpan.FromHours(2),
+                // A lock left by a killed process (Hangfire's own, taken for a moment while it moves a job from state
+                // to state, or DisableConcurrentExecution's) blocks that job until it is this old: the same bound as
+                // above. The locked jobs take seconds, and a region never runs twice at once whatever this says
+                // (SyncRuns.QueueOnceAsync holds its own lock).
+                DistributedLockTimeout = options.Invisibility,
                 EnableLongPolling = true,
                 QueuePollInterval = TimeSpan.FromSeconds(5),
             }));
@@ -43,13 +53,13 @@ public static class SchedulerRegistration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
-        services.AddHangfireServer(options =>
+        services.AddHangfireServer(server =>
         {
-            options.WorkerCount = workers;
-            options.SchedulePollingInterval = schedulePolling;
+            server.WorkerCount = options.Workers;
+            server.SchedulePollingInterval = options.SchedulePolling;
         });
         services.AddTransient<SyncJobs>();
-        services.AddSingleton(new RunWatchdogOptions(watchdogQuiet));
+        services.AddSingleton(new RunWatchdogOptions(options.WatchdogQuiet));
         services.AddTransient<RunWatchdog>();
         services.AddTransient<CommunityJobs>();
         services.AddTransient<PeopleJobs>();

@@ -1,6 +1,7 @@
 using Hangfire;
 using MySchool.Integration.Core.Communities;
 using MySchool.Integration.Core.Sync;
+using Npgsql;
 
 namespace MySchool.Integration.Scheduler;
 
@@ -14,7 +15,9 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
 {
     /// <summary>A run queued by an operator or a script (POST /api/sync/{region}).</summary>
     [JobDisplayName("Синхронизация региона {1} (запуск {0})")]
-    [AutomaticRetry(Attempts = 0)]
+    // Only the database failing under the job (a restart, no connection slots) is worth a retry: the engine
+    // retries its writes itself, and this carries on a job that met the database down between them. Idempotent.
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [5, 15, 30, 60, 120], OnlyOn = [typeof(NpgsqlException)])]
     public Task RunAsync(long runId, string regionCode, string? schoolSourceId, SyncMode mode, CancellationToken cancellationToken) =>
         PlanAndFanOutAsync(runId, regionCode, schoolSourceId, mode, cancellationToken);
 
@@ -35,7 +38,7 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
 
     /// <summary>One school of a planned run.</summary>
     [JobDisplayName("Синхронизация школы {2} региона {1} (запуск {0})")]
-    [AutomaticRetry(Attempts = 0)] // the engine records a school's failure on the run; a retry would only repeat it
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [5, 15, 30, 60, 120], OnlyOn = [typeof(NpgsqlException)])] // as RunAsync
     public async Task SchoolAsync(long runId, string regionCode, SourceSchool school, string? cursor, bool dryRun, CancellationToken cancellationToken)
     {
         var region = Region(regionCode);

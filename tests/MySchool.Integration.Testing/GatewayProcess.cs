@@ -1,17 +1,17 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using MySchool.Integration.Testing;
 
-namespace MySchool.Integration.Bench;
+namespace MySchool.Integration.Testing;
 
 /// <summary>
 /// The gateway as its own process on real Kestrel ports, as in production: what a load generator in another
-/// process measures. Regions 54 is served for pushes only; one machine client holds every scope.
+/// process measures, and what a test kills with SIGKILL. One machine client (<see cref="ClientId"/>) holds every
+/// scope of every region; the caller adds regions and settings as configuration keys (<c>Regions:54:Name</c>).
 /// </summary>
-internal sealed class GatewayProcess : IAsyncDisposable
+public sealed class GatewayProcess : IAsyncDisposable
 {
-    public const string ClientId = "bench";
-    private const string Secret = "bench-secret";
+    public const string ClientId = "machine";
+    private const string Secret = "machine-secret";
 
     private readonly Process _process;
 
@@ -26,27 +26,27 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public Uri Grpc { get; }
 
-    public static async Task<GatewayProcess> StartAsync(string connectionString)
+    /// <summary>Starts the built gateway (Release) and waits until it answers /healthz.</summary>
+    public static async Task<GatewayProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string> settings)
     {
         var (httpPort, grpcPort) = (Ports.Free(), Ports.Free());
         var dll = Path.Combine(RepositoryScript.Root, "core/MySchool.Integration.Gateway/bin/Release/net10.0/MySchool.Integration.Gateway.dll");
         var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
         var environment = new Dictionary<string, string>
         {
-            ["ConnectionStrings__Federal"] = connectionString,
-            ["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{httpPort}",
-            ["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{grpcPort}",
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Regions__54__Name"] = "Новосибирская область",
-            ["Regions__54__TimeZone"] = "Asia/Novosibirsk",
-            [$"Exchange__Clients__{ClientId}__Secret"] = Secret,
-            [$"Exchange__Clients__{ClientId}__Scopes__0"] = "exchange.push",
-            [$"Exchange__Clients__{ClientId}__Scopes__1"] = "federal.read",
-            [$"Exchange__Clients__{ClientId}__Regions__0"] = "*",
+            ["ConnectionStrings:Federal"] = connectionString,
+            ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{httpPort}",
+            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{grpcPort}",
+            ["Logging:LogLevel:Default"] = "Warning",
+            [$"Exchange:Clients:{ClientId}:Secret"] = Secret,
+            [$"Exchange:Clients:{ClientId}:Scopes:0"] = "exchange.push",
+            [$"Exchange:Clients:{ClientId}:Scopes:1"] = "federal.read",
+            [$"Exchange:Clients:{ClientId}:Scopes:2"] = "sync.manage",
+            [$"Exchange:Clients:{ClientId}:Regions:0"] = "*",
         };
-        foreach (var (key, value) in environment)
+        foreach (var (key, value) in environment.Concat(settings))
         {
-            start.Environment[key] = value;
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The gateway did not start");
@@ -86,10 +86,28 @@ internal sealed class GatewayProcess : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<Dictionary<string, object>>())!["access_token"].ToString()!;
     }
 
+    /// <summary>An HTTP client of the machine client, with its bearer token.</summary>
+    public async Task<HttpClient> ClientAsync()
+    {
+        var client = new HttpClient { BaseAddress = Http };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await TokenAsync());
+        return client;
+    }
+
+    /// <summary>SIGKILL, as the kernel's OOM killer or a pulled plug would: no shutdown hook runs.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
+        await KillAsync();
         _process.Dispose();
     }
 }

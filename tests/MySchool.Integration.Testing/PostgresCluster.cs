@@ -11,7 +11,7 @@ public sealed class PostgresCluster
 {
     private const string TemplateDatabase = "federal_template";
 
-    private static readonly Lazy<Task<PostgresCluster>> SharedCluster = new(StartAsync);
+    private static readonly Lazy<Task<PostgresCluster>> SharedCluster = new(StartNewAsync);
 
     private readonly Lazy<Task> _template;
 
@@ -28,6 +28,15 @@ public sealed class PostgresCluster
 
     /// <summary>The process-wide cluster, started on first use.</summary>
     public static Task<PostgresCluster> SharedAsync() => SharedCluster.Value;
+
+    /// <summary>A cluster of the caller's own, to stop and start again under a test (removed when the process exits).</summary>
+    public static Task<PostgresCluster> StartPrivateAsync() => StartNewAsync();
+
+    /// <summary>Stops the server as a crash would (immediate shutdown): every connection is cut mid-statement.</summary>
+    public Task StopImmediatelyAsync() => RepositoryScript.RunAsync("scripts/postgres.sh", "stop", Directory, "--immediate");
+
+    /// <summary>Starts the stopped server again on the same port; it recovers from its write-ahead log first.</summary>
+    public Task StartAgainAsync() => Start(Directory, Port);
 
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
@@ -85,15 +94,18 @@ public sealed class PostgresCluster
 
     private static string UniqueName(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 17, 63)];
 
-    private static async Task<PostgresCluster> StartAsync()
+    private static async Task<PostgresCluster> StartNewAsync()
     {
         var directory = Path.Combine(Path.GetTempPath(), $"msi-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..24]);
         var port = Ports.Free();
-        await RepositoryScript.RunAsync("scripts/postgres.sh", "start", directory, port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ephemeral");
+        await Start(directory, port);
         var cluster = new PostgresCluster(directory, port);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
         return cluster;
     }
+
+    private static Task Start(string directory, int port) =>
+        RepositoryScript.RunAsync("scripts/postgres.sh", "start", directory, port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ephemeral");
 
     private void Stop() => RepositoryScript.RunAsync("scripts/postgres.sh", "stop", Directory, "--remove").GetAwaiter().GetResult();
 }

@@ -17,9 +17,10 @@ public static class SyncHosting
         builder.Services.AddSingleton(new StoreRetry(
             builder.Configuration.GetValue("Sync:StoreRetries", StoreRetry.Default.Retries),
             TimeSpan.FromMilliseconds(builder.Configuration.GetValue("Sync:StoreRetryDelayMs", StoreRetry.Default.Delay.TotalMilliseconds))));
-        builder.Services.AddSyncScheduling(
+        builder.Services.AddSyncScheduling(new SchedulingOptions(
             TimeSpan.FromSeconds(builder.Configuration.GetValue("Scheduler:PollingSeconds", 15.0)),
-            TimeSpan.FromMinutes(builder.Configuration.GetValue("Scheduler:WatchdogMinutes", 10.0)));
+            TimeSpan.FromMinutes(builder.Configuration.GetValue("Scheduler:WatchdogMinutes", 10.0)),
+            TimeSpan.FromSeconds(builder.Configuration.GetValue("Scheduler:InvisibilitySeconds", 30.0))));
         return builder;
     }
 

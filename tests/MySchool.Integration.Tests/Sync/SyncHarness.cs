@@ -72,9 +72,10 @@ public sealed class SyncHarness : IAsyncDisposable
     };
 
     /// <param name="mess">What each region's source gets wrong, by region code (the options real registries need).</param>
-    public static async Task<SyncHarness> StartAsync(string adapter = "nso", Func<RegionSpec, RegionSpec>? mess = null)
+    /// <param name="cluster">A cluster of the test's own (to restart under it); the shared one by default.</param>
+    public static async Task<SyncHarness> StartAsync(string adapter = "nso", Func<RegionSpec, RegionSpec>? mess = null, PostgresCluster? cluster = null)
     {
-        var cluster = await PostgresCluster.SharedAsync();
+        cluster ??= await PostgresCluster.SharedAsync();
         var db = NpgsqlDataSource.Create(await cluster.CreateMigratedDatabaseAsync("sync"));
         mess ??= spec => spec;
         var world = await MockWorld.StartAsync(MockWorldOptions.AnyFreePorts(mess(SmallRegion("54")), mess(SmallRegion("11"))));
