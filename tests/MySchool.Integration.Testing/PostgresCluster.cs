@@ -11,14 +11,17 @@ public sealed class PostgresCluster
 {
     private const string TemplateDatabase = "federal_template";
 
-    private static readonly Lazy<Task<PostgresCluster>> SharedCluster = new(StartNewAsync);
+    private static readonly Lazy<Task<PostgresCluster>> SharedCluster = new(() => StartNewAsync(durable: false));
 
     private readonly Lazy<Task> _template;
 
-    private PostgresCluster(string directory, int port)
+    private readonly bool _durable;
+
+    private PostgresCluster(string directory, int port, bool durable)
     {
         Directory = directory;
         Port = port;
+        _durable = durable;
         _template = new(MigrateTemplateAsync);
     }
 
@@ -29,14 +32,17 @@ public sealed class PostgresCluster
     /// <summary>The process-wide cluster, started on first use.</summary>
     public static Task<PostgresCluster> SharedAsync() => SharedCluster.Value;
 
-    /// <summary>A cluster of the caller's own, to stop and start again under a test (removed when the process exits).</summary>
-    public static Task<PostgresCluster> StartPrivateAsync() => StartNewAsync();
+    /// <summary>
+    /// A cluster of the caller's own, to stop and start again under a test (removed when the process exits). Durable as
+    /// production is: a commit acknowledged before a crash survives it (the shared cluster trades that for speed).
+    /// </summary>
+    public static Task<PostgresCluster> StartPrivateAsync() => StartNewAsync(durable: true);
 
     /// <summary>Stops the server as a crash would (immediate shutdown): every connection is cut mid-statement.</summary>
     public Task StopImmediatelyAsync() => RepositoryScript.RunAsync("scripts/postgres.sh", "stop", Directory, "--immediate");
 
     /// <summary>Starts the stopped server again on the same port; it recovers from its write-ahead log first.</summary>
-    public Task StartAgainAsync() => Start(Directory, Port);
+    public Task StartAgainAsync() => Start(Directory, Port, _durable);
 
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
@@ -94,18 +100,18 @@ public sealed class PostgresCluster
 
     private static string UniqueName(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 17, 63)];
 
-    private static async Task<PostgresCluster> StartNewAsync()
+    private static async Task<PostgresCluster> StartNewAsync(bool durable)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"msi-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..24]);
         var port = Ports.Free();
-        await Start(directory, port);
-        var cluster = new PostgresCluster(directory, port);
+        await Start(directory, port, durable);
+        var cluster = new PostgresCluster(directory, port, durable);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
         return cluster;
     }
 
-    private static Task Start(string directory, int port) =>
-        RepositoryScript.RunAsync("scripts/postgres.sh", "start", directory, port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ephemeral");
+    private static Task Start(string directory, int port, bool durable) =>
+        RepositoryScript.RunAsync("scripts/postgres.sh", "start", directory, port.ToString(System.Globalization.CultureInfo.InvariantCulture), durable ? "" : "--ephemeral");
 
     private void Stop() => RepositoryScript.RunAsync("scripts/postgres.sh", "stop", Directory, "--remove").GetAwaiter().GetResult();
 }

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Grpc.Core;
+using MySchool.Integration.Mocks.Nso;
+using MySchool.Integration.Protos.Exchange.V1;
+using MySchool.Integration.Testing;
+using MySchool.Integration.Tests.Exchange;
+using MySchool.Integration.Tests.Infrastructure;
+using MySchool.Integration.Tests.Sync;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace MySchool.Integration.Tests.Resilience;
+
+/// <summary>
+/// PostgreSQL stopped as a crash would (immediate shutdown) in the middle of a sync, then started again: while it is
+/// down the gateway says so (/healthz Unhealthy, a push UNAVAILABLE and written nowhere); once it is back the
+/// interrupted run ends by itself, equal to the truth, and a repeat writes nothing.
+/// </summary>
+public class DatabaseRestartTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task PostgreSqlRestartedMidSync_TheGatewaySaysSoWhileDown_AndTheRunEndsByItselfOnceItIsBack()
+    {
+        var cluster = await PostgresCluster.StartPrivateAsync();
+        await using var harness = await SyncHarness.StartAsync("nso", spec => spec with { SchoolsPerMunicipality = 10 }, cluster);
+        var settings = SyncApiTests.RegionSettings(harness);
+        settings["Regions:54:Settings:AttemptTimeoutSeconds"] = "10";
+        harness.World.Nso.Faults.Arm(EljurFaults.Slow, 16); // schools are still being read when the database goes
+        await using var gateway = new GatewayFactory(harness.Db.ConnectionString, settings);
+        var client = await gateway.CreateClientAsync("operator");
+        var vendor = new VendorExchange.VendorExchangeClient(await gateway.ChannelAsync("vendor-54"));
+        using var started = await client.PostAsync(new Uri("/api/sync/54", UriKind.Relative), null);
+        var runId = (await started.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<long>();
+        await WaitAsync(harness.Db, "SELECT schools_done >= 1 FROM sync_run WHERE id = $1", runId);
+
+        await cluster.StopImmediatelyAsync();
+        using var down = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+        var push = await Assert.ThrowsAsync<RpcException>(() => PushFixture.PushAsync(vendor, PushFixture.Header("while-down"), PushFixture.SampleSchool()));
+        harness.World.Nso.Faults.Reset();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await cluster.StartAgainAsync();
+        var backAt = Stopwatch.GetTimestamp();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.Equal(StatusCode.Unavailable, push.StatusCode);
+        await WaitAsync(harness.Db, "SELECT status NOT IN ('queued', 'running') FROM sync_run WHERE id = $1", runId);
+        output.WriteLine($"PostgreSQL's return to the run's end: {Stopwatch.GetElapsedTime(backAt).TotalSeconds:F1} s");
+        using var up = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, up.StatusCode);
+        var run = (await harness.Runs.FindAsync(runId, CancellationToken.None))!;
+        Assert.True(run.Status == "succeeded", run.Error);
+        Assert.Equal(0L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM push_batch WHERE idempotency_key = 'while-down'"));
+        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
+        var repeat = await harness.SyncAsync();
+        Assert.Equal(0L, repeat.Inserted + repeat.Updated + repeat.Deleted);
+    }
+
+    /// <summary>Polls a condition through the restart: a pooled connection the restart broke fails once, then reconnects.</summary>
+    private static async Task WaitAsync(NpgsqlDataSource db, string condition, long runId)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (180 * Stopwatch.Frequency);
+        while (true)
+        {
+            try
+            {
+                if (await db.ScalarAsync<bool>(condition, runId))
+                {
+                    return;
+                }
+            }
+            catch (NpgsqlException)
+            {
+            }
+
+            Assert.True(Stopwatch.GetTimestamp() < deadline, $"not reached within 180 s: {condition}");
+            await Task.Delay(100);
+        }
+    }
+}
