@@ -4,6 +4,12 @@ using static MySchool.Integration.Core.Store.Staging;
 
 namespace MySchool.Integration.Core.Monitoring;
 
+/// <summary>
+/// The runs' health across every region, for alerting: runs by status, how long the oldest queued or running run
+/// has gone, and how many schools no successful run covered in the last 24 hours.
+/// </summary>
+public sealed record RunHealth(IReadOnlyDictionary<string, long> RunsByStatus, TimeSpan OldestActiveRun, long SchoolsBehind);
+
 /// <summary>A region at a glance: is it in sync, and if not, why.</summary>
 public sealed record RegionStatus(
     string Code,
@@ -122,6 +128,17 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
             (long)(await teachers.ExecuteScalarAsync(cancellationToken))!,
             schools.Count == 0 ? 0 : (double)schools.Count(s => s.LastSuccess > since) / schools.Count,
             [.. schools.Where(s => s.Students > adminPolicyStudents && s.Admins < 2).OrderByDescending(s => s.Students).Select(s => new AdminPolicyBreach(s.Id, s.Name, s.Students, s.Admins))]);
+    }
+
+    public async Task<RunHealth> RunHealthAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var byStatus = await ListAsync(dataSource, "SELECT status, count(*) FROM sync_run GROUP BY status", r => (r.GetString(0), r.GetInt64(1)), cancellationToken);
+        var (oldest, behind) = (await ListAsync(dataSource, $"""
+            SELECT coalesce(extract(epoch FROM $1 - (SELECT min(coalesce(started_at, queued_at)) FROM sync_run WHERE status IN ('queued', 'running') AND mode <> 'push')), 0)::float8,
+                   (SELECT count(*) FROM school s JOIN school_region sr ON sr.school_id = s.id WHERE coalesce({SchoolLastSuccess}, '-infinity') < $1 - interval '24 hours')
+            """, r => (r.GetDouble(0), r.GetInt64(1)), cancellationToken, now)).Single();
+        return new RunHealth(byStatus.ToDictionary(s => s.Item1, s => s.Item2, StringComparer.Ordinal), TimeSpan.FromSeconds(Math.Max(0, oldest)), behind);
     }
 
     /// <summary>Open quarantine entries of the regions, newest first, with the raw record's SNILS masked.</summary>

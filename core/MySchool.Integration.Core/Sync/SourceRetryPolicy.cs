@@ -33,6 +33,7 @@ public sealed record SourceRetryPolicy(TimeSpan AttemptTimeout, int Retries, Tim
                 UseJitter = true,
                 ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TimeoutRejectedException>().Handle<JsonException>().Handle<TTransient>(),
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is { } exception && delay is not null ? delay(exception) : null),
+                OnRetry = _ => SyncMeters.CountRetry("source"),
             })
             .AddTimeout(AttemptTimeout)
             .Build();

@@ -40,6 +40,7 @@ public sealed record StoreRetry(int Retries, TimeSpan Delay)
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+            OnRetry = _ => SyncMeters.CountRetry("store"),
         })
         .Build();
 }

@@ -22,6 +22,7 @@ public static class GatewayDefaults
         });
 
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddSingleton<RunMetrics>();
 
         // Refusals carry their Russian reason in WWW-Authenticate too (OpenIddict's error_description). Kestrel refuses
         // non-ASCII header values and answered a wrong client secret with a bare 500; UTF-8 there (obs-text to
@@ -35,7 +36,13 @@ public static class GatewayDefaults
     {
         app.UseHttpMetrics();
         app.MapHealthChecks(HealthPath, new() { ResponseWriter = HealthReportWriter.WriteAsync });
-        app.MapMetrics(MetricsPath);
+        // The process's metrics (HTTP, runtime, the engine's counters), then this host's run gauges.
+        app.MapGet(MetricsPath, async (HttpContext context, RunMetrics runs) =>
+        {
+            context.Response.ContentType = PrometheusConstants.ExporterContentTypeValue.ToString();
+            await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+            await runs.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+        });
         return app;
     }
 }
