@@ -8,6 +8,7 @@ var scenarios = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["rk-sync"] = SyncBench.RkAsync,
     ["exchange"] = ExchangeBench.RunAsync,
     ["linking"] = LinkingBench.RunAsync,
+    ["run-faults"] = RunFaultsBench.RunAsync,
 };
 
 if (args.Length != 1 || !scenarios.TryGetValue(args[0], out var scenario))

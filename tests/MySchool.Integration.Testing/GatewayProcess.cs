@@ -15,12 +15,15 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     private readonly Process _process;
 
-    private GatewayProcess(Process process, Uri http, Uri grpc)
+    private GatewayProcess(Process process, string connectionString, Uri http, Uri grpc)
     {
         _process = process;
+        ConnectionString = connectionString;
         Http = http;
         Grpc = grpc;
     }
+
+    public string ConnectionString { get; }
 
     public Uri Http { get; }
 
@@ -54,7 +57,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var gateway = new GatewayProcess(process, new Uri($"http://127.0.0.1:{httpPort}"), new Uri($"http://127.0.0.1:{grpcPort}"));
+        var gateway = new GatewayProcess(process, connectionString, new Uri($"http://127.0.0.1:{httpPort}"), new Uri($"http://127.0.0.1:{grpcPort}"));
         using var client = new HttpClient { BaseAddress = gateway.Http };
         for (var attempt = 0; ; attempt++)
         {

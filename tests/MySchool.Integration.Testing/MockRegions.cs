@@ -27,4 +27,29 @@ public static class MockRegions
             JournalTo = region.JournalEnd,
         };
     }
+
+    /// <summary>A region as the gateway's configuration keys (<c>Regions:54:BaseUrl</c>, …), for a host or a child process.</summary>
+    public static Dictionary<string, string> AsConfiguration(RegionSource region)
+    {
+        var prefix = $"Regions:{region.Code}";
+        var settings = new Dictionary<string, string>
+        {
+            [$"{prefix}:Name"] = region.Name,
+            [$"{prefix}:TimeZone"] = region.TimeZone,
+            [$"{prefix}:Adapter"] = region.Adapter,
+            [$"{prefix}:BaseUrl"] = region.BaseUrl!.ToString(),
+        };
+        if (region.JournalFrom is { } from && region.JournalTo is { } to)
+        {
+            settings[$"{prefix}:JournalFrom"] = from.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            settings[$"{prefix}:JournalTo"] = to.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        foreach (var (key, value) in region.Settings)
+        {
+            settings[$"{prefix}:Settings:{key}"] = value;
+        }
+
+        return settings;
+    }
 }

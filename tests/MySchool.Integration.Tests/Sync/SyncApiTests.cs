@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Testing;
 using MySchool.Integration.Tests.Infrastructure;
 
 namespace MySchool.Integration.Tests.Sync;
@@ -174,25 +175,7 @@ public class SyncApiTests
     }
 
     /// <summary>Region 54 as configuration, pointing at this harness's mock.</summary>
-    public static Dictionary<string, string> RegionSettings(SyncHarness harness)
-    {
-        var region = harness.Region;
-        var settings = new Dictionary<string, string>
-        {
-            ["Regions:54:Name"] = region.Name,
-            ["Regions:54:TimeZone"] = region.TimeZone,
-            ["Regions:54:Adapter"] = region.Adapter,
-            ["Regions:54:BaseUrl"] = region.BaseUrl!.ToString(),
-            ["Regions:54:JournalFrom"] = region.JournalFrom!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            ["Regions:54:JournalTo"] = region.JournalTo!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-        };
-        foreach (var (key, value) in region.Settings)
-        {
-            settings[$"Regions:54:Settings:{key}"] = value;
-        }
-
-        return settings;
-    }
+    public static Dictionary<string, string> RegionSettings(SyncHarness harness) => MockRegions.AsConfiguration(harness.Region);
 
     private static async Task<JsonObject> WaitForAsync(HttpClient client, long runId)
     {
