@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.ServiceModel;
 using System.ServiceModel.Channels;
+using System.Text;
+using System.Xml;
 using Grpc.Core;
 using MySchool.Integration.Core.Sync;
 using SoapCore;
@@ -30,6 +32,27 @@ public sealed partial class CodedFaults(ILogger<CodedFaults> logger) : IFaultExc
         };
         var fault = new FaultException(new FaultReason(new FaultReasonText(reason, "ru")), Code(messageVersion, sender, subcode), null).CreateMessageFault();
         return Message.CreateMessage(messageVersion, null, new MessageFaultBodyWriter(fault, messageVersion));
+    }
+
+    /// <summary>
+    /// A fault answered before SoapCore has the call (<see cref="SoapGuard"/>), in the version the Content-Type names
+    /// (application/soap+xml is SOAP 1.2), with an HTTP status that says whose mistake it is.
+    /// </summary>
+    public static async Task WriteAsync(HttpContext context, int status, string subcode, string reason)
+    {
+        var soap12 = context.Request.ContentType?.StartsWith("application/soap+xml", StringComparison.OrdinalIgnoreCase) == true;
+        var version = soap12 ? MessageVersion.CreateVersion(EnvelopeVersion.Soap12, AddressingVersion.None) : MessageVersion.Soap11;
+        var fault = new FaultException(new FaultReason(new FaultReasonText(reason, "ru")), Code(version, status < 500, subcode), null).CreateMessageFault();
+        using var buffer = new MemoryStream();
+        using (var writer = XmlDictionaryWriter.CreateTextWriter(buffer, new UTF8Encoding(false), ownsStream: false))
+        {
+            Message.CreateMessage(version, null, new MessageFaultBodyWriter(fault, version)).WriteMessage(writer); // synchronous: into memory
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.ContentType = soap12 ? "application/soap+xml; charset=utf-8" : "text/xml; charset=utf-8";
+        buffer.Position = 0;
+        await buffer.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
 
     /// <summary>SOAP 1.1 writes the subcode into the code (Client.PermissionDenied); SOAP 1.2 nests it under Sender.</summary>

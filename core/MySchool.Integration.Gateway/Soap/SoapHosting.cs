@@ -8,8 +8,9 @@ using SoapCore.Extensibility;
 namespace MySchool.Integration.Gateway.Soap;
 
 /// <summary>
-/// The SOAP endpoint, hardened: explicit reader quotas (SoapCore's default is unlimited), a request size limit,
-/// no DTDs or external entities (SoapCore's reader refuses them; a test proves it), coded faults.
+/// The SOAP endpoint, hardened: a request size limit, then <see cref="SoapGuard"/> (the token before the body, the
+/// body read and bounded by a streaming reader of our own before SoapCore sees it), reader quotas for SoapCore as a
+/// second line, coded faults.
 /// </summary>
 public static class SoapHosting
 {
@@ -44,7 +45,7 @@ public static class SoapHosting
             }
 
             await next(context);
-        }));
+        }).UseMiddleware<SoapGuard>());
         var quotas = new XmlDictionaryReaderQuotas
         {
             MaxDepth = 32,

@@ -108,14 +108,14 @@ public class SoapExchangeTests
     [Theory]
     [InlineData("1.1")]
     [InlineData("1.2")]
-    public async Task ARawEnvelope_WithoutAToken_IsAnUnauthenticatedFault(string version)
+    public async Task ARawEnvelope_WithoutAToken_IsA401UnauthenticatedFault(string version)
     {
         await using var push = await PushFixture.StartAsync();
 
         using var response = await PostAsync(push, version, token: null, Envelope(version, "<PushRequest><IdempotencyKey>k</IdempotencyKey></PushRequest>"));
 
         var body = await response.Content.ReadAsStringAsync();
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("Unauthenticated", body, StringComparison.Ordinal);
         Assert.Contains("токен", body, StringComparison.Ordinal);
     }
@@ -193,7 +193,7 @@ public class SoapExchangeTests
     }
 
     /// <summary>A ChannelFactory client whose HTTP goes to the in-memory gateway, with the bearer token on every call.</summary>
-    private static async Task<HttpResponseMessage> PostAsync(PushFixture push, string version, string? token, string envelope)
+    public static async Task<HttpResponseMessage> PostAsync(PushFixture push, string version, string? token, string envelope)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/soap/exchange", UriKind.Relative))
         {
@@ -212,7 +212,7 @@ public class SoapExchangeTests
         return await push.Gateway.CreateClient().SendAsync(request);
     }
 
-    private static string Envelope(string version, string body) => version == "1.1"
+    public static string Envelope(string version, string body) => version == "1.1"
         ? $"""<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><Push xmlns="{SoapNames.Namespace}">{body}</Push></soap:Body></soap:Envelope>"""
         : $"""<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body><Push xmlns="{SoapNames.Namespace}">{body}</Push></soap:Body></soap:Envelope>""";
 }
