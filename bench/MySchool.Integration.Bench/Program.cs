@@ -9,6 +9,7 @@ var scenarios = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["exchange"] = ExchangeBench.RunAsync,
     ["linking"] = LinkingBench.RunAsync,
     ["run-faults"] = RunFaultsBench.RunAsync,
+    ["soap-guard"] = SoapGuardBench.RunAsync,
 };
 
 if (args.Length != 1 || !scenarios.TryGetValue(args[0], out var scenario))

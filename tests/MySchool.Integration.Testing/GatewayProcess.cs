@@ -97,6 +97,16 @@ public sealed class GatewayProcess : IAsyncDisposable
         return client;
     }
 
+    /// <summary>The CPU time the process has used so far (user and system), as the kernel counts it.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>SIGKILL, as the kernel's OOM killer or a pulled plug would: no shutdown hook runs.</summary>
     public async Task KillAsync()
     {

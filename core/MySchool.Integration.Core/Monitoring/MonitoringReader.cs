@@ -141,13 +141,13 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
         return new RunHealth(byStatus.ToDictionary(s => s.Item1, s => s.Item2, StringComparer.Ordinal), TimeSpan.FromSeconds(Math.Max(0, oldest)), behind);
     }
 
-    /// <summary>Open quarantine entries of the regions, newest first, with the raw record's SNILS masked.</summary>
+    /// <summary>Open quarantine entries of the regions, newest first, with every SNILS in them masked (raw record, source id, reason).</summary>
     public Task<List<QuarantineEntry>> QuarantineAsync(IReadOnlyCollection<string> regions, string? scope, string? reason, long? id, CancellationToken cancellationToken) => ListAsync(dataSource, """
         SELECT id, source_system, scope, kind, source_id, reason_code, reason, first_seen, last_seen, occurrences, raw_payload FROM quarantine
         WHERE resolved_at IS NULL AND split_part(scope, '/', 1) = ANY($1) AND ($2 = '' OR scope = $2 OR split_part(scope, '/', 1) = $2)
           AND ($3 = '' OR reason_code = $3) AND ($4 = 0 OR id = $4)
         ORDER BY last_seen DESC, id DESC LIMIT 500
-        """, r => new QuarantineEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5), r.GetString(6),
+        """, r => new QuarantineEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : MaskSnils(r.GetString(4)), r.GetString(5), MaskSnils(r.GetString(6)),
             r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8), r.GetInt32(9), MaskSnils(r.GetString(10))),
         cancellationToken, regions.ToArray(), scope ?? "", reason ?? "", id ?? 0L);
 
@@ -172,7 +172,9 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
     /// <summary>Every SNILS-shaped number in a raw record, valid or not, shown only by its check digits.</summary>
     public static string MaskSnils(string raw) => SnilsShape().Replace(raw, match => $"***-***-*** {match.Value[^2..]}");
 
-    [GeneratedRegex(@"(?<!\d)\d{3}-?\d{3}-?\d{3}[ -]?\d{2}(?!\d)")]
+    // Any digits (\d is every script's), three groups of three and the check pair, joined by nothing or by any run
+    // of spaces, dots, hyphens, dashes, underscores or slashes: how people and registries write a SNILS.
+    [GeneratedRegex(@"(?<!\d)\d{3}[\s.\-_/\u2010-\u2015]*\d{3}[\s.\-_/\u2010-\u2015]*\d{3}[\s.\-_/\u2010-\u2015]*\d{2}(?!\d)")]
     private static partial Regex SnilsShape();
 
     private static DateTimeOffset? Instant(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);

@@ -66,6 +66,20 @@ public static class TokenServer
 
     public static WebApplication UseExchangeAuth(this WebApplication app)
     {
+        // The JSON APIs answer every refusal with a problem in Russian: a 401 or 403 from authorization has no body.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages(context =>
+        {
+            var status = context.HttpContext.Response.StatusCode;
+            var detail = status switch
+            {
+                StatusCodes.Status401Unauthorized => "Нужен действующий токен доступа (Authorization: Bearer, POST /connect/token) или вход оператора",
+                StatusCodes.Status403Forbidden => "Это действие вам не разрешено: нет нужной области доступа или роли",
+                StatusCodes.Status404NotFound => "Такого адреса нет",
+                StatusCodes.Status405MethodNotAllowed => "Этот метод HTTP здесь не принимается",
+                _ => $"Запрос отклонён (HTTP {status})",
+            };
+            return Results.Problem(detail: detail, statusCode: status, title: "Запрос отклонён").ExecuteAsync(context.HttpContext);
+        }));
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using MySchool.Integration.Core.Federal;
 using MySchool.Integration.Gateway.Auth;
 using OpenIddict.Validation.AspNetCore;
@@ -121,9 +122,16 @@ public static class FederalRestApi
 
         var handler = new JsonWebTokenHandler();
         var token = header["Bearer ".Length..].Trim();
-        return handler.CanReadToken(token) && handler.ReadJsonWebToken(token).ValidTo < DateTime.UtcNow
-            ? "Срок действия токена истёк; получите новый"
-            : "Токен недействителен";
+        try
+        {
+            return handler.CanReadToken(token) && handler.ReadJsonWebToken(token).ValidTo is var validTo && validTo != DateTime.MinValue && validTo < DateTime.UtcNow
+                ? "Срок действия токена истёк; получите новый"
+                : "Токен недействителен";
+        }
+        catch (Exception exception) when (exception is ArgumentException or SecurityTokenException)
+        {
+            return "Токен недействителен"; // three dot-separated parts that are no JWT (a.b.c): the reader throws
+        }
     }
 
     private static bool TryDate(string? value, out DateOnly date) =>

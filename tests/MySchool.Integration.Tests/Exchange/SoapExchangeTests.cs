@@ -5,6 +5,7 @@ using System.ServiceModel.Description;
 using System.Text;
 using System.Xml.Linq;
 using MySchool.Integration.Gateway.Soap;
+using MySchool.Integration.Testing;
 using MySchool.Integration.Tests.Infrastructure;
 
 namespace MySchool.Integration.Tests.Exchange;
@@ -112,7 +113,7 @@ public class SoapExchangeTests
     {
         await using var push = await PushFixture.StartAsync();
 
-        using var response = await PostAsync(push, version, token: null, Envelope(version, "<PushRequest><IdempotencyKey>k</IdempotencyKey></PushRequest>"));
+        using var response = await PostAsync(push, version, token: null, SoapCorpus.Envelope(version, "<PushRequest><IdempotencyKey>k</IdempotencyKey></PushRequest>"));
 
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
@@ -127,7 +128,7 @@ public class SoapExchangeTests
     {
         await using var push = await PushFixture.StartAsync();
 
-        using var response = await PostAsync(push, version, await push.Gateway.TokenAsync("vendor-54"), Envelope(version, """
+        using var response = await PostAsync(push, version, await push.Gateway.TokenAsync("vendor-54"), SoapCorpus.Envelope(version, """
             <request>
               <IdempotencyKey>raw-1</IdempotencyKey><RegionCode>54</RegionCode>
               <School><SourceId>raw-school</SourceId><Inn>5401000078</Inn><FullName>Школа № 1</FullName><Oktmo>50701000001</Oktmo><Municipality>город Новосибирск</Municipality></School>
@@ -147,7 +148,7 @@ public class SoapExchangeTests
     public async Task ADtd_ExternalEntityOrEntityExpansion_IsRefused_AndNothingIsRead(string doctype, string reference)
     {
         await using var push = await PushFixture.StartAsync();
-        var envelope = doctype + Envelope("1.1", $"<request><IdempotencyKey>{reference}</IdempotencyKey><RegionCode>54</RegionCode></request>");
+        var envelope = doctype + SoapCorpus.Envelope("1.1", $"<request><IdempotencyKey>{reference}</IdempotencyKey><RegionCode>54</RegionCode></request>");
 
         using var response = await PostAsync(push, "1.1", await push.Gateway.TokenAsync("vendor-54"), envelope);
 
@@ -162,7 +163,7 @@ public class SoapExchangeTests
     public async Task ARequestOverTheSizeLimit_Is413()
     {
         await using var push = await PushFixture.StartAsync();
-        var envelope = Envelope("1.1", $"<request><IdempotencyKey>big</IdempotencyKey><DeletedMarks>{string.Concat(Enumerable.Repeat("<string>m-000000000000</string>", 700_000))}</DeletedMarks></request>");
+        var envelope = SoapCorpus.Envelope("1.1", $"<request><IdempotencyKey>big</IdempotencyKey><DeletedMarks>{string.Concat(Enumerable.Repeat("<string>m-000000000000</string>", 700_000))}</DeletedMarks></request>");
 
         using var response = await PostAsync(push, "1.1", await push.Gateway.TokenAsync("vendor-54"), envelope);
 
@@ -212,7 +213,4 @@ public class SoapExchangeTests
         return await push.Gateway.CreateClient().SendAsync(request);
     }
 
-    public static string Envelope(string version, string body) => version == "1.1"
-        ? $"""<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><Push xmlns="{SoapNames.Namespace}">{body}</Push></soap:Body></soap:Envelope>"""
-        : $"""<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body><Push xmlns="{SoapNames.Namespace}">{body}</Push></soap:Body></soap:Envelope>""";
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using MySchool.Integration.Testing;
 using MySchool.Integration.Tests.Exchange;
 using MySchool.Integration.Tests.Infrastructure;
 
@@ -33,7 +34,7 @@ public class SoapGuardTests
     {
         await using var push = await PushFixture.StartAsync();
 
-        using var response = await SoapExchangeTests.PostAsync(push, "1.1", await push.Gateway.TokenAsync("vendor-54"), Body(name));
+        using var response = await SoapExchangeTests.PostAsync(push, "1.1", await push.Gateway.TokenAsync("vendor-54"), SoapCorpus.Body(name));
 
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -48,7 +49,7 @@ public class SoapGuardTests
     {
         await using var push = await PushFixture.StartAsync();
 
-        using var response = await SoapExchangeTests.PostAsync(push, "1.1", token: null, Body("nested-100000-levels"));
+        using var response = await SoapExchangeTests.PostAsync(push, "1.1", token: null, SoapCorpus.Body("nested-100000-levels"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("Client.Unauthenticated", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -59,7 +60,7 @@ public class SoapGuardTests
     {
         await using var push = await PushFixture.StartAsync();
 
-        using var response = await SoapExchangeTests.PostAsync(push, "1.2", await push.Gateway.TokenAsync("vendor-54"), Body("nested-50-levels").Replace("schemas.xmlsoap.org/soap/envelope/", "www.w3.org/2003/05/soap-envelope", StringComparison.Ordinal));
+        using var response = await SoapExchangeTests.PostAsync(push, "1.2", await push.Gateway.TokenAsync("vendor-54"), SoapCorpus.Body("nested-50-levels").Replace("schemas.xmlsoap.org/soap/envelope/", "www.w3.org/2003/05/soap-envelope", StringComparison.Ordinal));
 
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -67,25 +68,4 @@ public class SoapGuardTests
         Assert.Contains("Sender", body, StringComparison.Ordinal);
         Assert.Contains("InvalidArgument", body, StringComparison.Ordinal);
     }
-
-    /// <summary>The corpus, also used by the benchmark's CPU comparison.</summary>
-    public static string Body(string name) => name switch
-    {
-        "nested-100000-levels" => Push(string.Concat(Enumerable.Repeat("<a>", 100_000)) + string.Concat(Enumerable.Repeat("</a>", 100_000))),
-        "nested-50-levels" => Push(string.Concat(Enumerable.Repeat("<a>", 50)) + string.Concat(Enumerable.Repeat("</a>", 50))),
-        "billion-laughs" => """<!DOCTYPE r [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;"><!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>""" + Push("<request><IdempotencyKey>&lol4;</IdempotencyKey></request>"),
-        "internal-dtd-entity" => """<!DOCTYPE r [<!ENTITY x "expanded">]>""" + Push("<request><IdempotencyKey>&x;</IdempotencyKey></request>"),
-        "text-of-15-mb" => Push($"<request><IdempotencyKey>{new string('x', 15 * 1024 * 1024)}</IdempotencyKey></request>"),
-        "attribute-of-2-mb" => Push($"<request a=\"{new string('x', 2 * 1024 * 1024)}\"><IdempotencyKey>k</IdempotencyKey></request>"),
-        "malformed-xml" => Push("<request><IdempotencyKey>k</request>"),
-        "empty-body" => "",
-        "json-body" => """{"idempotencyKey":"k","regionCode":"54"}""",
-        "not-an-envelope" => "<Push xmlns=\"urn:myschool:exchange:v1\"><request/></Push>",
-        "envelope-without-operation" => """<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body/></soap:Envelope>""",
-        "unknown-operation" => """<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><DropAll xmlns="urn:myschool:exchange:v1"/></soap:Body></soap:Envelope>""",
-        "operation-in-a-wrong-namespace" => """<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><Push xmlns="urn:elsewhere"><request/></Push></soap:Body></soap:Envelope>""",
-        _ => throw new ArgumentOutOfRangeException(nameof(name)),
-    };
-
-    private static string Push(string content) => SoapExchangeTests.Envelope("1.1", content);
 }
