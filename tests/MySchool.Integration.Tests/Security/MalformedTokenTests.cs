@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using MySchool.Integration.Testing;
 using MySchool.Integration.Tests.Exchange;
 using MySchool.Integration.Tests.Infrastructure;
-using MySchool.Integration.Testing;
 
 namespace MySchool.Integration.Tests.Security;
 
