@@ -29,4 +29,57 @@ public class TokenEndpointTests
         Assert.Equal("invalid_client", body["error"]!.GetValue<string>());
         Assert.Matches("[А-Яа-я]", body["error_description"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task GuessingSecrets_IsSlowedPerClient_429WithRetryAfter_WhileAnotherClientStillGetsItsToken()
+    {
+        await using var gateway = new GatewayFactory(await (await PostgresCluster.SharedAsync()).CreateMigratedDatabaseAsync(), new Dictionary<string, string>
+        {
+            ["RateLimits:TokenPerClientPerMinute"] = "5",
+        });
+        using var http = new HttpClient { BaseAddress = gateway.ServeOnKestrel() };
+
+        var guesses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            using var guess = await TokenAsync(http, "vendor-54", $"guess-{i}");
+            guesses.Add(guess.StatusCode);
+        }
+
+        using var rightButLate = await TokenAsync(http, "vendor-54", "vendor54-secret");
+        using var other = await TokenAsync(http, "vendor-11", "vendor11-secret");
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 5), .. Enumerable.Repeat(HttpStatusCode.TooManyRequests, 3)], guesses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, rightButLate.StatusCode);
+        Assert.True(int.Parse(rightButLate.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) is > 0 and <= 60);
+        Assert.Equal("slow_down", (await rightButLate.Content.ReadFromJsonAsync<JsonObject>())!["error"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task ManyClientsFromOneAddress_AreSlowedPerAddress()
+    {
+        await using var gateway = new GatewayFactory(await (await PostgresCluster.SharedAsync()).CreateMigratedDatabaseAsync(), new Dictionary<string, string>
+        {
+            ["RateLimits:TokenPerAddressPerMinute"] = "4",
+        });
+        using var http = new HttpClient { BaseAddress = gateway.ServeOnKestrel() };
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await TokenAsync(http, $"stranger-{i}", "secret");
+            answers.Add(response.StatusCode);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 4), .. Enumerable.Repeat(HttpStatusCode.TooManyRequests, 2)], answers);
+    }
+
+    private static Task<HttpResponseMessage> TokenAsync(HttpClient http, string clientId, string secret) =>
+        http.PostAsync(new Uri("/connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = secret,
+        }));
 }
