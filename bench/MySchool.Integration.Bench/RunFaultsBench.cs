@@ -59,12 +59,12 @@ internal static class RunFaultsBench
             var faultAt = started;
             if (fault is not null)
             {
-                await WaitAsync(db, "SELECT schools_done >= 1 FROM sync_run WHERE id = $1", runId);
+                await StorePolling.UntilAsync(db, "SELECT schools_done >= 1 FROM sync_run WHERE id = $1", runId, TimeSpan.FromMinutes(5));
                 gateway = await fault(gateway, db);
                 faultAt = Stopwatch.GetTimestamp();
             }
 
-            await WaitAsync(db, "SELECT status NOT IN ('queued', 'running') FROM sync_run WHERE id = $1", runId);
+            await StorePolling.UntilAsync(db, "SELECT status NOT IN ('queued', 'running') FROM sync_run WHERE id = $1", runId, TimeSpan.FromMinutes(5));
             var ended = Stopwatch.GetTimestamp();
             await using var status = db.CreateCommand($"SELECT status FROM sync_run WHERE id = {runId}");
             var outcome = (string)(await status.ExecuteScalarAsync())!;
@@ -78,28 +78,6 @@ internal static class RunFaultsBench
         finally
         {
             await gateway.DisposeAsync();
-        }
-    }
-
-    /// <summary>Polls through a restart: a pooled connection it broke fails once, then reconnects.</summary>
-    private static async Task WaitAsync(NpgsqlDataSource db, string condition, long runId)
-    {
-        while (true)
-        {
-            try
-            {
-                await using var command = db.CreateCommand(condition);
-                command.Parameters.Add(new NpgsqlParameter { Value = runId });
-                if ((bool)(await command.ExecuteScalarAsync())!)
-                {
-                    return;
-                }
-            }
-            catch (NpgsqlException)
-            {
-            }
-
-            await Task.Delay(50);
         }
     }
 }

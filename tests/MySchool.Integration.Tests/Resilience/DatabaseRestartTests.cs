@@ -9,7 +9,6 @@ using MySchool.Integration.Testing;
 using MySchool.Integration.Tests.Exchange;
 using MySchool.Integration.Tests.Infrastructure;
 using MySchool.Integration.Tests.Sync;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace MySchool.Integration.Tests.Resilience;
@@ -34,7 +33,7 @@ public class DatabaseRestartTests(ITestOutputHelper output)
         var vendor = new VendorExchange.VendorExchangeClient(await gateway.ChannelAsync("vendor-54"));
         using var started = await client.PostAsync(new Uri("/api/sync/54", UriKind.Relative), null);
         var runId = (await started.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<long>();
-        await WaitAsync(harness.Db, "SELECT schools_done >= 1 FROM sync_run WHERE id = $1", runId);
+        await StorePolling.UntilAsync(harness.Db, "SELECT schools_done >= 1 FROM sync_run WHERE id = $1", runId, TimeSpan.FromMinutes(3));
 
         await cluster.StopImmediatelyAsync();
         using var down = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
@@ -46,7 +45,7 @@ public class DatabaseRestartTests(ITestOutputHelper output)
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
         Assert.Equal(StatusCode.Unavailable, push.StatusCode);
-        await WaitAsync(harness.Db, "SELECT status NOT IN ('queued', 'running') FROM sync_run WHERE id = $1", runId);
+        await StorePolling.UntilAsync(harness.Db, "SELECT status NOT IN ('queued', 'running') FROM sync_run WHERE id = $1", runId, TimeSpan.FromMinutes(3));
         output.WriteLine($"PostgreSQL's return to the run's end: {Stopwatch.GetElapsedTime(backAt).TotalSeconds:F1} s");
         using var up = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, up.StatusCode);
@@ -56,27 +55,5 @@ public class DatabaseRestartTests(ITestOutputHelper output)
         StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
         var repeat = await harness.SyncAsync();
         Assert.Equal(0L, repeat.Inserted + repeat.Updated + repeat.Deleted);
-    }
-
-    /// <summary>Polls a condition through the restart: a pooled connection the restart broke fails once, then reconnects.</summary>
-    private static async Task WaitAsync(NpgsqlDataSource db, string condition, long runId)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (180 * Stopwatch.Frequency);
-        while (true)
-        {
-            try
-            {
-                if (await db.ScalarAsync<bool>(condition, runId))
-                {
-                    return;
-                }
-            }
-            catch (NpgsqlException)
-            {
-            }
-
-            Assert.True(Stopwatch.GetTimestamp() < deadline, $"not reached within 180 s: {condition}");
-            await Task.Delay(100);
-        }
     }
 }

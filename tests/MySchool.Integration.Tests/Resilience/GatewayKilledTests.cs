@@ -33,7 +33,7 @@ public class GatewayKilledTests(ITestOutputHelper output)
             runId = (await started.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<long>();
         }
 
-        await WaitAsync(() => harness.Db.ScalarAsync<bool>("SELECT schools_done >= 1 FROM sync_run WHERE id = $1", runId), TimeSpan.FromMinutes(2));
+        await StorePolling.UntilAsync(harness.Db, "SELECT schools_done >= 1 FROM sync_run WHERE id = $1", runId, TimeSpan.FromMinutes(2));
         await first.DisposeAsync(); // SIGKILL
         var killedAt = Stopwatch.GetTimestamp();
         harness.World.Nso.Faults.Reset();
@@ -42,7 +42,7 @@ public class GatewayKilledTests(ITestOutputHelper output)
         Assert.True(inFlight > 0 && unfinished > 0, $"the kill must come mid-sync: {inFlight} jobs in flight, {unfinished} schools unfinished");
 
         await using var second = await GatewayProcess.StartAsync(harness.Db.ConnectionString, settings);
-        await WaitAsync(() => harness.Db.ScalarAsync<bool>("SELECT status NOT IN ('queued', 'running') FROM sync_run WHERE id = $1", runId), TimeSpan.FromMinutes(3));
+        await StorePolling.UntilAsync(harness.Db, "SELECT status NOT IN ('queued', 'running') FROM sync_run WHERE id = $1", runId, TimeSpan.FromMinutes(3));
         output.WriteLine($"SIGKILL to the run's end: {Stopwatch.GetElapsedTime(killedAt).TotalSeconds:F1} s ({unfinished} schools unfinished, {inFlight} in flight)");
 
         var run = (await harness.Runs.FindAsync(runId, CancellationToken.None))!;
@@ -51,15 +51,5 @@ public class GatewayKilledTests(ITestOutputHelper output)
         StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
         var repeat = await harness.SyncAsync();
         Assert.Equal(0L, repeat.Inserted + repeat.Updated + repeat.Deleted);
-    }
-
-    private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan limit)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
-        while (!await condition())
-        {
-            Assert.True(Stopwatch.GetTimestamp() < deadline, $"not reached within {limit.TotalSeconds:0} s");
-            await Task.Delay(100);
-        }
     }
 }
