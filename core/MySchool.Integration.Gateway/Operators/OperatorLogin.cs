@@ -28,7 +28,7 @@ public static class OperatorLogin
     public static IEndpointRouteBuilder MapOperatorLogin(this IEndpointRouteBuilder app)
     {
         app.MapGet("/login", (HttpContext context, string? returnUrl, EsiaOptions esia, IEsiaClientSecret secret, IDataProtectionProvider protection, TimeProvider time) =>
-            Challenge(context, new LoginState(Guid.NewGuid().ToString(), LocalOnly(returnUrl), null), esia, secret, protection, time)).AllowAnonymous();
+            Challenge(context, new LoginState(Guid.NewGuid().ToString(), LocalRedirects.PathOrNull(returnUrl), null), esia, secret, protection, time)).AllowAnonymous();
         // A teacher's invitation link: the same ESIA login, ending in the invitation rather than a session.
         app.MapGet("/invitations/{token}", (HttpContext context, string token, EsiaOptions esia, IEsiaClientSecret secret, IDataProtectionProvider protection, TimeProvider time) =>
             Challenge(context, new LoginState(Guid.NewGuid().ToString(), null, token), esia, secret, protection, time)).AllowAnonymous();
@@ -206,10 +206,6 @@ public static class OperatorLogin
     private static IDataProtector Protector(IDataProtectionProvider protection) => protection.CreateProtector("esia-login-state");
 
     private static string RedirectUri(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}/login/callback";
-
-    /// <summary>Only a path on this site: a login never redirects anywhere else.</summary>
-    private static string? LocalOnly(string? returnUrl) =>
-        returnUrl is ['/', not '/' and not '\\', ..] || returnUrl == "/" ? returnUrl : null;
 
     internal static IResult Page(HttpStatusCode status, string title, string text, bool retry = false) =>
         Results.Content(Notice(title, text, retry), "text/html; charset=utf-8", statusCode: (int)status);
