@@ -2,6 +2,8 @@ using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.People;
 using MySchool.Integration.Gateway.Auth;
 
+using MySchool.Integration.Gateway.Hosting;
+
 namespace MySchool.Integration.Gateway.Api;
 
 /// <summary>
@@ -18,7 +20,7 @@ public static class InvitationApi
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(InvitationRequest request, HttpContext context, MonitoringReader monitoring, TeacherInvitations invitations, IConfiguration configuration, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(InvitationRequest request, HttpContext context, MonitoringReader monitoring, TeacherInvitations invitations, CancellationToken cancellationToken)
     {
         var caller = ClientAccess.From(context.User);
         if (await monitoring.SchoolAsync(request.SchoolId, cancellationToken) is not { } school || !caller.Holds(school.Region))
@@ -31,8 +33,7 @@ public static class InvitationApi
             return Problem(StatusCodes.Status400BadRequest, "Нужен адрес электронной почты педагога");
         }
 
-        // The address people reach the gateway at: configured when a proxy stands in front, else the request's own.
-        var gateway = new Uri(configuration["Gateway:PublicUrl"] ?? $"{context.Request.Scheme}://{context.Request.Host}/");
+        var gateway = PublicAddress.Of(context);
         if (await invitations.CreateAsync(request.SchoolId, request.TeacherId, request.Email.Trim(), caller.ClientId, gateway, cancellationToken) is not { } invitation)
         {
             return Problem(StatusCodes.Status400BadRequest, $"Человек {request.TeacherId} не числится педагогом этой школы");

@@ -11,6 +11,7 @@ using MySchool.Integration.Core.People;
 using MySchool.Integration.Core.Store;
 using MySchool.Integration.Gateway.Auth;
 using MySchool.Integration.Gateway.Family;
+using MySchool.Integration.Gateway.Hosting;
 using OpenIddict.Abstractions;
 
 namespace MySchool.Integration.Gateway.Operators;
@@ -157,7 +158,7 @@ public static class OperatorLogin
 
         await context.SignOutAsync(Scheme);
         await context.SignOutAsync(FamilyHosting.Scheme);
-        var back = $"{context.Request.Scheme}://{context.Request.Host}/";
+        var back = PublicAddress.Of(context).ToString();
         return Results.Redirect($"{new Uri(esia.BaseUrl, "idp/ext/Logout")}?client_id={Uri.EscapeDataString(esia.ClientId)}&redirect_url={Uri.EscapeDataString(back)}");
     }
 
@@ -205,7 +206,7 @@ public static class OperatorLogin
 
     private static IDataProtector Protector(IDataProtectionProvider protection) => protection.CreateProtector("esia-login-state");
 
-    private static string RedirectUri(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}/login/callback";
+    private static string RedirectUri(HttpContext context) => new Uri(PublicAddress.Of(context), "login/callback").ToString();
 
     internal static IResult Page(HttpStatusCode status, string title, string text, bool retry = false) =>
         Results.Content(Notice(title, text, retry), "text/html; charset=utf-8", statusCode: (int)status);
