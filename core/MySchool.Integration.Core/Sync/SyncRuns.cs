@@ -51,9 +51,11 @@ public sealed record SyncRun(
 public sealed record StalledRun(long Id, string SourceSystem, string Scope, SyncMode Mode, long? RetryOf);
 
 /// <summary>The sync_run table: queued, running with progress, then succeeded, failed, held, skipped or cancelled.</summary>
-
 public sealed class SyncRuns(NpgsqlDataSource dataSource)
 {
+    /// <summary>Every status a run can have (the table's check constraint).</summary>
+    public static readonly IReadOnlyList<string> Statuses = ["queued", "running", "succeeded", "failed", "held", "skipped", "cancelled"];
+
     private const string Columns = "id, source_system, scope, mode, status, queued_at, started_at, finished_at, read_count, inserted_count, updated_count, deleted_count, quarantined_count, progress, error, held_deletions, schools_total, schools_done";
 
     public async Task<long> QueueAsync(string sourceSystem, string scope, SyncMode mode, CancellationToken cancellationToken)
@@ -98,45 +100,34 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
         """, cancellationToken, sourceSystem, scope, mode.ToString().ToLowerInvariant(), $"Плановый запуск пропущен: ещё идёт запуск {activeRunId}");
 
     /// <summary>Runs queued or running that have not moved for <paramref name="quiet"/> (pushes are answered at once, never stalled).</summary>
-    public async Task<List<StalledRun>> StalledAsync(TimeSpan quiet, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await Staging.ListAsync(connection, """
+    public Task<List<StalledRun>> StalledAsync(TimeSpan quiet, CancellationToken cancellationToken) =>
+        Staging.ListAsync(dataSource, """
             SELECT id, source_system, scope, mode, retry_of FROM sync_run
             WHERE status IN ('queued', 'running') AND mode <> 'push' AND coalesce(last_activity_at, started_at, queued_at) < now() - $1
             ORDER BY id
             """, r => new StalledRun(r.GetInt64(0), r.GetString(1), r.GetString(2), Enum.Parse<SyncMode>(r.GetString(3), ignoreCase: true), r.IsDBNull(4) ? null : r.GetInt64(4)),
             cancellationToken, quiet);
-    }
 
     /// <summary>
     /// An operator's cancel: a queued or running run ends as cancelled. Schools not started are not started; the one
     /// being written commits or rolls back whole. False when the run had ended already.
     /// </summary>
-    public async Task<bool> CancelAsync(long id, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await Staging.ExecuteAsync(connection, """
-            UPDATE sync_run SET status = 'cancelled', finished_at = now(), error = concat_ws('; ', error, 'отменён оператором')
-            WHERE id = $1 AND status IN ('queued', 'running')
-            """, cancellationToken, id) == 1;
-    }
+    public async Task<bool> CancelAsync(long id, CancellationToken cancellationToken) => await ExecuteAsync("""
+        UPDATE sync_run SET status = 'cancelled', finished_at = now(), error = concat_ws('; ', error, 'отменён оператором')
+        WHERE id = $1 AND status IN ('queued', 'running')
+        """, cancellationToken, id) == 1;
 
     public async Task<bool> IsCancelledAsync(long id, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await Staging.ScalarAsync<object?>(connection, "SELECT status FROM sync_run WHERE id = $1", cancellationToken, id) is "cancelled";
+        await using var command = Staging.Command(dataSource, "SELECT status FROM sync_run WHERE id = $1", id);
+        return await command.ExecuteScalarAsync(cancellationToken) is "cancelled";
     }
 
     /// <summary>Ends a run that stopped moving as failed with <paramref name="reason"/>; false when it ended meanwhile.</summary>
-    public async Task<bool> InterruptAsync(long id, string reason, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await Staging.ExecuteAsync(connection, """
-            UPDATE sync_run SET status = 'failed', finished_at = now(), error = concat_ws('; ', error, $2::text)
-            WHERE id = $1 AND status IN ('queued', 'running')
-            """, cancellationToken, id, reason) == 1;
-    }
+    public async Task<bool> InterruptAsync(long id, string reason, CancellationToken cancellationToken) => await ExecuteAsync("""
+        UPDATE sync_run SET status = 'failed', finished_at = now(), error = concat_ws('; ', error, $2::text)
+        WHERE id = $1 AND status IN ('queued', 'running')
+        """, cancellationToken, id, reason) == 1;
 
     public Task StartAsync(long id, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE sync_run SET status = 'running', started_at = now(), last_activity_at = now(), error = NULL WHERE id = $1 AND status <> 'cancelled'", cancellationToken, id);
@@ -267,14 +258,10 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
         return runs;
     }
 
-    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params object?[] parameters)
+    /// <summary>One statement; the number of rows it touched.</summary>
+    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params object?[] parameters)
     {
-        await using var command = dataSource.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter ?? DBNull.Value });
-        }
-
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var command = Staging.Command(dataSource, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -1,7 +1,6 @@
 using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.People;
 using MySchool.Integration.Gateway.Auth;
-
 using MySchool.Integration.Gateway.Hosting;
 
 namespace MySchool.Integration.Gateway.Api;

@@ -28,17 +28,19 @@ public abstract class OperatorPage : PageModel
         var lag => $"{(int)lag.TotalDays} дн",
     };
 
-    public static string Status(string status) => status switch
+    /// <summary>A run's status as operators read it; the run page's live script reads the same words.</summary>
+    public static readonly IReadOnlyDictionary<string, string> StatusTexts = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        "queued" => "в очереди",
-        "running" => "идёт",
-        "succeeded" => "успешно",
-        "failed" => "ошибка",
-        "held" => "ждёт решения",
-        "skipped" => "пропущен",
-        "cancelled" => "отменён",
-        _ => status,
+        ["queued"] = "в очереди",
+        ["running"] = "идёт",
+        ["succeeded"] = "успешно",
+        ["failed"] = "ошибка",
+        ["held"] = "ждёт решения",
+        ["skipped"] = "пропущен",
+        ["cancelled"] = "отменён",
     };
+
+    public static string Status(string status) => StatusTexts.GetValueOrDefault(status, status);
 
     private static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
 }

@@ -1,4 +1,5 @@
 using MySchool.Integration.Core.Monitoring;
+using MySchool.Integration.Core.Sync;
 using Npgsql;
 using Prometheus;
 
@@ -11,8 +12,6 @@ namespace MySchool.Integration.Gateway.Health;
 /// </summary>
 public sealed class RunMetrics
 {
-    private static readonly string[] Statuses = ["queued", "running", "succeeded", "failed", "held", "skipped", "cancelled"];
-
     public RunMetrics(MonitoringReader monitoring)
     {
         var metrics = Metrics.WithCustomRegistry(Registry);
@@ -24,7 +23,7 @@ public sealed class RunMetrics
             try
             {
                 var health = await monitoring.RunHealthAsync(cancellationToken);
-                foreach (var status in Statuses)
+                foreach (var status in SyncRuns.Statuses)
                 {
                     runs.WithLabels(status).Set(health.RunsByStatus.GetValueOrDefault(status));
                 }

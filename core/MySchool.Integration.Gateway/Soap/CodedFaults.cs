@@ -30,8 +30,7 @@ public sealed partial class CodedFaults(ILogger<CodedFaults> logger) : IFaultExc
             _ when StoreRetry.IsTransient(exception) => (false, nameof(StatusCode.Unavailable), Grpc.StoreUnavailableInterceptor.Detail),
             _ => Unexpected(exception),
         };
-        var fault = new FaultException(new FaultReason(new FaultReasonText(reason, "ru")), Code(messageVersion, sender, subcode), null).CreateMessageFault();
-        return Message.CreateMessage(messageVersion, null, new MessageFaultBodyWriter(fault, messageVersion));
+        return FaultMessage(messageVersion, sender, subcode, reason);
     }
 
     /// <summary>
@@ -41,12 +40,11 @@ public sealed partial class CodedFaults(ILogger<CodedFaults> logger) : IFaultExc
     public static async Task WriteAsync(HttpContext context, int status, string subcode, string reason)
     {
         var soap12 = context.Request.ContentType?.StartsWith("application/soap+xml", StringComparison.OrdinalIgnoreCase) == true;
-        var version = soap12 ? MessageVersion.CreateVersion(EnvelopeVersion.Soap12, AddressingVersion.None) : MessageVersion.Soap11;
-        var fault = new FaultException(new FaultReason(new FaultReasonText(reason, "ru")), Code(version, status < 500, subcode), null).CreateMessageFault();
+        var version = soap12 ? SoapHosting.Soap12 : MessageVersion.Soap11;
         using var buffer = new MemoryStream();
         using (var writer = XmlDictionaryWriter.CreateTextWriter(buffer, new UTF8Encoding(false), ownsStream: false))
         {
-            Message.CreateMessage(version, null, new MessageFaultBodyWriter(fault, version)).WriteMessage(writer); // synchronous: into memory
+            FaultMessage(version, status < 500, subcode, reason).WriteMessage(writer); // synchronous: into memory
         }
 
         context.Response.StatusCode = status;
@@ -55,13 +53,19 @@ public sealed partial class CodedFaults(ILogger<CodedFaults> logger) : IFaultExc
         await buffer.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
 
+    private static Message FaultMessage(MessageVersion version, bool sender, string subcode, string reason)
+    {
+        var fault = new FaultException(new FaultReason(new FaultReasonText(reason, "ru")), Code(version, sender, subcode), null).CreateMessageFault();
+        return Message.CreateMessage(version, null, new MessageFaultBodyWriter(fault, version));
+    }
+
     /// <summary>SOAP 1.1 writes the subcode into the code (Client.PermissionDenied); SOAP 1.2 nests it under Sender.</summary>
     private static FaultCode Code(MessageVersion version, bool sender, string subcode) => version.Envelope == EnvelopeVersion.Soap11
         ? new FaultCode($"{(sender ? "Client" : "Server")}.{subcode}", Soap11Envelope)
         : new FaultCode(sender ? "Sender" : "Receiver", Soap12Envelope, new FaultCode(subcode, SoapNames.Namespace));
 
-    private const string Soap11Envelope = "http://schemas.xmlsoap.org/soap/envelope/";
-    private const string Soap12Envelope = "http://www.w3.org/2003/05/soap-envelope";
+    internal const string Soap11Envelope = "http://schemas.xmlsoap.org/soap/envelope/";
+    internal const string Soap12Envelope = "http://www.w3.org/2003/05/soap-envelope";
 
     private (bool, string, string) Unexpected(Exception exception)
     {

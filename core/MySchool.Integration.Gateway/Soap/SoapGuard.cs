@@ -15,8 +15,6 @@ public sealed class SoapGuard(RequestDelegate next)
     public const int MaxDepth = 32;
     public const int MaxTextChars = 1024 * 1024;
 
-    private const string Soap11 = "http://schemas.xmlsoap.org/soap/envelope/";
-    private const string Soap12 = "http://www.w3.org/2003/05/soap-envelope";
     private static readonly string[] Operations = [nameof(IJournalExchange.Push), nameof(IJournalExchange.GetStudentJournal)];
 
     public async Task InvokeAsync(HttpContext context)
@@ -81,7 +79,7 @@ public sealed class SoapGuard(RequestDelegate next)
                 switch (reader.NodeType)
                 {
                     case XmlNodeType.Element:
-                        if (reader.Depth == 0 && (reader.LocalName != "Envelope" || reader.NamespaceURI is not (Soap11 or Soap12)))
+                        if (reader.Depth == 0 && (reader.LocalName != "Envelope" || reader.NamespaceURI is not (CodedFaults.Soap11Envelope or CodedFaults.Soap12Envelope)))
                         {
                             return Invalid(reader, "ожидается SOAP-конверт (Envelope SOAP 1.1 или 1.2)");
                         }

@@ -19,6 +19,9 @@ public static class SoapHosting
     /// <summary>A batch of a few thousand marks is well under it; bigger batches go over gRPC.</summary>
     public const long MaxRequestBytes = 16 * 1024 * 1024;
 
+    /// <summary>SOAP 1.2 as served here: no WS-Addressing headers (the token is in the HTTP header).</summary>
+    internal static readonly MessageVersion Soap12 = MessageVersion.CreateVersion(EnvelopeVersion.Soap12, AddressingVersion.None);
+
     public static IServiceCollection AddSoapExchange(this IServiceCollection services)
     {
         services.AddSoapCore();
@@ -61,7 +64,7 @@ public static class SoapHosting
             options.EncoderOptions =
             [
                 new SoapEncoderOptions { MessageVersion = MessageVersion.Soap11, ReaderQuotas = quotas },
-                new SoapEncoderOptions { MessageVersion = MessageVersion.CreateVersion(EnvelopeVersion.Soap12, AddressingVersion.None), ReaderQuotas = quotas },
+                new SoapEncoderOptions { MessageVersion = Soap12, ReaderQuotas = quotas },
             ];
         });
         return app;

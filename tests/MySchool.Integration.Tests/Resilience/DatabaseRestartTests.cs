@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Grpc.Core;
-using MySchool.Integration.Mocks.Nso;
 using MySchool.Integration.Protos.Exchange.V1;
 using MySchool.Integration.Testing;
 using MySchool.Integration.Tests.Exchange;
@@ -24,10 +23,8 @@ public class DatabaseRestartTests(ITestOutputHelper output)
     public async Task PostgreSqlRestartedMidSync_TheGatewaySaysSoWhileDown_AndTheRunEndsByItselfOnceItIsBack()
     {
         var cluster = await PostgresCluster.StartPrivateAsync();
-        await using var harness = await SyncHarness.StartAsync("nso", spec => spec with { SchoolsPerMunicipality = 10 }, cluster);
-        var settings = SyncApiTests.RegionSettings(harness);
-        settings["Regions:54:Settings:AttemptTimeoutSeconds"] = "10";
-        harness.World.Nso.Faults.Arm(EljurFaults.Slow, 16); // schools are still being read when the database goes
+        await using var harness = await SlowRegion.StartAsync(cluster); // schools are still being read when the database goes
+        var settings = SlowRegion.Settings(harness);
         await using var gateway = new GatewayFactory(harness.Db.ConnectionString, settings);
         var client = await gateway.CreateClientAsync("operator");
         var vendor = new VendorExchange.VendorExchangeClient(await gateway.ChannelAsync("vendor-54"));

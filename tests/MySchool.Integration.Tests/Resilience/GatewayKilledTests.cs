@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using MySchool.Integration.Mocks.Nso;
 using MySchool.Integration.Testing;
 using MySchool.Integration.Tests.Infrastructure;
 using MySchool.Integration.Tests.Sync;
@@ -19,10 +18,8 @@ public class GatewayKilledTests(ITestOutputHelper output)
     [Fact]
     public async Task AGatewayKilledMidSync_ItsRunIsFinishedByAnotherGatewayProcess_EqualToTheTruth_AndARepeatWritesNothing()
     {
-        await using var harness = await SyncHarness.StartAsync("nso", spec => spec with { SchoolsPerMunicipality = 10 });
-        var settings = SyncApiTests.RegionSettings(harness);
-        settings["Regions:54:Settings:AttemptTimeoutSeconds"] = "10"; // a slow answer is waited for, not retried
-        harness.World.Nso.Faults.Arm(EljurFaults.Slow, 16); // slow answers: schools are still being read when the kill comes
+        await using var harness = await SlowRegion.StartAsync(); // schools are still being read when the kill comes
+        var settings = SlowRegion.Settings(harness);
 
         var first = await GatewayProcess.StartAsync(harness.Db.ConnectionString, settings);
         long runId;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using MySchool.Integration.Scheduler;
+using MySchool.Integration.Testing;
 using MySchool.Integration.Tests.Infrastructure;
 
 namespace MySchool.Integration.Tests.Sync;
@@ -24,11 +25,7 @@ public class RunWatchdogTests
         Assert.Equal("failed", ended.Status);
         Assert.Contains("прервано", ended.Error, StringComparison.Ordinal);
         var retry = await harness.Db.ScalarAsync<long>("SELECT id FROM sync_run WHERE retry_of = $1", lost);
-        for (var i = 0; i < 240 && (await harness.Runs.FindAsync(retry, CancellationToken.None))!.Status is "queued" or "running"; i++)
-        {
-            await Task.Delay(250);
-        }
-
+        await StorePolling.UntilAsync(harness.Db, "SELECT status NOT IN ('queued', 'running') FROM sync_run WHERE id = $1", retry, TimeSpan.FromMinutes(1));
         Assert.Equal("succeeded", (await harness.Runs.FindAsync(retry, CancellationToken.None))!.Status);
         StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
     }
