@@ -3,6 +3,8 @@ using MySchool.Integration.Gateway.Grpc;
 using MySchool.Integration.Gateway.Push;
 using MySchool.Integration.Gateway.Rest;
 using MySchool.Integration.Gateway.Soap;
+using MySchool.Integration.Protos.Exchange.V1;
+using MySchool.Integration.Protos.Federal.V1;
 
 namespace MySchool.Integration.Gateway.Hosting;
 
@@ -19,7 +21,7 @@ public static class ExchangeHosting
         {
             options.MaxReceiveMessageSize = MaxMessageBytes;
             options.MaxSendMessageSize = MaxMessageBytes;
-            options.Interceptors.Add<Grpc.StoreUnavailableInterceptor>();
+            options.Interceptors.Add<Grpc.CallStatusInterceptor>();
         });
         builder.Services.AddGrpcHealthChecks(); // serves the host's health checks (the database) as grpc.health.v1
         builder.Services.AddGrpcReflection();
@@ -32,6 +34,7 @@ public static class ExchangeHosting
 
     public static WebApplication MapExchange(this WebApplication app)
     {
+        app.UseMalformedMessageGuard(FederalPull.Descriptor, VendorExchange.Descriptor);
         app.MapGrpcService<FederalPullService>();
         app.MapGrpcService<VendorExchangeService>();
         app.MapGrpcHealthChecksService();

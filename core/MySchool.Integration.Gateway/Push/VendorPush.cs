@@ -21,12 +21,22 @@ public sealed class VendorPush(PushIngest ingest, RegionCatalog regions, AuditLo
     {
         if (string.IsNullOrWhiteSpace(header.IdempotencyKey) || header.IdempotencyKey.Length > MaxKeyLength)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"Нужен ключ идемпотентности длиной до {MaxKeyLength} символов"));
+            throw Invalid("header.idempotency_key", $"нужен ключ идемпотентности длиной до {MaxKeyLength} символов");
         }
 
-        if (header.School is null || string.IsNullOrWhiteSpace(header.School.SourceId) || string.IsNullOrWhiteSpace(header.School.Inn))
+        if (header.RegionCode is not [>= '0' and <= '9', >= '0' and <= '9'])
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "В заголовке нужна школа с идентификатором и ИНН"));
+            throw Invalid("header.region_code", "нужен двузначный код субъекта РФ, например 54");
+        }
+
+        if (header.School is null)
+        {
+            throw Invalid("header.school", "нужна школа, чьи записи в пакете");
+        }
+
+        if (string.IsNullOrWhiteSpace(header.School.SourceId) || header.School.SourceId.Length > MaxKeyLength)
+        {
+            throw Invalid("header.school.source_id", $"нужен идентификатор школы в системе поставщика длиной до {MaxKeyLength} символов");
         }
 
         if (!access.Holds(header.RegionCode))
@@ -38,12 +48,12 @@ public sealed class VendorPush(PushIngest ingest, RegionCatalog regions, AuditLo
         // Checked only for a caller who may push here: others learn nothing of the header.
         if (SourceValues.Inn(header.School.Inn) is { } inn)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"header.school.inn: {inn.Message}"));
+            throw Invalid("header.school.inn", inn.Message);
         }
 
         if (SourceValues.Oktmo(header.School.Oktmo) is { } oktmo)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"header.school.oktmo: {oktmo.Message}"));
+            throw Invalid("header.school.oktmo", oktmo.Message);
         }
 
         return regions.Find(header.RegionCode)
@@ -69,4 +79,7 @@ public sealed class VendorPush(PushIngest ingest, RegionCatalog regions, AuditLo
         reply.Rejected.AddRange(outcome.Rejected.Select(r => new RejectedRecord { Kind = r.Kind, SourceId = r.SourceId ?? "", ReasonCode = r.ReasonCode, Reason = r.Reason }));
         return reply;
     }
+
+    /// <summary>The field's path in the .proto first, so a vendor's developer finds it without reading Russian.</summary>
+    private static RpcException Invalid(string field, string reason) => new(new Status(StatusCode.InvalidArgument, $"{field}: {reason}"));
 }

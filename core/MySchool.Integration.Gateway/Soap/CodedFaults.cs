@@ -27,7 +27,7 @@ public sealed partial class CodedFaults(ILogger<CodedFaults> logger) : IFaultExc
         var (sender, subcode, reason) = exception switch
         {
             RpcException rpc => (rpc.StatusCode is not (StatusCode.Internal or StatusCode.Unknown or StatusCode.Unavailable), rpc.StatusCode.ToString(), rpc.Status.Detail),
-            _ when StoreRetry.IsTransient(exception) => (false, nameof(StatusCode.Unavailable), Grpc.StoreUnavailableInterceptor.Detail),
+            _ when StoreRetry.IsTransient(exception) => (false, nameof(StatusCode.Unavailable), Grpc.CallStatusInterceptor.StoreUnavailable),
             _ => Unexpected(exception),
         };
         return FaultMessage(messageVersion, sender, subcode, reason);
