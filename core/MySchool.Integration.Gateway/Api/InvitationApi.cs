@@ -2,6 +2,7 @@ using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.People;
 using MySchool.Integration.Gateway.Auth;
 using MySchool.Integration.Gateway.Hosting;
+using MySchool.Integration.Gateway.Operators;
 
 namespace MySchool.Integration.Gateway.Api;
 
@@ -15,7 +16,7 @@ public static class InvitationApi
 
     public static IEndpointRouteBuilder MapInvitationApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/invitations", CreateAsync).RequireAuthorization(ExchangeScopes.SyncManage);
+        app.MapPost("/api/invitations", CreateAsync).RequireSessionOrToken(ExchangeScopes.SyncManage);
         return app;
     }
 

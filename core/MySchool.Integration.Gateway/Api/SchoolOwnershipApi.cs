@@ -2,6 +2,7 @@ using MySchool.Integration.Core.Rules;
 using MySchool.Integration.Core.Store;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Gateway.Auth;
+using MySchool.Integration.Gateway.Operators;
 
 namespace MySchool.Integration.Gateway.Api;
 
@@ -17,7 +18,7 @@ public static class SchoolOwnershipApi
 
     public static IEndpointRouteBuilder MapSchoolOwnershipApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/schools/{id:guid}/ownership", PostAsync).RequireAuthorization(ExchangeScopes.SyncManage);
+        app.MapPost("/api/schools/{id:guid}/ownership", PostAsync).RequireSessionOrToken(ExchangeScopes.SyncManage);
         return app;
     }
 

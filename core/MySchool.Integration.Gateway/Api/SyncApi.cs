@@ -1,5 +1,6 @@
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Gateway.Auth;
+using MySchool.Integration.Gateway.Operators;
 
 namespace MySchool.Integration.Gateway.Api;
 
@@ -13,7 +14,7 @@ public static class SyncApi
 {
     public static IEndpointRouteBuilder MapSyncApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/sync").RequireAuthorization(ExchangeScopes.SyncManage);
+        var api = app.MapGroup("/api/sync").RequireSessionOrToken(ExchangeScopes.SyncManage);
         api.MapPost("/{region}", StartAsync);
         api.MapGet("/runs", async (HttpContext context, SyncLauncher launcher, SyncRuns runs, int? limit, CancellationToken ct) =>
             Results.Ok(await runs.LatestAsync([.. launcher.Visible(ClientAccess.From(context.User)).Select(r => r.Code)], null, Math.Clamp(limit ?? 50, 1, 500), ct)));

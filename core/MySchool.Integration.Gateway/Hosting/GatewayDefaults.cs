@@ -5,7 +5,7 @@ using Prometheus;
 
 namespace MySchool.Integration.Gateway.Hosting;
 
-/// <summary>What every gateway process has whatever it serves: JSON logs, health and metrics.</summary>
+/// <summary>What every gateway process has whatever it serves: JSON logs, web security, health and metrics.</summary>
 public static class GatewayDefaults
 {
     public const string HealthPath = "/healthz";
@@ -21,6 +21,7 @@ public static class GatewayDefaults
             options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
 
+        builder.AddWebSecurity();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddSingleton<RunMetrics>();
 
@@ -34,6 +35,7 @@ public static class GatewayDefaults
 
     public static WebApplication MapGatewayDefaults(this WebApplication app)
     {
+        app.UseWebSecurity();
         app.UseHttpMetrics();
         app.MapHealthChecks(HealthPath, new() { ResponseWriter = HealthReportWriter.WriteAsync });
         // The process's metrics (HTTP, runtime, the engine's counters), then this host's run gauges.

@@ -40,7 +40,7 @@ public static class SyncHosting
             SchedulerRegistration.ScheduleMail(recurring);
         }
 
-        app.MapHangfireDashboardWithAuthorizationPolicy(OperatorHosting.FederalOperatorPolicy, "/hangfire");
+        app.MapHangfireDashboardWithAuthorizationPolicy(OperatorHosting.FederalOperatorPolicy, "/hangfire").WithSecurityHeadersPolicy(WebSecurity.InlineStylesPolicy);
         return app;
     }
 }

@@ -213,7 +213,7 @@ public static class OperatorLogin
 
     /// <summary>A plain page that says what happened and what to do: refusals, login problems.</summary>
     internal static string Notice(string title, string text, bool retry = false) => $"""
-        <!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>{WebUtility.HtmlEncode(title)}</title><link rel="stylesheet" href="/dashboard.css"></head>
+        <!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>{WebUtility.HtmlEncode(title)}</title><link rel="stylesheet" href="/assets/dashboard.css"></head>
         <body><main class="notice"><h1>{WebUtility.HtmlEncode(title)}</h1><p>{WebUtility.HtmlEncode(text)}</p>{(retry ? "<p><a href=\"/login\">Войти снова</a></p>" : "<p><a href=\"/\">На главную</a> · <a href=\"/logout\">Выйти</a></p>")}</main></body></html>
         """;
 

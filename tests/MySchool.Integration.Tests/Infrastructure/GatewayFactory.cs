@@ -60,8 +60,12 @@ public sealed class GatewayFactory(string connectionString, IReadOnlyDictionary<
         {
             builder.UseSetting("Kestrel:Endpoints:Http:Url", kestrel.Http);
             builder.UseSetting("Kestrel:Endpoints:Grpc:Url", kestrel.Grpc);
-            // Links the gateway hands out (an invitation's) point where people reach it, not at the in-memory host.
-            builder.UseSetting("Gateway:PublicUrl", kestrel.Http + "/");
+            // Links the gateway hands out (an invitation's) point where people reach it, not at the in-memory host,
+            // unless the test plays a gateway behind a balancer with its own public address.
+            if (settings?.ContainsKey("Gateway:PublicUrl") != true)
+            {
+                builder.UseSetting("Gateway:PublicUrl", kestrel.Http + "/");
+            }
         }
         if (time is not null)
         {
