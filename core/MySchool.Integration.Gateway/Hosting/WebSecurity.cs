@@ -14,7 +14,8 @@ namespace MySchool.Integration.Gateway.Hosting;
 /// <item>X-Forwarded-For and X-Forwarded-Proto believed only from the proxies in <c>Gateway:TrustedProxies</c>
 /// (addresses or CIDR networks; none by default, not even loopback): the rate limits key on the client's address and
 /// cookies are Secure behind a TLS balancer;</item>
-/// <item>every cookie HttpOnly, and Secure whenever the request came over HTTPS or <c>Gateway:PublicUrl</c> is HTTPS.</item>
+/// <item>every cookie HttpOnly, and Secure whenever the request came over HTTPS (as a trusted proxy says, or as
+/// <c>Gateway:PublicUrl</c> says: <see cref="PublicAddress"/>).</item>
 /// </list>
 /// </summary>
 public static class WebSecurity
@@ -44,11 +45,10 @@ public static class WebSecurity
             }
         });
 
-        builder.Services.AddOptions<CookiePolicyOptions>().Configure<IConfiguration>((options, configuration) =>
+        builder.Services.Configure<CookiePolicyOptions>(options =>
         {
-            var publicOverHttps = configuration["Gateway:PublicUrl"]?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true;
             options.HttpOnly = HttpOnlyPolicy.Always;
-            options.Secure = publicOverHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            options.Secure = CookieSecurePolicy.SameAsRequest;
         });
 
         builder.Services.AddSecurityHeaderPolicies()
@@ -57,7 +57,7 @@ public static class WebSecurity
         return builder;
     }
 
-    /// <summary>First in the pipeline: everything after it sees the client's address and scheme, and answers with the headers.</summary>
+    /// <summary>First in the pipeline: everything after it sees the client's address, the public scheme and host, and answers with the headers.</summary>
     public static WebApplication UseWebSecurity(this WebApplication app)
     {
         // The middleware believes every sender when it knows no proxy: without one configured it is left out.
@@ -67,6 +67,7 @@ public static class WebSecurity
             app.UseForwardedHeaders();
         }
 
+        app.UsePublicAddress();
         app.UseSecurityHeaders();
         app.UseCookiePolicy();
         return app;

@@ -84,7 +84,14 @@ public partial class WebSecurityTests
     [InlineData("127.0.0.1", true)]     // the balancer on this machine says the client came over HTTPS
     public async Task ForwardedHeaders_AreBelievedFromConfiguredProxiesOnly(string? proxy, bool secure)
     {
-        await using var site = await SiteOnPorts.StartAsync(proxy is null ? null : new Dictionary<string, string> { ["Gateway:TrustedProxies:0"] = proxy });
+        // No public address: the scheme is the proxy's word alone.
+        var settings = new Dictionary<string, string> { ["Gateway:PublicUrl"] = "" };
+        if (proxy is not null)
+        {
+            settings["Gateway:TrustedProxies:0"] = proxy;
+        }
+
+        await using var site = await SiteOnPorts.StartAsync(settings);
 
         var cookie = await LoginStateCookieAsync(site, forwardedProto: "https");
 
