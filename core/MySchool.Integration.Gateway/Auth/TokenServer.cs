@@ -27,7 +27,7 @@ public static class TokenServer
             .ToDictionary(client => client.Key, client => client.Get<ExchangeClient>() ?? new ExchangeClient(), StringComparer.Ordinal);
         builder.Services.AddSingleton<IReadOnlyDictionary<string, ExchangeClient>>(clients);
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, SigningKeys>();
-        builder.Services.AddRateLimiter(_ => { }); // the limiter's services; the token endpoint's limits are its own (TokenRateLimits)
+        builder.Services.AddRateLimiter(_ => { }); // the limiter's services; the limits are RateLimits' own
 
         builder.Services.AddOpenIddict()
             .AddServer(options =>
@@ -81,9 +81,11 @@ public static class TokenServer
             };
             return Results.Problem(detail: detail, statusCode: status, title: "Запрос отклонён").ExecuteAsync(context.HttpContext);
         }));
-        app.UseTokenRateLimits(TokenRateLimits.From(app.Configuration));
+        var limits = RateLimitOptions.From(app.Configuration);
+        app.UseTokenRateLimits(limits);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseClientRateLimits(limits);
         return app;
     }
 

@@ -10,7 +10,7 @@ namespace MySchool.Integration.Gateway.Grpc;
 /// Bytes that are no protobuf message of the method's request type are the client's mistake, INVALID_ARGUMENT.
 /// grpc-dotnet parses a unary or server-streaming request before any interceptor runs and answers a parse failure
 /// UNKNOWN, so this middleware (after authorization: strangers are refused first) parses that single message once
-/// itself and answers a trailers-only INVALID_ARGUMENT. A client stream's messages are parsed inside the handler,
+/// itself and answers INVALID_ARGUMENT (<see cref="TrailersOnly"/>). A client stream's messages are parsed inside the handler,
 /// where <see cref="CallStatusInterceptor"/> sees them.
 /// </summary>
 public static class MalformedMessageGuard
@@ -30,7 +30,7 @@ public static class MalformedMessageGuard
                 && requestTypes.TryGetValue(grpc.Method.FullName.TrimStart('/').Replace('/', '.'), out var requestType)
                 && await ParsesAsync(context, requestType) is false)
             {
-                RefuseInTrailersOnly(context.Response, NotAMessage(requestType.Name));
+                TrailersOnly.Refuse(context.Response, StatusCode.InvalidArgument, NotAMessage(requestType.Name));
                 return;
             }
 
@@ -63,13 +63,4 @@ public static class MalformedMessageGuard
     }
 
     public static string NotAMessage(string requestType) => $"Сообщение вызова не разбирается как {requestType} (protobuf): сверьте версию .proto";
-
-    /// <summary>A trailers-only gRPC answer: the status travels in the response headers (gRPC over HTTP/2 spec).</summary>
-    private static void RefuseInTrailersOnly(HttpResponse response, string message)
-    {
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/grpc";
-        response.Headers["grpc-status"] = ((int)StatusCode.InvalidArgument).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers["grpc-message"] = Uri.EscapeDataString(message);
-    }
 }

@@ -16,6 +16,9 @@ namespace MySchool.Integration.Gateway.Rest;
 /// </summary>
 public static class FederalRestApi
 {
+    public const string SchedulePath = "/Schedule/";
+    public const string PortfolioPath = "/Portfolio/";
+
     /// <summary>The longest range one call may ask for: a quarter.</summary>
     public const int MaxDays = 92;
 
@@ -24,10 +27,10 @@ public static class FederalRestApi
     public static IEndpointRouteBuilder MapFederalRestApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("").AddEndpointFilter(RequireFederalToken).WithTags("Федеральная платформа");
-        api.MapGet("/Schedule/{esiaId}", ScheduleAsync)
+        api.MapGet(SchedulePath + "{esiaId}", ScheduleAsync)
             .WithSummary("Расписание и журнал обучающегося за период (Приложение 5)")
             .Produces(StatusCodes.Status200OK, contentType: "application/fhir+json");
-        api.MapGet("/Portfolio/{esiaId}", PortfolioAsync)
+        api.MapGet(PortfolioPath + "{esiaId}", PortfolioAsync)
             .WithSummary("Школьное портфолио обучающегося");
         return app;
     }

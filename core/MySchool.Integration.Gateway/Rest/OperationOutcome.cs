@@ -15,6 +15,9 @@ public static class OperationOutcome
 
     public static IResult Forbidden(string text) => Result(StatusCodes.Status403Forbidden, "forbidden", text);
 
+    /// <summary>Too many calls of one client; Retry-After says when to come back.</summary>
+    public static IResult Throttled(string text) => Result(StatusCodes.Status429TooManyRequests, "throttled", text);
+
     private static IResult Result(int status, string code, string text) => Results.Json(
         new { resourceType = "OperationOutcome", issue = new[] { new { severity = "error", code, details = new { text } } } },
         statusCode: status,

@@ -47,9 +47,11 @@ public sealed class GatewayFactory(string connectionString, IReadOnlyDictionary<
             }
         }
 
-        // Tests ask for many tokens a minute; the rate-limit tests set their own small limits below.
-        builder.UseSetting("RateLimits:TokenPerClientPerMinute", "10000");
-        builder.UseSetting("RateLimits:TokenPerAddressPerMinute", "10000");
+        // Tests ask for many tokens and make many calls a minute; the rate-limit tests set their own small limits below.
+        foreach (var limit in new[] { "TokenPerClientPerMinute", "TokenPerAddressPerMinute", "PushPerClientPerMinute", "PullPerClientPerMinute" })
+        {
+            builder.UseSetting($"RateLimits:{limit}", "1000000");
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
