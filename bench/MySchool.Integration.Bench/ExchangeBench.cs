@@ -34,15 +34,7 @@ internal static partial class ExchangeBench
             ["Regions:54:TimeZone"] = "Asia/Novosibirsk",
         });
         var token = await gateway.TokenAsync();
-        using var channel = GrpcChannel.ForAddress(gateway.Grpc, new GrpcChannelOptions
-        {
-            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, metadata) =>
-            {
-                metadata.Add("Authorization", $"Bearer {token}");
-                return Task.CompletedTask;
-            })),
-            UnsafeUseInsecureChannelCallCredentials = true,
-        });
+        using var channel = await gateway.ChannelAsync();
         var client = new VendorExchange.VendorExchangeClient(channel);
 
         for (var school = 0; school < Schools; school++)

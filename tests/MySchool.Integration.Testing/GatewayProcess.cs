@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace MySchool.Integration.Testing;
 
@@ -14,10 +17,12 @@ public sealed class GatewayProcess : IAsyncDisposable
     private const string Secret = "machine-secret";
 
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output;
 
-    private GatewayProcess(Process process, string connectionString, Uri http, Uri grpc)
+    private GatewayProcess(Process process, ConcurrentQueue<string> output, string connectionString, Uri http, Uri grpc)
     {
         _process = process;
+        _output = output;
         ConnectionString = connectionString;
         Http = http;
         Grpc = grpc;
@@ -28,6 +33,9 @@ public sealed class GatewayProcess : IAsyncDisposable
     public Uri Http { get; }
 
     public Uri Grpc { get; }
+
+    /// <summary>The log lines the process has written to standard output so far, as a log shipper would receive them.</summary>
+    public IReadOnlyCollection<string> Output => _output;
 
     /// <summary>Starts the built gateway (Release) and waits until it answers /healthz.</summary>
     public static async Task<GatewayProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string> settings)
@@ -56,11 +64,12 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The gateway did not start");
-        process.OutputDataReceived += (_, _) => { };
+        var output = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var gateway = new GatewayProcess(process, connectionString, new Uri($"http://127.0.0.1:{httpPort}"), new Uri($"http://127.0.0.1:{grpcPort}"));
+        var gateway = new GatewayProcess(process, output, connectionString, new Uri($"http://127.0.0.1:{httpPort}"), new Uri($"http://127.0.0.1:{grpcPort}"));
         using var client = new HttpClient { BaseAddress = gateway.Http };
         for (var attempt = 0; ; attempt++)
         {
@@ -90,6 +99,21 @@ public sealed class GatewayProcess : IAsyncDisposable
         }));
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<Dictionary<string, object>>())!["access_token"].ToString()!;
+    }
+
+    /// <summary>A gRPC channel to the HTTP/2 port, every call carrying the machine client's bearer token.</summary>
+    public async Task<GrpcChannel> ChannelAsync()
+    {
+        var token = await TokenAsync();
+        return GrpcChannel.ForAddress(Grpc, new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, metadata) =>
+            {
+                metadata.Add("Authorization", $"Bearer {token}");
+                return Task.CompletedTask;
+            })),
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
     }
 
     /// <summary>An HTTP client of the machine client, with its bearer token.</summary>

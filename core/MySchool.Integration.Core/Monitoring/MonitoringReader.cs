@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using MySchool.Integration.Core.Rules;
 using Npgsql;
 using static MySchool.Integration.Core.Store.Staging;
 
@@ -147,8 +147,8 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
         WHERE resolved_at IS NULL AND split_part(scope, '/', 1) = ANY($1) AND ($2 = '' OR scope = $2 OR split_part(scope, '/', 1) = $2)
           AND ($3 = '' OR reason_code = $3) AND ($4 = 0 OR id = $4)
         ORDER BY last_seen DESC, id DESC LIMIT 500
-        """, r => new QuarantineEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : MaskSnils(r.GetString(4)), r.GetString(5), MaskSnils(r.GetString(6)),
-            r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8), r.GetInt32(9), MaskSnils(r.GetString(10))),
+        """, r => new QuarantineEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : Snils.MaskAll(r.GetString(4)), r.GetString(5), Snils.MaskAll(r.GetString(6)),
+            r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8), r.GetInt32(9), Snils.MaskAll(r.GetString(10))),
         cancellationToken, regions.ToArray(), scope ?? "", reason ?? "", id ?? 0L);
 
     /// <summary>Join requests seen on community platforms, those waiting for a school admin first.</summary>
@@ -168,14 +168,6 @@ public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimePr
         ORDER BY o.created_at DESC LIMIT 100
         """, r => new MailProblem(r.GetString(0), r.GetString(1), r.GetString(2) == "failed", r.GetInt32(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetFieldValue<DateTimeOffset>(5)),
         cancellationToken, (object)regions.ToArray());
-
-    /// <summary>Every SNILS-shaped number in a raw record, valid or not, shown only by its check digits.</summary>
-    public static string MaskSnils(string raw) => SnilsShape().Replace(raw, match => $"***-***-*** {match.Value[^2..]}");
-
-    // Any digits (\d is every script's), three groups of three and the check pair, joined by nothing or by any run
-    // of spaces, dots, hyphens, dashes, underscores or slashes: how people and registries write a SNILS.
-    [GeneratedRegex(@"(?<!\d)\d{3}[\s.\-_/\u2010-\u2015]*\d{3}[\s.\-_/\u2010-\u2015]*\d{3}[\s.\-_/\u2010-\u2015]*\d{2}(?!\d)")]
-    private static partial Regex SnilsShape();
 
     private static DateTimeOffset? Instant(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
 }

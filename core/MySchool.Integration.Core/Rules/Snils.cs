@@ -50,6 +50,12 @@ public readonly partial record struct Snils
     }
 
     /// <summary>
+    /// Every SNILS-shaped number in a text (a raw record, an error, a log line), valid or not, shown only by its check
+    /// digits. An 11-digit OKTMO looks the same and is hidden too: text that reaches people and logs loses little by it.
+    /// </summary>
+    public static string MaskAll(string text) => AnyWrittenForm().Replace(text, match => $"***-***-*** {match.Value[^2..]}");
+
+    /// <summary>
     /// Weights 9..1 over the first nine digits; a sum under 100 is the check number, 100 and 101 give 00,
     /// a larger sum is taken mod 101 and the same rule applied.
     /// </summary>
@@ -71,4 +77,9 @@ public readonly partial record struct Snils
 
     [GeneratedRegex("^([0-9]{3}-[0-9]{3}-[0-9]{3} [0-9]{2}|[0-9]{11})$")]
     private static partial Regex AcceptedForm();
+
+    // Any digits (\d is every script's), three groups of three and the check pair, joined by nothing or by any run
+    // of spaces, dots, hyphens, dashes, underscores or slashes: how people and registries write a SNILS.
+    [GeneratedRegex(@"(?<!\d)\d{3}[\s.\-_/\u2010-\u2015]*\d{3}[\s.\-_/\u2010-\u2015]*\d{3}[\s.\-_/\u2010-\u2015]*\d{2}(?!\d)")]
+    private static partial Regex AnyWrittenForm();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MySchool.Integration.Core.Rules;
 using MySchool.Integration.Core.Store;
 using Npgsql;
 
@@ -50,7 +51,10 @@ public sealed record SyncRun(
 /// <summary>A run that stopped moving: what the watchdog needs to end it and carry it on.</summary>
 public sealed record StalledRun(long Id, string SourceSystem, string Scope, SyncMode Mode, long? RetryOf);
 
-/// <summary>The sync_run table: queued, running with progress, then succeeded, failed, held, skipped or cancelled.</summary>
+/// <summary>
+/// The sync_run table: queued, running with progress, then succeeded, failed, held, skipped or cancelled. Errors are
+/// exception texts that may quote a source's data: they are stored with every SNILS masked, as every reader shows them.
+/// </summary>
 public sealed class SyncRuns(NpgsqlDataSource dataSource)
 {
     /// <summary>Every status a run can have (the table's check constraint).</summary>
@@ -127,7 +131,7 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
     public async Task<bool> InterruptAsync(long id, string reason, CancellationToken cancellationToken) => await ExecuteAsync("""
         UPDATE sync_run SET status = 'failed', finished_at = now(), error = concat_ws('; ', error, $2::text)
         WHERE id = $1 AND status IN ('queued', 'running')
-        """, cancellationToken, id, reason) == 1;
+        """, cancellationToken, id, Snils.MaskAll(reason)) == 1;
 
     public Task StartAsync(long id, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE sync_run SET status = 'running', started_at = now(), last_activity_at = now(), error = NULL WHERE id = $1 AND status <> 'cancelled'", cancellationToken, id);
@@ -154,7 +158,7 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
                 held_deletions = CASE WHEN $8::jsonb IS NULL THEN held_deletions ELSE COALESCE(held_deletions, '[]'::jsonb) || $8::jsonb END,
                 progress = LEAST(1, (schools_done + 1)::real / GREATEST(schools_total, 1)), last_activity_at = now()
             WHERE id IN (SELECT run_id FROM outcome)
-            """, cancellationToken, id, counts.Read, counts.Inserted, counts.Updated, counts.Deleted, counts.Quarantined, error,
+            """, cancellationToken, id, counts.Read, counts.Inserted, counts.Updated, counts.Deleted, counts.Quarantined, error is null ? null : Snils.MaskAll(error),
             held.Count == 0 ? null : JsonSerializer.Serialize(held, JsonSerializerOptions.Web), schoolSourceId);
         await CompleteIfDoneAsync(id, cancellationToken);
     }
@@ -185,7 +189,7 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
 
     /// <summary>A run that could not even be planned (configuration, an unreachable source).</summary>
     public Task FailAsync(long id, string error, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE sync_run SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1", cancellationToken, id, error);
+        ExecuteAsync("UPDATE sync_run SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1", cancellationToken, id, Snils.MaskAll(error));
 
     public async Task<SyncRun?> FindAsync(long id, CancellationToken cancellationToken) =>
         (await QueryAsync($"SELECT {Columns} FROM sync_run WHERE id = $1", cancellationToken, id)).FirstOrDefault();

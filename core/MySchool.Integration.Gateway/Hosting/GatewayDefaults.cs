@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Net.Http.Headers;
 using MySchool.Integration.Gateway.Health;
 using Prometheus;
@@ -13,13 +14,15 @@ public static class GatewayDefaults
 
     public static WebApplicationBuilder AddGatewayDefaults(this WebApplicationBuilder builder)
     {
-        // One JSON object per line: what log shippers parse without a custom grammar.
-        builder.Logging.ClearProviders().AddJsonConsole(options =>
-        {
-            options.IncludeScopes = true;
-            options.UseUtcTimestamp = true;
-            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-        });
+        // One JSON object per line: what log shippers parse without a custom grammar; every SNILS masked.
+        builder.Logging.ClearProviders()
+            .AddConsole(options => options.FormatterName = MaskedJsonFormatter.Name)
+            .AddConsoleFormatter<MaskedJsonFormatter, JsonConsoleFormatterOptions>(options =>
+            {
+                options.IncludeScopes = true;
+                options.UseUtcTimestamp = true;
+                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
 
         builder.AddWebSecurity();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");

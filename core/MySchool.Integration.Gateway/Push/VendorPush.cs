@@ -63,11 +63,15 @@ public sealed class VendorPush(PushIngest ingest, RegionCatalog regions, AuditLo
     public Task<PushOutcome> ApplyAsync(ClientAccess access, RegionSource region, PushBatch batch, CancellationToken cancellationToken) =>
         ingest.ApplyAsync(new PushClient(access.ClientId, access.SourceSystem), region, batch, cancellationToken);
 
+    /// <summary>
+    /// The answer, with every SNILS masked even where the vendor's own key or record id is one: answers end up in
+    /// vendors' logs and traces, and the vendor has its own values at hand.
+    /// </summary>
     public static PushReply Reply(PushOutcome outcome)
     {
         var reply = new PushReply
         {
-            IdempotencyKey = outcome.IdempotencyKey,
+            IdempotencyKey = Snils.MaskAll(outcome.IdempotencyKey),
             Duplicate = outcome.Duplicate,
             Received = outcome.Received,
             Inserted = outcome.Inserted,
@@ -76,7 +80,7 @@ public sealed class VendorPush(PushIngest ingest, RegionCatalog regions, AuditLo
             Quarantined = outcome.Rejected.Count,
             RunId = outcome.RunId,
         };
-        reply.Rejected.AddRange(outcome.Rejected.Select(r => new RejectedRecord { Kind = r.Kind, SourceId = r.SourceId ?? "", ReasonCode = r.ReasonCode, Reason = r.Reason }));
+        reply.Rejected.AddRange(outcome.Rejected.Select(r => new RejectedRecord { Kind = r.Kind, SourceId = Snils.MaskAll(r.SourceId ?? ""), ReasonCode = r.ReasonCode, Reason = Snils.MaskAll(r.Reason) }));
         return reply;
     }
 

@@ -1,9 +1,9 @@
-using MySchool.Integration.Core.Monitoring;
+using MySchool.Integration.Core.Rules;
 
-namespace MySchool.Integration.Tests.Monitoring;
+namespace MySchool.Integration.Tests.Rules;
 
-/// <summary>Raw records shown to operators never show a SNILS in full, whatever its form or validity.</summary>
-public class MaskSnilsTests
+/// <summary>Raw records, errors and log lines never show a SNILS in full, whatever its form or validity.</summary>
+public class SnilsMaskTests
 {
     [Theory]
     [InlineData("""{"snils":"112-233-445 95"}""", """{"snils":"***-***-*** 95"}""")]
@@ -18,6 +18,6 @@ public class MaskSnilsTests
     [InlineData("СНИЛС 112-233-445 95 в строке", "СНИЛС ***-***-*** 95 в строке")]
     [InlineData("""{"id":"5512301","date":"2023-11-06"}""", """{"id":"5512301","date":"2023-11-06"}""")]
     [InlineData("""{"phone":"891234567890"}""", """{"phone":"891234567890"}""")]
-    public void MaskSnils_HidesEverySnilsShapedNumberInAnyWrittenForm_AndNothingElse(string raw, string shown) =>
-        Assert.Equal(shown, MonitoringReader.MaskSnils(raw));
+    public void MaskAll_HidesEverySnilsShapedNumberInAnyWrittenForm_AndNothingElse(string raw, string shown) =>
+        Assert.Equal(shown, Snils.MaskAll(raw));
 }
