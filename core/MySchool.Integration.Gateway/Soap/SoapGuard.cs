@@ -43,8 +43,7 @@ public sealed class SoapGuard(RequestDelegate next)
         }
         catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            await CodedFaults.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "ResourceExhausted",
-                $"Запрос больше {SoapHosting.MaxRequestBytes / 1024 / 1024} МБ: разделите пакет");
+            await SoapHosting.RefuseTooLargeAsync(context);
             return;
         }
 

@@ -31,14 +31,17 @@ public static class SoapHosting
         return services;
     }
 
+    /// <summary>A body over <see cref="MaxRequestBytes"/>, by its Content-Length or as it streams.</summary>
+    public static Task RefuseTooLargeAsync(HttpContext context) => CodedFaults.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "ResourceExhausted",
+        $"Запрос больше {MaxRequestBytes / 1024 / 1024} МБ: разделите пакет или передайте его по gRPC");
+
     public static IApplicationBuilder UseSoapExchange(this IApplicationBuilder app)
     {
         app.UseWhen(context => context.Request.Path.StartsWithSegments(Path), soap => soap.Use(async (context, next) =>
         {
             if (context.Request.ContentLength > MaxRequestBytes)
             {
-                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                await context.Response.WriteAsync($"Запрос больше {MaxRequestBytes / 1024 / 1024} МБ: разделите пакет", context.RequestAborted);
+                await RefuseTooLargeAsync(context);
                 return;
             }
 

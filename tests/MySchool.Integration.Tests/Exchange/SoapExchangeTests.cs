@@ -160,7 +160,7 @@ public class SoapExchangeTests
     }
 
     [Fact]
-    public async Task ARequestOverTheSizeLimit_Is413()
+    public async Task ARequestOverTheSizeLimit_Is413_AClientResourceExhaustedFault()
     {
         await using var push = await PushFixture.StartAsync();
         var envelope = SoapCorpus.Envelope("1.1", $"<request><IdempotencyKey>big</IdempotencyKey><DeletedMarks>{string.Concat(Enumerable.Repeat("<string>m-000000000000</string>", 700_000))}</DeletedMarks></request>");
@@ -168,6 +168,7 @@ public class SoapExchangeTests
         using var response = await PostAsync(push, "1.1", await push.Gateway.TokenAsync("vendor-54"), envelope);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("Client.ResourceExhausted", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static PushRequest SampleRequest(string key)
