@@ -20,6 +20,16 @@ public static partial class EsiaWalk
         return await http.GetAsync(consent.Headers.Location);
     }
 
+    /// <summary>An operator logged in to the dashboard at <paramref name="site"/> through ESIA: a client with the session, based at the site.</summary>
+    public static async Task<HttpClient> OperatorSessionAsync(Uri site, long oid)
+    {
+        var client = Client();
+        client.BaseAddress = site;
+        using var landed = await LogInAsync(client, new Uri(site, "/login"), oid);
+        Assert.Equal(HttpStatusCode.Redirect, landed.StatusCode);
+        return client;
+    }
+
     /// <summary>A client that keeps cookies and lets the walk see every redirect.</summary>
     public static HttpClient Client(HttpMessageHandler? handler = null) =>
         new(handler ?? new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false });

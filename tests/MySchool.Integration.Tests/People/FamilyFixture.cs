@@ -10,7 +10,7 @@ namespace MySchool.Integration.Tests.People;
 /// A synced region 54 behind a gateway on real ports, shared by a test class: each test picks its own family, so
 /// requests never meet. Parents and students walk through the mock ESIA as plain HTTP clients with cookies.
 /// </summary>
-public sealed partial class FamilyFixture : IAsyncLifetime
+public sealed class FamilyFixture : IAsyncLifetime
 {
     private SiteOnPorts _site = null!;
 
@@ -73,36 +73,16 @@ public sealed partial class FamilyFixture : IAsyncLifetime
     }
 
     /// <summary>An operator of region 54 logged in to the dashboard through ESIA.</summary>
-    public async Task<HttpClient> OperatorLoginAsync()
-    {
-        var client = EsiaWalk.Client();
-        client.BaseAddress = Address;
-        using var landed = await EsiaWalk.LogInAsync(client, new Uri(Address, "/login"), SiteOnPorts.Operator54);
-        Assert.Equal(HttpStatusCode.Redirect, landed.StatusCode);
-        return client;
-    }
-
-    /// <summary>Posts a page's form as a browser would: the antiforgery token read from the page first.</summary>
-    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, string action, Dictionary<string, string> fields)
-    {
-        using var shown = await client.GetAsync(new Uri(page, UriKind.Relative));
-        var html = await shown.Content.ReadAsStringAsync();
-        Assert.True(shown.IsSuccessStatusCode, $"{page} answered {(int)shown.StatusCode}: {html}");
-        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryToken().Match(html).Groups[1].Value);
-        return await client.PostAsync(new Uri(action, UriKind.Relative), new FormUrlEncodedContent(fields));
-    }
+    public Task<HttpClient> OperatorLoginAsync() => EsiaWalk.OperatorSessionAsync(Address, SiteOnPorts.Operator54);
 
     /// <summary>A parent's request through the family page.</summary>
     public static Task<HttpResponseMessage> RequestAsync(HttpClient family, Guid school, string className, long? child) =>
-        PostFormAsync(family, "/family", "/family", new()
+        PageForms.PostAsync(family, "/family", "/family", new()
         {
             ["SchoolId"] = school.ToString(),
             ["ClassName"] = className,
             ["ChildId"] = child?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
         });
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 }
 
 /// <summary>A parent logged in to the family page (<see cref="Client"/> holds the session), their child and where the child is.</summary>

@@ -223,8 +223,8 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
         var request = (await RequestsOfAsync(parent.EsiaOid!.Value)).Single(r => r.Kind == "representative");
         using var admin = await fixture.OperatorLoginAsync();
 
-        using var withoutReason = await FamilyFixture.PostFormAsync(admin, "/join-requests", $"/join-requests?handler=Reject&id={request.Id}", new() { ["reason"] = " " });
-        using var rejected = await FamilyFixture.PostFormAsync(admin, "/join-requests", $"/join-requests?handler=Reject&id={request.Id}", new() { ["reason"] = "Ребёнок переведён в другую школу" });
+        using var withoutReason = await PageForms.PostAsync(admin, "/join-requests", $"/join-requests?handler=Reject&id={request.Id}", new() { ["reason"] = " " });
+        using var rejected = await PageForms.PostAsync(admin, "/join-requests", $"/join-requests?handler=Reject&id={request.Id}", new() { ["reason"] = "Ребёнок переведён в другую школу" });
 
         Assert.Equal(HttpStatusCode.Conflict, withoutReason.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, rejected.StatusCode);
@@ -265,7 +265,7 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
     }
 
     private static Task<HttpResponseMessage> ApproveAsync(HttpClient admin, long id) =>
-        FamilyFixture.PostFormAsync(admin, "/join-requests", $"/join-requests?handler=Approve&id={id}", []);
+        PageForms.PostAsync(admin, "/join-requests", $"/join-requests?handler=Approve&id={id}", []);
 
     private async Task<List<(long Id, string Kind, string Status)>> RequestsOfAsync(long applicant)
     {

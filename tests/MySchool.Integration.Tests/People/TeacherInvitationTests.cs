@@ -62,8 +62,7 @@ public class TeacherInvitationTests
 
         var delivered = await site.Gateway.Services.GetRequiredService<MailOutbox>()
             .DeliverDueAsync(site.Gateway.Services.GetRequiredService<IMailTransport>(), 10, default);
-        using var operatorSession = EsiaWalk.Client();
-        using var landed = await EsiaWalk.LogInAsync(operatorSession, new Uri(site.Address, "/login"), SiteOnPorts.Operator54);
+        using var operatorSession = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.Operator54);
         var overview = await operatorSession.GetStringAsync(new Uri(site.Address, "/"));
 
         Assert.Equal(new DeliveryReport(0, 0, 1), delivered);

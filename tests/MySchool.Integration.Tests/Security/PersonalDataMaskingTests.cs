@@ -51,8 +51,7 @@ public class PersonalDataMaskingTests
 
         using var channel = await gateway.ChannelAsync();
         var reply = await PushFixture.PushAsync(new VendorExchange.VendorExchangeClient(channel), header, chunk);
-        using var session = EsiaWalk.Client();
-        using var landed = await EsiaWalk.LogInAsync(session, new Uri(gateway.Http, "/login"), SiteOnPorts.Operator54);
+        using var session = await EsiaWalk.OperatorSessionAsync(gateway.Http, SiteOnPorts.Operator54);
         var school = await harness.Db.ScalarAsync<Guid>("SELECT id FROM school LIMIT 1");
         var quarantined = await harness.Db.ScalarAsync<long[]>("SELECT array_agg(id ORDER BY id) FROM quarantine");
         var pages = new[] { "/", "/regions/54", "/quarantine", $"/runs/{reply.RunId}", $"/schools/{school}" }.Concat(quarantined.Select(id => $"/quarantine?id={id}"));

@@ -18,7 +18,7 @@ public partial class WebSecurityTests
         await using var site = await SiteOnPorts.StartAsync();
         var run = await site.Harness.SyncAsync();
         var school = await site.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school LIMIT 1");
-        using var session = await OperatorSessionAsync(site);
+        using var session = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.Operator54);
 
         foreach (var path in new[] { "/", "/regions/54", $"/runs/{run.Id}", $"/schools/{school}", "/quarantine", "/join-requests", "/login" })
         {
@@ -41,7 +41,7 @@ public partial class WebSecurityTests
     public async Task HangfiresDashboard_MayStyleInline_ButRunsNoInlineScript()
     {
         await using var site = await SiteOnPorts.StartAsync();
-        using var session = await OperatorSessionAsync(site, SiteOnPorts.FederalOperator);
+        using var session = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.FederalOperator);
 
         using var response = await session.GetAsync(new Uri(site.Address, "/hangfire"));
         var html = await response.Content.ReadAsStringAsync();
@@ -58,7 +58,7 @@ public partial class WebSecurityTests
     {
         await using var site = await SiteOnPorts.StartAsync();
         await site.Harness.SyncAsync();
-        using var session = await OperatorSessionAsync(site);
+        using var session = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.Operator54);
         var region = await session.GetStringAsync(new Uri(site.Address, "/regions/54"));
         var runsBefore = await site.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_run");
 
@@ -69,7 +69,7 @@ public partial class WebSecurityTests
         var afterRefusal = await site.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_run");
 
         using var fromThePage = new HttpRequestMessage(HttpMethod.Post, new Uri(site.Address, "/api/sync/54"));
-        fromThePage.Headers.Add("RequestVerificationToken", WebUtility.HtmlDecode(AntiforgeryField().Match(region).Groups[1].Value));
+        fromThePage.Headers.Add("RequestVerificationToken", PageForms.AntiforgeryToken(region));
         using var accepted = await session.SendAsync(fromThePage);
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
@@ -109,13 +109,6 @@ public partial class WebSecurityTests
         Assert.Contains("; secure", cookie, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static async Task<HttpClient> OperatorSessionAsync(SiteOnPorts site, long oid = SiteOnPorts.Operator54)
-    {
-        var session = EsiaWalk.Client();
-        using var landed = await EsiaWalk.LogInAsync(session, new Uri(site.Address, "/login"), oid);
-        return session;
-    }
-
     /// <summary>The first cookie the site sets: the login state, written when the operator is sent to ESIA.</summary>
     private static async Task<string> LoginStateCookieAsync(SiteOnPorts site, string? forwardedProto)
     {
@@ -136,7 +129,4 @@ public partial class WebSecurityTests
 
     [GeneratedRegex("""<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+=""", RegexOptions.IgnoreCase)]
     private static partial Regex InlineScript();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }
