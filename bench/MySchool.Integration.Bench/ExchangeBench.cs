@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Grpc.Core;
-using Grpc.Net.Client;
 using MySchool.Integration.Protos.Exchange.V1;
 using MySchool.Integration.Testing;
 using Npgsql;

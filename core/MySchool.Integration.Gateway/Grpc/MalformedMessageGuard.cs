@@ -22,12 +22,12 @@ public static class MalformedMessageGuard
         var requestTypes = services
             .SelectMany(service => service.Methods)
             .Where(method => !method.IsClientStreaming)
-            .ToDictionary(method => method.FullName, method => method.InputType, StringComparer.Ordinal);
+            .ToDictionary(method => $"/{method.Service.FullName}/{method.Name}", method => method.InputType, StringComparer.Ordinal); // as routed: /package.Service/Method
 
         return app.Use(async (context, next) =>
         {
             if (context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is { } grpc
-                && requestTypes.TryGetValue(grpc.Method.FullName.TrimStart('/').Replace('/', '.'), out var requestType)
+                && requestTypes.TryGetValue(grpc.Method.FullName, out var requestType)
                 && await ParsesAsync(context, requestType) is false)
             {
                 TrailersOnly.Refuse(context.Response, StatusCode.InvalidArgument, NotAMessage(requestType.Name));

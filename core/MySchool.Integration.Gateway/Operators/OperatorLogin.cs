@@ -47,7 +47,7 @@ public static class OperatorLogin
         var redirect = RedirectUri(context);
         var timestamp = EsiaOptions.Timestamp(time);
         context.Response.Cookies.Append(StateCookie, Protector(protection).Protect(JsonSerializer.Serialize(login)),
-            new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromMinutes(10), Path = "/login", Secure = context.Request.IsHttps });
+            new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromMinutes(10), Path = "/login" }); // Secure by the cookie policy (WebSecurity)
         var query = new Dictionary<string, string?>
         {
             ["client_id"] = options.ClientId,
