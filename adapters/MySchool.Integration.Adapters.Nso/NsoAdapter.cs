@@ -9,7 +9,7 @@ namespace MySchool.Integration.Adapters.Nso;
 /// ЭлЖур (nso-eljur.md) read as the federal model's sources. Meaning-changing values (SNILS, class names, marks,
 /// dates) are passed on raw for the engine's rules; this class only knows where ЭлЖур keeps them.
 /// </summary>
-internal sealed class NsoAdapter(EljurClient client) : ISourceAdapter, IChangeFeedSource
+internal sealed class NsoAdapter(EljurClient client) : ISourceAdapter, IChangeFeedSource, ICalendarSource
 {
     // Asking for changes since the far future answers nothing but the source's clock.
     private const string FarFuture = "99991231T000000";
@@ -69,6 +69,9 @@ internal sealed class NsoAdapter(EljurClient client) : ISourceAdapter, IChangeFe
 
         return new DiaryReader(roster, firstDay, lastDay).Read(diaries);
     }
+
+    public Task<SourceCalendar?> ReadCalendarAsync(SchoolRoster roster, CancellationToken cancellationToken) =>
+        new EljurCalendar(client).ReadAsync(roster.Classes, roster.Students, cancellationToken);
 
     public async Task<string> ReadCursorAsync(CancellationToken cancellationToken) =>
         Text(await client.CallAsync("getchanges", new Dictionary<string, string> { ["since"] = FarFuture }, cancellationToken), "now")

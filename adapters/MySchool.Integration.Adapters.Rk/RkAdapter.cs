@@ -9,9 +9,12 @@ namespace MySchool.Integration.Adapters.Rk;
 /// «Сетевой город. Образование» (rk-netschool.md) read as the federal model's sources. Marks are numbers and their
 /// real weights come from each assignment's details, read once per assignment however many students it has.
 /// </summary>
-internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChangeFeedSource, IAsyncDisposable
+internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChangeFeedSource, ICalendarSource, IAsyncDisposable
 {
     private const string DateTimeForm = "yyyy-MM-dd'T'HH:mm:ss";
+
+    /// <summary>The first grade of halves, where halves are listed beside quarters (rk-netschool.md).</summary>
+    private const int HalvesFrom = 10;
 
     private readonly ConcurrentDictionary<string, Task<(decimal Weight, string? TeacherId)>> _assignments = new(StringComparer.Ordinal);
     private Dictionary<string, string>? _workKinds;
@@ -53,6 +56,43 @@ internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChang
         var teachers = (await client.GetAsync($"schools/{school.SourceId}/teachers", cancellationToken)).EnumerateArray()
             .Select(t => new SourceTeacher(Person(t), Text(t, "email"), [])).ToList();
         return new SchoolRoster(school, classes, students, teachers);
+    }
+
+    /// <summary>
+    /// The year's terms and holidays (rk-netschool.md, «The school year»). Halves listed beside quarters are grades
+    /// 10–11's, and the quarters then the other grades'.
+    /// </summary>
+    public async Task<SourceCalendar?> ReadCalendarAsync(SchoolRoster roster, CancellationToken cancellationToken)
+    {
+        var year = Text(await client.GetAsync("years/current", cancellationToken), "name") ?? string.Empty;
+        var rejections = new List<SourceRejection>();
+        var terms = Dated(await client.GetAsync("years/current/terms", cancellationToken), "period", rejections);
+        var holidays = Dated(await client.GetAsync("years/current/holidays", cancellationToken), "holiday", rejections);
+        static bool IsHalf(string name) => name.Contains("полугоди", StringComparison.OrdinalIgnoreCase);
+        var split = terms.Any(t => IsHalf(t.Name)) && terms.Any(t => !IsHalf(t.Name));
+        var periods = terms.Select(t => !split ? new SourcePeriod(t.Name, t.Start, t.End)
+            : IsHalf(t.Name) ? new SourcePeriod(t.Name, t.Start, t.End, HalvesFrom, 11)
+            : new SourcePeriod(t.Name, t.Start, t.End, 1, HalvesFrom - 1));
+        return new SourceCalendar(year, null, null, [.. periods], [.. holidays.Select(h => new SourceHoliday(h.Name, h.Start, h.End))]) { Rejections = rejections };
+    }
+
+    private static List<(string Name, DateOnly Start, DateOnly End)> Dated(JsonElement list, string kind, List<SourceRejection> rejections)
+    {
+        var dated = new List<(string, DateOnly, DateOnly)>();
+        foreach (var entry in list.ValueKind == JsonValueKind.Array ? list.EnumerateArray() : Enumerable.Empty<JsonElement>())
+        {
+            var name = Text(entry, "name") ?? string.Empty;
+            if (TryDate(Text(entry, "start"), out var start) && TryDate(Text(entry, "end"), out var end))
+            {
+                dated.Add((name, start, end));
+            }
+            else
+            {
+                rejections.Add(new SourceRejection(kind, name, entry.GetRawText(), $"{kind}.dates", $"Даты «{name}» не распознаны"));
+            }
+        }
+
+        return dated;
     }
 
     public async Task<SchoolJournal> ReadJournalAsync(SchoolRoster roster, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ public static class ModelConstraints
     /// <summary>The value comes from the gateway's configuration (regions), checked when it starts.</summary>
     public const string Configuration = "(configuration)";
 
-    /// <summary>No source writes the table yet (issue 16: calendar, groups, branches): the writer that comes adds its rule.</summary>
+    /// <summary>No source writes the table yet (issue 16: groups, branches): the writer that comes adds its rule.</summary>
     public const string NotFromSources = "(not written from sources)";
 
     /// <summary>The adapter's mapping gives a typed value (an instant, a date): nothing to refuse once it exists.</summary>
@@ -40,13 +40,14 @@ public static class ModelConstraints
         ["academic_year_name_check"] = "class.year",
         ["academic_year_school_id_fkey"] = Gateway,
         ["academic_year_school_id_name_key"] = Gateway,
-        ["period_check"] = NotFromSources,
-        ["period_kind_check"] = NotFromSources,
-        ["period_academic_year_id_fkey"] = NotFromSources,
-        ["period_academic_year_id_name_key"] = NotFromSources,
-        ["holiday_check"] = NotFromSources,
-        ["holiday_academic_year_id_fkey"] = NotFromSources,
-        ["holiday_academic_year_id_starts_on_key"] = NotFromSources,
+        ["period_check"] = "period.dates",
+        ["period_kind_check"] = "period.kind",
+        ["period_academic_year_id_fkey"] = Gateway,
+        ["period_academic_year_id_name_key"] = "period.duplicate",
+        ["holiday_check"] = "holiday.dates",
+        ["holiday_academic_year_id_fkey"] = Gateway,
+        ["holiday_academic_year_id_starts_on_key"] = "holiday.duplicate",
+        ["period_grades_check"] = "period.grades",
         ["grade_level_grade_check"] = "class.grade",
         ["grade_level_academic_year_id_fkey"] = Gateway,
         ["grade_level_academic_year_id_grade_key"] = Gateway,
@@ -138,6 +139,13 @@ public static class ModelConstraints
         ["event.kind"] = "event.kind",
         ["event.starts_at"] = Typed,
         ["event.title"] = "text.invalid-character",
+        ["period.name"] = "period.name",
+        ["period.kind"] = "period.kind",
+        ["period.starts_on"] = Typed,
+        ["period.ends_on"] = Typed,
+        ["holiday.name"] = "holiday.name",
+        ["holiday.starts_on"] = Typed,
+        ["holiday.ends_on"] = Typed,
     };
 
     /// <summary>NOT NULL columns no source fills: every table's id and change version, and these.</summary>
@@ -150,8 +158,7 @@ public static class ModelConstraints
         "subject.school_id", "subject.normalized_name", "lesson.class_id", "lesson.subject_id", "homework.lesson_id", "homework.individual",
         "homework.attachments", "mark.student_id", "mark.subject_id", "mark.counts", "mark.is_debt", "mark.source_system",
         "attendance.student_id", "attendance.lesson_id", "event.school_id",
-        "period.academic_year_id", "period.name", "period.kind", "period.starts_on", "period.ends_on",
-        "holiday.academic_year_id", "holiday.name", "holiday.starts_on", "holiday.ends_on",
+        "period.academic_year_id", "holiday.academic_year_id",
         "class_group.class_id", "class_group.name", "class_group.kind",
     };
 }

@@ -64,6 +64,23 @@ public static partial class SourceValues
         ? null
         : new Rejection("event.kind", $"Вид события «{SourceText.Excerpt(kind)}» неизвестен");
 
+    /// <summary>
+    /// A period's kind from its name, as schools write it (<c>2 четверть</c>, <c>I триместр</c>, <c>1 полугодие</c>,
+    /// <c>Учебный год</c>); a name that says none of them is refused, never guessed.
+    /// </summary>
+    public static Checked<string> PeriodKind(string name)
+    {
+        var folded = name.ToLowerInvariant();
+        string? kind = folded.Contains("четверт", StringComparison.Ordinal) ? "quarter"
+            : folded.Contains("триместр", StringComparison.Ordinal) ? "trimester"
+            : folded.Contains("полугоди", StringComparison.Ordinal) ? "half"
+            : folded.Contains("год", StringComparison.Ordinal) ? "year"
+            : null;
+        return kind is null
+            ? Checked<string>.Refused("period.kind", $"Вид периода «{SourceText.Excerpt(name)}» не распознан: ожидается четверть, триместр, полугодие или год")
+            : Checked<string>.Valid(kind);
+    }
+
     /// <summary>A legal entity's INN: ten digits, the last the check digit of the first nine.</summary>
     public static Rejection? Inn(string? raw)
     {

@@ -32,6 +32,11 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             return _counts with { Read = snapshot.RecordsRead, Quarantined = _quarantine.Count };
         }
 
+        if (snapshot.Calendar is { } calendar)
+        {
+            _counts = _counts.Add(await new CalendarWriter(connection, cancellationToken).WriteAsync(schoolId, calendar));
+        }
+
         var classes = await WriteClassesAsync(schoolId, snapshot.Classes);
         var people = await WritePeopleAsync(schoolId, snapshot.People);
         await WriteEnrollmentsAsync(schoolId, snapshot, classes, people);

@@ -52,6 +52,15 @@ public interface IChangeFeedSource
     Task<SourceChanges> ReadChangesAsync(string cursor, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// The school's year (periods, holidays), read after the school's journal: a source without it leaves the stored
+/// calendar as it is.
+/// </summary>
+public interface ICalendarSource
+{
+    Task<SourceCalendar?> ReadCalendarAsync(SchoolRoster roster, CancellationToken cancellationToken);
+}
+
 /// <summary>Ids the source reports changed since a cursor, and the cursor to read from next time.</summary>
 public sealed record SourceChanges(string NextCursor, IReadOnlySet<string> Students, IReadOnlySet<string> Classes)
 {

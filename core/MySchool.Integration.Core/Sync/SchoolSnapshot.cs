@@ -56,6 +56,16 @@ public sealed record CheckedEvent(string SourceKey, string? ClassSourceId, strin
 
 public sealed record CheckedAttendance(string StudentSourceId, string ClassSourceId, DateOnly Date, int Number, string Code);
 
+public sealed record CheckedCalendar(string Year, DateOnly Starts, DateOnly Ends, IReadOnlyList<CheckedPeriod> Periods, IReadOnlyList<CheckedHoliday> Holidays)
+{
+    public int RecordCount => Periods.Count + Holidays.Count;
+}
+
+/// <summary>A period with its kind (quarter, trimester, half, year); grades null when it applies to every grade.</summary>
+public sealed record CheckedPeriod(string Name, string Kind, DateOnly Start, DateOnly End, int? FirstGrade, int? LastGrade);
+
+public sealed record CheckedHoliday(string Name, DateOnly Start, DateOnly End);
+
 /// <summary>A refused record: what goes to quarantine, with the rule's reason.</summary>
 public sealed record QuarantinedRecord(string Kind, string? SourceId, string RawPayload, Rejection Reason);
 
@@ -69,7 +79,10 @@ public sealed record SchoolSnapshot(
     JournalWindow? Journal,
     IReadOnlyList<QuarantinedRecord> Quarantine)
 {
-    public int RecordsRead => Classes.Count + People.Count + (Journal?.RecordCount ?? 0) + Quarantine.Count;
+    public int RecordsRead => Classes.Count + People.Count + (Calendar?.RecordCount ?? 0) + (Journal?.RecordCount ?? 0) + Quarantine.Count;
+
+    /// <summary>The school's year, when the source gave one: its periods and holidays replace the stored ones.</summary>
+    public CheckedCalendar? Calendar { get; init; }
 
     /// <summary>
     /// The classes, students and teachers are the school's whole roster (a sync, or a push that says so): a student

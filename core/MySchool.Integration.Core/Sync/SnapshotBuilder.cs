@@ -44,6 +44,7 @@ public static class SnapshotBuilder
             }
         }
 
+        var calendar = roster.Calendar is null ? null : CalendarCheck.Check(roster.Calendar, quarantine);
         var knownClasses = classes.Select(c => c.SourceId).ToHashSet(StringComparer.Ordinal);
         var people = new Dictionary<(string, string), CheckedPerson>();
         var enrollments = new Dictionary<string, CheckedEnrollment>(StringComparer.Ordinal);
@@ -105,6 +106,7 @@ public static class SnapshotBuilder
         return new SchoolSnapshot(roster.School, classes, [.. people.Values], [.. enrollments.Values], guardianships, teachers, window, quarantine)
         {
             CompleteRoster = push?.CompleteRoster ?? true,
+            Calendar = calendar,
         };
     }
 

@@ -33,7 +33,26 @@ public sealed record SchoolRoster(
     SourceSchool School,
     IReadOnlyList<SourceClass> Classes,
     IReadOnlyList<SourceStudent> Students,
-    IReadOnlyList<SourceTeacher> Teachers);
+    IReadOnlyList<SourceTeacher> Teachers)
+{
+    /// <summary>The school's year when the source gives it: it replaces what the store holds for that year.</summary>
+    public SourceCalendar? Calendar { get; init; }
+}
+
+/// <summary>
+/// A school's year: its periods (четверти, триместры, полугодия) and days off (каникулы, single holidays), in the
+/// school's local dates. The year's own dates default to 1 September – 31 August when the source gives none.
+/// </summary>
+public sealed record SourceCalendar(string Year, DateOnly? Starts, DateOnly? Ends, IReadOnlyList<SourcePeriod> Periods, IReadOnlyList<SourceHoliday> Holidays)
+{
+    /// <summary>Periods or holidays the adapter could not even map (a date the source's own format does not give).</summary>
+    public IReadOnlyList<SourceRejection> Rejections { get; init; } = [];
+}
+
+/// <summary>A period; its kind is read from its name. Grades bound it when it applies to some grades only.</summary>
+public sealed record SourcePeriod(string Name, DateOnly Start, DateOnly End, int? FirstGrade = null, int? LastGrade = null);
+
+public sealed record SourceHoliday(string Name, DateOnly Start, DateOnly End);
 
 /// <summary>A timetable slot; the times are the school's local wall-clock times.</summary>
 public sealed record SourceLesson(

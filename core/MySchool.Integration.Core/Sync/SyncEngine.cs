@@ -99,6 +99,11 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
             // Read everything first: a cut-off or failed read never leaves a half-written school.
             var roster = await adapter.ReadRosterAsync(school, cancellationToken);
             var journal = await adapter.ReadJournalAsync(roster, from, to, cancellationToken);
+            if (adapter is ICalendarSource calendars)
+            {
+                roster = roster with { Calendar = await calendars.ReadCalendarAsync(roster, cancellationToken) };
+            }
+
             var snapshot = SnapshotBuilder.Build(roster, journal, zone);
             // Read once, written as often as a restarting database needs: a failed transaction rolled back whole.
             var (counts, held) = await _storeRetry.Writes.ExecuteAsync(

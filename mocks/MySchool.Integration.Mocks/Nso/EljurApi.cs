@@ -177,7 +177,8 @@ public sealed class EljurApi(SyntheticRegion region, EljurOptions options, Fault
             var days = new JsonObject();
             for (var date = from; date <= to; date = date.AddDays(1))
             {
-                if (date.DayOfWeek != DayOfWeek.Sunday)
+                // Sundays are no diary days, unless they fall in holidays: the diary shows a holiday's every day.
+                if (date.DayOfWeek != DayOfWeek.Sunday || Curriculum.HolidayOn(date) is not null)
                 {
                     days[Day(date)] = DiaryDay(student, date);
                 }

@@ -42,6 +42,8 @@ public sealed class NetSchoolApi
         _login.MapRoutes(app);
         var api = app.MapGroup("/webapi").AddEndpointFilter(GuardAsync);
         api.MapGet("/years/current", () => Results.Json(new { id = YearId, name = Curriculum.Year }));
+        api.MapGet("/years/current/terms", () => Results.Json(Curriculum.Periods(komi: true).Select((term, i) => new { id = i + 1, name = term.Name, start = Timestamp(term.Start), end = Timestamp(term.End) })));
+        api.MapGet("/years/current/holidays", () => Results.Json(Curriculum.Holidays.Select(holiday => new { name = holiday.Name, start = Timestamp(holiday.Start), end = Timestamp(holiday.End) })));
         api.MapGet("/grade/assignment/types", () => Results.Json(AssignmentTypes.Select(t => new { abbr = t.Abbr, order = t.Order, id = t.Id, name = t.Name })));
         api.MapGet("/schools", Schools);
         api.MapGet("/schools/{id:int}/card", SchoolCard);

@@ -29,12 +29,18 @@ public static class Curriculum
         return (start, start.AddMinutes(45));
     }
 
+    /// <summary>
+    /// The periods of the year: trimesters in Novosibirsk; in Komi quarters, with halves for grades 10–11
+    /// (<see cref="HalvesFrom"/>), as rk-netschool.md says.
+    /// </summary>
     public static IReadOnlyList<SyntheticPeriod> Periods(bool komi) => komi
         ? [
             new("1 четверть", "1 четверть", new(2023, 9, 1), new(2023, 10, 27)),
             new("2 четверть", "2 четверть", new(2023, 11, 6), new(2023, 12, 29)),
             new("3 четверть", "3 четверть", new(2024, 1, 9), new(2024, 3, 22)),
             new("4 четверть", "4 четверть", new(2024, 4, 1), new(2024, 5, 24)),
+            new("1 полугодие", "1 полугодие", new(2023, 9, 1), new(2023, 12, 29)),
+            new("2 полугодие", "2 полугодие", new(2024, 1, 9), new(2024, 5, 24)),
         ]
         : [
             new("I триместр", "1 триместр", new(2023, 9, 1), new(2023, 11, 30)),
@@ -42,11 +48,19 @@ public static class Curriculum
             new("III триместр", "3 триместр", new(2024, 3, 1), new(2024, 5, 31)),
         ];
 
+    /// <summary>The first grade that learns by halves where halves are listed beside quarters.</summary>
+    public const int HalvesFrom = 10;
+
+    /// <summary>The school year's days off: каникулы and single public holidays.</summary>
     public static readonly IReadOnlyList<SyntheticHoliday> Holidays =
     [
         new("Осенние каникулы", new(2023, 10, 28), new(2023, 11, 5)),
         new("Зимние каникулы", new(2023, 12, 30), new(2024, 1, 8)),
+        new("День защитника Отечества", new(2024, 2, 23), new(2024, 2, 23)),
+        new("Международный женский день", new(2024, 3, 8), new(2024, 3, 8)),
         new("Весенние каникулы", new(2024, 3, 23), new(2024, 3, 31)),
+        new("Праздник Весны и Труда", new(2024, 5, 1), new(2024, 5, 1)),
+        new("День Победы", new(2024, 5, 9), new(2024, 5, 9)),
         new("Летние каникулы", new(2024, 5, 25), new(2024, 8, 31)),
     ];
 

@@ -24,6 +24,22 @@ public static class GroundTruth
             yield return new SchoolTruth(Id(school.Id), school.Inn, school.FullName, school.ShortName, school.Oktmo, school.Municipality, region.Spec.TimeZone);
         }
 
+        foreach (var school in region.Schools)
+        {
+            foreach (var period in Curriculum.Periods(region.Spec.IsKomi))
+            {
+                // Komi lists halves beside quarters: the halves are grades 10–11's, the quarters the others'.
+                var halves = region.Spec.IsKomi && period.Name.Contains("полугодие", StringComparison.Ordinal);
+                var grades = !region.Spec.IsKomi ? ((int?)null, (int?)null) : halves ? (Curriculum.HalvesFrom, 11) : (1, Curriculum.HalvesFrom - 1);
+                yield return new PeriodTruth(school.Inn, Curriculum.Year, period.Name, period.Start, period.End, grades.Item1, grades.Item2);
+            }
+
+            foreach (var holiday in Curriculum.Holidays)
+            {
+                yield return new HolidayTruth(school.Inn, Curriculum.Year, holiday.Name, holiday.Start, holiday.End);
+            }
+        }
+
         foreach (var teacher in region.Teachers)
         {
             yield return new PersonTruth("teacher", Id(teacher.Id), teacher.Name.LastName, teacher.Name.FirstName, teacher.Name.MiddleName, null, null, teacher.Snils);
@@ -111,6 +127,11 @@ public sealed record ClassTruth(string SourceId, string SchoolInn, int Grade, st
 
 /// <summary>Birth date and gender are known only for students; the contracts give none for parents and teachers.</summary>
 public sealed record PersonTruth(string Role, string SourceId, string LastName, string FirstName, string? MiddleName, DateOnly? BirthDate, string? Gender, string? Snils) : TruthRecord("person");
+
+/// <summary>A period of a school's year; grades bound it when it applies to some grades only.</summary>
+public sealed record PeriodTruth(string SchoolInn, string Year, string Name, DateOnly Start, DateOnly End, int? FirstGrade, int? LastGrade) : TruthRecord("period");
+
+public sealed record HolidayTruth(string SchoolInn, string Year, string Name, DateOnly Start, DateOnly End) : TruthRecord("holiday");
 
 public sealed record EnrollmentTruth(string StudentSourceId, string ClassSourceId) : TruthRecord("enrollment");
 

@@ -60,36 +60,27 @@ public class FederalPullTests
     [Fact]
     public async Task Portfolio_AveragesHonourWeightsAndLeaveOutNonCountingMarks_AndCountsDaysUntilTheHolidays()
     {
-        var time = new ManualTime(); // 2023-11-14, inside the II trimester below
+        var time = new ManualTime(); // 2023-11-14: the I trimester of the synced calendar (1 September – 30 November)
         await using var federal = await FederalFixture.StartAsync(time: time);
         var db = federal.Harness.Db;
-        // The calendar is not synced from the sources yet: the school's trimester and holidays are written here.
-        await db.ExecuteAsync("""
-            INSERT INTO period (academic_year_id, name, kind, starts_on, ends_on)
-            SELECT g.academic_year_id, 'II триместр', 'trimester', '2023-11-06', '2024-02-18' FROM class c JOIN grade_level g ON g.id = c.grade_level_id WHERE c.id = $1
-            """, federal.ClassId);
-        await db.ExecuteAsync("""
-            INSERT INTO holiday (academic_year_id, name, starts_on, ends_on)
-            SELECT g.academic_year_id, 'Зимние каникулы', '2023-12-30', '2024-01-08' FROM class c JOIN grade_level g ON g.id = c.grade_level_id WHERE c.id = $1
-            """, federal.ClassId);
         // One non-counting mark with a heavy weight: it must change nothing.
         await db.ExecuteAsync("UPDATE mark SET counts = false, weight = 9 WHERE id = (SELECT id FROM mark WHERE student_id = $1 ORDER BY source_key LIMIT 1)", federal.StudentId);
         var pull = new FederalPull.FederalPullClient(await federal.Gateway.ChannelAsync("federal"));
 
         var portfolio = await pull.GetPortfolioAsync(new PortfolioRequest { EsiaOid = FederalFixture.StudentOid });
 
-        Assert.Equal("II триместр", portfolio.Period);
+        Assert.Equal("I триместр", portfolio.Period);
         Assert.Equal(46, portfolio.DaysUntilHolidays); // 14 November to 30 December
         var expected = await db.ScalarAsync<string>("""
             SELECT string_agg(name || '=' || to_char(round(sum_value / sum_weight, 2), 'FM0.00'), ';' ORDER BY name) FROM (
                 SELECT s.name, sum(m.numeric_value * m.weight) AS sum_value, sum(m.weight) AS sum_weight
                 FROM mark m JOIN subject s ON s.id = m.subject_id
-                WHERE m.student_id = $1 AND m.counts AND m.numeric_value IS NOT NULL AND m.mark_date BETWEEN '2023-11-06' AND '2024-02-18'
+                WHERE m.student_id = $1 AND m.counts AND m.numeric_value IS NOT NULL AND m.mark_date BETWEEN '2023-09-01' AND '2023-11-30'
                 GROUP BY s.name) x
             """, federal.StudentId);
         Assert.Equal(expected, string.Join(';', portfolio.Subjects.Where(s => s.Student != "").Select(s => $"{s.Subject}={s.Student}")));
         Assert.All(portfolio.Subjects, s => Assert.NotEqual("", s.GradeAverage));
-        var lessons = await db.ScalarAsync<long>("SELECT count(*) FROM lesson WHERE class_id = $1 AND lesson_date BETWEEN '2023-11-06' AND '2023-11-14'", federal.ClassId);
+        var lessons = await db.ScalarAsync<long>("SELECT count(*) FROM lesson WHERE class_id = $1 AND lesson_date BETWEEN '2023-09-01' AND '2023-11-14'", federal.ClassId);
         Assert.Equal(lessons, portfolio.Attendance.Lessons);
     }
 

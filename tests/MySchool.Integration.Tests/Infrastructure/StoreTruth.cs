@@ -21,6 +21,15 @@ public static class StoreTruth
             JOIN grade_level g ON g.id = c.grade_level_id JOIN academic_year y ON y.id = g.academic_year_id
             JOIN identity_map m ON m.federal_id = c.id AND m.kind = 'class' AND m.source_system = $1
             """, source, r => records.Add(new ClassTruth(r.GetString(0), r.GetString(1), r.GetInt16(2), r.GetString(3), r.GetString(4))));
+        const string YearFrom = """
+            JOIN academic_year y ON y.id = x.academic_year_id JOIN school s ON s.id = y.school_id
+            JOIN identity_map m ON m.federal_id = s.id AND m.kind = 'school' AND m.source_system = $1
+            """;
+        await ReadAsync(db, $"SELECT s.inn, y.name, x.name, x.starts_on, x.ends_on, x.first_grade, x.last_grade FROM period x {YearFrom}", source,
+            r => records.Add(new PeriodTruth(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateOnly>(3), r.GetFieldValue<DateOnly>(4),
+                r.IsDBNull(5) ? null : r.GetInt16(5), r.IsDBNull(6) ? null : r.GetInt16(6))));
+        await ReadAsync(db, $"SELECT s.inn, y.name, x.name, x.starts_on, x.ends_on FROM holiday x {YearFrom}", source,
+            r => records.Add(new HolidayTruth(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateOnly>(3), r.GetFieldValue<DateOnly>(4))));
         await ReadAsync(db, """
             SELECT m.kind, m.source_id, p.last_name, p.first_name, p.middle_name,
                    CASE WHEN m.kind = 'student' THEN p.birth_date END, CASE WHEN m.kind = 'student' THEN p.gender END, p.snils

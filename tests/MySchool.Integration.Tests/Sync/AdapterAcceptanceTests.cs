@@ -197,7 +197,9 @@ public class AdapterAcceptanceTests
         var students = truth.OfType<EnrollmentTruth>().Where(e => classes.Contains(e.ClassSourceId)).Select(e => e.StudentSourceId).ToHashSet();
         var parents = truth.OfType<GuardianshipTruth>().Where(g => students.Contains(g.StudentSourceId)).Select(g => g.ParentSourceId).Distinct().Count();
         var teachers = region.Teachers.Count(t => t.SchoolId == schoolId);
-        return classes.Count + students.Count + parents + teachers
+        var inn = region.Schools.Single(s => s.Id == schoolId).Inn;
+        var calendar = truth.OfType<PeriodTruth>().Count(p => p.SchoolInn == inn) + truth.OfType<HolidayTruth>().Count(h => h.SchoolInn == inn);
+        return classes.Count + students.Count + parents + teachers + calendar
             + truth.OfType<LessonTruth>().Count(l => classes.Contains(l.ClassSourceId))
             + truth.OfType<HomeworkTruth>().Count(h => classes.Contains(h.ClassSourceId))
             + truth.OfType<MarkTruth>().Count(m => classes.Contains(m.ClassSourceId))
@@ -210,6 +212,7 @@ public class AdapterAcceptanceTests
              + (SELECT count(*) FROM class WHERE change_version > $1) + (SELECT count(*) FROM lesson WHERE change_version > $1)
              + (SELECT count(*) FROM homework WHERE change_version > $1) + (SELECT count(*) FROM mark WHERE change_version > $1)
              + (SELECT count(*) FROM attendance WHERE change_version > $1) + (SELECT count(*) FROM tombstone WHERE change_version > $1)
+             + (SELECT count(*) FROM period WHERE change_version > $1) + (SELECT count(*) FROM holiday WHERE change_version > $1)
         """, version);
 
     /// <summary>
