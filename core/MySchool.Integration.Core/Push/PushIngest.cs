@@ -21,7 +21,11 @@ public sealed record PushBatch(
     IReadOnlyList<string> DeletedMarks,
     IReadOnlyList<SourceRejection> Rejections)
 {
-    public long RecordCount => Classes.Count + Students.Count + Teachers.Count + Lessons.Count + Marks.Count + DeletedMarks.Count + Rejections.Count;
+    public long RecordCount => Classes.Count + Students.Count + Teachers.Count + Lessons.Count + Marks.Count + DeletedMarks.Count + Rejections.Count
+        + (Calendar is null ? 0 : Calendar.Periods.Count + Calendar.Holidays.Count);
+
+    /// <summary>The school's year when the batch carries one.</summary>
+    public SourceCalendar? Calendar { get; init; }
 }
 
 /// <summary>Who pushed: the client, and the source system its records are known under in the identity map.</summary>
@@ -65,7 +69,7 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
             var regionCounts = await SchoolWriter.WriteRegionAsync(dataSource, target, [batch.School], cancellationToken);
             await runs.PlannedAsync(runId, 1, regionCounts, cancellationToken);
 
-            var roster = new SchoolRoster(batch.School, batch.Classes, batch.Students, batch.Teachers);
+            var roster = new SchoolRoster(batch.School, batch.Classes, batch.Students, batch.Teachers) { Calendar = batch.Calendar };
             var dates = batch.Lessons.Select(l => l.Date).Concat(batch.Marks.Select(m => m.LessonDate)).DefaultIfEmpty(Today(region)).ToList();
             var journal = new SchoolJournal(dates.Min(), dates.Max(), batch.Lessons, batch.Marks, [], batch.Rejections);
             var snapshot = SnapshotBuilder.Build(roster, journal, region.Zone, new PushOptions(batch.CompleteRoster, batch.DeletedMarks));

@@ -4,6 +4,7 @@ using MySchool.Integration.Core.Push;
 using MySchool.Integration.Core.Rules;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Protos.Exchange.V1;
+using ProtoCalendar = MySchool.Integration.Protos.Exchange.V1.Calendar;
 
 namespace MySchool.Integration.Gateway.Push;
 
@@ -21,6 +22,7 @@ public sealed class PushBatchBuilder(BatchHeader header)
     private readonly List<SourceMark> _marks = [];
     private readonly List<string> _deletedMarks = [];
     private readonly List<SourceRejection> _rejections = [];
+    private SourceCalendar? _calendar;
 
     public long Count { get; private set; }
 
@@ -55,8 +57,13 @@ public sealed class PushBatchBuilder(BatchHeader header)
                 absence.ClassSourceId, absence.LessonDate, absence.LessonNumber, "", absence.Code, absence.LessonDate, 0, null, false, null, absence);
         }
 
+        if (chunk.Calendar is { } calendar)
+        {
+            AddCalendar(calendar);
+        }
+
         _deletedMarks.AddRange(chunk.DeletedMarks);
-        Count += chunk.Classes.Count + chunk.Students.Count + chunk.Teachers.Count + chunk.Lessons.Count + chunk.Marks.Count + chunk.Attendance.Count + chunk.DeletedMarks.Count;
+        Count += (chunk.Calendar is null ? 0 : chunk.Calendar.Periods.Count + chunk.Calendar.Holidays.Count) + chunk.Classes.Count + chunk.Students.Count + chunk.Teachers.Count + chunk.Lessons.Count + chunk.Marks.Count + chunk.Attendance.Count + chunk.DeletedMarks.Count;
     }
 
     public PushBatch Build()
@@ -65,7 +72,62 @@ public sealed class PushBatchBuilder(BatchHeader header)
         return new PushBatch(
             header.IdempotencyKey,
             new SourceSchool(school.SourceId, school.Inn, school.FullName, Optional(school.ShortName), school.Oktmo, school.Municipality),
-            header.CompleteRoster, _classes, _students, _teachers, _lessons, _marks, _deletedMarks, _rejections);
+            header.CompleteRoster, _classes, _students, _teachers, _lessons, _marks, _deletedMarks, _rejections)
+        { Calendar = _calendar };
+    }
+
+    /// <summary>The school's year: a date that is none refuses its period or holiday, or the whole calendar when it is the year's own.</summary>
+    private void AddCalendar(ProtoCalendar calendar)
+    {
+        DateOnly? starts = null, ends = null;
+        if (_calendar is not null || !OptionalDate(calendar.StartsOn, ref starts) || !OptionalDate(calendar.EndsOn, ref ends))
+        {
+            _rejections.Add(_calendar is not null
+                ? new SourceRejection("calendar", calendar.AcademicYear, Json(calendar), "calendar.duplicate", "В пакете уже есть календарь: принят первый")
+                : new SourceRejection("calendar", calendar.AcademicYear, Json(calendar), "calendar.dates", $"Даты учебного года «{calendar.StartsOn}»–«{calendar.EndsOn}» не существуют"));
+            return;
+        }
+
+        var periods = new List<SourcePeriod>();
+        foreach (var period in calendar.Periods)
+        {
+            if (TryDate(period.StartsOn, out var start) && TryDate(period.EndsOn, out var end))
+            {
+                var every = period.FirstGrade == 0 && period.LastGrade == 0;
+                periods.Add(new SourcePeriod(period.Name, start, end, every ? null : period.FirstGrade, every ? null : period.LastGrade));
+            }
+            else
+            {
+                _rejections.Add(new SourceRejection("period", period.Name, Json(period), "period.dates", $"Даты периода «{period.StartsOn}»–«{period.EndsOn}» не существуют"));
+            }
+        }
+
+        var holidays = new List<SourceHoliday>();
+        foreach (var holiday in calendar.Holidays)
+        {
+            if (TryDate(holiday.StartsOn, out var start) && TryDate(holiday.EndsOn, out var end))
+            {
+                holidays.Add(new SourceHoliday(holiday.Name, start, end));
+            }
+            else
+            {
+                _rejections.Add(new SourceRejection("holiday", holiday.Name, Json(holiday), "holiday.dates", $"Даты каникул «{holiday.StartsOn}»–«{holiday.EndsOn}» не существуют"));
+            }
+        }
+
+        _calendar = new SourceCalendar(calendar.AcademicYear, starts, ends, periods, holidays);
+    }
+
+    private static bool OptionalDate(string value, ref DateOnly? date)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return true;
+        }
+
+        var parsed = TryDate(value, out var day);
+        date = parsed ? day : null;
+        return parsed;
     }
 
     private void AddLesson(Lesson lesson)

@@ -49,6 +49,47 @@ public sealed class PushRequest
     public List<SoapAttendance> Attendance { get; set; } = [];
 
     public List<string> DeletedMarks { get; set; } = [];
+
+    /// <summary>The school's year (added in 1.1, optional): it replaces the stored periods and holidays of that year.</summary>
+    public SoapCalendar? Calendar { get; set; }
+}
+
+[XmlType("Calendar", Namespace = SoapNames.Namespace)]
+public sealed class SoapCalendar
+{
+    public string? AcademicYear { get; set; }
+
+    public string? StartsOn { get; set; }
+
+    public string? EndsOn { get; set; }
+
+    public List<SoapPeriod> Periods { get; set; } = [];
+
+    public List<SoapHoliday> Holidays { get; set; } = [];
+}
+
+[XmlType("Period", Namespace = SoapNames.Namespace)]
+public sealed class SoapPeriod
+{
+    public string? Name { get; set; }
+
+    public string? StartsOn { get; set; }
+
+    public string? EndsOn { get; set; }
+
+    public int FirstGrade { get; set; }
+
+    public int LastGrade { get; set; }
+}
+
+[XmlType("Holiday", Namespace = SoapNames.Namespace)]
+public sealed class SoapHoliday
+{
+    public string? Name { get; set; }
+
+    public string? StartsOn { get; set; }
+
+    public string? EndsOn { get; set; }
 }
 
 [XmlType("School", Namespace = SoapNames.Namespace)]

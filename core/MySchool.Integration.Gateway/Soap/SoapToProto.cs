@@ -17,6 +17,7 @@ public static partial class SoapToProto
     [MapperIgnoreSource(nameof(PushRequest.Marks))]
     [MapperIgnoreSource(nameof(PushRequest.Attendance))]
     [MapperIgnoreSource(nameof(PushRequest.DeletedMarks))]
+    [MapperIgnoreSource(nameof(PushRequest.Calendar))]
     public static partial BatchHeader ToHeader(PushRequest request);
 
     [MapperIgnoreSource(nameof(PushRequest.IdempotencyKey))]
