@@ -6,7 +6,13 @@ namespace MySchool.Integration.Core.Federal;
 
 public sealed record StudentSchedule(DateTimeOffset? LastUpdated, IReadOnlyList<ScheduleSchool> Schools);
 
-public sealed record ScheduleSchool(Guid Id, string Name, string AcademicYear, IReadOnlyList<ScheduleClass> Classes);
+public sealed record ScheduleSchool(Guid Id, string Name, string AcademicYear, IReadOnlyList<ScheduleClass> Classes)
+{
+    /// <summary>The school's holidays and days off that fall in the range: a day without lessons says why.</summary>
+    public IReadOnlyList<ScheduleHoliday> Holidays { get; init; } = [];
+}
+
+public sealed record ScheduleHoliday(string Name, DateOnly Start, DateOnly End);
 
 public sealed record ScheduleClass(int Grade, string Letter, IReadOnlyList<ScheduleLesson> Lessons);
 
@@ -26,7 +32,8 @@ public sealed record ScheduleMark(string Code, decimal Weight, decimal? Value);
 
 /// <summary>
 /// A student's timetable and journal over a date range, by ESIA oid: the lessons of every class the student was
-/// enrolled in on those days, with homework, the student's attendance and marks.
+/// enrolled in on those days, with homework, the student's attendance and marks, and the school's holidays in the range
+/// (a school whose class had no lessons in the range, during holidays, is still listed, with them).
 /// </summary>
 public sealed class ScheduleReader(NpgsqlDataSource dataSource)
 {
@@ -55,20 +62,20 @@ public sealed class ScheduleReader(NpgsqlDataSource dataSource)
             JOIN grade_level g ON g.id = c.grade_level_id
             JOIN academic_year y ON y.id = g.academic_year_id
             JOIN school s ON s.id = c.school_id
-            JOIN lesson l ON l.class_id = c.id AND l.lesson_date BETWEEN greatest(e.starts_on, $2) AND least(coalesce(e.ends_on, $3), $3)
-            JOIN subject sub ON sub.id = l.subject_id
+            LEFT JOIN lesson l ON l.class_id = c.id AND l.lesson_date BETWEEN greatest(e.starts_on, $2) AND least(coalesce(e.ends_on, $3), $3)
+            LEFT JOIN subject sub ON sub.id = l.subject_id
             WHERE e.student_id = $1 AND e.starts_on <= $3 AND (e.ends_on IS NULL OR e.ends_on >= $2)
               AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM school_region sr WHERE sr.school_id = s.id AND sr.code = $4))
             ORDER BY s.id, c.grade, c.letter, l.starts_at, l.number
             """, studentId, start, end, new NpgsqlParameter { Value = (object?)region ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
 
-        var rows = new List<(Guid School, string Name, string Year, TimeZoneInfo Zone, int Grade, string Letter, ScheduleLesson Lesson)>();
+        var rows = new List<(Guid School, string Name, string Year, TimeZoneInfo Zone, int Grade, string Letter, ScheduleLesson? Lesson)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
                 var zone = TimeZoneInfo.FindSystemTimeZoneById(reader.GetString(3));
-                rows.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), zone, reader.GetInt16(4), reader.GetString(5), new ScheduleLesson(
+                rows.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), zone, reader.GetInt16(4), reader.GetString(5), reader.IsDBNull(6) ? null : new ScheduleLesson(
                     reader.GetGuid(6),
                     TimeZoneInfo.ConvertTime(reader.GetFieldValue<DateTimeOffset>(7), zone),
                     TimeZoneInfo.ConvertTime(reader.GetFieldValue<DateTimeOffset>(8), zone),
@@ -81,9 +88,15 @@ public sealed class ScheduleReader(NpgsqlDataSource dataSource)
             }
         }
 
+        var holidays = (await ListAsync(connection, """
+            SELECT y.school_id, h.name, h.starts_on, h.ends_on FROM holiday h JOIN academic_year y ON y.id = h.academic_year_id
+            WHERE y.school_id = ANY($1) AND h.starts_on <= $3 AND h.ends_on >= $2 ORDER BY h.starts_on
+            """, r => (School: r.GetGuid(0), Holiday: new ScheduleHoliday(r.GetString(1), r.GetFieldValue<DateOnly>(2), r.GetFieldValue<DateOnly>(3))),
+            cancellationToken, rows.Select(r => r.School).Distinct().ToArray(), start, end)).ToLookup(h => h.School, h => h.Holiday);
         var schools = rows.GroupBy(r => (r.School, r.Name, r.Year)).Select(school => new ScheduleSchool(
             school.Key.School, school.Key.Name, school.Key.Year,
-            [.. school.GroupBy(r => (r.Grade, r.Letter)).Select(c => new ScheduleClass(c.Key.Grade, c.Key.Letter, [.. c.Select(r => r.Lesson)]))])).ToList();
+            [.. school.GroupBy(r => (r.Grade, r.Letter)).Select(c => new ScheduleClass(c.Key.Grade, c.Key.Letter, [.. c.Select(r => r.Lesson).OfType<ScheduleLesson>()]))])
+        { Holidays = [.. holidays[school.Key.School]] }).ToList();
         return new StudentSchedule(await LastUpdatedAsync(connection, studentId, rows.FirstOrDefault().Zone, cancellationToken), schools);
     }
 

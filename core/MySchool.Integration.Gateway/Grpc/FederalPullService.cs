@@ -74,14 +74,13 @@ public sealed class FederalPullService(FederalFeed feed, PortfolioReader portfol
             reply.DaysUntilHolidays = days;
         }
 
-        reply.Subjects.AddRange(portfolio.Subjects.Select(s => new SubjectAverage
+        reply.HolidaysName = portfolio.HolidaysName ?? "";
+        reply.Subjects.AddRange(portfolio.Subjects.Select(Average));
+        foreach (var past in portfolio.PastPeriods)
         {
-            Subject = s.Subject,
-            Student = Decimal(s.Student),
-            ClassAverage = Decimal(s.Class),
-            GradeAverage = Decimal(s.Grade),
-            Marks = s.MarkCount,
-        }));
+            reply.PastPeriods.Add(new Protos.Federal.V1.PeriodAverages { Period = past.Period, Start = Iso(past.Start), End = Iso(past.End), Subjects = { past.Subjects.Select(Average) } });
+        }
+
         reply.Events.AddRange(portfolio.Events.Select(e => new Event { StartsAt = SchoolInstant.Iso(e.StartsAt), Kind = e.Kind, Title = e.Title, Body = e.Body ?? "" }));
         return reply;
     }
@@ -106,6 +105,15 @@ public sealed class FederalPullService(FederalFeed feed, PortfolioReader portfol
     }
 
     private static string? Region(string code) => string.IsNullOrEmpty(code) ? null : code;
+
+    private static SubjectAverage Average(Core.Federal.SubjectAverage average) => new()
+    {
+        Subject = average.Subject,
+        Student = Decimal(average.Student),
+        ClassAverage = Decimal(average.Class),
+        GradeAverage = Decimal(average.Grade),
+        Marks = average.MarkCount,
+    };
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -31,7 +31,8 @@ public static class FederalRestApi
             .WithSummary("Расписание и журнал обучающегося за период (Приложение 5)")
             .Produces(StatusCodes.Status200OK, contentType: "application/fhir+json");
         api.MapGet(PortfolioPath + "{esiaId}", PortfolioAsync)
-            .WithSummary("Школьное портфолио обучающегося");
+            .WithSummary("Школьное портфолио обучающегося: средние за текущий и прошедшие периоды, посещаемость, каникулы, события")
+            .Produces<StudentPortfolio>(StatusCodes.Status200OK);
         return app;
     }
 
@@ -68,6 +69,8 @@ public static class FederalRestApi
                 name = school.Name,
                 academYear = ShortYear(school.AcademicYear),
                 period = new { start = Iso(from), end = Iso(to) },
+                // Ours, beside Приложение 5's fields: the holidays in the range, so a day without lessons says why.
+                holiday = school.Holidays.Count == 0 ? null : school.Holidays.Select(h => new { name = h.Name, period = new { start = Iso(h.Start), end = Iso(h.End) } }),
                 @class = school.Classes.Select(c => new
                 {
                     @class = $"{c.Grade}{c.Letter.ToLowerInvariant()}",

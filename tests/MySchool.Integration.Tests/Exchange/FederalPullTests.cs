@@ -70,7 +70,8 @@ public class FederalPullTests
         var portfolio = await pull.GetPortfolioAsync(new PortfolioRequest { EsiaOid = FederalFixture.StudentOid });
 
         Assert.Equal("I триместр", portfolio.Period);
-        Assert.Equal(46, portfolio.DaysUntilHolidays); // 14 November to 30 December
+        Assert.Equal((46, "Зимние каникулы"), (portfolio.DaysUntilHolidays, portfolio.HolidaysName)); // 14 November to 30 December
+        Assert.Empty(portfolio.PastPeriods);
         var expected = await db.ScalarAsync<string>("""
             SELECT string_agg(name || '=' || to_char(round(sum_value / sum_weight, 2), 'FM0.00'), ';' ORDER BY name) FROM (
                 SELECT s.name, sum(m.numeric_value * m.weight) AS sum_value, sum(m.weight) AS sum_weight
@@ -82,6 +83,43 @@ public class FederalPullTests
         Assert.All(portfolio.Subjects, s => Assert.NotEqual("", s.GradeAverage));
         var lessons = await db.ScalarAsync<long>("SELECT count(*) FROM lesson WHERE class_id = $1 AND lesson_date BETWEEN '2023-09-01' AND '2023-11-14'", federal.ClassId);
         Assert.Equal(lessons, portfolio.Attendance.Lessons);
+    }
+
+    [Fact]
+    public async Task Portfolio_InALaterPeriod_ShowsThePastOnesAverages_TheDynamics()
+    {
+        var time = new ManualTime();
+        await using var federal = await FederalFixture.StartAsync(time: time);
+        time.Advance(TimeSpan.FromDays(22)); // 2023-12-05: the II trimester; the I one (to 30 November) is past
+        var pull = new FederalPull.FederalPullClient(await federal.Gateway.ChannelAsync("federal"));
+
+        var portfolio = await pull.GetPortfolioAsync(new PortfolioRequest { EsiaOid = FederalFixture.StudentOid });
+
+        Assert.Equal(("II триместр", "2023-12-01", "2024-02-29"), (portfolio.Period, portfolio.PeriodStart, portfolio.PeriodEnd));
+        var past = Assert.Single(portfolio.PastPeriods);
+        Assert.Equal(("I триместр", "2023-09-01", "2023-11-30"), (past.Period, past.Start, past.End));
+        var expected = await federal.Harness.Db.ScalarAsync<string>("""
+            SELECT string_agg(s.name || '=' || to_char(round(sum_value / sum_weight, 2), 'FM0.00'), ';' ORDER BY s.name) FROM (
+                SELECT m.subject_id, sum(m.numeric_value * m.weight) AS sum_value, sum(m.weight) AS sum_weight FROM mark m
+                WHERE m.student_id = $1 AND m.counts AND m.numeric_value IS NOT NULL AND m.mark_date BETWEEN '2023-09-01' AND '2023-11-30' GROUP BY m.subject_id) x
+            JOIN subject s ON s.id = x.subject_id
+            """, federal.StudentId);
+        Assert.False(string.IsNullOrEmpty(expected));
+        Assert.Equal(expected, string.Join(';', past.Subjects.Where(s => s.Student != "").Select(s => $"{s.Subject}={s.Student}")));
+        Assert.All(portfolio.Subjects, s => Assert.Equal("", s.Student)); // no marks in the II trimester yet
+    }
+
+    [Fact]
+    public async Task Portfolio_DuringHolidays_CountsZeroDays_AndNamesThem()
+    {
+        var time = new ManualTime();
+        await using var federal = await FederalFixture.StartAsync(time: time);
+        time.Advance(TimeSpan.FromDays(52)); // 2024-01-04, inside the winter holidays (30 December – 8 January)
+        var pull = new FederalPull.FederalPullClient(await federal.Gateway.ChannelAsync("federal"));
+
+        var portfolio = await pull.GetPortfolioAsync(new PortfolioRequest { EsiaOid = FederalFixture.StudentOid });
+
+        Assert.Equal((0, "Зимние каникулы"), (portfolio.DaysUntilHolidays, portfolio.HolidaysName));
     }
 
     [Fact]

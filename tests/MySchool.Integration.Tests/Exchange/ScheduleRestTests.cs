@@ -45,6 +45,23 @@ public class ScheduleRestTests
     }
 
     [Theory]
+    [InlineData("nso")]
+    [InlineData("rk")]
+    public async Task Schedule_OverTheWinterHolidays_ShowsThemAsSuch_WithTheSchool(string adapter)
+    {
+        await using var federal = await FederalFixture.StartAsync(adapter);
+        var client = await federal.Gateway.CreateClientAsync("federal");
+
+        var body = (await client.GetFromJsonAsync<JsonObject>(new Uri($"/Schedule/{FederalFixture.StudentOid}?start=2024-01-01&end=2024-01-07", UriKind.Relative)))!;
+
+        var school = Assert.Single(body["school"]!.AsArray())!;
+        var holiday = Assert.Single(school["holiday"]!.AsArray())!;
+        Assert.Equal(("Зимние каникулы", "2023-12-30", "2024-01-08"),
+            (holiday["name"]!.GetValue<string>(), holiday["period"]!["start"]!.GetValue<string>(), holiday["period"]!["end"]!.GetValue<string>()));
+        Assert.Empty(Assert.Single(school["class"]!.AsArray())!["lesson"]!.AsArray());
+    }
+
+    [Theory]
     [InlineData("/Schedule/1054000777?start=2023-11-06", HttpStatusCode.BadRequest, "structure")]
     [InlineData("/Schedule/1054000777?start=2023-11-12&end=2023-11-06", HttpStatusCode.BadRequest, "structure")]
     [InlineData("/Schedule/1054000777?start=2023-09-01&end=2024-05-31", HttpStatusCode.BadRequest, "structure")]
