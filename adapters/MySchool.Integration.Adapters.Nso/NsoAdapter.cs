@@ -45,7 +45,10 @@ internal sealed class NsoAdapter(EljurClient client) : ISourceAdapter, IChangeFe
         var teachers = new List<SourceTeacher>();
         await foreach (var teacher in PagesAsync("getteachers", "teachers", new() { ["school"] = school.SourceId }, cancellationToken))
         {
-            teachers.Add(new SourceTeacher(Person(Text(teacher, "id")!, teacher), Text(teacher, "email"), [.. Entries(teacher, "subjects").Select(s => s.GetString()!)]));
+            teachers.Add(new SourceTeacher(Person(Text(teacher, "id")!, teacher), Text(teacher, "email"), [.. Entries(teacher, "subjects").Select(s => s.ToString())])
+            {
+                Roles = [.. Entries(teacher, "roles").Select(role => role.ToString())],
+            });
         }
 
         return new SchoolRoster(school, classes, students, teachers);

@@ -53,8 +53,9 @@ internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChang
         }
 
         // The roster gives no subjects; the journal does (an assignment's teachers), see ReadJournalAsync.
-        var teachers = (await client.GetAsync($"schools/{school.SourceId}/teachers", cancellationToken)).EnumerateArray()
-            .Select(t => new SourceTeacher(Person(t), Text(t, "email"), [])).ToList();
+        // The staff list is the teachers' with the administrators: roles say which (rk-netschool.md, «staff»).
+        var teachers = (await client.GetAsync($"schools/{school.SourceId}/staff", cancellationToken)).EnumerateArray()
+            .Select(t => new SourceTeacher(Person(t), Text(t, "email"), []) { Roles = [.. Array(t, "roles").Select(role => role.ToString())] }).ToList();
         return new SchoolRoster(school, classes, students, teachers);
     }
 

@@ -72,7 +72,7 @@ public static class ModelConstraints
         ["guardianship_parent_id_fkey"] = Gateway,
         ["guardianship_student_id_fkey"] = Gateway,
         ["guardianship_parent_id_student_id_key"] = Gateway,
-        ["staff_role_check"] = Gateway,
+        ["staff_role_check"] = "staff.role",
         ["staff_person_id_fkey"] = Gateway,
         ["staff_school_id_fkey"] = Gateway,
         ["staff_person_id_school_id_role_key"] = Gateway,

@@ -65,6 +65,32 @@ public static partial class SourceValues
         : new Rejection("event.kind", $"Вид события «{SourceText.Excerpt(kind)}» неизвестен");
 
     /// <summary>
+    /// A staff member's roles in the model's terms (teacher, admin) from how sources write them (<c>teacher</c>,
+    /// <c>administrator</c>, <c>Учитель</c>, <c>Администратор</c>); none listed means a teacher. An unknown role is
+    /// refused, never guessed.
+    /// </summary>
+    public static Checked<IReadOnlyList<string>> StaffRoles(IReadOnlyList<string> raw)
+    {
+        var roles = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var role in raw)
+        {
+            switch (role.Trim().ToLowerInvariant())
+            {
+                case "teacher" or "учитель" or "педагог":
+                    roles.Add("teacher");
+                    break;
+                case "administrator" or "admin" or "администратор" or "администрация":
+                    roles.Add("admin");
+                    break;
+                default:
+                    return Checked<IReadOnlyList<string>>.Refused("staff.role", $"Роль «{SourceText.Excerpt(role)}» неизвестна: ожидается учитель или администратор");
+            }
+        }
+
+        return Checked<IReadOnlyList<string>>.Valid(roles.Count == 0 ? ["teacher"] : [.. roles]);
+    }
+
+    /// <summary>
     /// A period's kind from its name, as schools write it (<c>2 четверть</c>, <c>I триместр</c>, <c>1 полугодие</c>,
     /// <c>Учебный год</c>); a name that says none of them is refused, never guessed.
     /// </summary>

@@ -458,18 +458,20 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
 
     private async Task WriteStaffAsync(Guid schoolId, SchoolSnapshot snapshot, Dictionary<(string, string), Guid> people)
     {
-        var rows = snapshot.Teachers.Where(t => people.ContainsKey(("teacher", t.SourceId)))
-            .Select(t => (Person: people[("teacher", t.SourceId)], Subjects: t.Subjects.Order(StringComparer.Ordinal).ToArray(), t.Email))
-            .DistinctBy(t => t.Person);
-        await CopyAsync(connection, "s_staff", "person_id uuid, subjects text[], email text", rows,
-            [NpgsqlDbType.Uuid, NpgsqlDbType.Array | NpgsqlDbType.Text, NpgsqlDbType.Text], row => [row.Person, row.Subjects, row.Email], cancellationToken);
+        // One row per role: a teacher who is also an administrator has both; an administrator's row carries no subjects.
+        var rows = snapshot.Teachers.Where(t => people.ContainsKey(("teacher", t.SourceId))).DistinctBy(t => people[("teacher", t.SourceId)])
+            .SelectMany(t => t.Roles.Select(role => (Person: people[("teacher", t.SourceId)], Role: role,
+                Subjects: role == "teacher" ? t.Subjects.Order(StringComparer.Ordinal).ToArray() : [], t.Email)));
+        await CopyAsync(connection, "s_staff", "person_id uuid, role text, subjects text[], email text", rows,
+            [NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Array | NpgsqlDbType.Text, NpgsqlDbType.Text], row => [row.Person, row.Role, row.Subjects, row.Email], cancellationToken);
         var upserted = await UpsertAsync(connection, """
-            INSERT INTO staff (person_id, school_id, role, subjects, email) SELECT person_id, $1, 'teacher', subjects, email FROM s_staff
+            INSERT INTO staff (person_id, school_id, role, subjects, email) SELECT person_id, $1, role, subjects, email FROM s_staff
             ON CONFLICT (person_id, school_id, role) DO UPDATE SET subjects = excluded.subjects, email = excluded.email
             WHERE (staff.subjects, staff.email) IS DISTINCT FROM (excluded.subjects, excluded.email)
             RETURNING (xmax = 0) AS inserted
             """, cancellationToken, schoolId);
-        var deleted = !snapshot.CompleteRoster ? 0 : await ExecuteAsync(connection, "DELETE FROM staff WHERE school_id = $1 AND role = 'teacher' AND person_id NOT IN (SELECT person_id FROM s_staff)", cancellationToken, schoolId);
+        var deleted = !snapshot.CompleteRoster ? 0 : await ExecuteAsync(connection,
+            "DELETE FROM staff WHERE school_id = $1 AND (person_id, role) NOT IN (SELECT person_id, role FROM s_staff)", cancellationToken, schoolId);
         Count(upserted, deleted);
     }
 

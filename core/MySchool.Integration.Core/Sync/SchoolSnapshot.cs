@@ -22,7 +22,8 @@ public sealed record CheckedEnrollment(string StudentSourceId, string ClassSourc
 
 public sealed record CheckedGuardianship(string ParentSourceId, string StudentSourceId, string Relation);
 
-public sealed record CheckedTeacher(string SourceId, string? Email, IReadOnlyList<string> Subjects);
+/// <summary>A staff member; <see cref="Roles"/> are the model's (teacher, admin), at least one.</summary>
+public sealed record CheckedTeacher(string SourceId, string? Email, IReadOnlyList<string> Subjects, IReadOnlyList<string> Roles);
 
 public sealed record CheckedLesson(
     string ClassSourceId,

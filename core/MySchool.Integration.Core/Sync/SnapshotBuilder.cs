@@ -90,7 +90,9 @@ public static class SnapshotBuilder
         var teachers = new List<CheckedTeacher>();
         foreach (var teacher in roster.Teachers)
         {
-            if (SourceText.First([SourceText.Line("e-mail", teacher.Email), .. teacher.Subjects.Select(subject => SourceText.Line("предмет", subject))]) is { } text)
+            var roles = SourceValues.StaffRoles(teacher.Roles);
+            if (SourceText.First([SourceText.Line("e-mail", teacher.Email), .. teacher.Subjects.Select(subject => SourceText.Line("предмет", subject)),
+                    .. teacher.Roles.Select(role => SourceText.Line("роль", role)), roles.Rejection]) is { } text)
             {
                 quarantine.Add(new QuarantinedRecord("teacher", teacher.Person.SourceId, teacher.Person.RawPayload, text));
             }
@@ -98,7 +100,7 @@ public static class SnapshotBuilder
             {
                 people[("teacher", person.SourceId)] = person;
                 var subjects = teacher.Subjects.Count > 0 ? teacher.Subjects : journal?.TeacherSubjects.GetValueOrDefault(person.SourceId) ?? [];
-                teachers.Add(new CheckedTeacher(person.SourceId, teacher.Email, subjects));
+                teachers.Add(new CheckedTeacher(person.SourceId, teacher.Email, subjects, roles.Value!));
             }
         }
 

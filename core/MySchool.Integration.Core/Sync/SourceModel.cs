@@ -26,7 +26,12 @@ public sealed record SourceGuardian(SourcePerson Person, string Relation);
 /// <summary>A student as listed in a class, with the legal representatives the source knows.</summary>
 public sealed record SourceStudent(SourcePerson Person, string ClassSourceId, IReadOnlyList<SourceGuardian> Guardians);
 
-public sealed record SourceTeacher(SourcePerson Person, string? Email, IReadOnlyList<string> Subjects);
+/// <summary>A member of the school's staff: a teacher, an administrator, or both (<see cref="Roles"/> as the source writes them).</summary>
+public sealed record SourceTeacher(SourcePerson Person, string? Email, IReadOnlyList<string> Subjects)
+{
+    /// <summary>Raw role names (<c>administrator</c>, <c>Учитель</c>); none means a teacher.</summary>
+    public IReadOnlyList<string> Roles { get; init; } = [];
+}
 
 /// <summary>Everything about one school's people: what a roster sync writes.</summary>
 public sealed record SchoolRoster(

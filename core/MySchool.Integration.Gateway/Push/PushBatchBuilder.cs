@@ -30,7 +30,7 @@ public sealed class PushBatchBuilder(BatchHeader header)
     {
         _classes.AddRange(chunk.Classes.Select(c => new SourceClass(c.SourceId, c.Name, c.AcademicYear)));
         _students.AddRange(chunk.Students.Select(s => new SourceStudent(Person(s.Person), s.ClassSourceId, [.. s.Guardians.Select(g => new SourceGuardian(Person(g.Person), g.Relation))])));
-        _teachers.AddRange(chunk.Teachers.Select(t => new SourceTeacher(Person(t.Person), Optional(t.Email), [.. t.Subjects])));
+        _teachers.AddRange(chunk.Teachers.Select(t => new SourceTeacher(Person(t.Person), Optional(t.Email), [.. t.Subjects]) { Roles = [.. t.Roles] }));
         foreach (var lesson in chunk.Lessons)
         {
             AddLesson(lesson);

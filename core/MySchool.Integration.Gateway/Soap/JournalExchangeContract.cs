@@ -162,6 +162,9 @@ public sealed class SoapTeacher
     public string? Email { get; set; }
 
     public List<string> Subjects { get; set; } = [];
+
+    /// <summary>teacher, admin (added in 1.1); none means a teacher.</summary>
+    public List<string> Roles { get; set; } = [];
 }
 
 [XmlType("Lesson", Namespace = SoapNames.Namespace)]

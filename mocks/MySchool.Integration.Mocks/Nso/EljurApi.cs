@@ -477,6 +477,7 @@ public sealed class EljurApi(SyntheticRegion region, EljurOptions options, Fault
             var json = PersonJson(teacher.Id, teacher.Name, teacher.Snils);
             json["email"] = teacher.Email;
             json["subjects"] = new JsonArray([.. teacher.Subjects.Select(subject => (JsonNode)subject)]);
+            json["roles"] = new JsonArray([.. (teacher.Teaches ? ["teacher"] : Array.Empty<string>()).Concat(teacher.IsAdmin ? ["administrator"] : []).Select(role => (JsonNode)role)]);
             return KeyValuePair.Create(Id(teacher.Id), (JsonNode?)json);
         });
         return new JsonObject { ["teachers"] = IdMap(entries), ["total"] = total };

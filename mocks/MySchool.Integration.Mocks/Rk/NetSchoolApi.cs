@@ -50,7 +50,17 @@ public sealed class NetSchoolApi
         api.MapGet("/schools/{id:int}/classes", (int id) => Results.Json(_region.Classes.Where(c => c.SchoolId == id).OrderBy(c => c.Id)
             .Select(c => new { id = c.Id, name = c.SourceName(lowerCase: true), grade = c.Grade })));
         api.MapGet("/classes/{id:int}/students", (int id) => Results.Json(_region.StudentsOf(id).Select(StudentJson)));
-        api.MapGet("/schools/{id:int}/teachers", (int id) => Results.Json(_region.Teachers.Where(t => t.SchoolId == id).Select(t => new
+        api.MapGet("/schools/{id:int}/staff", (int id) => Results.Json(_region.Teachers.Where(t => t.SchoolId == id).Select(t => new
+        {
+            id = t.Id,
+            lastName = t.Name.LastName,
+            firstName = t.Name.FirstName,
+            middleName = t.Name.MiddleName,
+            snils = t.Snils,
+            email = t.Email,
+            roles = (t.IsAdmin ? ["Администратор"] : Array.Empty<string>()).Concat(t.Teaches ? ["Учитель"] : []),
+        })));
+        api.MapGet("/schools/{id:int}/teachers", (int id) => Results.Json(_region.Teachers.Where(t => t.SchoolId == id && t.Teaches).Select(t => new
         {
             id = t.Id,
             lastName = t.Name.LastName,

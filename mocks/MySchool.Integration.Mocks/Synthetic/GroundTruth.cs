@@ -43,7 +43,15 @@ public static class GroundTruth
         foreach (var teacher in region.Teachers)
         {
             yield return new PersonTruth("teacher", Id(teacher.Id), teacher.Name.LastName, teacher.Name.FirstName, teacher.Name.MiddleName, null, null, teacher.Snils);
-            yield return new StaffTruth(Id(teacher.Id), schools[teacher.SchoolId].Inn, teacher.Subjects);
+            if (teacher.Teaches)
+            {
+                yield return new StaffTruth(Id(teacher.Id), schools[teacher.SchoolId].Inn, "teacher", teacher.Subjects);
+            }
+
+            if (teacher.IsAdmin)
+            {
+                yield return new StaffTruth(Id(teacher.Id), schools[teacher.SchoolId].Inn, "admin", []);
+            }
         }
 
         foreach (var schoolClass in region.Classes.OrderBy(c => c.Id))
@@ -137,7 +145,8 @@ public sealed record EnrollmentTruth(string StudentSourceId, string ClassSourceI
 
 public sealed record GuardianshipTruth(string ParentSourceId, string StudentSourceId, string Relation) : TruthRecord("guardianship");
 
-public sealed record StaffTruth(string TeacherSourceId, string SchoolInn, IReadOnlyList<string> Subjects) : TruthRecord("staff");
+/// <summary>One role of a staff member in a school: teacher (with subjects) or admin (none).</summary>
+public sealed record StaffTruth(string TeacherSourceId, string SchoolInn, string Role, IReadOnlyList<string> Subjects) : TruthRecord("staff");
 
 public sealed record LessonTruth(string ClassSourceId, DateOnly Date, int Number, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Subject, string? Room, string TeacherSourceId, string? Topic) : TruthRecord("lesson");
 

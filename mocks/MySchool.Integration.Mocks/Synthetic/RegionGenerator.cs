@@ -106,9 +106,22 @@ internal sealed class RegionGenerator(RegionSpec spec)
             }
         }
 
+        // Administrators: the first teacher is also one; a full school (a class of every grade) has an administrator who
+        // does not teach besides, so big schools have two and small ones one.
+        teachers[0] = teachers[0] with { IsAdmin = true };
         region.Teachers.AddRange(teachers);
+        if (spec.ClassesPerGrade * (spec.LastGrade - spec.FirstGrade + 1) >= BigSchoolClasses)
+        {
+            var personId = ++_nextPerson;
+            region.Teachers.Add(new SyntheticTeacher(900_000 + personId, school.Id, NewName(personId, 1, PickSurname(personId, 1)), Identifiers.Snils(spec.SnilsSerial(personId)),
+                $"admin{900_000 + personId}@school{school.Id}.edu.ru", [], EsiaOid(personId), IsAdmin: true));
+        }
+
         return teachers;
     }
+
+    /// <summary>A school with this many classes or more is a big one: it gets a second administrator.</summary>
+    public const int BigSchoolClasses = 11;
 
     private static Dictionary<string, int> TeachersBySubject(List<SyntheticTeacher> teachers, SyntheticClass schoolClass) =>
         teachers.GroupBy(teacher => teacher.Subjects[0])

@@ -49,7 +49,11 @@ public sealed record SyntheticStudent(
     public int? ClassOn(DateOnly date) => EnrolledSince is null || date >= EnrolledSince ? ClassId : FormerClassId;
 }
 
-public sealed record SyntheticTeacher(int Id, int SchoolId, PersonName Name, string Snils, string Email, IReadOnlyList<string> Subjects, long EsiaOid);
+/// <summary>A staff member: a teacher (with subjects), an administrator, or both.</summary>
+public sealed record SyntheticTeacher(int Id, int SchoolId, PersonName Name, string Snils, string Email, IReadOnlyList<string> Subjects, long EsiaOid, bool IsAdmin = false)
+{
+    public bool Teaches => Subjects.Count > 0;
+}
 
 public sealed record SyntheticPeriod(string Name, string FullName, DateOnly Start, DateOnly End);
 

@@ -201,7 +201,7 @@ public class DashboardBrowserTests
     [Fact]
     public async Task AFederalOperator_SeesBothRegions_TheAdminPolicy_AndHangfire_AndLogsOutThroughEsia()
     {
-        // Both demo schools have 48 students and no admins: with the threshold at 40 both break the policy.
+        // Both demo schools have 48 students and one administrator each (small schools): with the threshold at 40 both break the policy.
         await using var browser = await BrowserFixture.StartAsync(new Dictionary<string, string> { ["Dashboard:AdminPolicyStudents"] = "40" });
         await browser.Harness.SyncAsync();
         var page = await browser.LoginAsync(BrowserFixture.FederalOperator);

@@ -27,6 +27,8 @@ public class FederalPullTests
         }
 
         Assert.Equal(await StoreRowsAsync(federal), mirror);
+        Assert.Contains(mirror.Keys, key => key.Kind == "period");
+        Assert.Contains(mirror.Keys, key => key.Kind == "holiday");
 
         // The source changes: edits, deletions, a transfer, a new student, a student leaving; the gateway syncs.
         federal.Harness.SourceRegion.ApplyChanges(new() { EditedMarks = 3, DeletedMarks = 2, NewMarks = 2, Transfers = 1, NewStudents = 1, LeavingStudents = 1 });

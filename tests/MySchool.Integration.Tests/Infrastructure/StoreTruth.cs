@@ -48,9 +48,9 @@ public static class StoreTruth
             JOIN identity_map ms ON ms.federal_id = g.student_id AND ms.kind = 'student' AND ms.source_system = $1
             """, source, r => records.Add(new GuardianshipTruth(r.GetString(0), r.GetString(1), r.GetString(2))));
         await ReadAsync(db, """
-            SELECT mt.source_id, s.inn, st.subjects FROM staff st JOIN school s ON s.id = st.school_id
+            SELECT mt.source_id, s.inn, st.role, st.subjects FROM staff st JOIN school s ON s.id = st.school_id
             JOIN identity_map mt ON mt.federal_id = st.person_id AND mt.kind = 'teacher' AND mt.source_system = $1
-            """, source, r => records.Add(new StaffTruth(r.GetString(0), r.GetString(1), r.GetFieldValue<string[]>(2))));
+            """, source, r => records.Add(new StaffTruth(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<string[]>(3))));
         const string LessonFrom = """
             FROM lesson l JOIN class c ON c.id = l.class_id JOIN school s ON s.id = c.school_id JOIN subject sj ON sj.id = l.subject_id
             JOIN identity_map mc ON mc.federal_id = c.id AND mc.kind = 'class' AND mc.source_system = $1

@@ -21,6 +21,17 @@ public class SyntheticRegionTests
     }
 
     [Fact]
+    public void Administrators_TwoInBigSchools_OneInSmallOnes_AndOneOfThemTeaches()
+    {
+        var big = SyntheticRegion.Generate(RegionSpec.Demo("54") with { LastGrade = 11, FirstGrade = 1 });
+        var small = SyntheticRegion.Generate(MockWorldFixture.SmallNso);
+
+        Assert.All(big.Schools, school => Assert.Equal(2, big.Teachers.Count(t => t.SchoolId == school.Id && t.IsAdmin)));
+        Assert.All(small.Schools, school => Assert.Equal(1, small.Teachers.Count(t => t.SchoolId == school.Id && t.IsAdmin)));
+        Assert.All(big.Schools, school => Assert.Single(big.Teachers, t => t.SchoolId == school.Id && t.IsAdmin && t.Teaches));
+    }
+
+    [Fact]
     public void GroundTruth_HoldsEveryKindOfTheFederalModel()
     {
         var kinds = GroundTruth.Records(SyntheticRegion.Generate(MockWorldFixture.SmallNso)).Select(record => record.Kind).ToHashSet();
