@@ -43,6 +43,12 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             quarantine(new QuarantinedRecord("attendance", AttendanceKey(absence), JsonSerializer.Serialize(absence), Orphan));
         }
 
+        foreach (var schoolEvent in journal.Events.Where(e => e.ClassSourceId is { } classId && !classes.ContainsKey(classId)))
+        {
+            quarantine(new QuarantinedRecord("event", schoolEvent.SourceKey, JsonSerializer.Serialize(schoolEvent),
+                new Rejection("event.unknown-class", $"Класс события {schoolEvent.ClassSourceId} не передавался в эту школу")));
+        }
+
         foreach (var lesson in journal.Lessons.Where(l => !classes.ContainsKey(l.ClassSourceId)))
         {
             quarantine(new QuarantinedRecord("lesson", $"{lesson.ClassSourceId}/{lesson.Date:yyyy-MM-dd}/{lesson.Number}", JsonSerializer.Serialize(lesson),
@@ -106,7 +112,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             """, cancellationToken), 0);
 
         await CopyAsync(connection, "s_event", "class_id uuid, source_key text, kind text, starts_at timestamptz, ends_at timestamptz, title text, body text",
-            journal.Events,
+            journal.Events.Where(e => e.ClassSourceId is null || classes.ContainsKey(e.ClassSourceId)),
             [NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz, NpgsqlDbType.Text, NpgsqlDbType.Text],
             e => [e.ClassSourceId is null ? null : classes[e.ClassSourceId], e.SourceKey, e.Kind, e.StartsAt.ToUniversalTime(), e.EndsAt?.ToUniversalTime(), e.Title, e.Body],
             cancellationToken);

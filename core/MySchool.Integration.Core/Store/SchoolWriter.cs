@@ -482,6 +482,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
     private async Task ResolveStoredReferencesAsync(Guid schoolId, JournalWindow journal, Dictionary<string, Guid> classes, Dictionary<(string, string), Guid> people)
     {
         var classIds = journal.Lessons.Select(l => l.ClassSourceId).Concat(journal.Marks.Select(m => m.ClassSourceId)).Concat(journal.Attendance.Select(a => a.ClassSourceId))
+            .Concat(journal.Events.Select(e => e.ClassSourceId).OfType<string>())
             .Where(id => !classes.ContainsKey(id)).Distinct().ToArray();
         await ReadPairsAsync("""
             SELECT m.source_id, m.federal_id FROM identity_map m JOIN class c ON c.id = m.federal_id

@@ -223,7 +223,7 @@ public static class SnapshotBuilder
         {
             var refused = SourceText.First(SourceText.Id("id события", e.SourceKey), SourceText.Id("класс события", e.ClassSourceId), SourceText.Line("заголовок", e.Title),
                     SourceText.Text("текст события", e.Body), SourceValues.EventKind(e.Kind))
-                ?? (e.ClassSourceId is null || knownClasses.Contains(e.ClassSourceId) ? null : new Rejection("event.unknown-class", $"Класс события {e.ClassSourceId} неизвестен или отклонён"));
+                ?? (delta || e.ClassSourceId is null || knownClasses.Contains(e.ClassSourceId) ? null : new Rejection("event.unknown-class", $"Класс события {e.ClassSourceId} неизвестен или отклонён"));
             if (refused is not null)
             {
                 quarantine.Add(new QuarantinedRecord("event", e.SourceKey, JsonSerializer.Serialize(e), refused));

@@ -22,6 +22,7 @@ public sealed class PushBatchBuilder(BatchHeader header)
     private readonly List<SourceMark> _marks = [];
     private readonly List<string> _deletedMarks = [];
     private readonly List<SourceRejection> _rejections = [];
+    private readonly List<SourceEvent> _events = [];
     private SourceCalendar? _calendar;
 
     public long Count { get; private set; }
@@ -57,13 +58,18 @@ public sealed class PushBatchBuilder(BatchHeader header)
                 absence.ClassSourceId, absence.LessonDate, absence.LessonNumber, "", absence.Code, absence.LessonDate, 0, null, false, null, absence);
         }
 
+        foreach (var schoolEvent in chunk.Events)
+        {
+            AddEvent(schoolEvent);
+        }
+
         if (chunk.Calendar is { } calendar)
         {
             AddCalendar(calendar);
         }
 
         _deletedMarks.AddRange(chunk.DeletedMarks);
-        Count += (chunk.Calendar is null ? 0 : chunk.Calendar.Periods.Count + chunk.Calendar.Holidays.Count) + chunk.Classes.Count + chunk.Students.Count + chunk.Teachers.Count + chunk.Lessons.Count + chunk.Marks.Count + chunk.Attendance.Count + chunk.DeletedMarks.Count;
+        Count += chunk.Events.Count + (chunk.Calendar is null ? 0 : chunk.Calendar.Periods.Count + chunk.Calendar.Holidays.Count) + chunk.Classes.Count + chunk.Students.Count + chunk.Teachers.Count + chunk.Lessons.Count + chunk.Marks.Count + chunk.Attendance.Count + chunk.DeletedMarks.Count;
     }
 
     public PushBatch Build()
@@ -73,7 +79,7 @@ public sealed class PushBatchBuilder(BatchHeader header)
             header.IdempotencyKey,
             new SourceSchool(school.SourceId, school.Inn, school.FullName, Optional(school.ShortName), school.Oktmo, school.Municipality),
             header.CompleteRoster, _classes, _students, _teachers, _lessons, _marks, _deletedMarks, _rejections)
-        { Calendar = _calendar };
+        { Calendar = _calendar, Events = _events };
     }
 
     /// <summary>The school's year: a date that is none refuses its period or holiday, or the whole calendar when it is the year's own.</summary>
@@ -117,6 +123,22 @@ public sealed class PushBatchBuilder(BatchHeader header)
 
         _calendar = new SourceCalendar(calendar.AcademicYear, starts, ends, periods, holidays);
     }
+
+    private void AddEvent(SchoolEvent schoolEvent)
+    {
+        var ends = default(DateTime);
+        var hasEnd = !string.IsNullOrWhiteSpace(schoolEvent.EndsAt);
+        if (!TryLocalTime(schoolEvent.StartsAt, out var starts) || (hasEnd && !TryLocalTime(schoolEvent.EndsAt, out ends)))
+        {
+            _rejections.Add(new SourceRejection("event", schoolEvent.SourceKey, Json(schoolEvent), "event.time", $"Время события «{schoolEvent.StartsAt}»–«{schoolEvent.EndsAt}» не существует"));
+            return;
+        }
+
+        _events.Add(new SourceEvent(schoolEvent.SourceKey, Optional(schoolEvent.ClassSourceId), schoolEvent.Kind, starts, hasEnd ? ends : null, schoolEvent.Title, Optional(schoolEvent.Body)));
+    }
+
+    private static bool TryLocalTime(string value, out DateTime time) =>
+        DateTime.TryParseExact(value, ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
 
     private static bool OptionalDate(string value, ref DateOnly? date)
     {

@@ -52,6 +52,27 @@ public sealed class PushRequest
 
     /// <summary>The school's year (added in 1.1, optional): it replaces the stored periods and holidays of that year.</summary>
     public SoapCalendar? Calendar { get; set; }
+
+    /// <summary>Announcements, meetings, tests, club sessions (added in 1.1).</summary>
+    public List<SoapEvent> Events { get; set; } = [];
+}
+
+[XmlType("Event", Namespace = SoapNames.Namespace)]
+public sealed class SoapEvent
+{
+    public string? SourceKey { get; set; }
+
+    public string? ClassSourceId { get; set; }
+
+    public string? Kind { get; set; }
+
+    public string? StartsAt { get; set; }
+
+    public string? EndsAt { get; set; }
+
+    public string? Title { get; set; }
+
+    public string? Body { get; set; }
 }
 
 [XmlType("Calendar", Namespace = SoapNames.Namespace)]

@@ -18,6 +18,7 @@ public static partial class SoapToProto
     [MapperIgnoreSource(nameof(PushRequest.Attendance))]
     [MapperIgnoreSource(nameof(PushRequest.DeletedMarks))]
     [MapperIgnoreSource(nameof(PushRequest.Calendar))]
+    [MapperIgnoreSource(nameof(PushRequest.Events))]
     public static partial BatchHeader ToHeader(PushRequest request);
 
     [MapperIgnoreSource(nameof(PushRequest.IdempotencyKey))]
