@@ -106,6 +106,7 @@ internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChang
         var marks = new List<SourceMark>();
         var rejections = new List<SourceRejection>();
         var subjectsByTeacher = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        var events = new Dictionary<string, SourceEvent>(StringComparer.Ordinal);
         foreach (var student in roster.Students.DistinctBy(s => s.Person.SourceId))
         {
             for (var monday = firstDay.AddDays(-(((int)firstDay.DayOfWeek + 6) % 7)); monday <= lastDay; monday = monday.AddDays(7))
@@ -134,37 +135,51 @@ internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChang
                         continue;
                     }
 
-                    await ReadLessonAsync(student, classId, date, number, start, end, lesson, lessons, marks, subjectsByTeacher, cancellationToken);
+                    if (await ReadLessonAsync(student, classId, date, number, start, end, lesson, lessons, marks, subjectsByTeacher, cancellationToken) is { } controlWork)
+                    {
+                        // A control work (КР) on the timetable is a test in the event feed, once per lesson of the class.
+                        var key = $"test:{classId}:{date:yyyy-MM-dd}:{number}";
+                        events.TryAdd(key, new SourceEvent(key, classId, "test", date.ToDateTime(start), date.ToDateTime(end), $"Контрольная работа: {Text(lesson, "subjectName")}", controlWork));
+                    }
                 }
             }
         }
 
-        // Announcements are the portfolio's event feed. (schoolId is ours: the real server answers for the current organization.)
-        var events = new List<SourceEvent>();
+        // Announcements are the portfolio's event feed; one that calls a meeting (собрание) is a meeting. (schoolId is ours: the
+        // real server answers for the current organization.)
         foreach (var announcement in (await client.GetAsync($"announcements?take=-1&schoolId={roster.School.SourceId}", cancellationToken)).EnumerateArray())
         {
             if (DateTime.TryParse(Text(announcement, "postDate"), CultureInfo.InvariantCulture, DateTimeStyles.None, out var posted))
             {
-                events.Add(new SourceEvent($"announcement:{Text(announcement, "id")}", null, "announcement", posted, null, Text(announcement, "name") ?? string.Empty, Text(announcement, "description")));
+                var title = Text(announcement, "name") ?? string.Empty;
+                var key = $"announcement:{Text(announcement, "id")}";
+                events[key] = new SourceEvent(key, null, title.Contains("собрание", StringComparison.OrdinalIgnoreCase) ? "meeting" : "announcement", posted, null, title, Text(announcement, "description"));
             }
         }
 
-        return new SchoolJournal(firstDay, lastDay, [.. lessons.Values], marks, events, rejections) { TeacherSubjects = subjectsByTeacher.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[.. p.Value]) };
+        return new SchoolJournal(firstDay, lastDay, [.. lessons.Values], marks, [.. events.Values], rejections) { TeacherSubjects = subjectsByTeacher.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[.. p.Value]) };
     }
 
-    private async Task ReadLessonAsync(
+    /// <summary>Reads a diary lesson into the journal; the name of its control work (КР assignment) when it has one.</summary>
+    private async Task<string?> ReadLessonAsync(
         SourceStudent student, string classId, DateOnly date, int number, TimeOnly start, TimeOnly end, JsonElement lesson,
         Dictionary<(string, DateOnly, int), SourceLesson> lessons, List<SourceMark> marks, Dictionary<string, SortedSet<string>> subjectsByTeacher, CancellationToken cancellationToken)
     {
         var subject = Text(lesson, "subjectName") ?? string.Empty;
         string? teacherId = null;
         var homework = new List<SourceHomework>();
+        string? controlWork = null;
         foreach (var assignment in Array(lesson, "assignments"))
         {
             var assignmentId = Text(assignment, "id")!;
             var (weight, assignmentTeacher) = await _assignments.GetOrAdd(assignmentId, id => DetailsAsync(id, student.Person.SourceId, cancellationToken));
             teacherId ??= assignmentTeacher;
             var kind = _workKinds!.GetValueOrDefault(Text(assignment, "typeId") ?? string.Empty);
+            if (kind == "КР")
+            {
+                controlWork ??= Text(assignment, "assignmentName") ?? string.Empty;
+            }
+
             if (kind == "ДЗ")
             {
                 homework.Add(new SourceHomework(assignmentId, Text(assignment, "assignmentName") ?? string.Empty, false, []));
@@ -188,6 +203,8 @@ internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChang
         {
             lessons[key] = new SourceLesson(classId, date, number, start, end, subject, Text(lesson, "room"), teacherId, null, homework);
         }
+
+        return controlWork;
     }
 
     /// <summary>An assignment's real weight and teacher (the diary's weight is always 0); older servers send one teacher object.</summary>

@@ -103,6 +103,43 @@ public static class GroundTruth
         }
     }
 
+    /// <summary>
+    /// The event feed a faithful sync leaves: Сетевой город's announcements (one calling a meeting is a meeting) and a
+    /// test for every control work on the timetable; ЭлЖур's club sessions (Робототехника on Wednesdays from grade 5).
+    /// Kept apart from <see cref="Records"/>: events are read per student's diary, so only a roster without transfers
+    /// places them exactly.
+    /// </summary>
+    public static IEnumerable<EventTruth> Events(SyntheticRegion region)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(region.Spec.TimeZone);
+        var schools = region.Schools.ToDictionary(school => school.Id);
+        foreach (var schoolClass in region.Classes.OrderBy(c => c.Id))
+        {
+            var inn = schools[schoolClass.SchoolId].Inn;
+            var lessons = region.JournalLessons(schoolClass.Id).ToList();
+            if (region.Spec.IsKomi)
+            {
+                foreach (var lesson in lessons.Where(lesson => region.WorkOf(lesson).Short == "КР"))
+                {
+                    yield return new EventTruth(inn, Id(schoolClass.Id), "test", At(lesson.Date, lesson.Start, zone), $"Контрольная работа: {lesson.Subject}");
+                }
+            }
+            else if (schoolClass.Grade >= 5)
+            {
+                foreach (var date in lessons.Select(lesson => lesson.Date).Distinct().Where(date => date.DayOfWeek == DayOfWeek.Wednesday))
+                {
+                    yield return new EventTruth(inn, Id(schoolClass.Id), "club", At(date, new TimeOnly(14, 0), zone), "Робототехника");
+                }
+            }
+        }
+
+        foreach (var announcement in region.Spec.IsKomi ? region.Announcements : [])
+        {
+            var kind = announcement.Title.Contains("собрание", StringComparison.OrdinalIgnoreCase) ? "meeting" : "announcement";
+            yield return new EventTruth(schools[announcement.SchoolId].Inn, null, kind, At(DateOnly.FromDateTime(announcement.Posted.DateTime), TimeOnly.FromDateTime(announcement.Posted.DateTime), zone), announcement.Title);
+        }
+    }
+
     public static async Task WriteJsonLinesAsync(SyntheticRegion region, HttpResponse response)
     {
         response.ContentType = "application/x-ndjson; charset=utf-8";
@@ -153,5 +190,7 @@ public sealed record LessonTruth(string ClassSourceId, DateOnly Date, int Number
 public sealed record HomeworkTruth(string ClassSourceId, DateOnly Date, int Number, string Text) : TruthRecord("homework");
 
 public sealed record MarkTruth(string StudentSourceId, string ClassSourceId, DateOnly Date, int Number, string Subject, string Code, int Weight, string WorkKind, bool IsDebt) : TruthRecord("mark");
+
+public sealed record EventTruth(string SchoolInn, string? ClassSourceId, string EventKind, DateTimeOffset StartsAt, string Title) : TruthRecord("event");
 
 public sealed record AttendanceTruth(string StudentSourceId, string ClassSourceId, DateOnly Date, int Number, string Code) : TruthRecord("attendance");

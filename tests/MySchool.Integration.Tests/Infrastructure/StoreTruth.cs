@@ -74,6 +74,18 @@ public static class StoreTruth
         return records;
     }
 
+    /// <summary>The school event feed, in <see cref="GroundTruth.Events"/>'s terms.</summary>
+    public static async Task<List<TruthRecord>> ReadEventsAsync(NpgsqlDataSource db, string source)
+    {
+        var records = new List<TruthRecord>();
+        await ReadAsync(db, """
+            SELECT s.inn, mc.source_id, e.kind, e.starts_at, s.time_zone, e.title FROM event e JOIN school s ON s.id = e.school_id
+            JOIN identity_map m ON m.federal_id = s.id AND m.kind = 'school' AND m.source_system = $1
+            LEFT JOIN identity_map mc ON mc.federal_id = e.class_id AND mc.kind = 'class' AND mc.source_system = $1
+            """, source, r => records.Add(new EventTruth(r.GetString(0), Null<string>(r, 1), r.GetString(2), Local(r.GetFieldValue<DateTimeOffset>(3), r.GetString(4)), r.GetString(5))));
+        return records;
+    }
+
     /// <summary>Each record as one comparable line (lists and offsets included), sorted.</summary>
     public static List<string> Lines(IEnumerable<TruthRecord> records) =>
         [.. records.Select(record => System.Text.Json.JsonSerializer.Serialize(record, record.GetType())).Order(StringComparer.Ordinal)];

@@ -29,6 +29,19 @@ public class AdapterAcceptanceTests
 
     [Theory]
     [MemberData(nameof(Adapters))]
+    public async Task FullSync_LeavesTheEventFeedEqualToTheGroundTruth_EachEventWithItsKind(string adapter)
+    {
+        await using var harness = await SyncHarness.StartAsync(adapter);
+
+        await harness.SyncAsync();
+
+        var truth = GroundTruth.Events(harness.SourceRegion).ToList();
+        Assert.NotEmpty(truth);
+        StoreTruth.AssertEqual(truth, await StoreTruth.ReadEventsAsync(harness.Db, harness.Adapter));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters))]
     public async Task FullSync_Repeated_WritesNothing(string adapter)
     {
         await using var harness = await SyncHarness.StartAsync(adapter);
@@ -176,15 +189,15 @@ public class AdapterAcceptanceTests
     }
 
     [Fact]
-    public async Task Events_RkAnnouncementsBecomeSchoolEvents_AndARepeatWritesNothing()
+    public async Task Events_RkAnnouncementsBecomeSchoolEvents_AMeetingAsSuch_AndARepeatWritesNothing()
     {
         await using var harness = await SyncHarness.StartAsync("rk");
 
         await harness.SyncAsync();
         var repeat = await harness.SyncAsync();
 
-        Assert.Equal(harness.SourceRegion.Announcements.Count, (int)await harness.Db.ScalarAsync<long>("SELECT count(*) FROM event WHERE kind = 'announcement' AND class_id IS NULL"));
-        Assert.Equal("Родительское собрание", await harness.Db.ScalarAsync<string>("SELECT title FROM event WHERE kind = 'announcement' ORDER BY source_key LIMIT 1"));
+        Assert.Equal(harness.SourceRegion.Announcements.Count, (int)await harness.Db.ScalarAsync<long>("SELECT count(*) FROM event WHERE kind IN ('announcement', 'meeting') AND class_id IS NULL"));
+        Assert.Equal("Родительское собрание", await harness.Db.ScalarAsync<string>("SELECT title FROM event WHERE kind = 'meeting' ORDER BY source_key LIMIT 1"));
         Assert.Equal(0, repeat.Inserted + repeat.Updated + repeat.Deleted);
     }
 
