@@ -24,6 +24,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<SchoolOwnership>();
         services.AddSingleton<MonitoringReader>();
+        services.AddSingleton<SchoolProfileReader>();
         services.AddSingleton<TeacherInvitations>();
         services.AddSingleton<YearRollover>();
         services.AddSingleton<FamilyRequests>();

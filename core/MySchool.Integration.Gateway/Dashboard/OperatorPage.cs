@@ -42,5 +42,25 @@ public abstract class OperatorPage : PageModel
 
     public static string Status(string status) => StatusTexts.GetValueOrDefault(status, status);
 
+    public static string Day(DateOnly date) => date.ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string PeriodKind(string kind) => kind switch
+    {
+        "quarter" => "четверть",
+        "trimester" => "триместр",
+        "half" => "полугодие",
+        "year" => "год",
+        _ => kind,
+    };
+
+    public static string EventKind(string kind) => kind switch
+    {
+        "announcement" => "объявление",
+        "meeting" => "собрание",
+        "test" => "контрольная",
+        "club" => "кружок",
+        _ => "другое",
+    };
+
     private static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
 }

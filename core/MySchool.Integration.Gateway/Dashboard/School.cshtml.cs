@@ -7,7 +7,7 @@ using MySchool.Integration.Gateway.Api;
 namespace MySchool.Integration.Gateway.Dashboard;
 
 /// <summary>A school: its classes with their students, its runs, and the button that syncs it alone.</summary>
-public sealed class SchoolModel(MonitoringReader monitoring, SyncLauncher launcher, SyncRuns runs, SchoolOwnership ownership, RegionCatalog regions, TimeProvider time)
+public sealed class SchoolModel(MonitoringReader monitoring, SchoolProfileReader profiles, SyncLauncher launcher, SyncRuns runs, SchoolOwnership ownership, RegionCatalog regions, TimeProvider time)
     : OperatorPage
 {
     /// <summary>Who holds the school now (region, writing source): shown to federal operators, who may change it.</summary>
@@ -23,6 +23,8 @@ public sealed class SchoolModel(MonitoringReader monitoring, SyncLauncher launch
 
     public IReadOnlyList<SyncRun> Runs { get; private set; } = [];
 
+    public SchoolProfile Profile { get; private set; } = new([], [], [], []);
+
     public DateTimeOffset Now => time.GetUtcNow();
 
     public string? Problem { get; private set; }
@@ -36,6 +38,7 @@ public sealed class SchoolModel(MonitoringReader monitoring, SyncLauncher launch
 
         (Region, School) = found;
         Classes = await monitoring.ClassesAsync(id, cancellationToken);
+        Profile = await profiles.ReadAsync(id, cancellationToken);
         Runs = School.SourceId is null ? [] : await runs.LatestAsync([Region], $"{Region}/{School.SourceId}", 20, cancellationToken);
         Holder = Access.Holds("*") ? await ownership.FindAsync(id, cancellationToken) : null;
         return Page();

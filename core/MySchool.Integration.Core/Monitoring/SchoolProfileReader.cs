@@ -1,0 +1,53 @@
+using Npgsql;
+using static MySchool.Integration.Core.Store.Staging;
+
+namespace MySchool.Integration.Core.Monitoring;
+
+/// <summary>A period of a school's year as operators see it; grades null when it is every grade's.</summary>
+public sealed record CalendarPeriod(string Year, string Name, string Kind, DateOnly Start, DateOnly End, int? FirstGrade, int? LastGrade);
+
+public sealed record CalendarHoliday(string Year, string Name, DateOnly Start, DateOnly End);
+
+/// <summary>An administrator by name, and whether they teach too.</summary>
+public sealed record Administrator(string Name, bool Teaches);
+
+/// <summary>An event of the school's feed; the class is empty for the whole school.</summary>
+public sealed record SchoolFeedEvent(DateTimeOffset StartsAt, string Kind, string Title, string? ClassName);
+
+/// <summary>What the school page shows beside its classes: the calendar, the administrators, the event feed.</summary>
+public sealed record SchoolProfile(
+    IReadOnlyList<CalendarPeriod> Periods,
+    IReadOnlyList<CalendarHoliday> Holidays,
+    IReadOnlyList<Administrator> Administrators,
+    IReadOnlyList<SchoolFeedEvent> Events);
+
+public sealed class SchoolProfileReader(NpgsqlDataSource dataSource)
+{
+    /// <summary>The feed shows the school's latest events (by when they happen), newest first.</summary>
+    private const int FeedLength = 50;
+
+    public async Task<SchoolProfile> ReadAsync(Guid schoolId, CancellationToken cancellationToken)
+    {
+        var periods = await ListAsync(dataSource, """
+            SELECT y.name, p.name, p.kind, p.starts_on, p.ends_on, p.first_grade, p.last_grade
+            FROM period p JOIN academic_year y ON y.id = p.academic_year_id WHERE y.school_id = $1 ORDER BY y.name DESC, p.first_grade NULLS FIRST, p.starts_on
+            """, r => new CalendarPeriod(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateOnly>(3), r.GetFieldValue<DateOnly>(4),
+                r.IsDBNull(5) ? null : r.GetInt16(5), r.IsDBNull(6) ? null : r.GetInt16(6)), cancellationToken, schoolId);
+        var holidays = await ListAsync(dataSource, """
+            SELECT y.name, h.name, h.starts_on, h.ends_on FROM holiday h JOIN academic_year y ON y.id = h.academic_year_id
+            WHERE y.school_id = $1 ORDER BY y.name DESC, h.starts_on
+            """, r => new CalendarHoliday(r.GetString(0), r.GetString(1), r.GetFieldValue<DateOnly>(2), r.GetFieldValue<DateOnly>(3)), cancellationToken, schoolId);
+        var administrators = await ListAsync(dataSource, """
+            SELECT concat_ws(' ', p.last_name, p.first_name, p.middle_name),
+                   EXISTS (SELECT 1 FROM staff t WHERE t.school_id = a.school_id AND t.person_id = a.person_id AND t.role = 'teacher')
+            FROM staff a JOIN person p ON p.id = a.person_id WHERE a.school_id = $1 AND a.role = 'admin' ORDER BY 1
+            """, r => new Administrator(r.GetString(0), r.GetBoolean(1)), cancellationToken, schoolId);
+        var events = await ListAsync(dataSource, """
+            SELECT e.starts_at, s.time_zone, e.kind, e.title, c.grade || ' «' || c.letter || '»'
+            FROM event e JOIN school s ON s.id = e.school_id LEFT JOIN class c ON c.id = e.class_id
+            WHERE e.school_id = $1 ORDER BY e.starts_at DESC, e.title LIMIT $2
+            """, r => new SchoolFeedEvent(TimeZoneInfo.ConvertTime(r.GetFieldValue<DateTimeOffset>(0), TimeZoneInfo.FindSystemTimeZoneById(r.GetString(1))),
+                r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4)), cancellationToken, schoolId, FeedLength);
+        return new SchoolProfile(periods, holidays, administrators, events);
+    }
+}

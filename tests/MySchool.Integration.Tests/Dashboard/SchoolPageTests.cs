@@ -1,0 +1,28 @@
+using MySchool.Integration.Tests.Infrastructure;
+
+namespace MySchool.Integration.Tests.Dashboard;
+
+/// <summary>The school page after a sync: the calendar, the administrators and the event feed the source gave.</summary>
+public class SchoolPageTests
+{
+    [Fact]
+    public async Task TheSchoolPage_ShowsTheCalendar_TheAdministrators_AndTheEventFeed()
+    {
+        await using var site = await SiteOnPorts.StartAsync();
+        await site.Harness.SyncAsync();
+        var school = await site.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn LIMIT 1");
+        var admin = await site.Harness.Db.ScalarAsync<string>("""
+            SELECT p.last_name FROM staff a JOIN person p ON p.id = a.person_id WHERE a.school_id = $1 AND a.role = 'admin' ORDER BY 1 LIMIT 1
+            """, school);
+        using var session = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.Operator54);
+
+        var html = await session.GetStringAsync(new Uri(site.Address, $"/schools/{school}"));
+
+        Assert.Contains("I триместр", html, StringComparison.Ordinal);
+        Assert.Contains("Зимние каникулы", html, StringComparison.Ordinal);
+        Assert.Contains("30.12.2023", html, StringComparison.Ordinal);
+        Assert.Contains(admin, html, StringComparison.Ordinal);
+        Assert.Contains("кружок", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"no-calendar\"", html, StringComparison.Ordinal);
+    }
+}
