@@ -14,12 +14,21 @@ public sealed record Administrator(string Name, bool Teaches);
 /// <summary>An event of the school's feed; the class is empty for the whole school.</summary>
 public sealed record SchoolFeedEvent(DateTimeOffset StartsAt, string Kind, string Title, string? ClassName);
 
-/// <summary>What the school page shows beside its classes: the calendar, the administrators, the event feed.</summary>
+/// <summary>A school linked from another's page: a branch's head school, or a head school's branch.</summary>
+public sealed record LinkedSchool(Guid Id, string Name, string? Kpp);
+
+/// <summary>What the school page shows beside its classes: branches, the calendar, the administrators, the event feed.</summary>
 public sealed record SchoolProfile(
     IReadOnlyList<CalendarPeriod> Periods,
     IReadOnlyList<CalendarHoliday> Holidays,
     IReadOnlyList<Administrator> Administrators,
-    IReadOnlyList<SchoolFeedEvent> Events);
+    IReadOnlyList<SchoolFeedEvent> Events)
+{
+    /// <summary>The head school, when this school is a branch.</summary>
+    public LinkedSchool? Parent { get; init; }
+
+    public IReadOnlyList<LinkedSchool> Branches { get; init; } = [];
+}
 
 public sealed class SchoolProfileReader(NpgsqlDataSource dataSource)
 {
@@ -48,6 +57,14 @@ public sealed class SchoolProfileReader(NpgsqlDataSource dataSource)
             WHERE e.school_id = $1 ORDER BY e.starts_at DESC, e.title LIMIT $2
             """, r => new SchoolFeedEvent(TimeZoneInfo.ConvertTime(r.GetFieldValue<DateTimeOffset>(0), TimeZoneInfo.FindSystemTimeZoneById(r.GetString(1))),
                 r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4)), cancellationToken, schoolId, FeedLength);
-        return new SchoolProfile(periods, holidays, administrators, events);
+        var linked = await ListAsync(dataSource, """
+            SELECT s.id, coalesce(s.short_name, s.full_name), s.kpp, s.id = (SELECT parent_school_id FROM school WHERE id = $1)
+            FROM school s WHERE s.parent_school_id = $1 OR s.id = (SELECT parent_school_id FROM school WHERE id = $1) ORDER BY s.kpp
+            """, r => (School: new LinkedSchool(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)), IsParent: r.GetBoolean(3)), cancellationToken, schoolId);
+        return new SchoolProfile(periods, holidays, administrators, events)
+        {
+            Parent = linked.Where(l => l.IsParent).Select(l => l.School).FirstOrDefault(),
+            Branches = [.. linked.Where(l => !l.IsParent).Select(l => l.School)],
+        };
     }
 }

@@ -15,7 +15,7 @@ public static class ModelConstraints
     /// <summary>The value comes from the gateway's configuration (regions), checked when it starts.</summary>
     public const string Configuration = "(configuration)";
 
-    /// <summary>No source writes the table yet (issue 16: groups, branches): the writer that comes adds its rule.</summary>
+    /// <summary>No source writes the table yet (issue 16: groups): the writer that comes adds its rule.</summary>
     public const string NotFromSources = "(not written from sources)";
 
     /// <summary>The adapter's mapping gives a typed value (an instant, a date): nothing to refuse once it exists.</summary>
@@ -29,13 +29,13 @@ public static class ModelConstraints
         ["municipality_oktmo_check"] = "school.oktmo",
         ["municipality_region_id_fkey"] = Gateway,
         ["municipality_region_id_oktmo_key"] = Gateway,
-        ["school_check"] = NotFromSources,
+        ["school_check"] = "school.branch-kpp",
         ["school_inn_check"] = "school.inn",
-        ["school_kpp_check"] = NotFromSources,
+        ["school_kpp_check"] = "school.kpp",
         ["school_oktmo_check"] = "school.oktmo",
         ["school_inn_kpp_key"] = "school.other-region",
         ["school_municipality_id_fkey"] = Gateway,
-        ["school_parent_school_id_fkey"] = NotFromSources,
+        ["school_parent_school_id_fkey"] = "school.parent",
         ["academic_year_check"] = "class.year",
         ["academic_year_name_check"] = "class.year",
         ["academic_year_school_id_fkey"] = Gateway,

@@ -120,6 +120,11 @@ public static partial class SourceValues
         return check == raw[9] - '0' ? null : new Rejection("school.inn", "Контрольная цифра ИНН школы не сходится");
     }
 
+    /// <summary>КПП: nine digits (the fifth and sixth may be letters by the tax service's rules, never in schools' registers).</summary>
+    public static Rejection? Kpp(string? raw) => raw is not null && KppForm().IsMatch(raw)
+        ? null
+        : new Rejection("school.kpp", "КПП филиала должен состоять из 9 цифр");
+
     /// <summary>ОКТМО: 8 digits (a municipality) or 11 (a settlement).</summary>
     public static Rejection? Oktmo(string? raw) => raw is not null && OktmoForm().IsMatch(raw)
         ? null
@@ -130,6 +135,9 @@ public static partial class SourceValues
 
     [GeneratedRegex("^[0-9]{10}$")]
     private static partial Regex InnForm();
+
+    [GeneratedRegex("^[0-9]{9}$")]
+    private static partial Regex KppForm();
 
     [GeneratedRegex("^[0-9]{8}([0-9]{3})?$")]
     private static partial Regex OktmoForm();

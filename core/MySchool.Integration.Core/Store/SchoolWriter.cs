@@ -98,17 +98,34 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
         var municipalityId = await ScalarAsync<Guid>(connection,
             "SELECT m.id FROM municipality m JOIN region r ON r.id = m.region_id WHERE r.code = $1 AND m.oktmo = $2",
             cancellationToken, target.RegionCode, MunicipalityOktmo(school));
+        Guid? parentId = null;
+        if (school.ParentSourceId is { } parentSourceId)
+        {
+            // A branch hangs under a head school this source wrote, with the same INN, that is no branch itself.
+            parentId = (await ListAsync(connection, """
+                SELECT s.id FROM identity_map m JOIN school s ON s.id = m.federal_id
+                WHERE m.source_system = $1 AND m.kind = 'school' AND m.source_id = $2 AND s.inn = $3 AND s.parent_school_id IS NULL
+                """, r => (Guid?)r.GetGuid(0), cancellationToken, target.SourceSystem, parentSourceId, school.Inn)).SingleOrDefault();
+            if (parentId is null)
+            {
+                _quarantine.Add(new QuarantinedRecord("school", school.SourceId, JsonSerializer.Serialize(new { school.Inn, school.Kpp, school.ParentSourceId }),
+                    new Rejection("school.parent", $"Головная школа {parentSourceId} с тем же ИНН не передавалась этим источником (или сама филиал): филиал не записан")));
+                return null;
+            }
+        }
+
         Count(await UpsertAsync(connection, """
-            INSERT INTO school (municipality_id, inn, full_name, short_name, oktmo, time_zone) VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO school (municipality_id, inn, kpp, parent_school_id, full_name, short_name, oktmo, time_zone) VALUES ($1, $2, $7, $8, $3, $4, $5, $6)
             ON CONFLICT (inn, kpp) DO NOTHING RETURNING (xmax = 0) AS inserted
-            """, cancellationToken, municipalityId, school.Inn, school.FullName, Text(school.ShortName), school.Oktmo, target.TimeZone));
+            """, cancellationToken, municipalityId, school.Inn, school.FullName, Text(school.ShortName), school.Oktmo, target.TimeZone, Text(school.Kpp),
+            new NpgsqlParameter { Value = (object?)parentId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid }));
 
         // Locked until commit: a concurrent writer of the same INN waits here and then sees the owner set below.
         var (schoolId, regionCode, owner) = (await ListAsync(connection, """
             SELECT s.id, r.code, o.source_system FROM school s JOIN municipality m ON m.id = s.municipality_id JOIN region r ON r.id = m.region_id
             LEFT JOIN school_owner o ON o.school_id = s.id
-            WHERE s.inn = $1 AND s.kpp IS NULL FOR UPDATE OF s
-            """, r => (r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)), cancellationToken, school.Inn)).Single();
+            WHERE s.inn = $1 AND s.kpp IS NOT DISTINCT FROM $2 FOR UPDATE OF s
+            """, r => (r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)), cancellationToken, school.Inn, Text(school.Kpp))).Single();
         if (!target.MayWrite(regionCode, owner))
         {
             await RefuseSchoolAsync(school, regionCode, owner!);
@@ -125,9 +142,10 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
         if (owner == target.SourceSystem)
         {
             Count((0, await ExecuteAsync(connection, """
-                UPDATE school SET municipality_id = $2, full_name = $3, short_name = $4, oktmo = $5, time_zone = $6 WHERE id = $1
-                  AND (municipality_id, full_name, short_name, oktmo, time_zone) IS DISTINCT FROM ($2, $3, $4, $5, $6)
-                """, cancellationToken, schoolId, municipalityId, school.FullName, Text(school.ShortName), school.Oktmo, target.TimeZone)));
+                UPDATE school SET municipality_id = $2, full_name = $3, short_name = $4, oktmo = $5, time_zone = $6, parent_school_id = $7 WHERE id = $1
+                  AND (municipality_id, full_name, short_name, oktmo, time_zone, parent_school_id) IS DISTINCT FROM ($2, $3, $4, $5, $6, $7)
+                """, cancellationToken, schoolId, municipalityId, school.FullName, Text(school.ShortName), school.Oktmo, target.TimeZone,
+                new NpgsqlParameter { Value = (object?)parentId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid })));
         }
 
         await MapIdentityAsync("school", school.SourceId, schoolId);

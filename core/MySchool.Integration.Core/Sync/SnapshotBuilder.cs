@@ -299,6 +299,8 @@ public static class SnapshotBuilder
     public static Rejection? CheckSchool(SourceSchool school) => SourceText.First(
         SourceText.Id("id школы", school.SourceId), SourceText.Line("полное название школы", school.FullName), SourceText.Line("краткое название школы", school.ShortName),
         SourceText.Line("муниципалитет", school.Municipality), SourceValues.Inn(school.Inn), SourceValues.Oktmo(school.Oktmo),
+        school.Kpp is null ? null : SourceValues.Kpp(school.Kpp), SourceText.Id("id головной школы", school.ParentSourceId),
+        school.ParentSourceId is not null && school.Kpp is null ? new Rejection("school.branch-kpp", "У филиала должен быть свой КПП") : null,
         string.IsNullOrWhiteSpace(school.FullName) ? new Rejection("school.name", "Не указано полное название школы") : null);
 
     private static Rejection? CheckLesson(SourceLesson lesson) => SourceText.First([

@@ -5,7 +5,14 @@ namespace MySchool.Integration.Core.Sync;
 // the same for every adapter and for pushed data.
 
 /// <summary>A school as its source lists it.</summary>
-public sealed record SourceSchool(string SourceId, string Inn, string FullName, string? ShortName, string Oktmo, string Municipality);
+public sealed record SourceSchool(string SourceId, string Inn, string FullName, string? ShortName, string Oktmo, string Municipality)
+{
+    /// <summary>A branch's (филиал) own KPP; a school without branches needs none.</summary>
+    public string? Kpp { get; init; }
+
+    /// <summary>For a branch: the source's id of its head school, which has the same INN and is written first.</summary>
+    public string? ParentSourceId { get; init; }
+}
 
 /// <summary>A class; <see cref="RawName"/> is as the source writes it (<c>9И</c>, <c>9и</c>).</summary>
 public sealed record SourceClass(string SourceId, string RawName, string Year);

@@ -77,7 +77,11 @@ public sealed class PushBatchBuilder(BatchHeader header)
         var school = header.School;
         return new PushBatch(
             header.IdempotencyKey,
-            new SourceSchool(school.SourceId, school.Inn, school.FullName, Optional(school.ShortName), school.Oktmo, school.Municipality),
+            new SourceSchool(school.SourceId, school.Inn, school.FullName, Optional(school.ShortName), school.Oktmo, school.Municipality)
+            {
+                Kpp = Optional(school.Kpp),
+                ParentSourceId = Optional(school.ParentSourceId),
+            },
             header.CompleteRoster, _classes, _students, _teachers, _lessons, _marks, _deletedMarks, _rejections)
         { Calendar = _calendar, Events = _events };
     }

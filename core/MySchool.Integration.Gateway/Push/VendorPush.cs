@@ -56,6 +56,11 @@ public sealed class VendorPush(PushIngest ingest, RegionCatalog regions, AuditLo
             throw Invalid("header.school.oktmo", oktmo.Message);
         }
 
+        if ((header.School.Kpp.Length > 0 || header.School.ParentSourceId.Length > 0) && SourceValues.Kpp(header.School.Kpp) is { } kpp)
+        {
+            throw Invalid("header.school.kpp", kpp.Message);
+        }
+
         return regions.Find(header.RegionCode)
             ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Регион {header.RegionCode} не подключён к шлюзу"));
     }

@@ -127,6 +127,12 @@ public sealed class SoapSchool
     public string? Oktmo { get; set; }
 
     public string? Municipality { get; set; }
+
+    /// <summary>A branch's own KPP (added in 1.1).</summary>
+    public string? Kpp { get; set; }
+
+    /// <summary>A branch's head school, by the vendor's id (added in 1.1).</summary>
+    public string? ParentSourceId { get; set; }
 }
 
 [XmlType("Class", Namespace = SoapNames.Namespace)]
