@@ -50,25 +50,8 @@ public sealed class NetSchoolApi
         api.MapGet("/schools/{id:int}/classes", (int id) => Results.Json(_region.Classes.Where(c => c.SchoolId == id).OrderBy(c => c.Id)
             .Select(c => new { id = c.Id, name = c.SourceName(lowerCase: true), grade = c.Grade })));
         api.MapGet("/classes/{id:int}/students", (int id) => Results.Json(_region.StudentsOf(id).Select(StudentJson)));
-        api.MapGet("/schools/{id:int}/staff", (int id) => Results.Json(_region.Teachers.Where(t => t.SchoolId == id).Select(t => new
-        {
-            id = t.Id,
-            lastName = t.Name.LastName,
-            firstName = t.Name.FirstName,
-            middleName = t.Name.MiddleName,
-            snils = t.Snils,
-            email = t.Email,
-            roles = (t.IsAdmin ? ["Администратор"] : Array.Empty<string>()).Concat(t.Teaches ? ["Учитель"] : []),
-        })));
-        api.MapGet("/schools/{id:int}/teachers", (int id) => Results.Json(_region.Teachers.Where(t => t.SchoolId == id && t.Teaches).Select(t => new
-        {
-            id = t.Id,
-            lastName = t.Name.LastName,
-            firstName = t.Name.FirstName,
-            middleName = t.Name.MiddleName,
-            snils = t.Snils,
-            email = t.Email,
-        })));
+        api.MapGet("/schools/{id:int}/staff", (int id) => Results.Json(_region.Teachers.Where(t => t.SchoolId == id).Select(t => StaffJson(t, withRoles: true))));
+        api.MapGet("/schools/{id:int}/teachers", (int id) => Results.Json(_region.Teachers.Where(t => t.SchoolId == id && t.Teaches).Select(t => StaffJson(t, withRoles: false))));
         api.MapGet("/student/diary", Diary);
         api.MapGet("/student/diary/assigns/{id:long}", Assignment);
         api.MapGet("/student/diary/pastMandatory", PastMandatory);
@@ -317,6 +300,26 @@ public sealed class NetSchoolApi
         var work = _region.WorkOf(lesson);
         var type = AssignmentTypes.First(t => t.Abbr == work.Short);
         return (type.Id, work.Short == "ДЗ" ? lesson.Homework! : work.Name);
+    }
+
+    /// <summary>A staff member as both lists show them; the staff list adds the roles (teachers' is the older list).</summary>
+    private static JsonObject StaffJson(SyntheticTeacher teacher, bool withRoles)
+    {
+        var json = new JsonObject
+        {
+            ["id"] = teacher.Id,
+            ["lastName"] = teacher.Name.LastName,
+            ["firstName"] = teacher.Name.FirstName,
+            ["middleName"] = teacher.Name.MiddleName,
+            ["snils"] = teacher.Snils,
+            ["email"] = teacher.Email,
+        };
+        if (withRoles)
+        {
+            json["roles"] = new JsonArray([.. (teacher.IsAdmin ? ["Администратор"] : Array.Empty<string>()).Concat(teacher.Teaches ? ["Учитель"] : []).Select(role => (JsonNode)role)]);
+        }
+
+        return json;
     }
 
     private static string WeekStartOf(long lessonId)

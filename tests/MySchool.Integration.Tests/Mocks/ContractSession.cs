@@ -41,6 +41,17 @@ public sealed class ContractSession
 
     public int RkStudent => World.Rk.Region!.StudentsOf(RkClass).First().Id;
 
+    /// <summary>A student with a debt in the fixtures' week, so the overdue list has a shape to keep.</summary>
+    public int RkDebtor
+    {
+        get
+        {
+            var region = World.Rk.Region!;
+            return region.Students.First(student => region.JournalLessons(student)
+                .Any(lesson => lesson.Date <= new DateOnly(2023, 11, 12) && region.MarkOf(student.Id, lesson) is { IsDebt: true })).Id;
+        }
+    }
+
     public long RkAssignment => (World.Rk.Region!.JournalLessons(World.Rk.Region.Student(RkStudent)!).First().Id * 10) + 1;
 
     public JsonNode RkLoginAnswer { get; private set; } = null!;

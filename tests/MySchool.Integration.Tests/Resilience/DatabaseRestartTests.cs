@@ -42,7 +42,21 @@ public class DatabaseRestartTests(ITestOutputHelper output)
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
         Assert.Equal(StatusCode.Unavailable, push.StatusCode);
-        await StorePolling.UntilAsync(harness.Db, "SELECT status NOT IN ('queued', 'running') FROM sync_run WHERE id = $1", runId, TimeSpan.FromMinutes(3));
+        try
+        {
+            await StorePolling.UntilAsync(harness.Db, "SELECT status NOT IN ('queued', 'running') FROM sync_run WHERE id = $1", runId, TimeSpan.FromMinutes(3));
+        }
+        catch (TimeoutException)
+        {
+            // Seen only under the full suite's load: say where the run stands, so the next failure explains itself.
+            output.WriteLine(await harness.Db.ScalarAsync<string>("""
+                SELECT concat_ws(E'\n', (SELECT row_to_json(r)::text FROM sync_run r WHERE r.id = $1),
+                    (SELECT string_agg(row_to_json(s)::text, E'\n') FROM sync_run_school s WHERE s.run_id = $1),
+                    (SELECT string_agg(j.id || ' ' || j.statename || ' ' || left(j.invocationdata::text, 160), E'\n' ORDER BY j.id) FROM hangfire.job j))
+                """, runId));
+            throw;
+        }
+
         output.WriteLine($"PostgreSQL's return to the run's end: {Stopwatch.GetElapsedTime(backAt).TotalSeconds:F1} s");
         using var up = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, up.StatusCode);
