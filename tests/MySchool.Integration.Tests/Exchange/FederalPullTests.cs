@@ -112,6 +112,31 @@ public class FederalPullTests
     }
 
     [Fact]
+    public async Task Portfolio_InKomi_GradesTenAndElevenLearnByHalves_TheOthersByQuarters()
+    {
+        await using var harness = await Sync.SyncHarness.StartAsync("rk", spec => spec with { FirstGrade = 9, LastGrade = 10 });
+        var run = await harness.SyncAsync();
+        Assert.True(run.Status == "succeeded", run.Error);
+        const string LinkOneOfGrade = """
+            UPDATE person SET esia_oid = $1 WHERE id = (SELECT e.student_id FROM enrollment e JOIN class c ON c.id = e.class_id
+                WHERE c.grade = $2 AND e.ends_on IS NULL ORDER BY e.student_id LIMIT 1)
+            """;
+        await harness.Db.ExecuteAsync(LinkOneOfGrade, 1_011_000_009L, (short)9);
+        await harness.Db.ExecuteAsync(LinkOneOfGrade, 1_011_000_010L, (short)10);
+        var time = new ManualTime(); // 2023-11-14
+        await using var gateway = new GatewayFactory(harness.Db.ConnectionString, null, time);
+        var pull = new FederalPull.FederalPullClient(await gateway.ChannelAsync("federal"));
+
+        var ninth = await pull.GetPortfolioAsync(new PortfolioRequest { EsiaOid = 1_011_000_009 });
+        var tenth = await pull.GetPortfolioAsync(new PortfolioRequest { EsiaOid = 1_011_000_010 });
+
+        Assert.Equal(("2 четверть", "2023-11-06", "2023-12-29"), (ninth.Period, ninth.PeriodStart, ninth.PeriodEnd));
+        Assert.Equal(["1 четверть"], ninth.PastPeriods.Select(p => p.Period));
+        Assert.Equal(("1 полугодие", "2023-09-01", "2023-12-29"), (tenth.Period, tenth.PeriodStart, tenth.PeriodEnd));
+        Assert.Empty(tenth.PastPeriods);
+    }
+
+    [Fact]
     public async Task Portfolio_DuringHolidays_CountsZeroDays_AndNamesThem()
     {
         var time = new ManualTime();
