@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using MySchool.Integration.Core.Rules;
 using MySchool.Integration.Core.Sync;
 using static MySchool.Integration.Adapters.Nso.EljurJson;
 
@@ -14,7 +14,7 @@ internal sealed class EljurCalendar(EljurClient client)
 {
     public async Task<SourceCalendar?> ReadAsync(IReadOnlyList<SourceClass> classes, IReadOnlyList<SourceStudent> students, CancellationToken cancellationToken)
     {
-        var gradeOfClass = classes.ToDictionary(c => c.SourceId, c => Grade(c.RawName), StringComparer.Ordinal);
+        var gradeOfClass = classes.ToDictionary(c => c.SourceId, c => ClassName.Parse(c.RawName) is { IsValid: true } name ? name.Value.Grade : (int?)null, StringComparer.Ordinal);
         var askedByGrade = students.Where(s => gradeOfClass.GetValueOrDefault(s.ClassSourceId) is not null)
             .GroupBy(s => gradeOfClass[s.ClassSourceId]!.Value).OrderBy(g => g.Key).Select(g => (Grade: g.Key, Student: g.First().Person.SourceId)).ToList();
         if (classes.Count == 0 || askedByGrade.Count == 0 || FirstYear(classes[0].Year) is not { } firstYear)
@@ -90,9 +90,5 @@ internal sealed class EljurCalendar(EljurClient client)
         return holidays;
     }
 
-    /// <summary>The grade of a class name as ЭлЖур writes it (<c>9И</c>, <c>10А</c>); the engine checks the name itself.</summary>
-    private static int? Grade(string rawName) =>
-        int.TryParse(new string([.. rawName.Trim().TakeWhile(char.IsAsciiDigit)]), CultureInfo.InvariantCulture, out var grade) ? grade : null;
-
-    private static int? FirstYear(string year) => Core.Rules.SourceValues.AcademicYear(year) is { IsValid: true } valid ? valid.Value : null;
+    private static int? FirstYear(string year) => SourceValues.AcademicYear(year) is { IsValid: true } valid ? valid.Value : null;
 }

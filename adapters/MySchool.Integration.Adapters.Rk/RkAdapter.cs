@@ -18,6 +18,7 @@ internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChang
 
     private readonly ConcurrentDictionary<string, Task<(decimal Weight, string? TeacherId)>> _assignments = new(StringComparer.Ordinal);
     private Dictionary<string, string>? _workKinds;
+    private JsonElement? _currentYear;
 
     public string SourceSystem => "rk";
 
@@ -39,7 +40,7 @@ internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChang
 
     public async Task<SchoolRoster> ReadRosterAsync(SourceSchool school, CancellationToken cancellationToken)
     {
-        var year = Text(await client.GetAsync("years/current", cancellationToken), "name") ?? string.Empty;
+        var year = Text(await CurrentYearAsync(cancellationToken), "name") ?? string.Empty;
         var classes = (await client.GetAsync($"schools/{school.SourceId}/classes", cancellationToken)).EnumerateArray()
             .Select(c => new SourceClass(Text(c, "id")!, Text(c, "name") ?? string.Empty, year)).ToList();
         var students = new List<SourceStudent>();
@@ -60,12 +61,19 @@ internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChang
     }
 
     /// <summary>
+    /// <c>years/current</c>, read once per adapter (one school's job): the roster, the calendar and the journal each need
+    /// it. Kept only once read, so a failed read is tried again by the next caller.
+    /// </summary>
+    private async Task<JsonElement> CurrentYearAsync(CancellationToken cancellationToken) =>
+        _currentYear ??= await client.GetAsync("years/current", cancellationToken);
+
+    /// <summary>
     /// The year's terms and holidays (rk-netschool.md, «The school year»). Halves listed beside quarters are grades
     /// 10–11's, and the quarters then the other grades'.
     /// </summary>
     public async Task<SourceCalendar?> ReadCalendarAsync(SchoolRoster roster, CancellationToken cancellationToken)
     {
-        var year = Text(await client.GetAsync("years/current", cancellationToken), "name") ?? string.Empty;
+        var year = Text(await CurrentYearAsync(cancellationToken), "name") ?? string.Empty;
         var rejections = new List<SourceRejection>();
         var terms = Dated(await client.GetAsync("years/current/terms", cancellationToken), "period", rejections);
         var holidays = Dated(await client.GetAsync("years/current/holidays", cancellationToken), "holiday", rejections);
@@ -101,7 +109,7 @@ internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChang
         _workKinds ??= (await client.GetAsync("grade/assignment/types?all=false", cancellationToken)).EnumerateArray()
             .ToDictionary(t => Text(t, "id")!, t => Text(t, "abbr") ?? string.Empty, StringComparer.Ordinal);
         var classByName = roster.Classes.GroupBy(c => c.RawName.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First().SourceId, StringComparer.Ordinal);
-        var yearId = Text(await client.GetAsync("years/current", cancellationToken), "id");
+        var yearId = Text(await CurrentYearAsync(cancellationToken), "id");
         var lessons = new Dictionary<(string, DateOnly, int), SourceLesson>();
         var marks = new List<SourceMark>();
         var rejections = new List<SourceRejection>();

@@ -46,7 +46,7 @@ public sealed record QuarantineEntry(long Id, string SourceSystem, string Scope,
 /// What operators watch, read straight from the store: regions, schools, indicators, volume, quarantine. Every
 /// query is scoped to the regions the operator holds.
 /// </summary>
-public sealed partial class MonitoringReader(NpgsqlDataSource dataSource, TimeProvider time)
+public sealed class MonitoringReader(NpgsqlDataSource dataSource, TimeProvider time)
 {
     // The last successful run that covered a school: a run of its region, or of the school alone.
     private const string SchoolLastSuccess = """

@@ -118,7 +118,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             INSERT INTO school (municipality_id, inn, kpp, parent_school_id, full_name, short_name, oktmo, time_zone) VALUES ($1, $2, $7, $8, $3, $4, $5, $6)
             ON CONFLICT (inn, kpp) DO NOTHING RETURNING (xmax = 0) AS inserted
             """, cancellationToken, municipalityId, school.Inn, school.FullName, Text(school.ShortName), school.Oktmo, target.TimeZone, Text(school.Kpp),
-            new NpgsqlParameter { Value = (object?)parentId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid }));
+            Uuid(parentId)));
 
         // Locked until commit: a concurrent writer of the same INN waits here and then sees the owner set below.
         var (schoolId, regionCode, owner) = (await ListAsync(connection, """
@@ -145,7 +145,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
                 UPDATE school SET municipality_id = $2, full_name = $3, short_name = $4, oktmo = $5, time_zone = $6, parent_school_id = $7 WHERE id = $1
                   AND (municipality_id, full_name, short_name, oktmo, time_zone, parent_school_id) IS DISTINCT FROM ($2, $3, $4, $5, $6, $7)
                 """, cancellationToken, schoolId, municipalityId, school.FullName, Text(school.ShortName), school.Oktmo, target.TimeZone,
-                new NpgsqlParameter { Value = (object?)parentId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid })));
+                Uuid(parentId))));
         }
 
         await MapIdentityAsync("school", school.SourceId, schoolId);
@@ -163,6 +163,8 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
     }
 
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Uuid(Guid? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid };
 
     private async Task<Dictionary<string, Guid>> WriteClassesAsync(Guid schoolId, IReadOnlyList<CheckedClass> classes)
     {

@@ -14,8 +14,7 @@ public static class CalendarCheck
     {
         quarantine.AddRange(calendar.Rejections.Select(r => new QuarantinedRecord(r.Kind, r.SourceId, r.RawPayload, new Rejection(r.ReasonCode, r.Reason))));
         var year = SourceValues.AcademicYear(calendar.Year);
-        var starts = calendar.Starts ?? new DateOnly(Math.Max(year.Value, 1), 9, 1);
-        var ends = calendar.Ends ?? new DateOnly(year.Value + 1, 8, 31);
+        var (starts, ends) = year.IsValid ? (calendar.Starts ?? new DateOnly(year.Value, 9, 1), calendar.Ends ?? new DateOnly(year.Value + 1, 8, 31)) : default;
         if ((year.Rejection ?? YearDates(starts, ends, year.Value)) is { } refused)
         {
             quarantine.Add(new QuarantinedRecord("calendar", calendar.Year, JsonSerializer.Serialize(calendar), refused));
