@@ -23,7 +23,7 @@ public sealed class FederalFeed(NpgsqlDataSource dataSource)
     public static readonly IReadOnlyList<string> Kinds =
     [
         "region", "municipality", "school", "academic_year", "period", "holiday", "grade_level", "class", "class_group",
-        "person", "enrollment", "guardianship", "staff", "subject", "lesson", "homework", "mark", "attendance", "event",
+        "person", "enrollment", "guardianship", "staff", "subject", "lesson", "homework", "mark", "attendance", "event", "group_member",
     ];
 
     /// <summary>

@@ -26,7 +26,11 @@ public sealed record ScheduleLesson(
     string? Homework,
     string? Room,
     string? Attendance,
-    IReadOnlyList<ScheduleMark> Marks);
+    IReadOnlyList<ScheduleMark> Marks)
+{
+    /// <summary>The group (a subgroup, a club) whose lesson this is; null for the whole class's.</summary>
+    public string? Group { get; init; }
+}
 
 public sealed record ScheduleMark(string Code, decimal Weight, decimal? Value);
 
@@ -56,13 +60,16 @@ public sealed class ScheduleReader(NpgsqlDataSource dataSource)
                    (SELECT string_agg(h.text, '; ' ORDER BY h.source_key) FROM homework h WHERE h.lesson_id = l.id),
                    (SELECT a.code FROM attendance a WHERE a.lesson_id = l.id AND a.student_id = e.student_id),
                    (SELECT coalesce(jsonb_agg(jsonb_build_object('code', m.code, 'weight', m.weight, 'value', m.numeric_value) ORDER BY m.source_key), '[]')
-                    FROM mark m WHERE m.lesson_id = l.id AND m.student_id = e.student_id)::text
+                    FROM mark m WHERE m.lesson_id = l.id AND m.student_id = e.student_id)::text,
+                   (SELECT gr.name FROM class_group gr WHERE gr.id = l.group_id)
             FROM enrollment e
             JOIN class c ON c.id = e.class_id
             JOIN grade_level g ON g.id = c.grade_level_id
             JOIN academic_year y ON y.id = g.academic_year_id
             JOIN school s ON s.id = c.school_id
             LEFT JOIN lesson l ON l.class_id = c.id AND l.lesson_date BETWEEN greatest(e.starts_on, $2) AND least(coalesce(e.ends_on, $3), $3)
+                -- a subgroup's lesson is its members' only
+                AND (l.group_id IS NULL OR EXISTS (SELECT 1 FROM group_member gm WHERE gm.group_id = l.group_id AND gm.student_id = e.student_id))
             LEFT JOIN subject sub ON sub.id = l.subject_id
             WHERE e.student_id = $1 AND e.starts_on <= $3 AND (e.ends_on IS NULL OR e.ends_on >= $2)
               AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM school_region sr WHERE sr.school_id = s.id AND sr.code = $4))
@@ -84,7 +91,8 @@ public sealed class ScheduleReader(NpgsqlDataSource dataSource)
                     reader.IsDBNull(12) ? null : reader.GetString(12),
                     reader.IsDBNull(11) ? null : reader.GetString(11),
                     reader.IsDBNull(13) ? null : reader.GetString(13),
-                    JsonSerializer.Deserialize<List<ScheduleMark>>(reader.GetString(14), JsonOptions)!)));
+                    JsonSerializer.Deserialize<List<ScheduleMark>>(reader.GetString(14), JsonOptions)!)
+                { Group = reader.IsDBNull(15) ? null : reader.GetString(15) }));
             }
         }
 

@@ -22,9 +22,12 @@ public sealed record PushBatch(
     IReadOnlyList<SourceRejection> Rejections)
 {
     public long RecordCount => Classes.Count + Students.Count + Teachers.Count + Lessons.Count + Marks.Count + DeletedMarks.Count + Rejections.Count
-        + (Calendar is null ? 0 : Calendar.Periods.Count + Calendar.Holidays.Count) + Events.Count;
+        + (Calendar is null ? 0 : Calendar.Periods.Count + Calendar.Holidays.Count) + Events.Count + Groups.Count;
 
     public IReadOnlyList<SourceEvent> Events { get; init; } = [];
+
+    /// <summary>Groups with their members; none sent leaves the stored ones as they are.</summary>
+    public IReadOnlyList<SourceGroup> Groups { get; init; } = [];
 
     /// <summary>The school's year when the batch carries one.</summary>
     public SourceCalendar? Calendar { get; init; }
@@ -73,7 +76,7 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
 
             var roster = new SchoolRoster(batch.School, batch.Classes, batch.Students, batch.Teachers) { Calendar = batch.Calendar };
             var dates = batch.Lessons.Select(l => l.Date).Concat(batch.Marks.Select(m => m.LessonDate)).DefaultIfEmpty(Today(region)).ToList();
-            var journal = new SchoolJournal(dates.Min(), dates.Max(), batch.Lessons, batch.Marks, batch.Events, batch.Rejections);
+            var journal = new SchoolJournal(dates.Min(), dates.Max(), batch.Lessons, batch.Marks, batch.Events, batch.Rejections) { Groups = batch.Groups };
             var snapshot = SnapshotBuilder.Build(roster, journal, region.Zone, new PushOptions(batch.CompleteRoster, batch.DeletedMarks));
 
             // The same lock as a sync of this school: a push and a pull never write one school at once.

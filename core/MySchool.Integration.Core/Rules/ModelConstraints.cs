@@ -15,9 +15,6 @@ public static class ModelConstraints
     /// <summary>The value comes from the gateway's configuration (regions), checked when it starts.</summary>
     public const string Configuration = "(configuration)";
 
-    /// <summary>No source writes the table yet (issue 16: groups): the writer that comes adds its rule.</summary>
-    public const string NotFromSources = "(not written from sources)";
-
     /// <summary>The adapter's mapping gives a typed value (an instant, a date): nothing to refuse once it exists.</summary>
     public const string Typed = "(typed by the adapter's mapping)";
 
@@ -56,9 +53,12 @@ public static class ModelConstraints
         ["class_school_id_fkey"] = Gateway,
         ["class_grade_level_id_fkey"] = Gateway,
         ["class_grade_level_id_letter_key"] = Gateway,
-        ["class_group_kind_check"] = NotFromSources,
-        ["class_group_class_id_fkey"] = NotFromSources,
-        ["class_group_class_id_name_key"] = NotFromSources,
+        ["class_group_kind_check"] = "group.kind",
+        ["class_group_class_id_fkey"] = "group.unknown-class",
+        ["class_group_class_id_name_key"] = "group.duplicate",
+        ["group_member_group_id_fkey"] = Gateway,
+        ["group_member_student_id_fkey"] = "group.unknown-student",
+        ["group_member_group_id_student_id_key"] = Gateway,
         ["person_gender_check"] = "person.gender",
         ["person_snils_check"] = "snils.format",
         ["person_snils_key"] = "person.snils-conflict",
@@ -81,7 +81,7 @@ public static class ModelConstraints
         ["lesson_check"] = "lesson.time",
         ["lesson_number_check"] = "lesson.number",
         ["lesson_class_id_fkey"] = "lesson.unknown-class",
-        ["lesson_group_id_fkey"] = NotFromSources,
+        ["lesson_group_id_fkey"] = "lesson.unknown-group",
         ["lesson_subject_id_fkey"] = Gateway,
         ["lesson_teacher_id_fkey"] = Gateway,
         ["lesson_class_id_group_id_lesson_date_number_key"] = "lesson.duplicate-slot",
@@ -106,8 +106,7 @@ public static class ModelConstraints
 
     /// <summary>
     /// NOT NULL columns a source's record fills (table.column → reason code). Every other NOT NULL column of the
-    /// model is the gateway's own (ids, change versions, references it resolves, derived values) or not written from
-    /// sources yet, listed in <see cref="GatewayColumns"/>.
+    /// model is the gateway's own (ids, change versions, references it resolves, derived values) listed in <see cref="GatewayColumns"/>.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> RequiredValues = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -146,6 +145,8 @@ public static class ModelConstraints
         ["holiday.name"] = "holiday.name",
         ["holiday.starts_on"] = Typed,
         ["holiday.ends_on"] = Typed,
+        ["class_group.name"] = "group.name",
+        ["class_group.kind"] = "group.kind",
     };
 
     /// <summary>NOT NULL columns no source fills: every table's id and change version, and these.</summary>
@@ -159,6 +160,6 @@ public static class ModelConstraints
         "homework.attachments", "mark.student_id", "mark.subject_id", "mark.counts", "mark.is_debt", "mark.source_system",
         "attendance.student_id", "attendance.lesson_id", "event.school_id",
         "period.academic_year_id", "holiday.academic_year_id",
-        "class_group.class_id", "class_group.name", "class_group.kind",
+        "class_group.class_id", "group_member.group_id", "group_member.student_id",
     };
 }

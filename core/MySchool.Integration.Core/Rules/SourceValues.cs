@@ -91,6 +91,18 @@ public static partial class SourceValues
     }
 
     /// <summary>
+    /// A group's kind in the model's terms (subgroup, club, interest) from how sources write it (<c>подгруппа</c>,
+    /// <c>кружок</c>, <c>объединение по интересам</c>); an unknown kind is refused, never guessed.
+    /// </summary>
+    public static Checked<string> GroupKind(string? raw) => raw?.Trim().ToLowerInvariant() switch
+    {
+        "subgroup" or "подгруппа" or "группа" => Checked<string>.Valid("subgroup"),
+        "club" or "кружок" or "секция" => Checked<string>.Valid("club"),
+        "interest" or "по интересам" or "объединение по интересам" => Checked<string>.Valid("interest"),
+        _ => Checked<string>.Refused("group.kind", $"Вид группы «{SourceText.Excerpt(raw)}» неизвестен: ожидается подгруппа, кружок или объединение по интересам"),
+    };
+
+    /// <summary>
     /// A period's kind from its name, as schools write it (<c>2 четверть</c>, <c>I триместр</c>, <c>1 полугодие</c>,
     /// <c>Учебный год</c>); a name that says none of them is refused, never guessed.
     /// </summary>

@@ -14,7 +14,8 @@ namespace MySchool.Integration.Core.Store;
 /// </summary>
 internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget target, CancellationToken cancellationToken)
 {
-    private const string LessonKey = "l.class_id = s.class_id AND l.group_id IS NULL AND l.lesson_date = s.lesson_date AND l.number = s.number";
+    // A lesson's slot: its class, its group (none for the whole class), its date and number.
+    private const string LessonKey = "l.class_id = s.class_id AND l.group_id IS NOT DISTINCT FROM s.group_id AND l.lesson_date = s.lesson_date AND l.number = s.number";
 
     public async Task WriteAsync(
         Guid schoolId,
@@ -27,18 +28,22 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
     {
         await CopyAsync(connection, "s_class", "class_id uuid", classes.Values, [NpgsqlDbType.Uuid], id => [id], cancellationToken);
         var subjects = await WriteSubjectsAsync(schoolId, journal, teachers);
+        var groups = await new GroupWriter(connection, cancellationToken).WriteAsync(journal, classes, people, count, quarantine);
         var window = new object[] { journal.From, journal.To };
 
         Guid? Person(string role, string? sourceId) => sourceId is not null && people.TryGetValue((role, sourceId), out var id) ? id : null;
-        bool Resolved(string classSourceId, string studentSourceId) => classes.ContainsKey(classSourceId) && people.ContainsKey(("student", studentSourceId));
+        // A lesson's group is found in its class; null for a whole-class lesson.
+        Guid? Group(string classSourceId, string? group) => group is null ? null : groups[(classes[classSourceId], group)];
+        bool Placed(string classSourceId, string? group) => classes.ContainsKey(classSourceId) && (group is null || groups.ContainsKey((classes[classSourceId], group)));
+        bool Resolved(string classSourceId, string? group, string studentSourceId) => Placed(classSourceId, group) && people.ContainsKey(("student", studentSourceId));
         // A delta's references were looked up in the store; a sync's were checked against the roster, but the writer
         // may still have refused a student (a conflict over who holds them): what cannot be placed is refused here.
-        foreach (var mark in journal.Marks.Where(m => !Resolved(m.ClassSourceId, m.StudentSourceId)))
+        foreach (var mark in journal.Marks.Where(m => !Resolved(m.ClassSourceId, m.LessonGroup, m.StudentSourceId)))
         {
             quarantine(new QuarantinedRecord("mark", mark.SourceKey, mark.RawPayload, Orphan));
         }
 
-        foreach (var absence in journal.Attendance.Where(a => !Resolved(a.ClassSourceId, a.StudentSourceId)))
+        foreach (var absence in journal.Attendance.Where(a => !Resolved(a.ClassSourceId, a.LessonGroup, a.StudentSourceId)))
         {
             quarantine(new QuarantinedRecord("attendance", AttendanceKey(absence), JsonSerializer.Serialize(absence), Orphan));
         }
@@ -49,20 +54,21 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
                 new Rejection("event.unknown-class", $"Класс события {schoolEvent.ClassSourceId} не передавался в эту школу")));
         }
 
-        foreach (var lesson in journal.Lessons.Where(l => !classes.ContainsKey(l.ClassSourceId)))
+        foreach (var lesson in journal.Lessons.Where(l => !Placed(l.ClassSourceId, l.Group)))
         {
-            quarantine(new QuarantinedRecord("lesson", $"{lesson.ClassSourceId}/{lesson.Date:yyyy-MM-dd}/{lesson.Number}", JsonSerializer.Serialize(lesson),
-                new Rejection("lesson.unknown-class", $"Класс урока {lesson.ClassSourceId} не передавался в эту школу")));
+            quarantine(new QuarantinedRecord("lesson", $"{lesson.ClassSourceId}/{lesson.Date:yyyy-MM-dd}/{lesson.Number}", JsonSerializer.Serialize(lesson), classes.ContainsKey(lesson.ClassSourceId)
+                ? new Rejection("lesson.unknown-group", $"Группы «{SourceText.Excerpt(lesson.Group)}» урока нет в классе {lesson.ClassSourceId}")
+                : new Rejection("lesson.unknown-class", $"Класс урока {lesson.ClassSourceId} не передавался в эту школу")));
         }
 
-        await CopyAsync(connection, "s_lesson", "class_id uuid, lesson_date date, number smallint, starts_at timestamptz, ends_at timestamptz, subject_id uuid, room text, teacher_id uuid, topic text",
-            journal.Lessons.Where(l => classes.ContainsKey(l.ClassSourceId)),
-            [NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz, NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Uuid, NpgsqlDbType.Text],
-            l => [classes[l.ClassSourceId], l.Date, (short)l.Number, l.StartsAt.ToUniversalTime(), l.EndsAt.ToUniversalTime(), subjects[Normalize(l.Subject)], l.Room, Person("teacher", l.TeacherSourceId), l.Topic],
+        await CopyAsync(connection, "s_lesson", "class_id uuid, group_id uuid, lesson_date date, number smallint, starts_at timestamptz, ends_at timestamptz, subject_id uuid, room text, teacher_id uuid, topic text",
+            journal.Lessons.Where(l => Placed(l.ClassSourceId, l.Group)),
+            [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz, NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Uuid, NpgsqlDbType.Text],
+            l => [classes[l.ClassSourceId], Group(l.ClassSourceId, l.Group), l.Date, (short)l.Number, l.StartsAt.ToUniversalTime(), l.EndsAt.ToUniversalTime(), subjects[Normalize(l.Subject)], l.Room, Person("teacher", l.TeacherSourceId), l.Topic],
             cancellationToken);
         count(await UpsertAsync(connection, """
-            INSERT INTO lesson (class_id, lesson_date, number, starts_at, ends_at, subject_id, room, teacher_id, topic)
-            SELECT class_id, lesson_date, number, starts_at, ends_at, subject_id, room, teacher_id, topic FROM s_lesson
+            INSERT INTO lesson (class_id, group_id, lesson_date, number, starts_at, ends_at, subject_id, room, teacher_id, topic)
+            SELECT class_id, group_id, lesson_date, number, starts_at, ends_at, subject_id, room, teacher_id, topic FROM s_lesson
             ON CONFLICT ON CONSTRAINT lesson_class_id_group_id_lesson_date_number_key DO UPDATE SET starts_at = excluded.starts_at, ends_at = excluded.ends_at,
                 subject_id = excluded.subject_id, room = excluded.room, teacher_id = excluded.teacher_id, topic = excluded.topic
             WHERE (lesson.starts_at, lesson.ends_at, lesson.subject_id, lesson.room, lesson.teacher_id, lesson.topic)
@@ -70,10 +76,10 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             RETURNING (xmax = 0) AS inserted
             """, cancellationToken), 0);
 
-        await CopyAsync(connection, "s_homework", "class_id uuid, lesson_date date, number smallint, source_key text, text text, individual boolean, attachments jsonb",
-            journal.Homework.Where(h => classes.ContainsKey(h.ClassSourceId)),
-            [NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Boolean, NpgsqlDbType.Jsonb],
-            h => [classes[h.ClassSourceId], h.Date, (short)h.Number, h.SourceKey, h.Text, h.Individual, JsonSerializer.Serialize(h.Attachments)],
+        await CopyAsync(connection, "s_homework", "class_id uuid, group_id uuid, lesson_date date, number smallint, source_key text, text text, individual boolean, attachments jsonb",
+            journal.Homework.Where(h => Placed(h.ClassSourceId, h.Group)),
+            [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Boolean, NpgsqlDbType.Jsonb],
+            h => [classes[h.ClassSourceId], Group(h.ClassSourceId, h.Group), h.Date, (short)h.Number, h.SourceKey, h.Text, h.Individual, JsonSerializer.Serialize(h.Attachments)],
             cancellationToken);
         count(await UpsertAsync(connection, $"""
             INSERT INTO homework (lesson_id, source_key, text, individual, attachments)
@@ -83,10 +89,10 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             RETURNING (xmax = 0) AS inserted
             """, cancellationToken), 0);
 
-        await CopyAsync(connection, "s_mark", "source_key text, student_id uuid, class_id uuid, lesson_date date, number smallint, subject_id uuid, mark_date date, code text, numeric_value numeric, counts boolean, weight numeric, work_kind text, is_debt boolean, comment text",
-            journal.Marks.Where(m => Resolved(m.ClassSourceId, m.StudentSourceId)),
-            [NpgsqlDbType.Text, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Text, NpgsqlDbType.Numeric, NpgsqlDbType.Boolean, NpgsqlDbType.Numeric, NpgsqlDbType.Text, NpgsqlDbType.Boolean, NpgsqlDbType.Text],
-            m => [m.SourceKey, people[("student", m.StudentSourceId)], classes[m.ClassSourceId], m.LessonDate, (short)m.LessonNumber, subjects[Normalize(m.Subject)], m.Date, m.Value.Code, m.Value.Numeric, m.Value.Counts, m.Weight, m.WorkKind, m.IsDebt, m.Comment],
+        await CopyAsync(connection, "s_mark", "source_key text, student_id uuid, class_id uuid, group_id uuid, lesson_date date, number smallint, subject_id uuid, mark_date date, code text, numeric_value numeric, counts boolean, weight numeric, work_kind text, is_debt boolean, comment text",
+            journal.Marks.Where(m => Resolved(m.ClassSourceId, m.LessonGroup, m.StudentSourceId)),
+            [NpgsqlDbType.Text, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Text, NpgsqlDbType.Numeric, NpgsqlDbType.Boolean, NpgsqlDbType.Numeric, NpgsqlDbType.Text, NpgsqlDbType.Boolean, NpgsqlDbType.Text],
+            m => [m.SourceKey, people[("student", m.StudentSourceId)], classes[m.ClassSourceId], Group(m.ClassSourceId, m.LessonGroup), m.LessonDate, (short)m.LessonNumber, subjects[Normalize(m.Subject)], m.Date, m.Value.Code, m.Value.Numeric, m.Value.Counts, m.Weight, m.WorkKind, m.IsDebt, m.Comment],
             cancellationToken);
         count(await UpsertAsync(connection, $"""
             INSERT INTO mark (source_system, source_key, student_id, lesson_id, subject_id, mark_date, code, numeric_value, counts, weight, work_kind, is_debt, comment)
@@ -100,10 +106,10 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             RETURNING (xmax = 0) AS inserted
             """, cancellationToken, target.SourceSystem), 0);
 
-        await CopyAsync(connection, "s_attendance", "student_id uuid, class_id uuid, lesson_date date, number smallint, code text",
-            journal.Attendance.Where(a => Resolved(a.ClassSourceId, a.StudentSourceId)),
-            [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Text],
-            a => [people[("student", a.StudentSourceId)], classes[a.ClassSourceId], a.Date, (short)a.Number, a.Code],
+        await CopyAsync(connection, "s_attendance", "student_id uuid, class_id uuid, group_id uuid, lesson_date date, number smallint, code text",
+            journal.Attendance.Where(a => Resolved(a.ClassSourceId, a.LessonGroup, a.StudentSourceId)),
+            [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Text],
+            a => [people[("student", a.StudentSourceId)], classes[a.ClassSourceId], Group(a.ClassSourceId, a.LessonGroup), a.Date, (short)a.Number, a.Code],
             cancellationToken);
         count(await UpsertAsync(connection, $"""
             INSERT INTO attendance (student_id, lesson_id, code) SELECT s.student_id, l.id, s.code FROM s_attendance s JOIN lesson l ON {LessonKey}
@@ -132,8 +138,8 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             return;
         }
 
-        var absences = journal.Attendance.Where(a => Resolved(a.ClassSourceId, a.StudentSourceId))
-            .ToDictionary(a => (people[("student", a.StudentSourceId)], classes[a.ClassSourceId], a.Date, (short)a.Number));
+        var absences = journal.Attendance.Where(a => Resolved(a.ClassSourceId, a.LessonGroup, a.StudentSourceId))
+            .ToDictionary(a => (people[("student", a.StudentSourceId)], classes[a.ClassSourceId], Group(a.ClassSourceId, a.LessonGroup), a.Date, (short)a.Number));
         await QuarantineLessonlessAsync(journal, absences, quarantine);
         count((0, 0), await ExecuteAsync(connection, "DELETE FROM mark WHERE source_system = $1 AND source_key = ANY($2)", cancellationToken, target.SourceSystem, journal.DeletedMarks.ToArray()));
     }
@@ -144,7 +150,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
 
     /// <summary>A delta's marks and absences whose lesson is neither in it nor in the store: the upserts skipped them.</summary>
     private async Task QuarantineLessonlessAsync(
-        JournalWindow journal, Dictionary<(Guid, Guid, DateOnly, short), CheckedAttendance> absences, Action<QuarantinedRecord> quarantine)
+        JournalWindow journal, Dictionary<(Guid, Guid, Guid?, DateOnly, short), CheckedAttendance> absences, Action<QuarantinedRecord> quarantine)
     {
         var marks = journal.Marks.ToDictionary(m => m.SourceKey, StringComparer.Ordinal);
         await using (var command = Command(connection, $"SELECT s.source_key FROM s_mark s WHERE NOT EXISTS (SELECT 1 FROM lesson l WHERE {LessonKey})"))
@@ -157,12 +163,12 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             }
         }
 
-        await using (var command = Command(connection, $"SELECT s.student_id, s.class_id, s.lesson_date, s.number FROM s_attendance s WHERE NOT EXISTS (SELECT 1 FROM lesson l WHERE {LessonKey})"))
+        await using (var command = Command(connection, $"SELECT s.student_id, s.class_id, s.group_id, s.lesson_date, s.number FROM s_attendance s WHERE NOT EXISTS (SELECT 1 FROM lesson l WHERE {LessonKey})"))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var absence = absences[(reader.GetGuid(0), reader.GetGuid(1), reader.GetFieldValue<DateOnly>(2), reader.GetInt16(3))];
+                var absence = absences[(reader.GetGuid(0), reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.GetFieldValue<DateOnly>(3), reader.GetInt16(4))];
                 quarantine(new QuarantinedRecord("attendance", AttendanceKey(absence), JsonSerializer.Serialize(absence), Orphan));
             }
         }
@@ -175,11 +181,11 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
     /// </summary>
     private async Task<long> DeleteStaleAsync(object[] window)
     {
-        const string SameLesson = "s.class_id = w.class_id AND s.lesson_date = w.lesson_date AND s.number = w.number";
+        const string SameLesson = "s.class_id = w.class_id AND s.group_id IS NOT DISTINCT FROM w.group_id AND s.lesson_date = w.lesson_date AND s.number = w.number";
         await ExecuteAsync(connection, """
             CREATE TEMP TABLE w_lesson ON COMMIT DROP AS
-            SELECT l.id, l.class_id, l.lesson_date, l.number FROM s_class c JOIN lesson l ON l.class_id = c.class_id
-            WHERE l.group_id IS NULL AND l.lesson_date BETWEEN $1 AND $2
+            SELECT l.id, l.class_id, l.group_id, l.lesson_date, l.number FROM s_class c JOIN lesson l ON l.class_id = c.class_id
+            WHERE l.lesson_date BETWEEN $1 AND $2
             """, cancellationToken, window);
         await ExecuteAsync(connection, "ANALYZE w_lesson", cancellationToken);
         long deleted = 0;

@@ -502,14 +502,14 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
     private async Task ResolveStoredReferencesAsync(Guid schoolId, JournalWindow journal, Dictionary<string, Guid> classes, Dictionary<(string, string), Guid> people)
     {
         var classIds = journal.Lessons.Select(l => l.ClassSourceId).Concat(journal.Marks.Select(m => m.ClassSourceId)).Concat(journal.Attendance.Select(a => a.ClassSourceId))
-            .Concat(journal.Events.Select(e => e.ClassSourceId).OfType<string>())
+            .Concat(journal.Events.Select(e => e.ClassSourceId).OfType<string>()).Concat((journal.Groups ?? []).Select(g => g.ClassSourceId))
             .Where(id => !classes.ContainsKey(id)).Distinct().ToArray();
         await ReadPairsAsync("""
             SELECT m.source_id, m.federal_id FROM identity_map m JOIN class c ON c.id = m.federal_id
             WHERE m.source_system = $1 AND m.kind = 'class' AND m.source_id = ANY($2) AND c.school_id = $3
             """, classIds, (id, federalId) => classes[id] = federalId, schoolId);
         var studentIds = journal.Marks.Select(m => m.StudentSourceId).Concat(journal.Attendance.Select(a => a.StudentSourceId))
-            .Where(id => !people.ContainsKey(("student", id))).Distinct().ToArray();
+            .Concat((journal.Groups ?? []).SelectMany(g => g.StudentSourceIds)).Where(id => !people.ContainsKey(("student", id))).Distinct().ToArray();
         await ReadPairsAsync("""
             SELECT m.source_id, m.federal_id FROM identity_map m
             WHERE m.source_system = $1 AND m.kind = 'student' AND m.source_id = ANY($2)

@@ -34,9 +34,19 @@ public sealed record CheckedLesson(
     string Subject,
     string? Room,
     string? TeacherSourceId,
-    string? Topic);
+    string? Topic)
+{
+    /// <summary>The lesson's group (by name, in its class); null: the whole class. Part of the lesson's slot.</summary>
+    public string? Group { get; init; }
+}
 
-public sealed record CheckedHomework(string ClassSourceId, DateOnly Date, int Number, string SourceKey, string Text, bool Individual, IReadOnlyList<string> Attachments);
+/// <summary>A group with its kind in the model's terms and the students the source lists in it.</summary>
+public sealed record CheckedGroup(string ClassSourceId, string Name, string Kind, string? Subject, IReadOnlyList<string> StudentSourceIds);
+
+public sealed record CheckedHomework(string ClassSourceId, DateOnly Date, int Number, string SourceKey, string Text, bool Individual, IReadOnlyList<string> Attachments)
+{
+    public string? Group { get; init; }
+}
 
 public sealed record CheckedMark(
     string SourceKey,
@@ -51,11 +61,18 @@ public sealed record CheckedMark(
     string? WorkKind,
     bool IsDebt,
     string? Comment,
-    string RawPayload);
+    string RawPayload)
+{
+    /// <summary>The group of the mark's lesson; null: a whole-class lesson.</summary>
+    public string? LessonGroup { get; init; }
+}
 
 public sealed record CheckedEvent(string SourceKey, string? ClassSourceId, string Kind, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string Title, string? Body);
 
-public sealed record CheckedAttendance(string StudentSourceId, string ClassSourceId, DateOnly Date, int Number, string Code);
+public sealed record CheckedAttendance(string StudentSourceId, string ClassSourceId, DateOnly Date, int Number, string Code)
+{
+    public string? LessonGroup { get; init; }
+}
 
 public sealed record CheckedCalendar(string Year, DateOnly Starts, DateOnly Ends, IReadOnlyList<CheckedPeriod> Periods, IReadOnlyList<CheckedHoliday> Holidays)
 {
@@ -105,7 +122,7 @@ public sealed record JournalWindow(
     IReadOnlyList<CheckedAttendance> Attendance,
     IReadOnlyList<CheckedEvent> Events)
 {
-    public int RecordCount => Lessons.Count + Homework.Count + Marks.Count + Attendance.Count + Events.Count + DeletedMarks.Count;
+    public int RecordCount => Lessons.Count + Homework.Count + Marks.Count + Attendance.Count + Events.Count + DeletedMarks.Count + (Groups?.Count ?? 0);
 
     /// <summary>
     /// A delta (a vendor's push) rather than the whole window: its records are added or updated, references to
@@ -115,4 +132,10 @@ public sealed record JournalWindow(
 
     /// <summary>Source ids of marks withdrawn in the source (deltas only).</summary>
     public IReadOnlyList<string> DeletedMarks { get; init; } = [];
+
+    /// <summary>
+    /// The groups of the classes read, with their members; null when the source gave none. A sync's list replaces the
+    /// groups of its classes; a delta's adds and updates, and replaces only the members of the groups it carries.
+    /// </summary>
+    public IReadOnlyList<CheckedGroup>? Groups { get; init; }
 }

@@ -122,13 +122,17 @@ public static class SnapshotBuilder
     {
         var delta = push is not null;
         quarantine.AddRange(journal.Rejections.Select(r => new QuarantinedRecord(r.Kind, r.SourceId, r.RawPayload, new Rejection(r.ReasonCode, r.Reason))));
-        var lessons = new Dictionary<(string, DateOnly, int), CheckedLesson>();
+        var groups = journal.Groups is null ? null : CheckGroups(journal.Groups, knownClasses, enrollments, delta, quarantine);
+        var groupNames = groups?.Select(g => (g.ClassSourceId, g.Name)).ToHashSet() ?? [];
+        var lessons = new Dictionary<(string, string?, DateOnly, int), CheckedLesson>();
         var homework = new List<CheckedHomework>();
         foreach (var lesson in journal.Lessons)
         {
-            var key = (lesson.ClassSourceId, lesson.Date, lesson.Number);
+            var group = GroupName(lesson.Group);
+            var key = (lesson.ClassSourceId, group, lesson.Date, lesson.Number);
             var refused = CheckLesson(lesson)
-                ?? (delta || knownClasses.Contains(lesson.ClassSourceId) ? null : new Rejection("lesson.unknown-class", $"Класс урока {lesson.ClassSourceId} неизвестен или отклонён"));
+                ?? (delta || knownClasses.Contains(lesson.ClassSourceId) ? null : new Rejection("lesson.unknown-class", $"Класс урока {lesson.ClassSourceId} неизвестен или отклонён"))
+                ?? (delta || group is null || groupNames.Contains((lesson.ClassSourceId, group)) ? null : new Rejection("lesson.unknown-group", $"Группы «{SourceText.Excerpt(group)}» урока нет в классе {lesson.ClassSourceId}"));
             if (refused is null && lessons.TryGetValue(key, out var first))
             {
                 // The same lesson listed twice is one lesson; two different lessons in one slot: the first stands.
@@ -137,7 +141,7 @@ public static class SnapshotBuilder
                     continue;
                 }
 
-                refused = new Rejection("lesson.duplicate-slot", $"В классе уже есть урок №{lesson.Number} {lesson.Date:yyyy-MM-dd} («{SourceText.Excerpt(first.Subject)}»): принят первый");
+                refused = new Rejection("lesson.duplicate-slot", $"В классе{(group is null ? "" : $" (группа «{SourceText.Excerpt(group)}»)")} уже есть урок №{lesson.Number} {lesson.Date:yyyy-MM-dd} («{SourceText.Excerpt(first.Subject)}»): принят первый");
             }
 
             if (refused is not null)
@@ -146,25 +150,27 @@ public static class SnapshotBuilder
                 continue;
             }
 
-            lessons[(lesson.ClassSourceId, lesson.Date, lesson.Number)] = new CheckedLesson(
+            lessons[key] = new CheckedLesson(
                 lesson.ClassSourceId, lesson.Date, lesson.Number, At(lesson.Date, lesson.Start, zone), At(lesson.Date, lesson.End, zone),
-                lesson.Subject.Trim(), lesson.Room, lesson.TeacherSourceId, lesson.Topic);
+                lesson.Subject.Trim(), lesson.Room, lesson.TeacherSourceId, lesson.Topic)
+            { Group = group };
             foreach (var task in lesson.Homework.GroupBy(h => h.SourceKey, StringComparer.Ordinal))
             {
                 var kept = task.First();
-                homework.Add(new CheckedHomework(lesson.ClassSourceId, lesson.Date, lesson.Number, kept.SourceKey, kept.Text, kept.Individual, kept.Attachments));
+                homework.Add(new CheckedHomework(lesson.ClassSourceId, lesson.Date, lesson.Number, kept.SourceKey, kept.Text, kept.Individual, kept.Attachments) { Group = group });
                 quarantine.AddRange(task.Skip(1).Select(h => new QuarantinedRecord("homework", h.SourceKey, JsonSerializer.Serialize(h),
                     new Rejection("homework.duplicate", "Задание с этим id уже есть у урока: принято первое"))));
             }
         }
 
         var marks = new Dictionary<string, CheckedMark>(StringComparer.Ordinal);
-        var attendance = new Dictionary<(string, string, DateOnly, int), CheckedAttendance>();
+        var attendance = new Dictionary<(string, string, string?, DateOnly, int), CheckedAttendance>();
         foreach (var mark in journal.Marks)
         {
             var value = MarkCode.Parse(mark.RawValue);
+            var group = GroupName(mark.LessonGroup);
             var refused = SourceText.First(
-                SourceText.Id("id отметки", mark.SourceId), SourceText.Id("ученик отметки", mark.StudentSourceId), SourceText.Id("класс отметки", mark.ClassSourceId),
+                SourceText.Id("id отметки", mark.SourceId), SourceText.Id("ученик отметки", mark.StudentSourceId), SourceText.Id("класс отметки", mark.ClassSourceId), SourceText.Line("группа урока", group),
                 SourceText.Line("предмет", mark.Subject), SourceText.Line("отметка", mark.RawValue), SourceText.Line("дата отметки", mark.RawDate),
                 SourceText.Line("вид работы", mark.WorkKind), SourceText.Text("комментарий", mark.Comment), value.Rejection, SourceValues.Weight(mark.Weight));
             if (refused is not null)
@@ -184,7 +190,7 @@ public static class SnapshotBuilder
                 continue;
             }
 
-            if (!delta && (!enrollments.ContainsKey(mark.StudentSourceId) || !lessons.ContainsKey((mark.ClassSourceId, mark.LessonDate, mark.LessonNumber))))
+            if (!delta && (!enrollments.ContainsKey(mark.StudentSourceId) || !lessons.ContainsKey((mark.ClassSourceId, group, mark.LessonDate, mark.LessonNumber))))
             {
                 quarantine.Add(new QuarantinedRecord("mark", mark.SourceId, mark.RawPayload, new Rejection("mark.orphan", "Отметка ссылается на неизвестного ученика или урок")));
                 continue;
@@ -203,19 +209,20 @@ public static class SnapshotBuilder
 
             if (value.Require().Kind == MarkKind.Absence)
             {
-                var slot = (mark.StudentSourceId, mark.ClassSourceId, mark.LessonDate, mark.LessonNumber);
+                var slot = (mark.StudentSourceId, mark.ClassSourceId, group, mark.LessonDate, mark.LessonNumber);
                 if (attendance.TryGetValue(slot, out var noted) && noted.Code != value.Require().Code)
                 {
                     quarantine.Add(new QuarantinedRecord("attendance", mark.SourceId, mark.RawPayload,
                         new Rejection("attendance.duplicate", $"У ученика на этом уроке уже отмечено «{noted.Code}»: принята первая отметка")));
                 }
 
-                attendance.TryAdd(slot, new CheckedAttendance(mark.StudentSourceId, mark.ClassSourceId, mark.LessonDate, mark.LessonNumber, value.Require().Code));
+                attendance.TryAdd(slot, new CheckedAttendance(mark.StudentSourceId, mark.ClassSourceId, mark.LessonDate, mark.LessonNumber, value.Require().Code) { LessonGroup = group });
                 continue;
             }
 
             marks[mark.SourceId] = new CheckedMark(mark.SourceId, mark.StudentSourceId, mark.ClassSourceId, mark.LessonDate, mark.LessonNumber,
-                mark.Subject.Trim(), date, value.Require(), mark.Weight, mark.WorkKind, mark.IsDebt, string.IsNullOrWhiteSpace(mark.Comment) ? null : mark.Comment, mark.RawPayload);
+                mark.Subject.Trim(), date, value.Require(), mark.Weight, mark.WorkKind, mark.IsDebt, string.IsNullOrWhiteSpace(mark.Comment) ? null : mark.Comment, mark.RawPayload)
+            { LessonGroup = group };
         }
 
         var events = new List<CheckedEvent>();
@@ -237,8 +244,56 @@ public static class SnapshotBuilder
         {
             IsDelta = delta,
             DeletedMarks = push?.DeletedMarks ?? [],
+            Groups = groups,
         };
     }
+
+    /// <summary>
+    /// Groups with a known kind and a name, one per name in a class (the first stands); a member the batch does not
+    /// hold as a student is refused alone, and the group keeps the others.
+    /// </summary>
+    private static List<CheckedGroup> CheckGroups(
+        IReadOnlyList<SourceGroup> groups, HashSet<string> knownClasses, Dictionary<string, CheckedEnrollment> enrollments, bool delta, List<QuarantinedRecord> quarantine)
+    {
+        var accepted = new List<CheckedGroup>();
+        foreach (var group in groups)
+        {
+            var name = GroupName(group.Name);
+            var kind = SourceValues.GroupKind(group.Kind);
+            var key = $"{SourceText.Excerpt(group.ClassSourceId)}/{SourceText.Excerpt(name)}";
+            var refused = SourceText.First(SourceText.Id("класс группы", group.ClassSourceId), SourceText.Line("название группы", group.Name), SourceText.Line("предмет группы", group.Subject),
+                name is null ? new Rejection("group.name", "Не указано название группы") : null, kind.Rejection,
+                delta || knownClasses.Contains(group.ClassSourceId) ? null : new Rejection("group.unknown-class", $"Класс группы {group.ClassSourceId} неизвестен или отклонён"),
+                accepted.Any(g => g.ClassSourceId == group.ClassSourceId && g.Name == name) ? new Rejection("group.duplicate", "Группа с этим названием уже есть в классе: принята первая") : null);
+            if (refused is not null)
+            {
+                quarantine.Add(new QuarantinedRecord("group", key, JsonSerializer.Serialize(group), refused));
+                continue;
+            }
+
+            var members = new List<string>();
+            foreach (var student in group.StudentSourceIds.Distinct(StringComparer.Ordinal))
+            {
+                var unknown = SourceText.Id("ученик группы", student)
+                    ?? (delta || enrollments.ContainsKey(student) ? null : new Rejection("group.unknown-student", $"Ученик {student} группы «{SourceText.Excerpt(name)}» неизвестен или отклонён"));
+                if (unknown is null)
+                {
+                    members.Add(student);
+                }
+                else
+                {
+                    quarantine.Add(new QuarantinedRecord("group_member", $"{key}/{SourceText.Excerpt(student)}", JsonSerializer.Serialize(new { group.ClassSourceId, Group = name, Student = student }), unknown));
+                }
+            }
+
+            accepted.Add(new CheckedGroup(group.ClassSourceId, name!, kind.Value!, string.IsNullOrWhiteSpace(group.Subject) ? null : group.Subject.Trim(), members));
+        }
+
+        return accepted;
+    }
+
+    /// <summary>A group's name as its key: trimmed; an empty one is no group (a whole-class lesson).</summary>
+    private static string? GroupName(string? raw) => string.IsNullOrWhiteSpace(raw) ? null : raw.Trim();
 
     private static bool TryCheckPerson(string role, SourcePerson source, List<QuarantinedRecord> quarantine, out CheckedPerson person)
     {
@@ -305,7 +360,7 @@ public static class SnapshotBuilder
 
     private static Rejection? CheckLesson(SourceLesson lesson) => SourceText.First([
         SourceText.Id("класс урока", lesson.ClassSourceId), SourceText.Line("предмет", lesson.Subject), SourceText.Line("кабинет", lesson.Room),
-        SourceText.Id("учитель урока", lesson.TeacherSourceId), SourceText.Text("тема урока", lesson.Topic),
+        SourceText.Id("учитель урока", lesson.TeacherSourceId), SourceText.Text("тема урока", lesson.Topic), SourceText.Line("группа урока", lesson.Group),
         .. lesson.Homework.SelectMany(h => new[] { SourceText.Id("id задания", h.SourceKey), SourceText.Text("задание", h.Text) }.Concat(h.Attachments.Select(a => SourceText.Line("вложение", a)))),
         SourceValues.LessonNumber(lesson.Number), SourceValues.LessonTimes(lesson.Start, lesson.End),
         string.IsNullOrWhiteSpace(lesson.Subject) ? new Rejection("lesson.subject", "Не указан предмет урока") : null]);

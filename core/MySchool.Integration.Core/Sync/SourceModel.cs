@@ -77,7 +77,17 @@ public sealed record SourceLesson(
     string? Room,
     string? TeacherSourceId,
     string? Topic,
-    IReadOnlyList<SourceHomework> Homework);
+    IReadOnlyList<SourceHomework> Homework)
+{
+    /// <summary>The group (by name, in the lesson's class) the lesson is for; none: the whole class.</summary>
+    public string? Group { get; init; }
+}
+
+/// <summary>
+/// A subgroup (a half of a class in a language), a club or an interest group of a class, with its students' source
+/// ids. <see cref="Kind"/> is as the source writes it; the engine reads it (<c>подгруппа</c>, <c>club</c>).
+/// </summary>
+public sealed record SourceGroup(string ClassSourceId, string Name, string Kind, string? Subject, IReadOnlyList<string> StudentSourceIds);
 
 public sealed record SourceHomework(string SourceKey, string Text, bool Individual, IReadOnlyList<string> Attachments);
 
@@ -98,7 +108,11 @@ public sealed record SourceMark(
     string? WorkKind,
     bool IsDebt,
     string? Comment,
-    string RawPayload);
+    string RawPayload)
+{
+    /// <summary>The group of the mark's lesson (<see cref="SourceLesson.Group"/>); none: a whole-class lesson.</summary>
+    public string? LessonGroup { get; init; }
+}
 
 /// <summary>
 /// An announcement, meeting or club session for the portfolio's event feed. Times are the school's wall-clock
@@ -120,6 +134,12 @@ public sealed record SchoolJournal(
     /// list teachers' subjects (Сетевой город). Empty when the roster does.
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> TeacherSubjects { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>
+    /// The groups of the school's classes with their students. Null when the source gives none: the stored groups
+    /// stay as they are; a list replaces the groups of the classes read (and their members).
+    /// </summary>
+    public IReadOnlyList<SourceGroup>? Groups { get; init; }
 }
 
 /// <summary>A record the adapter could not even map (a broken date in the source's own structure).</summary>

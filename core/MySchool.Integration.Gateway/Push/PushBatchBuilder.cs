@@ -23,6 +23,7 @@ public sealed class PushBatchBuilder(BatchHeader header)
     private readonly List<string> _deletedMarks = [];
     private readonly List<SourceRejection> _rejections = [];
     private readonly List<SourceEvent> _events = [];
+    private readonly List<SourceGroup> _groups = [];
     private SourceCalendar? _calendar;
 
     public long Count { get; private set; }
@@ -47,15 +48,15 @@ public sealed class PushBatchBuilder(BatchHeader header)
                 continue;
             }
 
-            AddMark(mark.SourceId, mark.StudentSourceId, mark.ClassSourceId, mark.LessonDate, mark.LessonNumber, mark.Subject, mark.Value, mark.Date,
+            AddMark(mark.SourceId, mark.StudentSourceId, mark.ClassSourceId, Optional(mark.LessonGroup), mark.LessonDate, mark.LessonNumber, mark.Subject, mark.Value, mark.Date,
                 weight.Require(), Optional(mark.WorkKind), mark.IsDebt, Optional(mark.Comment), mark);
         }
 
         // An absence travels as a mark with an absence code: the engine turns those into attendance.
         foreach (var absence in chunk.Attendance)
         {
-            AddMark($"attendance/{absence.StudentSourceId}/{absence.ClassSourceId}/{absence.LessonDate}/{absence.LessonNumber}", absence.StudentSourceId,
-                absence.ClassSourceId, absence.LessonDate, absence.LessonNumber, "", absence.Code, absence.LessonDate, 0, null, false, null, absence);
+            AddMark($"attendance/{absence.StudentSourceId}/{absence.ClassSourceId}/{absence.LessonGroup}/{absence.LessonDate}/{absence.LessonNumber}", absence.StudentSourceId,
+                absence.ClassSourceId, Optional(absence.LessonGroup), absence.LessonDate, absence.LessonNumber, "", absence.Code, absence.LessonDate, 0, null, false, null, absence);
         }
 
         foreach (var schoolEvent in chunk.Events)
@@ -68,8 +69,9 @@ public sealed class PushBatchBuilder(BatchHeader header)
             AddCalendar(calendar);
         }
 
+        _groups.AddRange(chunk.Groups.Select(g => new SourceGroup(g.ClassSourceId, g.Name, g.Kind, Optional(g.Subject), [.. g.StudentSourceIds])));
         _deletedMarks.AddRange(chunk.DeletedMarks);
-        Count += chunk.Events.Count + (chunk.Calendar is null ? 0 : chunk.Calendar.Periods.Count + chunk.Calendar.Holidays.Count) + chunk.Classes.Count + chunk.Students.Count + chunk.Teachers.Count + chunk.Lessons.Count + chunk.Marks.Count + chunk.Attendance.Count + chunk.DeletedMarks.Count;
+        Count += chunk.Groups.Count + chunk.Events.Count + (chunk.Calendar is null ? 0 : chunk.Calendar.Periods.Count + chunk.Calendar.Holidays.Count) + chunk.Classes.Count + chunk.Students.Count + chunk.Teachers.Count + chunk.Lessons.Count + chunk.Marks.Count + chunk.Attendance.Count + chunk.DeletedMarks.Count;
     }
 
     public PushBatch Build()
@@ -83,7 +85,7 @@ public sealed class PushBatchBuilder(BatchHeader header)
                 ParentSourceId = Optional(school.ParentSourceId),
             },
             header.CompleteRoster, _classes, _students, _teachers, _lessons, _marks, _deletedMarks, _rejections)
-        { Calendar = _calendar, Events = _events };
+        { Calendar = _calendar, Events = _events, Groups = _groups };
     }
 
     /// <summary>The school's year: a date that is none refuses its period or holiday, or the whole calendar when it is the year's own.</summary>
@@ -166,10 +168,11 @@ public sealed class PushBatchBuilder(BatchHeader header)
         }
 
         _lessons.Add(new SourceLesson(lesson.ClassSourceId, date, lesson.Number, start, end, lesson.Subject, Optional(lesson.Room), Optional(lesson.TeacherSourceId),
-            Optional(lesson.Topic), [.. lesson.Homework.Select(h => new SourceHomework(h.SourceKey, h.Text, h.Individual, [.. h.Attachments]))]));
+            Optional(lesson.Topic), [.. lesson.Homework.Select(h => new SourceHomework(h.SourceKey, h.Text, h.Individual, [.. h.Attachments]))])
+        { Group = Optional(lesson.Group) });
     }
 
-    private void AddMark(string sourceId, string student, string schoolClass, string lessonDate, int lessonNumber, string subject, string value, string date,
+    private void AddMark(string sourceId, string student, string schoolClass, string? group, string lessonDate, int lessonNumber, string subject, string value, string date,
         decimal weight, string? workKind, bool isDebt, string? comment, IMessage raw)
     {
         if (!TryDate(lessonDate, out var day))
@@ -178,7 +181,7 @@ public sealed class PushBatchBuilder(BatchHeader header)
             return;
         }
 
-        _marks.Add(new SourceMark(sourceId, student, schoolClass, day, lessonNumber, subject, value, date, weight, workKind, isDebt, comment, Json(raw)));
+        _marks.Add(new SourceMark(sourceId, student, schoolClass, day, lessonNumber, subject, value, date, weight, workKind, isDebt, comment, Json(raw)) { LessonGroup = group });
     }
 
     private static SourcePerson Person(Person? person)

@@ -55,6 +55,24 @@ public sealed class PushRequest
 
     /// <summary>Announcements, meetings, tests, club sessions (added in 1.1).</summary>
     public List<SoapEvent> Events { get; set; } = [];
+
+    /// <summary>Subgroups, clubs and interest groups with their students (added in 1.2).</summary>
+    public List<SoapGroup> Groups { get; set; } = [];
+}
+
+[XmlType("Group", Namespace = SoapNames.Namespace)]
+public sealed class SoapGroup
+{
+    public string? ClassSourceId { get; set; }
+
+    public string? Name { get; set; }
+
+    /// <summary>subgroup, club, interest.</summary>
+    public string? Kind { get; set; }
+
+    public string? Subject { get; set; }
+
+    public List<string> StudentSourceIds { get; set; } = [];
 }
 
 [XmlType("Event", Namespace = SoapNames.Namespace)]
@@ -216,6 +234,9 @@ public sealed class SoapLesson
     public string? Topic { get; set; }
 
     public List<SoapHomework> Homework { get; set; } = [];
+
+    /// <summary>The group the lesson is for (added in 1.2); empty for the whole class.</summary>
+    public string? Group { get; set; }
 }
 
 [XmlType("Homework", Namespace = SoapNames.Namespace)]
@@ -256,6 +277,9 @@ public sealed class SoapMark
     public bool IsDebt { get; set; }
 
     public string? Comment { get; set; }
+
+    /// <summary>The group of the mark's lesson (added in 1.2).</summary>
+    public string? LessonGroup { get; set; }
 }
 
 [XmlType("Attendance", Namespace = SoapNames.Namespace)]
@@ -270,6 +294,9 @@ public sealed class SoapAttendance
     public int LessonNumber { get; set; }
 
     public string? Code { get; set; }
+
+    /// <summary>The group of the lesson (added in 1.2).</summary>
+    public string? LessonGroup { get; set; }
 }
 
 [XmlType(Namespace = SoapNames.Namespace)]

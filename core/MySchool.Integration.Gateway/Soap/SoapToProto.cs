@@ -19,6 +19,7 @@ public static partial class SoapToProto
     [MapperIgnoreSource(nameof(PushRequest.DeletedMarks))]
     [MapperIgnoreSource(nameof(PushRequest.Calendar))]
     [MapperIgnoreSource(nameof(PushRequest.Events))]
+    [MapperIgnoreSource(nameof(PushRequest.Groups))]
     public static partial BatchHeader ToHeader(PushRequest request);
 
     [MapperIgnoreSource(nameof(PushRequest.IdempotencyKey))]
