@@ -22,6 +22,7 @@ internal sealed class DiaryReader(SchoolRoster roster, DateOnly firstDay, DateOn
         var rejections = new List<SourceRejection>();
         var items = new List<(SourceStudent Student, DateOnly Date, JsonElement Item)>();
         var events = new Dictionary<string, SourceEvent>(StringComparer.Ordinal);
+        var clubs = new Dictionary<(string Class, string Name), SortedSet<string>>();
         foreach (var (student, days) in diaries)
         {
             foreach (var (key, day) in days.ValueKind == JsonValueKind.Object ? days.EnumerateObject().Select(d => (d.Name, d.Value)) : [])
@@ -36,8 +37,10 @@ internal sealed class DiaryReader(SchoolRoster roster, DateOnly firstDay, DateOn
                 items.AddRange(Entries(day, "items").Select(item => (student, date, item)));
                 foreach (var club in Entries(day, "items_extday"))
                 {
-                    // Out-of-timetable activities (clubs) are events of the class, not lessons.
+                    // Out-of-timetable activities (clubs) are events of the class, not lessons; who goes is the club's group.
                     var name = Text(club, "name") ?? string.Empty;
+                    (clubs.TryGetValue((student.ClassSourceId, name), out var members) ? members : clubs[(student.ClassSourceId, name)] = new(StringComparer.Ordinal))
+                        .Add(student.Person.SourceId);
                     var eventKey = $"club:{student.ClassSourceId}:{key}:{name}";
                     if (TryTime(Text(club, "starttime"), out var clubStart) && !events.ContainsKey(eventKey))
                     {
@@ -64,11 +67,14 @@ internal sealed class DiaryReader(SchoolRoster roster, DateOnly firstDay, DateOn
             }
 
             var subject = Text(item, "name") ?? string.Empty;
+            // A subgroup's lesson names its group (grp); two subgroups' lessons may share the slot.
+            var group = Text(item, "grp");
             if (!lessons.ContainsKey(lessonId))
             {
                 var teacher = Text(item, "teacher");
                 lessons[lessonId] = new SourceLesson(classId, date, number, start, end, subject, Text(item, "room"),
-                    TeacherOf(teacher, subject), Text(item, "topic"), Homework(item));
+                    TeacherOf(teacher, subject), Text(item, "topic"), Homework(item))
+                { Group = group };
             }
 
             foreach (var assessment in Entries(item, "assessments"))
@@ -86,11 +92,15 @@ internal sealed class DiaryReader(SchoolRoster roster, DateOnly firstDay, DateOn
                     Text(assessment, "control_type_short"),
                     false,
                     Text(assessment, "comment"),
-                    assessment.GetRawText()));
+                    assessment.GetRawText())
+                { LessonGroup = group });
             }
         }
 
-        return new SchoolJournal(firstDay, lastDay, [.. lessons.Values], marks, [.. events.Values], rejections);
+        return new SchoolJournal(firstDay, lastDay, [.. lessons.Values], marks, [.. events.Values], rejections)
+        {
+            Groups = [.. clubs.Select(club => new SourceGroup(club.Key.Class, club.Key.Name, "club", null, [.. club.Value]))],
+        };
     }
 
     /// <summary>Homework keyed by its own id; files point at it by <c>toid</c>.</summary>

@@ -70,7 +70,22 @@ internal sealed class NsoAdapter(EljurClient client) : ISourceAdapter, IChangeFe
                 .Select(s => (s, students.GetProperty(s.Person.SourceId).TryGetProperty("days", out var days) ? days : default)));
         }
 
-        return new DiaryReader(roster, firstDay, lastDay).Read(diaries);
+        var journal = new DiaryReader(roster, firstDay, lastDay).Read(diaries);
+        return journal with { Groups = [.. await SubgroupsAsync(roster.Classes, cancellationToken), .. journal.Groups ?? []] };
+    }
+
+    /// <summary>The classes' subgroups (getgroups, ours); a diary item's <c>grp</c> names one of them.</summary>
+    private async Task<List<SourceGroup>> SubgroupsAsync(IReadOnlyList<SourceClass> classes, CancellationToken cancellationToken)
+    {
+        var groups = new List<SourceGroup>();
+        foreach (var schoolClass in classes)
+        {
+            var result = await client.CallAsync("getgroups", new Dictionary<string, string> { ["class"] = schoolClass.SourceId }, cancellationToken);
+            groups.AddRange(Entries(result, "groups").Select(group => new SourceGroup(schoolClass.SourceId, Text(group, "name") ?? string.Empty, "subgroup",
+                Text(group, "subject"), [.. Entries(group, "students").Select(student => student.ToString())])));
+        }
+
+        return groups;
     }
 
     public Task<SourceCalendar?> ReadCalendarAsync(SchoolRoster roster, CancellationToken cancellationToken) =>

@@ -110,7 +110,8 @@ internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChang
             .ToDictionary(t => Text(t, "id")!, t => Text(t, "abbr") ?? string.Empty, StringComparer.Ordinal);
         var classByName = roster.Classes.GroupBy(c => c.RawName.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First().SourceId, StringComparer.Ordinal);
         var yearId = Text(await CurrentYearAsync(cancellationToken), "id");
-        var lessons = new Dictionary<(string, DateOnly, int), SourceLesson>();
+        var (groups, groupNames) = await SubgroupsAsync(roster.Classes, cancellationToken);
+        var lessons = new Dictionary<(string, string?, DateOnly, int), SourceLesson>();
         var marks = new List<SourceMark>();
         var rejections = new List<SourceRejection>();
         var subjectsByTeacher = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
@@ -143,10 +144,11 @@ internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChang
                         continue;
                     }
 
-                    if (await ReadLessonAsync(student, classId, date, number, start, end, lesson, lessons, marks, subjectsByTeacher, cancellationToken) is { } controlWork)
+                    var group = Text(lesson, "subgroupId") is { } subgroupId ? groupNames.GetValueOrDefault(subgroupId, subgroupId) : null;
+                    if (await ReadLessonAsync(student, (classId, group, date, number), start, end, lesson, lessons, marks, subjectsByTeacher, cancellationToken) is { } controlWork)
                     {
-                        // A control work (КР) on the timetable is a test in the event feed, once per lesson of the class.
-                        var key = $"test:{classId}:{date:yyyy-MM-dd}:{number}";
+                        // A control work (КР) on the timetable is a test in the event feed, once per lesson of the class (or of a subgroup).
+                        var key = group is null ? $"test:{classId}:{date:yyyy-MM-dd}:{number}" : $"test:{classId}:{date:yyyy-MM-dd}:{number}:{group}";
                         events.TryAdd(key, new SourceEvent(key, classId, "test", date.ToDateTime(start), date.ToDateTime(end), $"Контрольная работа: {Text(lesson, "subjectName")}", controlWork));
                     }
                 }
@@ -165,14 +167,43 @@ internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChang
             }
         }
 
-        return new SchoolJournal(firstDay, lastDay, [.. lessons.Values], marks, [.. events.Values], rejections) { TeacherSubjects = subjectsByTeacher.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[.. p.Value]) };
+        return new SchoolJournal(firstDay, lastDay, [.. lessons.Values], marks, [.. events.Values], rejections)
+        {
+            TeacherSubjects = subjectsByTeacher.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[.. p.Value]),
+            Groups = groups,
+        };
+    }
+
+    /// <summary>
+    /// The classes' subgroups (rk-netschool.md, «subgroups»), and each one's name by id for the diary's <c>subgroupId</c>.
+    /// A name starts with its class («9и/Английский язык/1 подгруппа»): the class is the group's place, so the name
+    /// keeps the rest.
+    /// </summary>
+    private async Task<(List<SourceGroup> Groups, Dictionary<string, string> Names)> SubgroupsAsync(IReadOnlyList<SourceClass> classes, CancellationToken cancellationToken)
+    {
+        var groups = new List<SourceGroup>();
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var schoolClass in classes)
+        {
+            foreach (var subgroup in (await client.GetAsync($"classes/{schoolClass.SourceId}/subgroups", cancellationToken)).EnumerateArray())
+            {
+                var name = Text(subgroup, "name") ?? string.Empty;
+                var prefix = $"{schoolClass.RawName}/";
+                name = name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? name[prefix.Length..] : name;
+                names[Text(subgroup, "id") ?? string.Empty] = name;
+                groups.Add(new SourceGroup(schoolClass.SourceId, name, "subgroup", Text(subgroup, "subject"), [.. Array(subgroup, "studentIds").Select(id => id.GetRawText().Trim('"'))]));
+            }
+        }
+
+        return (groups, names);
     }
 
     /// <summary>Reads a diary lesson into the journal; the name of its control work (КР assignment) when it has one.</summary>
     private async Task<string?> ReadLessonAsync(
-        SourceStudent student, string classId, DateOnly date, int number, TimeOnly start, TimeOnly end, JsonElement lesson,
-        Dictionary<(string, DateOnly, int), SourceLesson> lessons, List<SourceMark> marks, Dictionary<string, SortedSet<string>> subjectsByTeacher, CancellationToken cancellationToken)
+        SourceStudent student, (string ClassId, string? Group, DateOnly Date, int Number) slot, TimeOnly start, TimeOnly end, JsonElement lesson,
+        Dictionary<(string, string?, DateOnly, int), SourceLesson> lessons, List<SourceMark> marks, Dictionary<string, SortedSet<string>> subjectsByTeacher, CancellationToken cancellationToken)
     {
+        var (classId, group, date, number) = slot;
         var subject = Text(lesson, "subjectName") ?? string.Empty;
         string? teacherId = null;
         var homework = new List<SourceHomework>();
@@ -197,7 +228,8 @@ internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChang
             {
                 // Keyed by the enclosing assignment: the mark's own assignmentId may differ (seen in real answers).
                 marks.Add(new SourceMark($"{student.Person.SourceId}:{assignmentId}", student.Person.SourceId, classId, date, number, subject,
-                    value, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), weight, kind, Text(mark, "dutyMark") == "true", null, assignment.GetRawText()));
+                    value, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), weight, kind, Text(mark, "dutyMark") == "true", null, assignment.GetRawText())
+                { LessonGroup = group });
             }
         }
 
@@ -206,10 +238,9 @@ internal sealed class RkAdapter(NetSchoolClient client) : ISourceAdapter, IChang
             (subjectsByTeacher.TryGetValue(teacherId, out var subjects) ? subjects : subjectsByTeacher[teacherId] = new SortedSet<string>(StringComparer.Ordinal)).Add(subject);
         }
 
-        var key = (classId, date, number);
-        if (!lessons.TryGetValue(key, out var known) || (known.TeacherSourceId is null && teacherId is not null))
+        if (!lessons.TryGetValue(slot, out var known) || (known.TeacherSourceId is null && teacherId is not null))
         {
-            lessons[key] = new SourceLesson(classId, date, number, start, end, subject, Text(lesson, "room"), teacherId, null, homework);
+            lessons[slot] = new SourceLesson(classId, date, number, start, end, subject, Text(lesson, "room"), teacherId, null, homework) { Group = group };
         }
 
         return controlWork;

@@ -55,8 +55,9 @@ public sealed class PushBatchBuilder(BatchHeader header)
         // An absence travels as a mark with an absence code: the engine turns those into attendance.
         foreach (var absence in chunk.Attendance)
         {
-            AddMark($"attendance/{absence.StudentSourceId}/{absence.ClassSourceId}/{absence.LessonGroup}/{absence.LessonDate}/{absence.LessonNumber}", absence.StudentSourceId,
-                absence.ClassSourceId, Optional(absence.LessonGroup), absence.LessonDate, absence.LessonNumber, "", absence.Code, absence.LessonDate, 0, null, false, null, absence);
+            var group = Optional(absence.LessonGroup);
+            AddMark($"attendance/{absence.StudentSourceId}/{absence.ClassSourceId}/{absence.LessonDate}/{absence.LessonNumber}{(group is null ? "" : $"/{group}")}", absence.StudentSourceId,
+                absence.ClassSourceId, group, absence.LessonDate, absence.LessonNumber, "", absence.Code, absence.LessonDate, 0, null, false, null, absence);
         }
 
         foreach (var schoolEvent in chunk.Events)

@@ -83,6 +83,8 @@ public static class FederalRestApi
                         homework = lesson.Homework,
                         period = new { start = lesson.StartsAt, end = lesson.EndsAt },
                         classroom = lesson.Room,
+                        // Ours: the group (a subgroup's half of the class) whose lesson this is; absent for the whole class's.
+                        group = lesson.Group,
                         attendance = lesson.Attendance is null ? null : new { code = lesson.Attendance },
                         score = lesson.Marks.Select(mark => new { code = mark.Code, weight = (double)mark.Weight, score = (double?)mark.Value, scoreSystem = "5-балльная" }),
                     }),

@@ -77,6 +77,7 @@ public sealed class EljurApi(SyntheticRegion region, EljurOptions options, Fault
                 "getclasses" => Classes(query),
                 "getstudents" => StudentsPage(query),
                 "getteachers" => TeachersPage(query),
+                "getgroups" => Groups(query),
                 "getchanges" => Changes(query),
                 _ => null,
             };
@@ -223,11 +224,11 @@ public sealed class EljurApi(SyntheticRegion region, EljurOptions options, Fault
         }
 
         day["items"] = IdMap(lessons.Select(lesson => KeyValuePair.Create(lesson.Number.ToString(CultureInfo.InvariantCulture), (JsonNode?)DiaryItem(student, lesson))));
-        if (date.DayOfWeek == DayOfWeek.Wednesday && region.Class(lessons[0].ClassId)!.Grade >= 5)
+        if (region.HasClubOn(student, date))
         {
             day["items_extday"] = new JsonArray(new JsonObject
             {
-                ["name"] = "Робототехника",
+                ["name"] = Curriculum.Club,
                 ["starttime"] = "14:00:00",
                 ["endtime"] = "14:45:00",
                 ["teacher"] = region.Teacher(lessons[0].TeacherId).Name.Full,
@@ -252,7 +253,7 @@ public sealed class EljurApi(SyntheticRegion region, EljurOptions options, Fault
             ["starttime"] = Time(lesson.Start),
             // Some servers drop the seconds; adapters must accept both.
             ["endtime"] = lesson.Number % 2 == 0 ? lesson.End.ToString("HH:mm", CultureInfo.InvariantCulture) : Time(lesson.End),
-            ["grp"] = null,
+            ["grp"] = lesson.Group == 0 ? null : region.HalfName(lesson.Group),
         };
         if (lesson.Homework is not null)
         {
@@ -466,6 +467,24 @@ public sealed class EljurApi(SyntheticRegion region, EljurOptions options, Fault
         }
 
         return json;
+    }
+
+    /// <summary>The class's halves in English (nso-eljur.md, «getgroups», ours); clubs show only in diaries.</summary>
+    private JsonObject Groups(IQueryCollection query)
+    {
+        var classId = RequiredInt(query, "class");
+        var schoolClass = region.Class(classId) ?? throw new BadParameterException($"Класс {classId} не найден");
+        var halves = region.HasHalves(schoolClass) ? Curriculum.Halves : [];
+        return new JsonObject
+        {
+            ["groups"] = IdMap(halves.Select(half => KeyValuePair.Create(Id((classId * 10L) + half), (JsonNode?)new JsonObject
+            {
+                ["id"] = Id((classId * 10L) + half),
+                ["name"] = region.HalfName(half),
+                ["subject"] = Curriculum.HalvedSubject,
+                ["students"] = new JsonArray([.. region.StudentsOf(classId).Where(student => SyntheticRegion.HalfOf(student) == half).Select(student => (JsonNode)Id(student.Id))]),
+            }))),
+        };
     }
 
     private JsonObject TeachersPage(IQueryCollection query)

@@ -50,6 +50,7 @@ public sealed class NetSchoolApi
         api.MapGet("/schools/{id:int}/classes", (int id) => Results.Json(_region.Classes.Where(c => c.SchoolId == id).OrderBy(c => c.Id)
             .Select(c => new { id = c.Id, name = c.SourceName(lowerCase: true), grade = c.Grade })));
         api.MapGet("/classes/{id:int}/students", (int id) => Results.Json(_region.StudentsOf(id).Select(StudentJson)));
+        api.MapGet("/classes/{id:int}/subgroups", Subgroups);
         api.MapGet("/schools/{id:int}/staff", (int id) => Results.Json(_region.Teachers.Where(t => t.SchoolId == id).Select(t => StaffJson(t, withRoles: true))));
         api.MapGet("/schools/{id:int}/teachers", (int id) => Results.Json(_region.Teachers.Where(t => t.SchoolId == id && t.Teaches).Select(t => StaffJson(t, withRoles: false))));
         api.MapGet("/student/diary", Diary);
@@ -194,6 +195,11 @@ public sealed class NetSchoolApi
             ["endTime"] = lesson.End.ToString("HH:mm", CultureInfo.InvariantCulture),
             ["subjectName"] = lesson.Subject,
         };
+        if (lesson.Group != 0)
+        {
+            json["subgroupId"] = SubgroupId(lesson.ClassId, lesson.Group);
+        }
+
         if (!_faults.TryFire(NetSchoolFaults.LessonWithoutAssignments))
         {
             json["assignments"] = new JsonArray(AssignmentJson(student, lesson));
@@ -201,6 +207,18 @@ public sealed class NetSchoolApi
 
         return json;
     }
+
+    /// <summary>The class's halves in English (rk-netschool.md, «subgroups»), named after the class; none for a class without English.</summary>
+    private IResult Subgroups(int id) => _region.Class(id) is not { } schoolClass ? Results.NotFound()
+        : Results.Json(!_region.HasHalves(schoolClass) ? [] : Curriculum.Halves.Select(half => new
+        {
+            id = SubgroupId(id, half),
+            name = $"{schoolClass.SourceName(lowerCase: true)}/{_region.HalfName(half)}",
+            subject = Curriculum.HalvedSubject,
+            studentIds = _region.StudentsOf(id).Where(student => SyntheticRegion.HalfOf(student) == half).Select(student => student.Id),
+        }));
+
+    private static long SubgroupId(int classId, int half) => ((long)classId * 10) + half;
 
     private JsonObject AssignmentJson(SyntheticStudent student, SyntheticLesson lesson)
     {

@@ -20,6 +20,17 @@ public static class Curriculum
         return komi && grade <= 9 ? [.. subjects, "Коми язык"] : subjects;
     }
 
+    /// <summary>The subject a class learns in two halves (subgroups), side by side in one slot with two teachers.</summary>
+    public const string HalvedSubject = "Английский язык";
+
+    /// <summary>The halves' numbers (a lesson of the whole class has none).</summary>
+    public static readonly int[] Halves = [1, 2];
+
+    /// <summary>ЭлЖур's club (an out-of-timetable activity) from grade 5, on Wednesdays, for some of a class.</summary>
+    public const string Club = "Робототехника";
+
+    public const int ClubFromGrade = 5;
+
     public static int LessonsPerDay(int grade) => grade <= 4 ? 4 : grade <= 9 ? 6 : 7;
 
     /// <summary>Lesson n (1-based) starts at 08:30 plus 55 minutes a lesson and lasts 45.</summary>

@@ -70,17 +70,24 @@ public static class GroundTruth
             }
         }
 
+        foreach (var record in Groups(region))
+        {
+            yield return record;
+        }
+
+        var seen = Seen(region);
         foreach (var schoolClass in region.Classes.OrderBy(c => c.Id))
         {
-            foreach (var lesson in region.JournalLessons(schoolClass.Id))
+            foreach (var lesson in region.JournalLessons(schoolClass.Id).Where(seen))
             {
                 var classId = Id(schoolClass.Id);
+                var group = Half(region, lesson);
                 // Сетевой город's diary has no topics, and shows homework only as a homework-type assignment.
                 var komi = region.Spec.IsKomi;
-                yield return new LessonTruth(classId, lesson.Date, lesson.Number, At(lesson.Date, lesson.Start, zone), At(lesson.Date, lesson.End, zone), lesson.Subject, lesson.Room, Id(lesson.TeacherId), komi ? null : lesson.Topic);
+                yield return new LessonTruth(classId, group, lesson.Date, lesson.Number, At(lesson.Date, lesson.Start, zone), At(lesson.Date, lesson.End, zone), lesson.Subject, lesson.Room, Id(lesson.TeacherId), komi ? null : lesson.Topic);
                 if (lesson.Homework is not null && (!komi || region.WorkOf(lesson).Short == "ДЗ"))
                 {
-                    yield return new HomeworkTruth(classId, lesson.Date, lesson.Number, lesson.Homework);
+                    yield return new HomeworkTruth(classId, group, lesson.Date, lesson.Number, lesson.Homework);
                 }
             }
         }
@@ -96,16 +103,61 @@ public static class GroundTruth
                 }
 
                 var classId = Id(lesson.ClassId);
+                var group = Half(region, lesson);
                 yield return mark.IsAbsence
-                    ? new AttendanceTruth(Id(mark.StudentId), classId, lesson.Date, lesson.Number, mark.Value)
-                    : new MarkTruth(Id(mark.StudentId), classId, lesson.Date, lesson.Number, lesson.Subject, mark.Value, mark.Weight, mark.WorkKindShort, mark.IsDebt);
+                    ? new AttendanceTruth(Id(mark.StudentId), classId, group, lesson.Date, lesson.Number, mark.Value)
+                    : new MarkTruth(Id(mark.StudentId), classId, group, lesson.Date, lesson.Number, lesson.Subject, mark.Value, mark.Weight, mark.WorkKindShort, mark.IsDebt);
             }
         }
     }
 
     /// <summary>
+    /// The halves in English of every class that learns it, with the students in each now; ЭлЖур's club in every class
+    /// where someone goes to it on a journal day (the adapter knows the club only from diaries).
+    /// </summary>
+    private static IEnumerable<TruthRecord> Groups(SyntheticRegion region)
+    {
+        var journalDays = Enumerable.Range(0, region.JournalEnd.DayNumber - region.JournalStart.DayNumber + 1).Select(region.JournalStart.AddDays).ToList();
+        foreach (var schoolClass in region.Classes.OrderBy(c => c.Id))
+        {
+            var classId = Id(schoolClass.Id);
+            var students = region.StudentsOf(schoolClass.Id).ToList();
+            foreach (var half in region.HasHalves(schoolClass) ? Curriculum.Halves : [])
+            {
+                var name = region.HalfName(half);
+                yield return new GroupTruth(classId, name, "subgroup", Curriculum.HalvedSubject);
+                foreach (var student in students.Where(s => SyntheticRegion.HalfOf(s) == half))
+                {
+                    yield return new GroupMemberTruth(classId, name, Id(student.Id));
+                }
+            }
+
+            var club = students.Where(s => journalDays.Any(day => region.HasClubOn(s, day))).ToList();
+            if (club.Count > 0)
+            {
+                yield return new GroupTruth(classId, Curriculum.Club, "club", null);
+                foreach (var student in club)
+                {
+                    yield return new GroupMemberTruth(classId, Curriculum.Club, Id(student.Id));
+                }
+            }
+        }
+    }
+
+    /// <summary>A half's lesson is seen only through its students' diaries: one that no student of the half had is no lesson.</summary>
+    private static Func<SyntheticLesson, bool> Seen(SyntheticRegion region)
+    {
+        var everIn = region.Students.SelectMany(s => new[] { (Class: s.ClassId, Student: s), (Class: s.FormerClassId ?? -1, Student: s) })
+            .ToLookup(pair => pair.Class, pair => pair.Student);
+        return lesson => lesson.Group == 0 || everIn[lesson.ClassId].Any(s => s.ClassOn(lesson.Date) == lesson.ClassId && SyntheticRegion.HalfOf(s) == lesson.Group);
+    }
+
+    private static string? Half(SyntheticRegion region, SyntheticLesson lesson) => lesson.Group == 0 ? null : region.HalfName(lesson.Group);
+
+    /// <summary>
     /// The event feed a faithful sync leaves: Сетевой город's announcements (one calling a meeting is a meeting) and a
-    /// test for every control work on the timetable; ЭлЖур's club sessions (Робототехника on Wednesdays from grade 5).
+    /// test for every control work on the timetable; ЭлЖур's club sessions (Робототехника on Wednesdays from grade 5, where
+    /// a student of the class goes).
     /// Kept apart from <see cref="Records"/>: events are read per student's diary, so only a roster without transfers
     /// places them exactly.
     /// </summary>
@@ -113,10 +165,11 @@ public static class GroundTruth
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(region.Spec.TimeZone);
         var schools = region.Schools.ToDictionary(school => school.Id);
+        var seen = Seen(region);
         foreach (var schoolClass in region.Classes.OrderBy(c => c.Id))
         {
             var inn = schools[schoolClass.SchoolId].Inn;
-            var lessons = region.JournalLessons(schoolClass.Id).ToList();
+            var lessons = region.JournalLessons(schoolClass.Id).Where(seen).ToList();
             if (region.Spec.IsKomi)
             {
                 foreach (var lesson in lessons.Where(lesson => region.WorkOf(lesson).Short == "КР"))
@@ -124,11 +177,12 @@ public static class GroundTruth
                     yield return new EventTruth(inn, Id(schoolClass.Id), "test", At(lesson.Date, lesson.Start, zone), $"Контрольная работа: {lesson.Subject}");
                 }
             }
-            else if (schoolClass.Grade >= 5)
+            else
             {
-                foreach (var date in lessons.Select(lesson => lesson.Date).Distinct().Where(date => date.DayOfWeek == DayOfWeek.Wednesday))
+                var students = region.StudentsOf(schoolClass.Id).ToList();
+                foreach (var date in lessons.Select(lesson => lesson.Date).Distinct().Where(date => students.Any(s => region.HasClubOn(s, date))))
                 {
-                    yield return new EventTruth(inn, Id(schoolClass.Id), "club", At(date, new TimeOnly(14, 0), zone), "Робототехника");
+                    yield return new EventTruth(inn, Id(schoolClass.Id), "club", At(date, new TimeOnly(14, 0), zone), Curriculum.Club);
                 }
             }
         }
@@ -185,12 +239,18 @@ public sealed record GuardianshipTruth(string ParentSourceId, string StudentSour
 /// <summary>One role of a staff member in a school: teacher (with subjects) or admin (none).</summary>
 public sealed record StaffTruth(string TeacherSourceId, string SchoolInn, string Role, IReadOnlyList<string> Subjects) : TruthRecord("staff");
 
-public sealed record LessonTruth(string ClassSourceId, DateOnly Date, int Number, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Subject, string? Room, string TeacherSourceId, string? Topic) : TruthRecord("lesson");
+/// <summary>A subgroup or club of a class: its name as the store keeps it, its kind and its subject.</summary>
+public sealed record GroupTruth(string ClassSourceId, string Name, string GroupKind, string? Subject) : TruthRecord("group");
 
-public sealed record HomeworkTruth(string ClassSourceId, DateOnly Date, int Number, string Text) : TruthRecord("homework");
+public sealed record GroupMemberTruth(string ClassSourceId, string GroupName, string StudentSourceId) : TruthRecord("group_member");
 
-public sealed record MarkTruth(string StudentSourceId, string ClassSourceId, DateOnly Date, int Number, string Subject, string Code, int Weight, string WorkKind, bool IsDebt) : TruthRecord("mark");
+/// <summary>A lesson of a class, or of one of its groups (<see cref="Group"/> by name; null: the whole class).</summary>
+public sealed record LessonTruth(string ClassSourceId, string? Group, DateOnly Date, int Number, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Subject, string? Room, string TeacherSourceId, string? Topic) : TruthRecord("lesson");
+
+public sealed record HomeworkTruth(string ClassSourceId, string? Group, DateOnly Date, int Number, string Text) : TruthRecord("homework");
+
+public sealed record MarkTruth(string StudentSourceId, string ClassSourceId, string? Group, DateOnly Date, int Number, string Subject, string Code, int Weight, string WorkKind, bool IsDebt) : TruthRecord("mark");
 
 public sealed record EventTruth(string SchoolInn, string? ClassSourceId, string EventKind, DateTimeOffset StartsAt, string Title) : TruthRecord("event");
 
-public sealed record AttendanceTruth(string StudentSourceId, string ClassSourceId, DateOnly Date, int Number, string Code) : TruthRecord("attendance");
+public sealed record AttendanceTruth(string StudentSourceId, string ClassSourceId, string? Group, DateOnly Date, int Number, string Code) : TruthRecord("attendance");

@@ -109,6 +109,15 @@ internal sealed class RegionGenerator(RegionSpec spec)
         // Administrators: the first teacher is also one; a full school (a class of every grade) has an administrator who
         // does not teach besides, so big schools have two and small ones one.
         teachers[0] = teachers[0] with { IsAdmin = true };
+        if (subjects.Contains(Curriculum.HalvedSubject) && teachers.Count(t => t.Subjects[0] == Curriculum.HalvedSubject) == 1)
+        {
+            // The halves of a class learn English at the same time: a school needs a second teacher of it. Numbered
+            // apart from everyone else (700 000 + the school's number), so nobody generated after shifts.
+            var personId = 700_000 + school.Id - 1000;
+            teachers.Add(new SyntheticTeacher(900_000 + personId, school.Id, NewName(personId, 1, PickSurname(personId, 1)), Identifiers.Snils(spec.SnilsSerial(personId)),
+                $"teacher{900_000 + personId}@school{school.Id}.edu.ru", [Curriculum.HalvedSubject], EsiaOid(personId)));
+        }
+
         region.Teachers.AddRange(teachers);
         if (spec.ClassesPerGrade * (spec.LastGrade - spec.FirstGrade + 1) >= BigSchoolClasses)
         {
@@ -123,9 +132,13 @@ internal sealed class RegionGenerator(RegionSpec spec)
     /// <summary>A school with this many classes or more is a big one: it gets a second administrator.</summary>
     public const int BigSchoolClasses = 11;
 
-    private static Dictionary<string, int> TeachersBySubject(List<SyntheticTeacher> teachers, SyntheticClass schoolClass) =>
-        teachers.GroupBy(teacher => teacher.Subjects[0])
-            .ToDictionary(group => group.Key, group => group.ElementAt(schoolClass.Id % group.Count()).Id);
+    /// <summary>Each subject's teachers for a class, the class's own first: a second one teaches the second half.</summary>
+    private static Dictionary<string, int[]> TeachersBySubject(List<SyntheticTeacher> teachers, SyntheticClass schoolClass) =>
+        teachers.Where(teacher => teacher.Teaches).GroupBy(teacher => teacher.Subjects[0]).ToDictionary(group => group.Key, group =>
+        {
+            var ids = group.Select(teacher => teacher.Id).ToArray();
+            return ids.Skip(schoolClass.Id % ids.Length).Concat(ids.Take(schoolClass.Id % ids.Length)).ToArray();
+        });
 
     private SyntheticStudent NewStudent(SyntheticClass schoolClass)
     {

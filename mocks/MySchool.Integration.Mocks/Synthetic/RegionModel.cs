@@ -59,7 +59,7 @@ public sealed record SyntheticPeriod(string Name, string FullName, DateOnly Star
 
 public sealed record SyntheticHoliday(string Name, DateOnly Start, DateOnly End);
 
-/// <summary>One timetable slot of a class on a date.</summary>
+/// <summary>One timetable slot of a class on a date, or of one of its halves (<see cref="Group"/> 1 or 2; 0: the whole class).</summary>
 public sealed record SyntheticLesson(
     long Id,
     int ClassId,
@@ -72,6 +72,7 @@ public sealed record SyntheticLesson(
     string? Room,
     string Topic,
     string? Homework,
-    bool IsControlWork);
+    bool IsControlWork,
+    int Group = 0);
 
 public sealed record SyntheticAnnouncement(int Id, int SchoolId, string Title, string Body, DateTimeOffset Posted, string Author);

@@ -9,9 +9,10 @@ namespace MySchool.Integration.Mocks.Synthetic;
 public sealed class SyntheticRegion
 {
     private static readonly DateOnly YearStart = new(2023, 9, 1);
+    private static readonly int[] WholeClass = [0];
 
     private readonly Dictionary<int, SyntheticClass> _classes = [];
-    private readonly Dictionary<int, Dictionary<string, int>> _teacherBySubject = [];
+    private readonly Dictionary<int, Dictionary<string, int[]>> _teachersBySubject = [];
     private readonly ConcurrentDictionary<int, SyntheticStudent> _students = new();
     private readonly ConcurrentDictionary<int, ConcurrentDictionary<int, byte>> _classMembers = new();
     // Marks that changes edited (a value), deleted (null) or added; everything else is computed.
@@ -64,7 +65,10 @@ public sealed class SyntheticRegion
 
     public SyntheticTeacher Teacher(int id) => (_teachersById ??= Teachers.ToDictionary(teacher => teacher.Id))[id];
 
-    /// <summary>The class's lessons on a date: none on weekends, holidays and outside the journal's weeks.</summary>
+    /// <summary>
+    /// The class's lessons on a date: none on weekends, holidays and outside the journal's weeks. English is learnt in
+    /// halves: its slot holds two lessons, one per half, each with its own teacher and room.
+    /// </summary>
     public IReadOnlyList<SyntheticLesson> LessonsOn(int classId, DateOnly date)
     {
         var schoolClass = _classes[classId];
@@ -79,39 +83,65 @@ public sealed class SyntheticRegion
         for (var number = 1; number <= Curriculum.LessonsPerDay(schoolClass.Grade); number++)
         {
             var subject = subjects[((day * 7) + number + classId) % subjects.Count];
-            var lessonId = LessonId(classId, date, number);
-            var (start, end) = Curriculum.Ring(number);
-            var hasHomework = Deterministic.Below(2, Spec.Seed, lessonId, 20) == 0;
-            lessons.Add(new SyntheticLesson(
-                lessonId,
-                classId,
-                date,
-                number,
-                start,
-                end,
-                subject,
-                _teacherBySubject[classId][subject],
-                // Сетевой город leaves the first lesson's room empty (its published samples do).
-                Spec.IsKomi && number == 1 ? null : $"{100 + (classId % 30)}",
-                $"{subject}: тема {(day / 7 * 3) + number}",
-                hasHomework ? $"№ {100 + Deterministic.Below(400, Spec.Seed, lessonId, 21)}, {200 + number}" : null,
-                Deterministic.Below(8, Spec.Seed, lessonId, 22) == 0));
+            foreach (var group in subject == Curriculum.HalvedSubject ? Curriculum.Halves : WholeClass)
+            {
+                var lessonId = LessonId(classId, date, number, group);
+                var (start, end) = Curriculum.Ring(number);
+                var hasHomework = Deterministic.Below(2, Spec.Seed, lessonId, 20) == 0;
+                var teachers = _teachersBySubject[classId][subject];
+                lessons.Add(new SyntheticLesson(
+                    lessonId,
+                    classId,
+                    date,
+                    number,
+                    start,
+                    end,
+                    subject,
+                    teachers[Math.Max(group - 1, 0) % teachers.Length],
+                    // Сетевой город leaves the first lesson's room empty (its published samples do).
+                    Spec.IsKomi && number == 1 ? null : $"{(group == 2 ? 200 : 100) + (classId % 30)}",
+                    $"{subject}: тема {(day / 7 * 3) + number}",
+                    hasHomework ? $"№ {100 + Deterministic.Below(400, Spec.Seed, lessonId, 21)}, {200 + number}" : null,
+                    Deterministic.Below(8, Spec.Seed, lessonId, 22) == 0,
+                    group));
+            }
         }
 
         return lessons;
     }
 
-    /// <summary>A lesson's id encodes its class, day of the school year and number, so any id can be looked up again.</summary>
-    public static long LessonId(int classId, DateOnly date, int number) => ((long)classId * 10_000) + ((date.DayNumber - YearStart.DayNumber) * 10) + number;
+    /// <summary>
+    /// A lesson's id encodes its class, half (0 for the whole class), day of the school year and number, so any id can
+    /// be looked up again.
+    /// </summary>
+    public static long LessonId(int classId, DateOnly date, int number, int group = 0) =>
+        ((long)classId * 100_000) + (group * 10_000) + ((date.DayNumber - YearStart.DayNumber) * 10) + number;
 
     public static (int ClassId, DateOnly Date, int Number) DecodeLessonId(long lessonId) =>
-        ((int)(lessonId / 10_000), YearStart.AddDays((int)(lessonId % 10_000 / 10)), (int)(lessonId % 10));
+        ((int)(lessonId / 100_000), YearStart.AddDays((int)(lessonId % 10_000 / 10)), (int)(lessonId % 10));
 
     public SyntheticLesson? Lesson(long lessonId)
     {
-        var (classId, date, number) = DecodeLessonId(lessonId);
-        return _classes.ContainsKey(classId) ? LessonsOn(classId, date).FirstOrDefault(lesson => lesson.Number == number) : null;
+        var (classId, date, _) = DecodeLessonId(lessonId);
+        return _classes.ContainsKey(classId) ? LessonsOn(classId, date).FirstOrDefault(lesson => lesson.Id == lessonId) : null;
     }
+
+    /// <summary>The half of the class a student learns English in: even ids the first, odd the second.</summary>
+    public static int HalfOf(SyntheticStudent student) => student.Id % 2 == 0 ? 1 : 2;
+
+    /// <summary>A half's name as each system writes it: ЭлЖур «1 группа»; Сетевой город «Английский язык/1 подгруппа» after the class.</summary>
+    public string HalfName(int half) => Spec.IsKomi ? $"{Curriculum.HalvedSubject}/{half} подгруппа" : $"{half} группа";
+
+    /// <summary>Whether the class learns in halves at all: English is in its curriculum.</summary>
+    public bool HasHalves(SyntheticClass schoolClass) => Curriculum.Subjects(schoolClass.Grade, Spec.IsKomi).Contains(Curriculum.HalvedSubject);
+
+    /// <summary>
+    /// Whether the student goes to ЭлЖур's club that day: every third student, on Wednesdays, while in a class from
+    /// grade 5. Сетевой город's region has no club.
+    /// </summary>
+    public bool HasClubOn(SyntheticStudent student, DateOnly date) =>
+        !Spec.IsKomi && student.Id % 3 == 0 && date.DayOfWeek == DayOfWeek.Wednesday
+        && LessonsOf(student, date) is [var first, ..] && _classes[first.ClassId].Grade >= Curriculum.ClubFromGrade;
 
     /// <summary>The student's mark for a lesson, if any: computed from the seed unless a change edited it.</summary>
     public SyntheticMark? MarkOf(int studentId, SyntheticLesson lesson)
@@ -175,10 +205,10 @@ public sealed class SyntheticRegion
         }
     }
 
-    internal void AddClass(SyntheticClass schoolClass, Dictionary<string, int> teacherBySubject)
+    internal void AddClass(SyntheticClass schoolClass, Dictionary<string, int[]> teachersBySubject)
     {
         _classes.Add(schoolClass.Id, schoolClass);
-        _teacherBySubject.Add(schoolClass.Id, teacherBySubject);
+        _teachersBySubject.Add(schoolClass.Id, teachersBySubject);
         _classMembers.TryAdd(schoolClass.Id, new());
     }
 
@@ -294,9 +324,9 @@ public sealed class SyntheticRegion
         }
     }
 
-    /// <summary>The lessons a student had on a date, in the class they were in then.</summary>
+    /// <summary>The lessons a student had on a date, in the class they were in then: of English, their half's only.</summary>
     public IReadOnlyList<SyntheticLesson> LessonsOf(SyntheticStudent student, DateOnly date) =>
-        student.ClassOn(date) is { } classId ? LessonsOn(classId, date) : [];
+        student.ClassOn(date) is { } classId ? [.. LessonsOn(classId, date).Where(lesson => lesson.Group is 0 || lesson.Group == HalfOf(student))] : [];
 
     /// <summary>Every lesson of a student over the journal's weeks.</summary>
     public IEnumerable<SyntheticLesson> JournalLessons(SyntheticStudent student)

@@ -51,26 +51,36 @@ public static class StoreTruth
             SELECT mt.source_id, s.inn, st.role, st.subjects FROM staff st JOIN school s ON s.id = st.school_id
             JOIN identity_map mt ON mt.federal_id = st.person_id AND mt.kind = 'teacher' AND mt.source_system = $1
             """, source, r => records.Add(new StaffTruth(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<string[]>(3))));
+        const string GroupFrom = """
+            FROM class_group g JOIN identity_map mc ON mc.federal_id = g.class_id AND mc.kind = 'class' AND mc.source_system = $1
+            """;
+        await ReadAsync(db, $"SELECT mc.source_id, g.name, g.kind, g.subject {GroupFrom}", source,
+            r => records.Add(new GroupTruth(r.GetString(0), r.GetString(1), r.GetString(2), Null<string>(r, 3))));
+        await ReadAsync(db, $"""
+            SELECT mc.source_id, g.name, ms.source_id {GroupFrom} JOIN group_member gm ON gm.group_id = g.id
+            JOIN identity_map ms ON ms.federal_id = gm.student_id AND ms.kind = 'student' AND ms.source_system = $1
+            """, source, r => records.Add(new GroupMemberTruth(r.GetString(0), r.GetString(1), r.GetString(2))));
         const string LessonFrom = """
             FROM lesson l JOIN class c ON c.id = l.class_id JOIN school s ON s.id = c.school_id JOIN subject sj ON sj.id = l.subject_id
             JOIN identity_map mc ON mc.federal_id = c.id AND mc.kind = 'class' AND mc.source_system = $1
+            LEFT JOIN class_group g ON g.id = l.group_id
             """;
         await ReadAsync(db, $"""
-            SELECT mc.source_id, l.lesson_date, l.number, l.starts_at, l.ends_at, s.time_zone, sj.name, l.room, mt.source_id, l.topic
+            SELECT mc.source_id, g.name, l.lesson_date, l.number, l.starts_at, l.ends_at, s.time_zone, sj.name, l.room, mt.source_id, l.topic
             {LessonFrom} LEFT JOIN identity_map mt ON mt.federal_id = l.teacher_id AND mt.kind = 'teacher' AND mt.source_system = $1
-            """, source, r => records.Add(new LessonTruth(r.GetString(0), r.GetFieldValue<DateOnly>(1), r.GetInt16(2),
-                Local(r.GetFieldValue<DateTimeOffset>(3), r.GetString(5)), Local(r.GetFieldValue<DateTimeOffset>(4), r.GetString(5)),
-                r.GetString(6), Null<string>(r, 7), Null<string>(r, 8)!, Null<string>(r, 9))));
-        await ReadAsync(db, $"SELECT mc.source_id, l.lesson_date, l.number, h.text {LessonFrom} JOIN homework h ON h.lesson_id = l.id",
-            source, r => records.Add(new HomeworkTruth(r.GetString(0), r.GetFieldValue<DateOnly>(1), r.GetInt16(2), r.GetString(3))));
+            """, source, r => records.Add(new LessonTruth(r.GetString(0), Null<string>(r, 1), r.GetFieldValue<DateOnly>(2), r.GetInt16(3),
+                Local(r.GetFieldValue<DateTimeOffset>(4), r.GetString(6)), Local(r.GetFieldValue<DateTimeOffset>(5), r.GetString(6)),
+                r.GetString(7), Null<string>(r, 8), Null<string>(r, 9)!, Null<string>(r, 10))));
+        await ReadAsync(db, $"SELECT mc.source_id, g.name, l.lesson_date, l.number, h.text {LessonFrom} JOIN homework h ON h.lesson_id = l.id",
+            source, r => records.Add(new HomeworkTruth(r.GetString(0), Null<string>(r, 1), r.GetFieldValue<DateOnly>(2), r.GetInt16(3), r.GetString(4))));
         await ReadAsync(db, $"""
-            SELECT ms.source_id, mc.source_id, l.lesson_date, l.number, sj.name, k.code, k.weight, k.work_kind, k.is_debt
+            SELECT ms.source_id, mc.source_id, g.name, l.lesson_date, l.number, sj.name, k.code, k.weight, k.work_kind, k.is_debt
             {LessonFrom} JOIN mark k ON k.lesson_id = l.id JOIN identity_map ms ON ms.federal_id = k.student_id AND ms.kind = 'student' AND ms.source_system = $1
-            """, source, r => records.Add(new MarkTruth(r.GetString(0), r.GetString(1), r.GetFieldValue<DateOnly>(2), r.GetInt16(3), r.GetString(4), r.GetString(5), (int)r.GetDecimal(6), Null<string>(r, 7)!, r.GetBoolean(8))));
+            """, source, r => records.Add(new MarkTruth(r.GetString(0), r.GetString(1), Null<string>(r, 2), r.GetFieldValue<DateOnly>(3), r.GetInt16(4), r.GetString(5), r.GetString(6), (int)r.GetDecimal(7), Null<string>(r, 8)!, r.GetBoolean(9))));
         await ReadAsync(db, $"""
-            SELECT ms.source_id, mc.source_id, l.lesson_date, l.number, a.code
+            SELECT ms.source_id, mc.source_id, g.name, l.lesson_date, l.number, a.code
             {LessonFrom} JOIN attendance a ON a.lesson_id = l.id JOIN identity_map ms ON ms.federal_id = a.student_id AND ms.kind = 'student' AND ms.source_system = $1
-            """, source, r => records.Add(new AttendanceTruth(r.GetString(0), r.GetString(1), r.GetFieldValue<DateOnly>(2), r.GetInt16(3), r.GetString(4))));
+            """, source, r => records.Add(new AttendanceTruth(r.GetString(0), r.GetString(1), Null<string>(r, 2), r.GetFieldValue<DateOnly>(3), r.GetInt16(4), r.GetString(5))));
         return records;
     }
 

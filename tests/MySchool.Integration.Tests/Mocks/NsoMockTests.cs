@@ -182,7 +182,34 @@ public partial class NsoMockTests : IClassFixture<MockWorldFixture>, IAsyncLifet
         Assert.Equal(homeworkId, homework!["id"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(homework["id"]!.GetValue<long>(), withHomework["files"]![0]!["toid"]!.GetValue<long>());
         Assert.IsType<JsonArray>(days["20231111"]!["items"]);
-        Assert.Contains(days, day => day.Value!["items_extday"] is JsonArray);
+    }
+
+    [Fact]
+    public async Task GetGroups_ListsTheClassHalvesInEnglish_AndEachStudentsDiaryShowsTheirOwnHalf_AndTheClubOnlyToItsMembers()
+    {
+        var schoolClass = await FirstClassAsync();
+        var students = (await _nso.ResultAsync("getstudents", ("class", schoolClass)))["students"]!.AsObject().Select(s => s.Key).ToList();
+
+        var groups = (await _nso.ResultAsync("getgroups", ("class", schoolClass)))["groups"]!.AsObject().Select(g => g.Value!).ToList();
+
+        Assert.Equal(["1 группа", "2 группа"], groups.Select(g => g["name"]!.GetValue<string>()));
+        Assert.All(groups, g => Assert.Equal("Английский язык", g["subject"]!.GetValue<string>()));
+        var halves = groups.ToDictionary(g => g["name"]!.GetValue<string>(), g => g["students"]!.AsArray().Select(s => s!.GetValue<string>()).ToList());
+        Assert.Equal(students.Order(), halves.Values.SelectMany(half => half).Order());
+        var clubMembers = new List<string>();
+        foreach (var student in students)
+        {
+            var days = (await _nso.ResultAsync("getdiary", ("student", student), ("days", "20231106-20231111")))["students"]![student]!["days"]!.AsObject();
+            var halvesSeen = days.SelectMany(day => day.Value!["items"] as JsonObject ?? []).Select(item => item.Value!["grp"]?.GetValue<string>()).OfType<string>().Distinct();
+            Assert.All(halvesSeen, half => Assert.Contains(student, halves[half]));
+            if (days.Any(day => day.Value!["items_extday"] is JsonArray))
+            {
+                clubMembers.Add(student);
+            }
+        }
+
+        Assert.Equal(students.Where(s => long.Parse(s, System.Globalization.CultureInfo.InvariantCulture) % 3 == 0), clubMembers);
+        Assert.NotEmpty(clubMembers);
     }
 
     [Fact]

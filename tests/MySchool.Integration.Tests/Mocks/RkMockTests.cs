@@ -154,6 +154,31 @@ public sealed class RkMockTests : IClassFixture<MockWorldFixture>, IAsyncLifetim
     }
 
     [Fact]
+    public async Task Subgroups_AreTheClassHalvesInEnglish_NamedAfterTheClass_AndADiaryLessonOfAHalfCarriesItsSubgroupId()
+    {
+        var region = _mocks.World.Rk.Region!;
+        var schoolClass = region.Classes.First(c => region.HasHalves(c));
+
+        var subgroups = (await _rk.GetAsync($"classes/{schoolClass.Id}/subgroups")).AsArray().Select(g => g!).ToList();
+
+        Assert.Equal([$"{schoolClass.SourceName(lowerCase: true)}/Английский язык/1 подгруппа", $"{schoolClass.SourceName(lowerCase: true)}/Английский язык/2 подгруппа"],
+            subgroups.Select(g => g["name"]!.GetValue<string>()));
+        var members = subgroups.SelectMany(g => g["studentIds"]!.AsArray().Select(id => (Group: g["id"]!.GetValue<long>(), Student: id!.GetValue<int>()))).ToList();
+        Assert.Equal(region.StudentsOf(schoolClass.Id).Select(s => s.Id).Order(), members.Select(m => m.Student).Order());
+        var student = region.StudentsOf(schoolClass.Id).First();
+        var own = members.Single(m => m.Student == student.Id).Group;
+        var seen = new HashSet<long>();
+        for (var monday = new DateOnly(2023, 11, 6); monday < new DateOnly(2023, 11, 27); monday = monday.AddDays(7))
+        {
+            var diary = await _rk.GetAsync($"student/diary?studentId={student.Id}&yearId=24&weekStart={monday:yyyy-MM-dd}&weekEnd={monday.AddDays(6):yyyy-MM-dd}");
+            seen.UnionWith(diary["weekDays"]!.AsArray().SelectMany(day => day!["lessons"]!.AsArray())
+                .Select(lesson => lesson!["subgroupId"]?.GetValue<long>()).OfType<long>());
+        }
+
+        Assert.Equal([own], seen);
+    }
+
+    [Fact]
     public async Task AssignmentDetails_CarryTheRealWeight_InEitherTeacherShape_AndAreCounted()
     {
         var student = _mocks.World.Rk.Region!.Students.First();

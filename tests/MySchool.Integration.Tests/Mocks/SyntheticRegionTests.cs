@@ -36,7 +36,7 @@ public class SyntheticRegionTests
     {
         var kinds = GroundTruth.Records(SyntheticRegion.Generate(MockWorldFixture.SmallNso)).Select(record => record.Kind).ToHashSet();
 
-        Assert.Equal(["attendance", "class", "enrollment", "guardianship", "holiday", "homework", "lesson", "mark", "period", "person", "school", "staff"], kinds.Order(StringComparer.Ordinal));
+        Assert.Equal(["attendance", "class", "enrollment", "group", "group_member", "guardianship", "holiday", "homework", "lesson", "mark", "period", "person", "school", "staff"], kinds.Order(StringComparer.Ordinal));
     }
 
     [Fact]

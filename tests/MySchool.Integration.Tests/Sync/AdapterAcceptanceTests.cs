@@ -85,16 +85,21 @@ public class AdapterAcceptanceTests
         await using var harness = await SyncHarness.StartAsync(adapter);
         await harness.SyncAsync();
         var before = await HighestChangeVersionAsync(harness);
+        var groupsBefore = StoreTruth.Lines(harness.Truth().Where(t => t is GroupTruth or GroupMemberTruth));
         var applied = harness.SourceRegion.ApplyChanges(new() { EditedMarks = 2, DeletedMarks = 1, NewMarks = 2, Transfers = 1, NewStudents = 1 });
 
         var run = await harness.SyncAsync(mode: SyncMode.Incremental);
 
         Assert.True(run.Status == "succeeded", run.Error);
-        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
+        var truth = harness.Truth();
+        StoreTruth.AssertEqual(truth, await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
         // Each mark change is one row (an edit, an insert, or a tombstone); a transfer closes one enrollment and
-        // opens another; a new student is a person and an enrollment. Nothing else may take a new change version.
+        // opens another; a new student is a person and an enrollment; a group or membership that came or went is
+        // a row or a tombstone. Nothing else may take a new change version.
         var transfers = applied.Count(c => c.Kind == ChangeKind.Class) / 2;
-        var expected = applied.Count(c => c.Kind == ChangeKind.Mark) + (2 * transfers) + (2 * (applied.Count(c => c.Kind == ChangeKind.Student) - transfers));
+        var groupsAfter = StoreTruth.Lines(truth.Where(t => t is GroupTruth or GroupMemberTruth));
+        var groupChanges = groupsAfter.Except(groupsBefore).Count() + groupsBefore.Except(groupsAfter).Count();
+        var expected = applied.Count(c => c.Kind == ChangeKind.Mark) + (2 * transfers) + (2 * (applied.Count(c => c.Kind == ChangeKind.Student) - transfers)) + groupChanges;
         Assert.Equal(expected, await RowsChangedSinceAsync(harness, before));
     }
 
@@ -212,7 +217,7 @@ public class AdapterAcceptanceTests
         var teachers = region.Teachers.Count(t => t.SchoolId == schoolId);
         var inn = region.Schools.Single(s => s.Id == schoolId).Inn;
         var calendar = truth.OfType<PeriodTruth>().Count(p => p.SchoolInn == inn) + truth.OfType<HolidayTruth>().Count(h => h.SchoolInn == inn);
-        return classes.Count + students.Count + parents + teachers + calendar
+        return classes.Count + students.Count + parents + teachers + calendar + truth.OfType<GroupTruth>().Count(g => classes.Contains(g.ClassSourceId))
             + truth.OfType<LessonTruth>().Count(l => classes.Contains(l.ClassSourceId))
             + truth.OfType<HomeworkTruth>().Count(h => classes.Contains(h.ClassSourceId))
             + truth.OfType<MarkTruth>().Count(m => classes.Contains(m.ClassSourceId))
@@ -226,6 +231,7 @@ public class AdapterAcceptanceTests
              + (SELECT count(*) FROM homework WHERE change_version > $1) + (SELECT count(*) FROM mark WHERE change_version > $1)
              + (SELECT count(*) FROM attendance WHERE change_version > $1) + (SELECT count(*) FROM tombstone WHERE change_version > $1)
              + (SELECT count(*) FROM period WHERE change_version > $1) + (SELECT count(*) FROM holiday WHERE change_version > $1)
+             + (SELECT count(*) FROM class_group WHERE change_version > $1) + (SELECT count(*) FROM group_member WHERE change_version > $1)
         """, version);
 
     /// <summary>

@@ -36,6 +36,8 @@ public sealed class NsoCannedAnswerTests : IAsyncLifetime
             """, ("class", "11"));
         Answer("getstudents", """{"students":{"103":{"id":"103","lastname":"Сидоров","firstname":"Иван","birthday":"20090101","gender":"m","parents":[]}},"total":1}""", ("class", "12"));
         Answer("getteachers", """{"teachers":[],"total":0}""", ("school", "1"));
+        // No subgroups: an empty map, as PHP writes it.
+        Answer("getgroups", """{"groups":[]}""");
         Answer("getperiods", """{"students":[{"name":"101","title":"Мӧдлапӧва Іра","periods":[{"name":"I триместр","fullname":"1 триместр","disabled":false,"ambigious":null,"start":"20230901","end":"20231130"}]}]}""");
         Answer("getdiary", """{"students":{"101":{"name":"101","title":"Мӧдлапӧва Іра","days":[]}}}""");
         // School 2's source is down for good: more failures than the adapter's retries.
