@@ -14,10 +14,13 @@ public sealed record Administrator(string Name, bool Teaches);
 /// <summary>An event of the school's feed; the class is empty for the whole school.</summary>
 public sealed record SchoolFeedEvent(DateTimeOffset StartsAt, string Kind, string Title, string? ClassName);
 
+/// <summary>A group of a class (a subgroup, a club, an interest group) with how many students it has.</summary>
+public sealed record ClassGroup(string ClassName, string Name, string Kind, string? Subject, int Members);
+
 /// <summary>A school linked from another's page: a branch's head school, or a head school's branch.</summary>
 public sealed record LinkedSchool(Guid Id, string Name, string? Kpp);
 
-/// <summary>What the school page shows beside its classes: branches, the calendar, the administrators, the event feed.</summary>
+/// <summary>What the school page shows beside its classes: branches, the calendar, the administrators, the groups, the event feed.</summary>
 public sealed record SchoolProfile(
     IReadOnlyList<CalendarPeriod> Periods,
     IReadOnlyList<CalendarHoliday> Holidays,
@@ -28,6 +31,8 @@ public sealed record SchoolProfile(
     public LinkedSchool? Parent { get; init; }
 
     public IReadOnlyList<LinkedSchool> Branches { get; init; } = [];
+
+    public IReadOnlyList<ClassGroup> Groups { get; init; } = [];
 }
 
 public sealed class SchoolProfileReader(NpgsqlDataSource dataSource)
@@ -57,6 +62,10 @@ public sealed class SchoolProfileReader(NpgsqlDataSource dataSource)
             WHERE e.school_id = $1 ORDER BY e.starts_at DESC, e.title LIMIT $2
             """, r => new SchoolFeedEvent(TimeZoneInfo.ConvertTime(r.GetFieldValue<DateTimeOffset>(0), TimeZoneInfo.FindSystemTimeZoneById(r.GetString(1))),
                 r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4)), cancellationToken, schoolId, FeedLength);
+        var groups = await ListAsync(dataSource, """
+            SELECT c.grade || ' «' || c.letter || '»', g.name, g.kind, g.subject, (SELECT count(*)::int FROM group_member m WHERE m.group_id = g.id)
+            FROM class_group g JOIN class c ON c.id = g.class_id WHERE c.school_id = $1 ORDER BY c.grade, c.letter, g.kind DESC, g.name
+            """, r => new ClassGroup(r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt32(4)), cancellationToken, schoolId);
         var linked = await ListAsync(dataSource, """
             SELECT s.id, coalesce(s.short_name, s.full_name), s.kpp, s.id = (SELECT parent_school_id FROM school WHERE id = $1)
             FROM school s WHERE s.parent_school_id = $1 OR s.id = (SELECT parent_school_id FROM school WHERE id = $1) ORDER BY s.kpp
@@ -65,6 +74,7 @@ public sealed class SchoolProfileReader(NpgsqlDataSource dataSource)
         {
             Parent = linked.Where(l => l.IsParent).Select(l => l.School).FirstOrDefault(),
             Branches = [.. linked.Where(l => !l.IsParent).Select(l => l.School)],
+            Groups = groups,
         };
     }
 }

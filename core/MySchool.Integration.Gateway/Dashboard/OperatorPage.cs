@@ -53,6 +53,13 @@ public abstract class OperatorPage : PageModel
         _ => kind,
     };
 
+    public static string GroupKind(string kind) => kind switch
+    {
+        "subgroup" => "подгруппа",
+        "club" => "кружок",
+        _ => "объединение по интересам",
+    };
+
     public static string EventKind(string kind) => kind switch
     {
         "announcement" => "объявление",

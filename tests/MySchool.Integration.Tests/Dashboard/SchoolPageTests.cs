@@ -2,11 +2,11 @@ using MySchool.Integration.Tests.Infrastructure;
 
 namespace MySchool.Integration.Tests.Dashboard;
 
-/// <summary>The school page after a sync: the calendar, the administrators and the event feed the source gave.</summary>
+/// <summary>The school page after a sync: the calendar, the administrators, the groups and the event feed the source gave.</summary>
 public class SchoolPageTests
 {
     [Fact]
-    public async Task TheSchoolPage_ShowsTheCalendar_TheAdministrators_AndTheEventFeed()
+    public async Task TheSchoolPage_ShowsTheCalendar_TheAdministrators_TheGroups_AndTheEventFeed()
     {
         await using var site = await SiteOnPorts.StartAsync();
         await site.Harness.SyncAsync();
@@ -23,6 +23,8 @@ public class SchoolPageTests
         Assert.Contains("30.12.2023", html, StringComparison.Ordinal);
         Assert.Contains(admin, html, StringComparison.Ordinal);
         Assert.Contains("кружок", html, StringComparison.Ordinal);
+        Assert.Contains("<td>1 группа</td><td>подгруппа</td><td>Английский язык</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>Робототехника</td><td>кружок</td>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"no-calendar\"", html, StringComparison.Ordinal);
     }
 }
