@@ -79,6 +79,13 @@ internal sealed class DiaryReader(SchoolRoster roster, DateOnly firstDay, DateOn
 
             foreach (var assessment in Entries(item, "assessments"))
             {
+                if (Text(assessment, "control_type_short") == "КР")
+                {
+                    // A control work (КР) seen in anyone's marks is a test in the event feed, once per lesson.
+                    var testKey = group is null ? $"test:{classId}:{Day(date)}:{number}" : $"test:{classId}:{Day(date)}:{number}:{group}";
+                    events.TryAdd(testKey, new SourceEvent(testKey, classId, "test", date.ToDateTime(start), date.ToDateTime(end), $"Контрольная работа: {subject}", Text(item, "topic")));
+                }
+
                 marks.Add(new SourceMark(
                     $"{student.Person.SourceId}:{lessonId}:{Text(assessment, "nm") ?? "1"}",
                     student.Person.SourceId,

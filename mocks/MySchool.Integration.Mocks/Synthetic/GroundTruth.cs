@@ -155,9 +155,9 @@ public static class GroundTruth
     private static string? Half(SyntheticRegion region, SyntheticLesson lesson) => lesson.Group == 0 ? null : region.HalfName(lesson.Group);
 
     /// <summary>
-    /// The event feed a faithful sync leaves: Сетевой город's announcements (one calling a meeting is a meeting) and a
-    /// test for every control work on the timetable; ЭлЖур's club sessions (Робототехника on Wednesdays from grade 5, where
-    /// a student of the class goes).
+    /// The event feed a faithful sync leaves: Сетевой город's announcements (one calling a meeting is a meeting); a
+    /// test for every control work on the timetable (in ЭлЖур, every one somebody has a mark for); ЭлЖур's club
+    /// sessions (Робототехника on Wednesdays from grade 5, where a student of the class goes).
     /// Kept apart from <see cref="Records"/>: events are read per student's diary, so only a roster without transfers
     /// places them exactly.
     /// </summary>
@@ -170,16 +170,16 @@ public static class GroundTruth
         {
             var inn = schools[schoolClass.SchoolId].Inn;
             var lessons = region.JournalLessons(schoolClass.Id).Where(seen).ToList();
-            if (region.Spec.IsKomi)
+            var students = region.StudentsOf(schoolClass.Id).ToList();
+            // ЭлЖур shows a control work only in its marks' control type: a test nobody has a mark for is unseen there.
+            foreach (var lesson in lessons.Where(lesson => region.WorkOf(lesson).Short == "КР"
+                && (region.Spec.IsKomi || students.Any(s => region.LessonsOf(s, lesson.Date).Contains(lesson) && region.MarkOf(s.Id, lesson) is not null))))
             {
-                foreach (var lesson in lessons.Where(lesson => region.WorkOf(lesson).Short == "КР"))
-                {
-                    yield return new EventTruth(inn, Id(schoolClass.Id), "test", At(lesson.Date, lesson.Start, zone), $"Контрольная работа: {lesson.Subject}");
-                }
+                yield return new EventTruth(inn, Id(schoolClass.Id), "test", At(lesson.Date, lesson.Start, zone), $"Контрольная работа: {lesson.Subject}");
             }
-            else
+
+            if (!region.Spec.IsKomi)
             {
-                var students = region.StudentsOf(schoolClass.Id).ToList();
                 foreach (var date in lessons.Select(lesson => lesson.Date).Distinct().Where(date => students.Any(s => region.HasClubOn(s, date))))
                 {
                     yield return new EventTruth(inn, Id(schoolClass.Id), "club", At(date, new TimeOnly(14, 0), zone), Curriculum.Club);
