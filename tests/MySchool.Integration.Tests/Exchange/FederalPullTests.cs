@@ -27,8 +27,7 @@ public class FederalPullTests
         }
 
         Assert.Equal(await StoreRowsAsync(federal), mirror);
-        Assert.Contains(mirror.Keys, key => key.Kind == "period");
-        Assert.Contains(mirror.Keys, key => key.Kind == "holiday");
+        Assert.All(new[] { "period", "holiday", "class_group", "group_member", "event" }, kind => Assert.Contains(mirror.Keys, key => key.Kind == kind));
 
         // The source changes: edits, deletions, a transfer, a new student, a student leaving; the gateway syncs.
         federal.Harness.SourceRegion.ApplyChanges(new() { EditedMarks = 3, DeletedMarks = 2, NewMarks = 2, Transfers = 1, NewStudents = 1, LeavingStudents = 1 });
@@ -51,6 +50,8 @@ public class FederalPullTests
 
         Assert.Equal(2, changes.Count(c => c.Deleted && c.Kind == "mark"));
         Assert.Contains(changes, c => c.Kind == "enrollment" && !c.Deleted);
+        // The leaver's and the transferred student's places in their old class's halves end with tombstones.
+        Assert.Contains(changes, c => c.Kind == "group_member" && c.Deleted);
         Assert.Equal(changes.Select(c => c.ChangeVersion).Order(), changes.Select(c => c.ChangeVersion));
         Assert.Equal(await StoreRowsAsync(federal), mirror);
 
