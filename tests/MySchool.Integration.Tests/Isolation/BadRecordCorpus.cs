@@ -43,6 +43,10 @@ public static class BadRecordCorpus
             StudentSourceId = "s-2", ClassSourceId = "c-9a", LessonDate = "2023-11-06", LessonNumber = 1, Code = "оп",
         })),
         new("a-class-name-that-is-no-class", "class", "c-9b", "class.format", c => c.Classes[1].Name = "Группа продлённого дня"),
+        new("a-group-of-an-unknown-kind", "group", "c-9a/Танцы", "group.kind", c => c.Groups.Add(Group("Танцы", "вечеринка"))),
+        new("a-group-without-a-name", "group", "c-9a/", "group.name", c => c.Groups.Add(Group(" ", "кружок"))),
+        new("a-group-listed-twice", "group", "c-9a/Хор", "group.duplicate", c => c.Groups.Add([Group("Хор", "кружок"), Group("Хор", "interest")])),
+        new("a-lesson-of-a-group-the-class-has-not", "lesson", "c-9a/2023-11-06/2", "lesson.unknown-group", c => c.Lessons.Add(GroupLesson("9 группа"))),
     ];
 
     public static TheoryData<string> Names => [.. All.Select(record => record.Name)];
@@ -75,6 +79,15 @@ public static class BadRecordCorpus
 
     private static Lesson Lesson(string classId, string subject) =>
         new() { ClassSourceId = classId, Date = "2023-11-06", Number = 1, Start = "08:30", End = "09:15", Subject = subject };
+
+    private static Group Group(string name, string kind) => new() { ClassSourceId = "c-9a", Name = name, Kind = kind, StudentSourceIds = { "s-0" } };
+
+    private static Lesson GroupLesson(string group)
+    {
+        var lesson = Lesson("c-9a", "Английский язык");
+        (lesson.Number, lesson.Start, lesson.End, lesson.Group) = (2, "09:25", "10:10", group);
+        return lesson;
+    }
 
     private static Mark LostMark()
     {

@@ -73,7 +73,7 @@ public sealed class BadRecordSyncTests(MigratedDatabase database) : IClassFixtur
             Task.FromResult(new SchoolRoster(_batch.School, _batch.Classes, _batch.Students, _batch.Teachers));
 
         public Task<SchoolJournal> ReadJournalAsync(SchoolRoster roster, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) =>
-            Task.FromResult(new SchoolJournal(firstDay, lastDay, _batch.Lessons, _batch.Marks, [], _batch.Rejections));
+            Task.FromResult(new SchoolJournal(firstDay, lastDay, _batch.Lessons, _batch.Marks, _batch.Events, _batch.Rejections) { Groups = _batch.Groups });
 
         private static Core.Push.PushBatch Build(BatchHeader header, RecordChunk records)
         {
