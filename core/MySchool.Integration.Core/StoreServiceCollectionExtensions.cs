@@ -19,7 +19,8 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<FederalFeed>();
-        services.AddSingleton<ScheduleReader>();
+        services.AddSingleton(provider => new FederalReadPool(connectionString(provider)));
+        services.AddSingleton(provider => new ScheduleReader(provider.GetRequiredService<FederalReadPool>().DataSource));
         services.AddSingleton<PortfolioReader>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<SchoolOwnership>();
