@@ -20,6 +20,12 @@ public static class OperatorHosting
     /// <summary>An operator of every region: Hangfire's dashboard shows every region's jobs.</summary>
     public const string FederalOperatorPolicy = "federal-operator";
 
+    /// <summary>
+    /// The sync API's one way in: a request that carries an Authorization header is its token's and nothing else's;
+    /// one without it is the operator's session. Two identities at once (a token beside the cookie) never meet.
+    /// </summary>
+    private const string SessionOrTokenScheme = "session-or-token";
+
     public static WebApplicationBuilder AddOperators(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -30,7 +36,10 @@ public static class OperatorHosting
         services.AddDataProtection().SetApplicationName("MySchool.Integration.Gateway");
         services.AddOptions<KeyManagementOptions>().Configure<NpgsqlDataSource>((options, dataSource) => options.XmlRepository = new PostgresKeyRepository(dataSource));
 
-        services.AddAuthentication().AddCookie(OperatorLogin.Scheme, options =>
+        services.AddAuthentication()
+            .AddPolicyScheme(SessionOrTokenScheme, SessionOrTokenScheme, options => options.ForwardDefaultSelector = context =>
+                context.Request.Headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.Authorization) ? OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme : OperatorLogin.Scheme)
+            .AddCookie(OperatorLogin.Scheme, options =>
         {
             options.Cookie.Name = ".myschool.operator";
             options.Cookie.HttpOnly = true;
@@ -49,7 +58,7 @@ public static class OperatorHosting
             .AddPolicy(FederalOperatorPolicy, policy => policy.AddAuthenticationSchemes(OperatorLogin.Scheme).RequireClaim(ClientAccess.RegionClaim, "*"))
             // The sync API: an operator's session or a script's token with the scope.
             .AddPolicy(ExchangeScopes.SyncManage, policy => policy
-                .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme, OperatorLogin.Scheme)
+                .AddAuthenticationSchemes(SessionOrTokenScheme)
                 .RequireAuthenticatedUser()
                 .RequireAssertion(context => ClientAccess.From(context.User).Can(ExchangeScopes.SyncManage)));
         return builder;

@@ -79,6 +79,26 @@ public partial class WebSecurityTests
     }
 
     [Theory]
+    [InlineData("operator-54", HttpStatusCode.Accepted)]   // the token decides, whatever the cookie says
+    [InlineData("vendor-54", HttpStatusCode.Forbidden)]    // a token without the scope is refused, the cookie does not help
+    [InlineData(null, HttpStatusCode.Unauthorized)]        // a token that is no token
+    public async Task ATokenAndASessionCookieTogether_AreAnsweredByTheToken_NeverWith500(string? client, HttpStatusCode expected)
+    {
+        await using var site = await SiteOnPorts.StartAsync();
+        using var session = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.Operator54);
+        using var both = new HttpRequestMessage(HttpMethod.Post, new Uri(site.Address, "/api/sync/54"));
+        both.Headers.Authorization = new("Bearer", client is null ? "a.b.c" : await site.Gateway.TokenAsync(client));
+
+        using var answer = await session.SendAsync(both);
+
+        Assert.Equal(expected, answer.StatusCode);
+        if (expected != HttpStatusCode.Accepted)
+        {
+            Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Theory]
     [InlineData(null, false)]           // no proxy trusted: a forged X-Forwarded-Proto changes nothing
     [InlineData("10.0.0.0/8", false)]   // a trusted network the request did not come from
     [InlineData("127.0.0.1", true)]     // the balancer on this machine says the client came over HTTPS
