@@ -43,8 +43,18 @@ public static class DashboardHosting
             using var stream = assembly.GetManifestResourceStream(name)!;
             var content = new byte[stream.Length];
             stream.ReadExactly(content);
-            var type = Path.GetExtension(name) == ".js" ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+            var type = Path.GetExtension(name) switch
+            {
+                ".js" => "text/javascript; charset=utf-8",
+                ".svg" => "image/svg+xml",
+                _ => "text/css; charset=utf-8",
+            };
             app.MapGet(name, () => Results.Bytes(content, type)).AllowAnonymous();
+            if (name == AssetsPath + "favicon.svg")
+            {
+                // Browsers ask for /favicon.ico whatever a page links: the same icon, rather than a 404 on every page.
+                app.MapGet("/favicon.ico", () => Results.Bytes(content, type)).AllowAnonymous();
+            }
         }
     }
 }

@@ -23,7 +23,7 @@ public sealed class IndexModel(MonitoringReader monitoring, SyncLauncher launche
         var visible = launcher.Visible(Access);
         var codes = visible.Select(r => r.Code).ToList();
         AdminPolicyStudents = configuration.GetValue("Dashboard:AdminPolicyStudents", 800);
-        Regions = await monitoring.RegionsAsync(visible.Select(r => (r.Code, r.Name, r.Adapter.Length == 0 ? "только приём" : r.Adapter)), cancellationToken);
+        Regions = await monitoring.RegionsAsync(visible.Select(r => (r.Code, r.Name, r.Adapter.Length == 0 ? "только приём пакетов" : OperatorPage.Source(r.Adapter))), cancellationToken);
         Indicators = await monitoring.IndicatorsAsync(codes, AdminPolicyStudents, cancellationToken);
         Volume = await monitoring.VolumeAsync(codes, 14, cancellationToken);
         MailProblems = await monitoring.MailProblemsAsync(codes, cancellationToken);

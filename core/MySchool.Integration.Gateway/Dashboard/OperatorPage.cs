@@ -42,6 +42,57 @@ public abstract class OperatorPage : PageModel
 
     public static string Status(string status) => StatusTexts.GetValueOrDefault(status, status);
 
+    /// <summary>A count with its noun in the right form: 1 школа, 2 школы, 5 школ, 21 школа, 11 школ.</summary>
+    public static string Count(long count, string one, string few, string many)
+    {
+        var (lastTwo, last) = (Math.Abs(count) % 100, Math.Abs(count) % 10);
+        var noun = lastTwo is >= 11 and <= 14 ? many : last == 1 ? one : last is >= 2 and <= 4 ? few : many;
+        return $"{Number(count)} {noun}";
+    }
+
+    /// <summary>A number grouped as Russian writes it (3 773, 105 000).</summary>
+    public static string Number(long value) => value.ToString("N0", Russian);
+
+    /// <summary>A run's mode as operators read it.</summary>
+    public static string Mode(string mode) => mode switch
+    {
+        "full" => "полная",
+        "incremental" => "по изменениям",
+        "push" => "пакет поставщика",
+        "reconcile" => "сверка",
+        _ => mode,
+    };
+
+    /// <summary>A source system by its name in Russian; a vendor's push source is named as configured.</summary>
+    public static string Source(string source) => source switch
+    {
+        "nso" => "ЭлЖур (Новосибирская обл.)",
+        "rk" => "Сетевой город (Республика Коми)",
+        "sferum" => "Сферум",
+        _ => $"поставщик «{source}»",
+    };
+
+    /// <summary>What kind of record a quarantined one is.</summary>
+    public static string RecordKind(string kind) => kind switch
+    {
+        "school" => "школа",
+        "class" => "класс",
+        "student" => "ученик",
+        "parent" or "guardian" => "родитель",
+        "teacher" => "педагог",
+        "lesson" => "урок",
+        "homework" => "задание",
+        "mark" => "отметка",
+        "attendance" => "посещаемость",
+        "event" => "событие",
+        "calendar" => "календарь",
+        "period" => "учебный период",
+        "holiday" => "каникулы",
+        "group" => "группа",
+        "group_member" => "состав группы",
+        _ => "другое",
+    };
+
     public static string Day(DateOnly date) => date.ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string PeriodKind(string kind) => kind switch
@@ -68,6 +119,8 @@ public abstract class OperatorPage : PageModel
         "club" => "кружок",
         _ => "другое",
     };
+
+    private static readonly System.Globalization.CultureInfo Russian = System.Globalization.CultureInfo.GetCultureInfo("ru-RU");
 
     private static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
 }

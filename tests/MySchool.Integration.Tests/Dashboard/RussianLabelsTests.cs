@@ -1,0 +1,45 @@
+using System.Net;
+using MySchool.Integration.Gateway.Dashboard;
+using MySchool.Integration.Tests.Infrastructure;
+
+namespace MySchool.Integration.Tests.Dashboard;
+
+/// <summary>The dashboard in Russian: modes and sources in words, counts with their plurals, numbers grouped; a favicon.</summary>
+public class RussianLabelsTests
+{
+    [Theory]
+    [InlineData(1, "1 школа")]
+    [InlineData(2, "2 школы")]
+    [InlineData(5, "5 школ")]
+    [InlineData(11, "11 школ")]
+    [InlineData(14, "14 школ")]
+    [InlineData(21, "21 школа")]
+    [InlineData(104, "104 школы")]
+    [InlineData(3773, "3\u00a0773 школы")]
+    public void ACount_TakesItsNounsRussianForm_AndItsDigitsAreGrouped(long count, string expected)
+    {
+        Assert.Equal(expected, OperatorPage.Count(count, "школа", "школы", "школ"));
+    }
+
+    [Fact]
+    public async Task ThePages_NameModesAndSourcesInRussian_CountSchoolsWithTheirPlural_AndServeAFavicon()
+    {
+        await using var site = await SiteOnPorts.StartAsync();
+        await site.Harness.SyncAsync();
+        var schools = await site.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM school");
+        using var session = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.Operator54);
+
+        var overview = await session.GetStringAsync(new Uri(site.Address, "/"));
+        var region = await session.GetStringAsync(new Uri(site.Address, "/regions/54"));
+        using var favicon = await session.GetAsync(new Uri(site.Address, "/favicon.ico"));
+
+        Assert.Contains($"<b>{OperatorPage.Count(schools, "школа", "школы", "школ")}</b>", overview, StringComparison.Ordinal);
+        Assert.Contains("ЭлЖур (Новосибирская обл.)", overview, StringComparison.Ordinal);
+        Assert.Contains("<td>полная</td>", region, StringComparison.Ordinal);
+        Assert.DoesNotContain("<td>full</td>", region, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"number\">", region, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, favicon.StatusCode);
+        Assert.Equal("image/svg+xml", favicon.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<link rel=\"icon\" href=\"/assets/favicon.svg\"", overview, StringComparison.Ordinal);
+    }
+}
