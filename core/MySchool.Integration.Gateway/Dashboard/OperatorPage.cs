@@ -9,12 +9,20 @@ public abstract class OperatorPage : PageModel
 {
     public ClientAccess Access => ClientAccess.From(User);
 
-    /// <summary>A region the operator does not hold is, to them, a region that does not exist.</summary>
-    protected IActionResult NotHeld() => new ContentResult
+    /// <summary>A region, school or run that exists but is another region's operators'.</summary>
+    protected static IActionResult NotHeld() => new ContentResult
     {
         StatusCode = StatusCodes.Status403Forbidden,
         ContentType = "text/html; charset=utf-8",
         Content = Operators.OperatorLogin.Notice("Нет доступа", "Этот регион, школа или запуск вам недоступны: вы назначены оператором других регионов."),
+    };
+
+    /// <summary>What the address names does not exist at all (as opposed to someone else's: <see cref="NotHeld"/>).</summary>
+    protected static IActionResult Missing(string what) => new ContentResult
+    {
+        StatusCode = StatusCodes.Status404NotFound,
+        ContentType = "text/html; charset=utf-8",
+        Content = Operators.OperatorLogin.Notice("Не найдено", $"{what} с таким адресом нет. Проверьте ссылку или начните с обзора."),
     };
 
     public static string When(DateTimeOffset? instant) =>

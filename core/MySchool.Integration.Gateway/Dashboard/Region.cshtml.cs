@@ -6,7 +6,7 @@ using MySchool.Integration.Gateway.Api;
 namespace MySchool.Integration.Gateway.Dashboard;
 
 /// <summary>A region: its municipalities and schools, its runs, and the button that syncs it.</summary>
-public sealed class RegionModel(MonitoringReader monitoring, SyncLauncher launcher, SyncRuns runs, TimeProvider time) : OperatorPage
+public sealed class RegionModel(MonitoringReader monitoring, SyncLauncher launcher, SyncRuns runs, RegionCatalog catalog, TimeProvider time) : OperatorPage
 {
     public RegionSource Region { get; private set; } = null!;
 
@@ -22,7 +22,7 @@ public sealed class RegionModel(MonitoringReader monitoring, SyncLauncher launch
     {
         if (launcher.Visible(Access).FirstOrDefault(r => r.Code == code) is not { } region)
         {
-            return NotHeld();
+            return catalog.Find(code) is null ? Missing("Региона") : NotHeld();
         }
 
         Region = region;

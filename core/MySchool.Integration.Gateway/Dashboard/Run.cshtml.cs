@@ -20,7 +20,7 @@ public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audi
     {
         if (await launcher.FindAsync(Access, id, cancellationToken) is not { } run)
         {
-            return NotHeld();
+            return await runs.FindAsync(id, cancellationToken) is null ? Missing("Запуска") : NotHeld();
         }
 
         Run = run;

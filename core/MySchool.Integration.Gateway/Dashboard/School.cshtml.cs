@@ -31,7 +31,12 @@ public sealed class SchoolModel(MonitoringReader monitoring, SchoolProfileReader
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (await monitoring.SchoolAsync(id, cancellationToken) is not { } found || !Access.Holds(found.Region))
+        if (await monitoring.SchoolAsync(id, cancellationToken) is not { } found)
+        {
+            return Missing("Школы");
+        }
+
+        if (!Access.Holds(found.Region))
         {
             return NotHeld();
         }

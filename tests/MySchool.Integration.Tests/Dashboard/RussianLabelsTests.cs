@@ -4,7 +4,10 @@ using MySchool.Integration.Tests.Infrastructure;
 
 namespace MySchool.Integration.Tests.Dashboard;
 
-/// <summary>The dashboard in Russian: modes and sources in words, counts with their plurals, numbers grouped; a favicon.</summary>
+/// <summary>
+/// The dashboard in Russian: modes and sources in words, counts with their plurals, numbers grouped; a favicon; and
+/// «не найдено» (404) for what does not exist, apart from «нет доступа» (403) for what is another region's.
+/// </summary>
 public class RussianLabelsTests
 {
     [Theory]
@@ -41,5 +44,23 @@ public class RussianLabelsTests
         Assert.Equal(HttpStatusCode.OK, favicon.StatusCode);
         Assert.Equal("image/svg+xml", favicon.Content.Headers.ContentType?.MediaType);
         Assert.Contains("<link rel=\"icon\" href=\"/assets/favicon.svg\"", overview, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WhatDoesNotExist_Is404_WhatIsAnotherRegions_Is403()
+    {
+        await using var site = await SiteOnPorts.StartAsync();
+        using var session = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.Operator54);
+
+        async Task<HttpStatusCode> StatusOf(string path)
+        {
+            using var response = await session.GetAsync(new Uri(site.Address, path));
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, await StatusOf($"/schools/{Guid.NewGuid()}"));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusOf("/regions/99"));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusOf("/runs/987654"));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusOf("/regions/11"));
     }
 }
