@@ -197,9 +197,16 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
     public Task<List<SyncRun>> LatestAsync(int limit, CancellationToken cancellationToken) =>
         QueryAsync($"SELECT {Columns} FROM sync_run ORDER BY id DESC LIMIT $1", cancellationToken, limit);
 
-    /// <summary>Runs of the given regions (and their schools), newest first.</summary>
+    /// <summary>
+    /// Runs of the given regions (and their schools), newest first. For a school's scope: its own runs, and the
+    /// region's runs it was part of (an outcome recorded for it) or that are still going.
+    /// </summary>
     public Task<List<SyncRun>> LatestAsync(IReadOnlyCollection<string> regions, string? scope, int limit, CancellationToken cancellationToken) => QueryAsync(
-        $"SELECT {Columns} FROM sync_run WHERE split_part(scope, '/', 1) = ANY($1) AND ($2 = '' OR scope = $2 OR scope = split_part($2, '/', 1)) ORDER BY id DESC LIMIT $3",
+        $"""
+        SELECT {Columns} FROM sync_run WHERE split_part(scope, '/', 1) = ANY($1) AND ($2 = '' OR scope = $2 OR (scope = split_part($2, '/', 1)
+            AND (status IN ('queued', 'running') OR EXISTS (SELECT 1 FROM sync_run_school s WHERE s.run_id = sync_run.id AND s.school_source_id = substr($2, length(scope) + 2)))))
+        ORDER BY id DESC LIMIT $3
+        """,
         cancellationToken, regions.ToArray(), scope ?? "", limit);
 
     /// <summary>

@@ -61,6 +61,9 @@ public abstract class OperatorPage : PageModel
     /// <summary>A number grouped as Russian writes it (3 773, 105 000).</summary>
     public static string Number(long value) => value.ToString("N0", Russian);
 
+    /// <summary>A school's name as a link's text: a blank one would be an invisible link.</summary>
+    public static string SchoolName(string? name) => string.IsNullOrWhiteSpace(name) ? "(без названия)" : name;
+
     /// <summary>A run's mode as operators read it.</summary>
     public static string Mode(string mode) => mode switch
     {

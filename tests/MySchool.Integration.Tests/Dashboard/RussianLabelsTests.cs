@@ -24,6 +24,15 @@ public class RussianLabelsTests
         Assert.Equal(expected, OperatorPage.Count(count, "школа", "школы", "школ"));
     }
 
+    [Theory]
+    [InlineData("", "(без названия)")]
+    [InlineData("  ", "(без названия)")]
+    [InlineData("СОШ № 1", "СОШ № 1")]
+    public void ASchoolWithABlankName_IsStillAVisibleLink(string name, string shown)
+    {
+        Assert.Equal(shown, OperatorPage.SchoolName(name));
+    }
+
     [Fact]
     public async Task ThePages_NameModesAndSourcesInRussian_CountSchoolsWithTheirPlural_AndServeAFavicon()
     {

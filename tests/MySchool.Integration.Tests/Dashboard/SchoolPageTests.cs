@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Tests.Infrastructure;
 
 namespace MySchool.Integration.Tests.Dashboard;
@@ -26,5 +28,23 @@ public class SchoolPageTests
         Assert.Contains("<td>1 группа</td><td>подгруппа</td><td>Английский язык</td>", html, StringComparison.Ordinal);
         Assert.Contains("<td>Робототехника</td><td>кружок</td>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"no-calendar\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheSchoolPage_ListsTheRegionsRunsTheSchoolWasPartOf_NotTheOthers()
+    {
+        await using var site = await SiteOnPorts.StartAsync();
+        var part = (await site.Harness.SyncAsync()).Id;
+        var runs = site.Gateway.Services.GetRequiredService<SyncRuns>();
+        // A run of the region that never reached this school: it failed before reading any.
+        var other = await runs.QueueAsync("nso", "54", SyncMode.Full, CancellationToken.None);
+        await runs.FailAsync(other, "Источник недоступен", CancellationToken.None);
+        var school = await site.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn LIMIT 1");
+        using var session = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.Operator54);
+
+        var html = await session.GetStringAsync(new Uri(site.Address, $"/schools/{school}"));
+
+        Assert.Contains($"href=\"/runs/{part}\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"href=\"/runs/{other}\"", html, StringComparison.Ordinal);
     }
 }
