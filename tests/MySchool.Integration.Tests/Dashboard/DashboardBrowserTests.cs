@@ -67,6 +67,15 @@ public class DashboardBrowserTests
         Assert.Contains(seen, status => status is "в очереди" or "идёт");
         Assert.Equal("успешно", seen[^1]);
         await Assertions.Expect(page.Locator("#run-progress")).ToHaveTextAsync("100 %");
+        // Every counter followed the run, in the server's own forms: the finished page needs no reload.
+        var run = await browser.Harness.Db.ScalarAsync<long>("SELECT max(id) FROM sync_run");
+        var (read, finished) = (await browser.Harness.Db.ScalarAsync<long>("SELECT read_count FROM sync_run WHERE id = $1", run),
+            await browser.Harness.Db.ScalarAsync<DateTime>("SELECT finished_at FROM sync_run WHERE id = $1", run));
+        await Assertions.Expect(page.Locator("#run-read")).ToHaveTextAsync(MySchool.Integration.Gateway.Dashboard.OperatorPage.Number(read).Replace('\u00a0', ' '));
+        await Assertions.Expect(page.Locator("#run-finished")).ToHaveTextAsync(MySchool.Integration.Gateway.Dashboard.OperatorPage.When(new DateTimeOffset(finished, TimeSpan.Zero)));
+        await Assertions.Expect(page.Locator("#run-rate")).ToContainTextAsync("прочитано");
+        await Assertions.Expect(page.Locator("#run-duration")).Not.ToHaveTextAsync("—");
+        await Assertions.Expect(page.Locator("#cancel-run")).ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(page, "run-finished");
         Assert.Equal(1L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'sync.start' AND actor = 'esia:1000000154' AND scope = '54'"));
     }

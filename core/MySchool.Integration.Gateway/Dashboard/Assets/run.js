@@ -1,27 +1,41 @@
-// Live progress: the run as the sync API reports it, once a second, until it ends.
+// Live progress: the run as the sync API reports it, once a second, until it ends. Every figure the page shows is
+// refreshed here, in the server's own forms: numbers grouped, instants in Moscow time (dd.MM.yyyy HH:mm МСК).
 (() => {
   const section = document.getElementById('run');
   const id = section.dataset.run;
   const texts = JSON.parse(section.dataset.statuses);
+  const number = value => value.toLocaleString('ru-RU');
+  const moscow = new Intl.DateTimeFormat('ru-RU', {
+    timeZone: 'Europe/Moscow', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit',
+  });
+  const when = instant => instant ? `${moscow.format(new Date(instant)).replace(',', '')} МСК` : '—';
+  const duration = seconds => seconds < 60 ? `${Math.round(seconds)} с`
+    : seconds < 3600 ? `${Math.floor(seconds / 60)} мин ${Math.round(seconds % 60)} с`
+    : `${Math.floor(seconds / 3600)} ч ${Math.floor(seconds % 3600 / 60)} мин`;
+  const show = (element, text) => { document.getElementById(element).textContent = text; };
   async function poll() {
     const response = await fetch(`/api/sync/runs/${id}`, { credentials: 'same-origin' });
     if (!response.ok) return;
     const run = await response.json();
     const written = run.inserted + run.updated + run.deleted;
-    document.getElementById('run-status').textContent = texts[run.status] ?? run.status;
+    const going = run.status === 'queued' || run.status === 'running';
+    show('run-status', texts[run.status] ?? run.status);
     document.getElementById('run-bar').value = Math.round(run.progress * 100);
-    document.getElementById('run-progress').textContent = `${Math.round(run.progress * 100)} %`;
-    document.getElementById('run-schools').textContent = `${run.schoolsDone} из ${run.schoolsTotal}`;
-    document.getElementById('run-written').textContent = written;
-    document.getElementById('run-error').textContent = run.error ?? '';
+    show('run-progress', `${Math.round(run.progress * 100)} %`);
+    show('run-schools', run.schoolsTotal > 0 ? `${number(run.schoolsDone)} из ${number(run.schoolsTotal)}` : '—');
+    show('run-written', number(written));
+    for (const counter of ['read', 'inserted', 'updated', 'deleted', 'quarantined']) show(`run-${counter}`, number(run[counter]));
+    show('run-started', when(run.startedAt));
+    show('run-finished', when(run.finishedAt));
+    show('run-error', run.error ?? '');
     if (run.startedAt) {
       const seconds = Math.max(1, ((run.finishedAt ? Date.parse(run.finishedAt) : Date.now()) - Date.parse(run.startedAt)) / 1000);
-      document.getElementById('run-rate').textContent = `${Math.round(written / seconds)} строк/с`;
-      document.getElementById('run-left').textContent = run.finishedAt ? '0 с'
-        : run.progress > 0 ? `${Math.round(seconds * (1 - run.progress) / run.progress)} с` : '—';
+      show('run-duration', duration(seconds));
+      show('run-rate', `${number(Math.round(run.read / seconds))} прочитано и ${number(Math.round(written / seconds))} записано строк/с`);
+      show('run-left', !going ? '—' : run.progress > 0 ? duration(seconds * (1 - run.progress) / run.progress) : '—');
     }
-    if (run.status === 'queued' || run.status === 'running') setTimeout(poll, 1000);
-    else if (run.finishedAt) document.getElementById('run-finished').textContent = new Date(run.finishedAt).toLocaleString('ru-RU');
+    if (going) setTimeout(poll, 1000);
+    else document.getElementById('cancel-run')?.closest('form')?.remove(); // nothing left to cancel
   }
   poll();
 })();
