@@ -40,10 +40,7 @@ public class GroupPushTests
     [Fact]
     public async Task StudentsSchedule_ShowsTheirOwnGroupsLessonOnly()
     {
-        await using var push = await PushFixture.StartAsync();
-        var client = await push.ClientAsync();
-        await PushFixture.PushAsync(client, PushFixture.Header("roster"), PushFixture.SampleSchool());
-        await PushFixture.PushAsync(client, PushFixture.Header("groups"), HalvesOf9A());
+        await using var push = await SchoolWithHalvesAsync();
         var reader = new ScheduleReader(push.Db);
 
         async Task<string> GroupsSeenBy(string student)
@@ -60,10 +57,8 @@ public class GroupPushTests
     [Fact]
     public async Task PushingAGroupAgain_ReplacesItsMembers_AndADroppedMemberLeavesATombstone()
     {
-        await using var push = await PushFixture.StartAsync();
+        await using var push = await SchoolWithHalvesAsync();
         var client = await push.ClientAsync();
-        await PushFixture.PushAsync(client, PushFixture.Header("roster"), PushFixture.SampleSchool());
-        await PushFixture.PushAsync(client, PushFixture.Header("groups"), HalvesOf9A());
         var again = new RecordChunk();
         again.Groups.Add(Group("c-9a", "1 группа", "подгруппа", "Английский язык", "s-1", "s-2"));
 
@@ -77,6 +72,16 @@ public class GroupPushTests
         Assert.Equal(1L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM tombstone WHERE kind = 'group_member'"));
         // Groups not sent stay as they were.
         Assert.Equal(3L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM class_group"));
+    }
+
+    /// <summary>The sample school, then <see cref="HalvesOf9A"/>, each pushed as a batch of its own.</summary>
+    private static async Task<PushFixture> SchoolWithHalvesAsync()
+    {
+        var push = await PushFixture.StartAsync();
+        var client = await push.ClientAsync();
+        await PushFixture.PushAsync(client, PushFixture.Header("roster"), PushFixture.SampleSchool());
+        await PushFixture.PushAsync(client, PushFixture.Header("groups"), HalvesOf9A());
+        return push;
     }
 
     /// <summary>
