@@ -70,7 +70,7 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
         }
         catch (Exception exception) when (exception is SourceConfigurationException or SourceUnavailableException)
         {
-            await runs.FailAsync(runId, exception.Message, CancellationToken.None);
+            await runs.FailAsync(runId, RunFailures.Describe(exception), CancellationToken.None);
             return null;
         }
     }

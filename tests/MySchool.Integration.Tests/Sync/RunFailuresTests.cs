@@ -1,0 +1,32 @@
+using MySchool.Integration.Core.Sync;
+using Npgsql;
+
+namespace MySchool.Integration.Tests.Sync;
+
+/// <summary>A run's error names its class first, in Russian, and never carries the exception's own text.</summary>
+public class RunFailuresTests
+{
+    public static TheoryData<Exception, string> Failures => new()
+    {
+        { new SourceConfigurationException("ЭлЖур не принял ключ разработчика"), "Ошибка настройки: ЭлЖур не принял ключ разработчика" },
+        { new SourceUnavailableException("«Сетевой город», schools: HTTP 503"), "Источник недоступен: «Сетевой город», schools: HTTP 503" },
+        { new PostgresException("duplicate key value violates unique constraint \"person_snils_key\"", "ERROR", "ERROR", "23505"), "Конфликт данных:" },
+        { new PostgresException("could not serialize access", "ERROR", "ERROR", "40001"), "Конфликт данных:" },
+        { new PostgresException("out of memory", "ERROR", "ERROR", "53200"), "Внутренняя ошибка: база данных отказала в записи (код 53200)" },
+        { new NpgsqlException("Exception while reading from stream"), "Внутренняя ошибка: база данных недоступна" },
+        { new TimeoutException("The operation has timed out."), "Источник недоступен:" },
+        { new ArgumentOutOfRangeException("start", "Specified argument was out of the range"), "Внутренняя ошибка: сбой шлюза (ArgumentOutOfRangeException)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Failures))]
+    public void AFailure_IsDescribedByItsClass_WithoutTheExceptionsOwnText(Exception exception, string start)
+    {
+        var described = RunFailures.Describe(exception);
+
+        Assert.StartsWith(start, described, StringComparison.Ordinal);
+        Assert.DoesNotContain("constraint", described, StringComparison.Ordinal);
+        Assert.DoesNotContain("Specified argument", described, StringComparison.Ordinal);
+        Assert.DoesNotContain("stream", described, StringComparison.Ordinal);
+    }
+}
