@@ -12,6 +12,9 @@ public sealed class QuarantineModel(MonitoringReader monitoring, SyncLauncher la
 
     public string? Scope { get; private set; }
 
+    /// <summary>The filter's example in the operator's own region (54, 54/1001), not another's.</summary>
+    public string ScopeExample => Access.Regions.Where(r => r != "*").Order(StringComparer.Ordinal).FirstOrDefault() is { } region ? $"{region}, {region}/1001" : "54, 54/1001";
+
     public string? Reason { get; private set; }
 
     public async Task OnGetAsync(string? scope, string? reason, long? id, CancellationToken cancellationToken)

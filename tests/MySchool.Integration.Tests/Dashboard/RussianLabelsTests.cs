@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Gateway.Dashboard;
 using MySchool.Integration.Tests.Infrastructure;
 
@@ -71,5 +73,38 @@ public class RussianLabelsTests
         Assert.Equal(HttpStatusCode.NotFound, await StatusOf("/regions/99"));
         Assert.Equal(HttpStatusCode.NotFound, await StatusOf("/runs/987654"));
         Assert.Equal(HttpStatusCode.Forbidden, await StatusOf("/regions/11"));
+    }
+
+    [Fact]
+    public async Task TheQuarantineFiltersHint_UsesTheOperatorsOwnRegion()
+    {
+        const long Operator11 = 1_000_000_111;
+        await using var site = await SiteOnPorts.StartAsync(new Dictionary<string, string> { [$"Operators:{Operator11}:Regions:0"] = "11" });
+        using var komi = await EsiaWalk.OperatorSessionAsync(site.Address, Operator11);
+
+        var html = await komi.GetStringAsync(new Uri(site.Address, "/quarantine"));
+
+        Assert.Contains("Регион или школа (11, 11/1001)", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("54/1001", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheOverview_ListsTheWorstRegionsFirst_FailuresThenNeverSynced()
+    {
+        await using var site = await SiteOnPorts.StartAsync();
+        await site.Harness.SyncAsync();
+        using var federal = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.FederalOperator);
+        async Task<string> FirstRegion()
+        {
+            var html = await federal.GetStringAsync(new Uri(site.Address, "/"));
+            return html[(html.IndexOf("data-region=\"", StringComparison.Ordinal) + 13)..][..2];
+        }
+
+        var neverSyncedFirst = await FirstRegion();
+        var runs = site.Gateway.Services.GetRequiredService<SyncRuns>();
+        await runs.FailAsync(await runs.QueueAsync("nso", "54", SyncMode.Full, CancellationToken.None), "Источник недоступен: тест", CancellationToken.None);
+
+        Assert.Equal("11", neverSyncedFirst);
+        Assert.Equal("54", await FirstRegion());
     }
 }
