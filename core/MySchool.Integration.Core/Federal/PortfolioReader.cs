@@ -79,12 +79,12 @@ public sealed class PortfolioReader(NpgsqlDataSource dataSource, TimeProvider ti
         }
 
         AttendanceSummary attendance;
-        await using (var absences = Command(connection, """
+        await using (var absences = Command(connection, $"""
             SELECT count(*)::int, count(*) FILTER (WHERE a.code = 'н')::int, count(*) FILTER (WHERE a.code = 'б')::int,
                    count(*) FILTER (WHERE a.code = 'уп')::int, count(*) FILTER (WHERE a.code = 'оп')::int
             FROM lesson l LEFT JOIN attendance a ON a.lesson_id = l.id AND a.student_id = $1
             WHERE l.class_id = $2 AND l.lesson_date BETWEEN $3 AND $4
-              AND (l.group_id IS NULL OR EXISTS (SELECT 1 FROM group_member gm WHERE gm.group_id = l.group_id AND gm.student_id = $1))
+              AND {GroupLessons.OwnedBy("$1")}
             """, studentId, classId, from, today < to ? today : to))
         {
             await using var reader = await absences.ExecuteReaderAsync(cancellationToken);

@@ -140,11 +140,10 @@ public sealed class ScheduleReader(NpgsqlDataSource dataSource)
             WHERE e.student_id = {student} AND e.starts_on <= $3 AND (e.ends_on IS NULL OR e.ends_on >= $2)
               AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM school_region sr WHERE sr.school_id = s.id AND sr.code = $4))
             """;
-        // The class's lessons on the student's days in it (the range itself bounds the index scan); a subgroup's lesson
-        // is its members' only.
-        const string OwnLessons = """
+        // The class's lessons on the student's days in it (the range itself bounds the index scan), their own groups' only.
+        var ownLessons = $"""
             l.class_id = c.id AND l.lesson_date BETWEEN $2 AND $3 AND l.lesson_date >= e.starts_on AND (e.ends_on IS NULL OR l.lesson_date <= e.ends_on)
-            AND (l.group_id IS NULL OR EXISTS (SELECT 1 FROM group_member gm WHERE gm.group_id = l.group_id AND gm.student_id = e.student_id))
+            AND {GroupLessons.OwnedBy("e.student_id")}
             """;
         return [
             $"""
@@ -155,7 +154,7 @@ public sealed class ScheduleReader(NpgsqlDataSource dataSource)
                        (SELECT a.code FROM attendance a WHERE a.student_id = e.student_id AND a.lesson_id = l.id) AS attendance
                 FROM {Enrolled($"""
                     JOIN grade_level g ON g.id = c.grade_level_id JOIN academic_year y ON y.id = g.academic_year_id
-                    LEFT JOIN lesson l ON {OwnLessons}
+                    LEFT JOIN lesson l ON {ownLessons}
                     LEFT JOIN subject sub ON sub.id = l.subject_id LEFT JOIN class_group gr ON gr.id = l.group_id
                     """)}
                 ORDER BY s.id, c.grade, c.letter, l.starts_at, l.number) x ON true
@@ -163,7 +162,7 @@ public sealed class ScheduleReader(NpgsqlDataSource dataSource)
             """,
             $"""
             SELECT m.lesson_id, m.code, m.weight, m.numeric_value
-            FROM {Enrolled($"JOIN lesson l ON {OwnLessons} JOIN mark m ON m.lesson_id = l.id AND m.student_id = e.student_id")}
+            FROM {Enrolled($"JOIN lesson l ON {ownLessons} JOIN mark m ON m.lesson_id = l.id AND m.student_id = e.student_id")}
             ORDER BY m.source_key
             """,
             $"""

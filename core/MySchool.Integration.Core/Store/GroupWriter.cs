@@ -38,21 +38,20 @@ internal sealed class GroupWriter(NpgsqlConnection connection, CancellationToken
 
         if (journal.Groups is not null)
         {
+            var (classIds, names) = (groups.Select(g => classes[g.ClassSourceId]).ToArray(), groups.Select(g => g.Name).ToArray());
             count(await UpsertAsync(connection, """
                 INSERT INTO class_group (class_id, name, kind, subject) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
                 ON CONFLICT (class_id, name) DO UPDATE SET kind = excluded.kind, subject = excluded.subject
                 WHERE (class_group.kind, class_group.subject) IS DISTINCT FROM (excluded.kind, excluded.subject)
                 RETURNING (xmax = 0) AS inserted
-                """, cancellationToken, groups.Select(g => classes[g.ClassSourceId]).ToArray(), groups.Select(g => g.Name).ToArray(),
-                groups.Select(g => g.Kind).ToArray(), groups.Select(g => g.Subject).ToArray()), 0);
-        }
-
-        if (journal.Groups is not null && !journal.IsDelta)
-        {
-            count((0, 0), await ExecuteAsync(connection, """
-                DELETE FROM class_group g USING s_class c WHERE g.class_id = c.class_id
-                  AND NOT EXISTS (SELECT 1 FROM unnest($1::uuid[], $2::text[]) AS k(class_id, name) WHERE k.class_id = g.class_id AND k.name = g.name)
-                """, cancellationToken, groups.Select(g => classes[g.ClassSourceId]).ToArray(), groups.Select(g => g.Name).ToArray()));
+                """, cancellationToken, classIds, names, groups.Select(g => g.Kind).ToArray(), groups.Select(g => g.Subject).ToArray()), 0);
+            if (!journal.IsDelta)
+            {
+                count((0, 0), await ExecuteAsync(connection, """
+                    DELETE FROM class_group g USING s_class c WHERE g.class_id = c.class_id
+                      AND NOT EXISTS (SELECT 1 FROM unnest($1::uuid[], $2::text[]) AS k(class_id, name) WHERE k.class_id = g.class_id AND k.name = g.name)
+                    """, cancellationToken, classIds, names));
+            }
         }
 
         var ids = new Dictionary<(Guid, string), Guid>();
@@ -87,7 +86,7 @@ internal sealed class GroupWriter(NpgsqlConnection connection, CancellationToken
                 else
                 {
                     // A delta's member not enrolled in this school, or a student the writer refused.
-                    quarantine(new QuarantinedRecord("group_member", $"{group.ClassSourceId}/{group.Name}/{student}", JsonSerializer.Serialize(new { group.ClassSourceId, Group = group.Name, Student = student }),
+                    quarantine(QuarantinedRecord.GroupMember(group.ClassSourceId, group.Name, student,
                         new Rejection("group.unknown-student", $"Ученик {student} группы «{SourceText.Excerpt(group.Name)}» не учится в этой школе")));
                 }
             }

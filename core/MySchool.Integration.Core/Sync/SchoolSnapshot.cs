@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MySchool.Integration.Core.Rules;
 
 namespace MySchool.Integration.Core.Sync;
@@ -85,7 +86,13 @@ public sealed record CheckedPeriod(string Name, string Kind, DateOnly Start, Dat
 public sealed record CheckedHoliday(string Name, DateOnly Start, DateOnly End);
 
 /// <summary>A refused record: what goes to quarantine, with the rule's reason.</summary>
-public sealed record QuarantinedRecord(string Kind, string? SourceId, string RawPayload, Rejection Reason);
+public sealed record QuarantinedRecord(string Kind, string? SourceId, string RawPayload, Rejection Reason)
+{
+    /// <summary>A student refused as a member of a group (the group itself stands), keyed class/group/student.</summary>
+    public static QuarantinedRecord GroupMember(string classSourceId, string? group, string student, Rejection reason) => new(
+        "group_member", $"{SourceText.Excerpt(classSourceId)}/{SourceText.Excerpt(group)}/{SourceText.Excerpt(student)}",
+        JsonSerializer.Serialize(new { ClassSourceId = classSourceId, Group = group, Student = student }), reason);
+}
 
 public sealed record SchoolSnapshot(
     SourceSchool School,

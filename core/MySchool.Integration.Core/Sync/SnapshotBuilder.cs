@@ -282,7 +282,7 @@ public static class SnapshotBuilder
                 }
                 else
                 {
-                    quarantine.Add(new QuarantinedRecord("group_member", $"{key}/{SourceText.Excerpt(student)}", JsonSerializer.Serialize(new { group.ClassSourceId, Group = name, Student = student }), unknown));
+                    quarantine.Add(QuarantinedRecord.GroupMember(group.ClassSourceId, name, student, unknown));
                 }
             }
 

@@ -477,9 +477,9 @@ public sealed class EljurApi(SyntheticRegion region, EljurOptions options, Fault
         var halves = region.HasHalves(schoolClass) ? Curriculum.Halves : [];
         return new JsonObject
         {
-            ["groups"] = IdMap(halves.Select(half => KeyValuePair.Create(Id((classId * 10L) + half), (JsonNode?)new JsonObject
+            ["groups"] = IdMap(halves.Select(half => KeyValuePair.Create(Id(SyntheticRegion.HalfId(classId, half)), (JsonNode?)new JsonObject
             {
-                ["id"] = Id((classId * 10L) + half),
+                ["id"] = Id(SyntheticRegion.HalfId(classId, half)),
                 ["name"] = region.HalfName(half),
                 ["subject"] = Curriculum.HalvedSubject,
                 ["students"] = new JsonArray([.. region.StudentsOf(classId).Where(student => SyntheticRegion.HalfOf(student) == half).Select(student => (JsonNode)Id(student.Id))]),

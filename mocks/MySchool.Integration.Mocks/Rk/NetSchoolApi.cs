@@ -197,7 +197,7 @@ public sealed class NetSchoolApi
         };
         if (lesson.Group != 0)
         {
-            json["subgroupId"] = SubgroupId(lesson.ClassId, lesson.Group);
+            json["subgroupId"] = SyntheticRegion.HalfId(lesson.ClassId, lesson.Group);
         }
 
         if (!_faults.TryFire(NetSchoolFaults.LessonWithoutAssignments))
@@ -212,13 +212,11 @@ public sealed class NetSchoolApi
     private IResult Subgroups(int id) => _region.Class(id) is not { } schoolClass ? Results.NotFound()
         : Results.Json(!_region.HasHalves(schoolClass) ? [] : Curriculum.Halves.Select(half => new
         {
-            id = SubgroupId(id, half),
+            id = SyntheticRegion.HalfId(id, half),
             name = $"{schoolClass.SourceName(lowerCase: true)}/{_region.HalfName(half)}",
             subject = Curriculum.HalvedSubject,
             studentIds = _region.StudentsOf(id).Where(student => SyntheticRegion.HalfOf(student) == half).Select(student => student.Id),
         }));
-
-    private static long SubgroupId(int classId, int half) => ((long)classId * 10) + half;
 
     private JsonObject AssignmentJson(SyntheticStudent student, SyntheticLesson lesson)
     {

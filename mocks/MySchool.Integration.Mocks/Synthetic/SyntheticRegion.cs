@@ -126,6 +126,9 @@ public sealed class SyntheticRegion
         return _classes.ContainsKey(classId) ? LessonsOn(classId, date).FirstOrDefault(lesson => lesson.Id == lessonId) : null;
     }
 
+    /// <summary>A half's id in both systems' group lists: the class's id and the half's number.</summary>
+    public static long HalfId(int classId, int half) => ((long)classId * 10) + half;
+
     /// <summary>The half of the class a student learns English in: even ids the first, odd the second.</summary>
     public static int HalfOf(SyntheticStudent student) => student.Id % 2 == 0 ? 1 : 2;
 
