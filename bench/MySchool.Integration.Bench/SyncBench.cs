@@ -71,15 +71,15 @@ internal static class SyncBench
         return total;
     }
 
-    /// <summary>Binary COPY out of one database and into the other, table by table in foreign-key order.</summary>
-    public static async Task CopyAllAsync(NpgsqlDataSource from, NpgsqlDataSource to, IEnumerable<string>? tables = null)
+    /// <summary>Binary COPY out of one database and into the other, table by table in foreign-key order (or one table into another of the same columns).</summary>
+    public static async Task CopyAllAsync(NpgsqlDataSource from, NpgsqlDataSource to, IEnumerable<string>? tables = null, string? into = null)
     {
         await using var source = await from.OpenConnectionAsync();
         await using var target = await to.OpenConnectionAsync();
         foreach (var table in tables ?? Tables)
         {
             await using var reader = await source.BeginRawBinaryCopyAsync($"COPY {table} TO STDOUT (FORMAT BINARY)");
-            await using var writer = await target.BeginRawBinaryCopyAsync($"COPY {table} FROM STDIN (FORMAT BINARY)");
+            await using var writer = await target.BeginRawBinaryCopyAsync($"COPY {into ?? table} FROM STDIN (FORMAT BINARY)");
             await reader.CopyToAsync(writer);
         }
     }

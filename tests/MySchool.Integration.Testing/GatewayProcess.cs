@@ -134,6 +134,16 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The most resident memory the process has had so far (the kernel's high-water mark, VmHWM).</summary>
+    public long PeakWorkingSet
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.PeakWorkingSet64;
+        }
+    }
+
     /// <summary>SIGKILL, as the kernel's OOM killer or a pulled plug would: no shutdown hook runs.</summary>
     public async Task KillAsync()
     {

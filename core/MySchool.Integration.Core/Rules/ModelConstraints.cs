@@ -97,6 +97,9 @@ public static class ModelConstraints
         ["attendance_code_check"] = "mark.unknown-code",
         ["attendance_lesson_id_fkey"] = "mark.orphan",
         ["attendance_student_id_fkey"] = "mark.orphan",
+        // Deletions the gateway never makes: a person or subject that marks or attendance still refer to (0021).
+        ["person_referenced_by_marks_and_attendance"] = Gateway,
+        ["subject_referenced_by_marks"] = Gateway,
         ["attendance_student_id_lesson_id_key"] = "attendance.duplicate",
         ["event_kind_check"] = "event.kind",
         ["event_class_id_fkey"] = "event.unknown-class",

@@ -100,7 +100,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             FROM s_mark s JOIN lesson l ON {LessonKey}
             ON CONFLICT ON CONSTRAINT mark_source_identity DO UPDATE SET student_id = excluded.student_id, lesson_id = excluded.lesson_id, subject_id = excluded.subject_id,
                 mark_date = excluded.mark_date, code = excluded.code, numeric_value = excluded.numeric_value, counts = excluded.counts, weight = excluded.weight,
-                work_kind = excluded.work_kind, is_debt = excluded.is_debt, comment = excluded.comment
+                work_kind = excluded.work_kind, is_debt = excluded.is_debt, comment = excluded.comment, change_version = next_change_version()
             WHERE (mark.student_id, mark.lesson_id, mark.subject_id, mark.mark_date, mark.code, mark.numeric_value, mark.counts, mark.weight, mark.work_kind, mark.is_debt, mark.comment)
                 IS DISTINCT FROM (excluded.student_id, excluded.lesson_id, excluded.subject_id, excluded.mark_date, excluded.code, excluded.numeric_value, excluded.counts, excluded.weight, excluded.work_kind, excluded.is_debt, excluded.comment)
             RETURNING (xmax = 0) AS inserted
@@ -113,7 +113,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             cancellationToken);
         count(await UpsertAsync(connection, $"""
             INSERT INTO attendance (student_id, lesson_id, code) SELECT s.student_id, l.id, s.code FROM s_attendance s JOIN lesson l ON {LessonKey}
-            ON CONFLICT (student_id, lesson_id) DO UPDATE SET code = excluded.code WHERE attendance.code IS DISTINCT FROM excluded.code
+            ON CONFLICT (student_id, lesson_id) DO UPDATE SET code = excluded.code, change_version = next_change_version() WHERE attendance.code IS DISTINCT FROM excluded.code
             RETURNING (xmax = 0) AS inserted
             """, cancellationToken), 0);
 

@@ -16,6 +16,9 @@ public static class RecordIsolation
     /// <summary>Writes the snapshot inside the caller's transaction; answers the writer that did it (counts, held, quarantined).</summary>
     public static async Task<(WriteCounts Counts, SchoolWriter Writer)> WriteAsync(NpgsqlConnection connection, WriteTarget target, SchoolSnapshot snapshot, CancellationToken cancellationToken)
     {
+        // A school's staged rows are sorted and hashed in memory (its marks take tens of MB), and sampled lightly:
+        // their statistics only steer the joins to hash joins.
+        await ExecuteAsync(connection, "SET LOCAL work_mem = '64MB'; SET LOCAL default_statistics_target = 10", cancellationToken);
         var writer = new SchoolWriter(connection, target, cancellationToken);
         var counts = WriteCounts.Zero;
         if (await TryAsync(connection, async () => counts = await writer.WriteAsync(snapshot), cancellationToken) is not { } refusal)
@@ -127,7 +130,7 @@ public static class RecordIsolation
 
         foreach (var m in journal.Marks)
         {
-            yield return new Unit(new("mark", m.SourceKey), m.RawPayload);
+            yield return new Unit(new("mark", m.SourceKey), m.RawPayload.Text);
         }
 
         foreach (var a in journal.Attendance)

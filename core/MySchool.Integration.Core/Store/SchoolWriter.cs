@@ -571,7 +571,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
                 ON CONFLICT (source_system, kind, source_id, reason_code) WHERE resolved_at IS NULL
                 DO UPDATE SET last_seen = now(), occurrences = quarantine.occurrences + 1, raw_payload = excluded.raw_payload, reason = excluded.reason, sync_run_id = excluded.sync_run_id
                 """, cancellationToken, target.SourceSystem, $"{target.RegionCode}/{SourceText.Storable(schoolSourceId, SourceText.IdLength)}", record.Kind,
-                record.SourceId is null ? null : SourceText.Storable(record.SourceId, SourceText.IdLength), SourceText.Storable(record.RawPayload), record.Reason.Code,
+                record.SourceId is null ? null : SourceText.Storable(record.SourceId, SourceText.IdLength), SourceText.Storable(record.RawPayload.Text), record.Reason.Code,
                 SourceText.Storable(record.Reason.Message), target.RunId);
         }
     }

@@ -62,7 +62,7 @@ public sealed record CheckedMark(
     string? WorkKind,
     bool IsDebt,
     string? Comment,
-    string RawPayload)
+    RawPayload RawPayload)
 {
     /// <summary>The group of the mark's lesson; null: a whole-class lesson.</summary>
     public string? LessonGroup { get; init; }
@@ -86,7 +86,7 @@ public sealed record CheckedPeriod(string Name, string Kind, DateOnly Start, Dat
 public sealed record CheckedHoliday(string Name, DateOnly Start, DateOnly End);
 
 /// <summary>A refused record: what goes to quarantine, with the rule's reason.</summary>
-public sealed record QuarantinedRecord(string Kind, string? SourceId, string RawPayload, Rejection Reason)
+public sealed record QuarantinedRecord(string Kind, string? SourceId, RawPayload RawPayload, Rejection Reason)
 {
     /// <summary>A student refused as a member of a group (the group itself stands), keyed class/group/student.</summary>
     public static QuarantinedRecord GroupMember(string classSourceId, string? group, string student, Rejection reason) => new(

@@ -199,7 +199,7 @@ public static class SnapshotBuilder
             if (marks.TryGetValue(mark.SourceId, out var earlier))
             {
                 // The same mark listed twice is one mark; two different marks under one id: the first stands.
-                if (earlier.RawPayload != mark.RawPayload)
+                if (earlier.RawPayload.Text != mark.RawPayload.Text)
                 {
                     quarantine.Add(new QuarantinedRecord("mark", mark.SourceId, mark.RawPayload, new Rejection("mark.duplicate", "Отметка с этим id уже есть в пакете: принята первая")));
                 }

@@ -108,7 +108,7 @@ public sealed record SourceMark(
     string? WorkKind,
     bool IsDebt,
     string? Comment,
-    string RawPayload)
+    RawPayload RawPayload)
 {
     /// <summary>The group of the mark's lesson (<see cref="SourceLesson.Group"/>); none: a whole-class lesson.</summary>
     public string? LessonGroup { get; init; }

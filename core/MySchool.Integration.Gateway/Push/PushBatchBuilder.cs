@@ -182,7 +182,7 @@ public sealed class PushBatchBuilder(BatchHeader header)
             return;
         }
 
-        _marks.Add(new SourceMark(sourceId, student, schoolClass, day, lessonNumber, subject, value, date, weight, workKind, isDebt, comment, Json(raw)) { LessonGroup = group });
+        _marks.Add(new SourceMark(sourceId, student, schoolClass, day, lessonNumber, subject, value, date, weight, workKind, isDebt, comment, new RawPayload(() => Json(raw))) { LessonGroup = group });
     }
 
     private static SourcePerson Person(Person? person)

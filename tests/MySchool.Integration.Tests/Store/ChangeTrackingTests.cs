@@ -36,6 +36,17 @@ public class ChangeTrackingTests(MigratedDatabase database) : IClassFixture<Migr
     }
 
     [Fact]
+    public async Task ChangeVersion_RealChangeOutsideTheWriters_WhichDoNotSetIt_StillTakesANewVersion()
+    {
+        var person = await Db.InsertPersonAsync("Попов", "Павел");
+        var before = await Db.ScalarAsync<long>("SELECT change_version FROM person WHERE id = $1", person);
+
+        await Db.ExecuteAsync("UPDATE person SET first_name = 'Пётр' WHERE id = $1", person);
+
+        Assert.True(await Db.ScalarAsync<long>("SELECT change_version FROM person WHERE id = $1", person) > before);
+    }
+
+    [Fact]
     public async Task ChangeVersion_RealChange_TakesANewVersion_EvenWhenTheWriterSetsAnOldOne()
     {
         var person = await Db.InsertPersonAsync("Петров", "Пётр");
