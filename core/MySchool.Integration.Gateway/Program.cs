@@ -26,6 +26,7 @@ builder.Services.AddMail(builder.Configuration);
 
 var app = builder.Build();
 await app.MigrateFederalStoreAsync();
+await app.SeedAppointmentsAsync();
 app.MapGatewayDefaults();
 app.UseExchangeAuth();
 app.MapExchange();

@@ -1,10 +1,11 @@
+using MySchool.Integration.Core.Access;
 using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Gateway.Api;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
 /// <summary>Every region the operator holds at a glance, the indicators, two weeks of volume and failures, and mails that did not go out.</summary>
-public sealed class IndexModel(MonitoringReader monitoring, SyncLauncher launcher, IConfiguration configuration, TimeProvider time) : OperatorPage
+public sealed class IndexModel(MonitoringReader monitoring, SyncLauncher launcher, Appointments appointments, IConfiguration configuration, TimeProvider time) : OperatorPage
 {
     public IReadOnlyList<RegionStatus> Regions { get; private set; } = [];
 
@@ -15,6 +16,9 @@ public sealed class IndexModel(MonitoringReader monitoring, SyncLauncher launche
     public IReadOnlyList<MailProblem> MailProblems { get; private set; } = [];
 
     public int AdminPolicyStudents { get; private set; }
+
+    /// <summary>The schools of a municipal coordinator or school administrator, who hold no whole region.</summary>
+    public IReadOnlyList<SchoolPlace> OwnSchools { get; private set; } = [];
 
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -29,5 +33,7 @@ public sealed class IndexModel(MonitoringReader monitoring, SyncLauncher launche
         Indicators = await monitoring.IndicatorsAsync(codes, AdminPolicyStudents, cancellationToken);
         Volume = await monitoring.VolumeAsync(codes, 14, cancellationToken);
         MailProblems = await monitoring.MailProblemsAsync(codes, cancellationToken);
+        var below = Access.Scope with { Federal = false, Regions = new HashSet<string>() };
+        OwnSchools = below.IsEmpty ? [] : await appointments.SchoolsWithinAsync(below, cancellationToken);
     }
 }

@@ -14,7 +14,7 @@ public abstract class OperatorPage : PageModel
     {
         StatusCode = StatusCodes.Status403Forbidden,
         ContentType = "text/html; charset=utf-8",
-        Content = Operators.OperatorLogin.Notice("Нет доступа", "Этот регион, школа или запуск вам недоступны: вы назначены оператором других регионов."),
+        Content = Operators.OperatorLogin.Notice("Нет доступа", "Этот регион, школа или запуск вне ваших назначений."),
     };
 
     /// <summary>What the address names does not exist at all (as opposed to someone else's: <see cref="NotHeld"/>).</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using MySchool.Integration.Core.Access;
 using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.Store;
 using MySchool.Integration.Core.Sync;
@@ -7,7 +8,7 @@ using MySchool.Integration.Gateway.Api;
 namespace MySchool.Integration.Gateway.Dashboard;
 
 /// <summary>A school: its classes with their students, its runs, and the button that syncs it alone.</summary>
-public sealed class SchoolModel(MonitoringReader monitoring, SchoolProfileReader profiles, SyncLauncher launcher, SyncRuns runs, SchoolOwnership ownership, RegionCatalog regions, TimeProvider time)
+public sealed class SchoolModel(MonitoringReader monitoring, SchoolProfileReader profiles, SyncLauncher launcher, SyncRuns runs, SchoolOwnership ownership, RegionCatalog regions, Appointments appointments, TimeProvider time)
     : OperatorPage
 {
     /// <summary>Who holds the school now (region, writing source): shown to federal operators, who may change it.</summary>
@@ -36,7 +37,8 @@ public sealed class SchoolModel(MonitoringReader monitoring, SchoolProfileReader
             return Missing("Школы");
         }
 
-        if (!Access.Holds(found.Region))
+        // Through the region, the municipality (a municipal coordinator) or the school itself (its administrator).
+        if (await appointments.SchoolPlaceAsync(id, cancellationToken) is not { } place || !Access.Scope.CoversSchool(place.Region, place.Municipality, id))
         {
             return NotHeld();
         }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using MySchool.Integration.Adapters.Esia;
+using MySchool.Integration.Core.Access;
 using MySchool.Integration.Gateway.Auth;
 using Npgsql;
 using OpenIddict.Validation.AspNetCore;
@@ -29,8 +30,6 @@ public static class OperatorHosting
     public static WebApplicationBuilder AddOperators(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton<IReadOnlyDictionary<long, OperatorRole>>(builder.Configuration.GetSection("Operators").GetChildren()
-            .ToDictionary(section => long.Parse(section.Key, CultureInfo.InvariantCulture), section => section.Get<OperatorRole>() ?? new OperatorRole()));
         services.AddHttpClient();
 
         services.AddDataProtection().SetApplicationName("MySchool.Integration.Gateway");
@@ -54,7 +53,8 @@ public static class OperatorHosting
         });
 
         services.AddAuthorizationBuilder()
-            .AddPolicy(OperatorPolicy, policy => policy.AddAuthenticationSchemes(OperatorLogin.Scheme).RequireAuthenticatedUser().RequireClaim(ClientAccess.RegionClaim))
+            .AddPolicy(OperatorPolicy, policy => policy.AddAuthenticationSchemes(OperatorLogin.Scheme).RequireAuthenticatedUser()
+                .RequireAssertion(context => context.User.HasClaim(c => c.Type is ClientAccess.RegionClaim or ClientAccess.MunicipalityClaim or ClientAccess.SchoolClaim)))
             .AddPolicy(FederalOperatorPolicy, policy => policy.AddAuthenticationSchemes(OperatorLogin.Scheme).RequireClaim(ClientAccess.RegionClaim, "*"))
             // The sync API: an operator's session or a script's token with the scope.
             .AddPolicy(ExchangeScopes.SyncManage, policy => policy
@@ -63,6 +63,17 @@ public static class OperatorHosting
                 .RequireAssertion(context => ClientAccess.From(context.User).Can(ExchangeScopes.SyncManage)));
         return builder;
     }
+
+    /// <summary>
+    /// Configuration's operators (<c>Operators:{oid}:Regions</c>: <c>*</c> or region codes) become the first
+    /// appointments: the federal operators and the first regional coordinators. Everyone else is appointed in the dashboard.
+    /// </summary>
+    public static Task SeedAppointmentsAsync(this WebApplication app) =>
+        app.Services.GetRequiredService<Appointments>().SeedAsync(
+            from section in app.Configuration.GetSection("Operators").GetChildren()
+            from region in (section.Get<OperatorRole>() ?? new OperatorRole()).Regions
+            select (long.Parse(section.Key, CultureInfo.InvariantCulture), region),
+            app.Lifetime.ApplicationStopping);
 
     private static Task Answer(RedirectContext<CookieAuthenticationOptions> context, int status)
     {

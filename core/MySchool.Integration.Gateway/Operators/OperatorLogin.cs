@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using MySchool.Integration.Adapters.Esia;
+using MySchool.Integration.Core.Access;
 using MySchool.Integration.Core.People;
 using MySchool.Integration.Core.Store;
 using MySchool.Integration.Gateway.Auth;
@@ -65,7 +66,7 @@ public static class OperatorLogin
 
     private static async Task<IResult> CallbackAsync(
         HttpContext context, EsiaOptions esia, IEsiaClientSecret secret, IEsiaTokenVerifier verifier, IDataProtectionProvider protection,
-        IReadOnlyDictionary<long, OperatorRole> operators, IHttpClientFactory http, IIdentityDirectory directory, AuditLog audit, TeacherInvitations invitations, TimeProvider time,
+        Appointments appointments, IHttpClientFactory http, IIdentityDirectory directory, AuditLog audit, TeacherInvitations invitations, TimeProvider time,
         CancellationToken cancellationToken)
     {
         var query = context.Request.Query;
@@ -136,16 +137,18 @@ public static class OperatorLogin
             return await FamilyHosting.SignInAsync(context, identity.Oid, accessToken, directory, audit, cancellationToken);
         }
 
-        if (!operators.TryGetValue(identity.Oid, out var role) || role.Regions.Count == 0)
+        var scope = OperatorScope.Of(await appointments.OpenAsync(identity.Oid, cancellationToken));
+        if (scope.IsEmpty)
         {
             await audit.RecordAsync($"esia:{identity.Oid}", "login.refused", null, new { reason = "no role" }, cancellationToken);
             return Page(HttpStatusCode.Forbidden, "Нет доступа",
-                $"Вход через ЕСИА выполнен (oid {identity.Oid}), но вы не назначены оператором ни одного региона. Обратитесь к администратору шлюза.");
+                $"Вход через ЕСИА выполнен (oid {identity.Oid}), но вы никуда не назначены: ни оператором, ни координатором, ни администратором школы. Обратитесь к тому, кто вас назначает.");
         }
 
         var name = await NameAsync(directory, identity.Oid, accessToken, cancellationToken);
-        await context.SignInAsync(Scheme, Principal(identity.Oid, name, role));
-        await audit.RecordAsync($"esia:{identity.Oid}", "login", string.Join(",", role.Regions), new { }, cancellationToken);
+        await appointments.RenameAsync(identity.Oid, name, cancellationToken);
+        await context.SignInAsync(Scheme, Principal(identity.Oid, name, scope));
+        await audit.RecordAsync($"esia:{identity.Oid}", "login", scope.Federal ? "*" : string.Join(",", scope.Regions), new { municipalities = scope.Municipalities, schools = scope.Schools }, cancellationToken);
         return Results.Redirect(expected.ReturnUrl ?? "/");
     }
 
@@ -176,16 +179,19 @@ public static class OperatorLogin
     }
 
     /// <summary>An operator's session carries the same claims a machine token does: the sync API treats both alike.</summary>
-    private static ClaimsPrincipal Principal(long oid, string name, OperatorRole role)
+    private static ClaimsPrincipal Principal(long oid, string name, OperatorScope scope)
     {
         var identity = new ClaimsIdentity(Scheme, OpenIddictConstants.Claims.Name, OpenIddictConstants.Claims.Role);
         identity.AddClaim(new Claim(OpenIddictConstants.Claims.Subject, $"esia:{oid}"));
         identity.AddClaim(new Claim(OpenIddictConstants.Claims.ClientId, $"esia:{oid}"));
         identity.AddClaim(new Claim(OpenIddictConstants.Claims.Name, name));
-        foreach (var region in role.Regions)
+        foreach (var region in scope.Federal ? new HashSet<string> { "*" } : scope.Regions)
         {
             identity.AddClaim(new Claim(ClientAccess.RegionClaim, region));
         }
+
+        identity.AddClaims(scope.Municipalities.Select(id => new Claim(ClientAccess.MunicipalityClaim, id.ToString())));
+        identity.AddClaims(scope.Schools.Select(id => new Claim(ClientAccess.SchoolClaim, id.ToString())));
 
         var principal = new ClaimsPrincipal(identity);
         principal.SetScopes(ExchangeScopes.SyncManage);

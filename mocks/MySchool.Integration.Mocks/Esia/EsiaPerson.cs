@@ -33,6 +33,9 @@ public sealed class EsiaDirectory
         Add(new EsiaPerson(1_000_000_111, new("Оператор", "Коми", "Одиннадцатый", Sex.Male), new(1980, 1, 15), null, true, "operator11@myschool.test", "оператор региона 11", []));
         Add(new EsiaPerson(1_000_000_100, new("Оператор", "Федеральный", null, Sex.Male), new(1975, 3, 3), null, true, "federal@myschool.test", "федеральный оператор", []));
         Add(new EsiaPerson(1_000_000_999, new("Безролев", "Пётр", "Петрович", Sex.Male), new(1990, 9, 9), null, true, "norole@myschool.test", "без ролей", []));
+        // Appointed in the dashboard, found there by SNILS (issue 18).
+        Add(new EsiaPerson(1_000_000_201, new("Координаторова", "Мария", "Ивановна", Sex.Female), new(1982, 4, 12), "11223344696", true, "municipal@myschool.test", "муниципальный координатор", []));
+        Add(new EsiaPerson(1_000_000_301, new("Администраторов", "Олег", "Сергеевич", Sex.Male), new(1979, 11, 2), "11223344797", true, "schooladmin@myschool.test", "администратор школы", []));
         foreach (var region in regions)
         {
             AddRegion(region);

@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Mvc;
+using MySchool.Integration.Core.Access;
+using MySchool.Integration.Core.People;
+using MySchool.Integration.Core.Rules;
+
+namespace MySchool.Integration.Gateway.Dashboard;
+
+/// <summary>
+/// Who runs what inside the viewer's scope, and the appointments they may make (seeds 002, 003): a person is found in
+/// ESIA by SNILS, appointed below the viewer's own role, and revoked with one click. Each act is audited.
+/// </summary>
+public sealed class AppointmentsModel(Appointments appointments, IIdentityDirectory directory) : OperatorPage
+{
+    public IReadOnlyList<Appointment> Current { get; private set; } = [];
+
+    public IReadOnlyList<SchoolPlace> Schools { get; private set; } = [];
+
+    /// <summary>The municipalities the viewer may appoint coordinators to (a regional coordinator's or a federal operator's).</summary>
+    public IReadOnlyList<SchoolPlace> Municipalities { get; private set; } = [];
+
+    public bool MayAppoint => Access.Scope.Federal || Access.Scope.Regions.Count > 0 || Access.Scope.Municipalities.Count > 0;
+
+    public string? Notice { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var scope = Access.Scope;
+        Current = await appointments.WithinAsync(scope, cancellationToken);
+        Schools = await appointments.SchoolsWithinAsync(scope, cancellationToken);
+        Municipalities = scope.Federal || scope.Regions.Count > 0
+            ? [.. Schools.Where(s => scope.Federal || scope.Regions.Contains(s.Region)).DistinctBy(s => s.MunicipalityId)]
+            : [];
+    }
+
+    public async Task<IActionResult> OnPostAppointAsync(string role, string? snils, Guid? place, CancellationToken cancellationToken)
+    {
+        var parsed = Snils.Parse(snils);
+        if (!parsed.IsValid)
+        {
+            return await ShowAsync($"СНИЛС не принят: {parsed.Rejection!.Message}", cancellationToken);
+        }
+
+        long? oid;
+        try
+        {
+            oid = await directory.FindBySnilsAsync(parsed.Require(), cancellationToken);
+        }
+        catch (IdentityDirectoryException)
+        {
+            return await ShowAsync("ЕСИА не ответила: назначение не сделано, повторите позже", cancellationToken);
+        }
+
+        if (oid is not { } found)
+        {
+            return await ShowAsync($"В ЕСИА нет учётной записи со СНИЛС {parsed.Require().Masked}", cancellationToken);
+        }
+
+        var request = role == "municipal"
+            ? new AppointmentRequest(AppointmentRole.Municipal, found, $"oid {found}", MunicipalityId: place)
+            : new AppointmentRequest(AppointmentRole.School, found, $"oid {found}", SchoolId: place);
+        var refusal = await appointments.AppointAsync(Actor, Access.Scope, request, cancellationToken);
+        return refusal is null ? Redirect("/appointments") : await ShowAsync(refusal, cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(long id, CancellationToken cancellationToken) =>
+        await appointments.RevokeAsync(Actor, Access.Scope, id, cancellationToken) is { } refusal ? await ShowAsync(refusal, cancellationToken) : Redirect("/appointments");
+
+    public static string RoleName(AppointmentRole role) => role switch
+    {
+        AppointmentRole.Federal => "федеральный оператор",
+        AppointmentRole.Regional => "региональный координатор",
+        AppointmentRole.Municipal => "муниципальный координатор",
+        _ => "администратор школы",
+    };
+
+    private string Actor => Access.ClientId;
+
+    private async Task<IActionResult> ShowAsync(string notice, CancellationToken cancellationToken)
+    {
+        await OnGetAsync(cancellationToken);
+        Notice = notice;
+        return Page();
+    }
+}

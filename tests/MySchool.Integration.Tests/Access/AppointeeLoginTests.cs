@@ -1,0 +1,82 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using MySchool.Integration.Core.Access;
+using MySchool.Integration.Tests.Infrastructure;
+
+namespace MySchool.Integration.Tests.Access;
+
+/// <summary>An appointed person logs in through ESIA and sees only their scope; a revoked one no longer gets in.</summary>
+public class AppointeeLoginTests
+{
+    private const long Administrator = 1_000_000_301; // the mock ESIA's school administrator, SNILS 112-233-447 97
+
+    [Fact]
+    public async Task ASchoolAdministrator_SeesTheirSchool_IsRefusedOtherSchoolsAndTheRegion_AndAfterRevocationCannotLogIn()
+    {
+        await using var site = await SiteOnPorts.StartAsync();
+        await site.Harness.SyncAsync();
+        var own = await site.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn LIMIT 1");
+        var other = await site.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn DESC LIMIT 1");
+        var appointments = site.Gateway.Services.GetRequiredService<Appointments>();
+        var coordinator = new OperatorScope(false, new HashSet<string> { "54" }, new HashSet<Guid>(), new HashSet<Guid>());
+        Assert.Null(await appointments.AppointAsync($"esia:{SiteOnPorts.Operator54}", coordinator, new(AppointmentRole.School, Administrator, "oid", SchoolId: own), CancellationToken.None));
+
+        using (var session = await EsiaWalk.OperatorSessionAsync(site.Address, Administrator))
+        {
+            using var ownPage = await session.GetAsync($"/schools/{own}");
+            Assert.True(ownPage.StatusCode == HttpStatusCode.OK, $"{ownPage.StatusCode} {ownPage.Headers.Location}");
+            Assert.Equal(HttpStatusCode.Forbidden, (await session.GetAsync($"/schools/{other}")).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await session.GetAsync("/regions/54")).StatusCode);
+            var overview = await session.GetStringAsync("/");
+            Assert.Contains($"href=\"/schools/{own}\"", overview, StringComparison.Ordinal);
+            Assert.DoesNotContain($"href=\"/schools/{other}\"", overview, StringComparison.Ordinal);
+            var list = await session.GetStringAsync("/appointments");
+            Assert.Contains("администратор школы", list, StringComparison.Ordinal);
+            Assert.DoesNotContain("id=\"appoint-school\"", list, StringComparison.Ordinal);
+        }
+
+        var id = Assert.Single(await appointments.OpenAsync(Administrator, CancellationToken.None)).Id;
+        Assert.Null(await appointments.RevokeAsync($"esia:{SiteOnPorts.Operator54}", coordinator, id, CancellationToken.None));
+        using var refused = await EsiaWalk.LogInAsync(EsiaWalk.Client(), new Uri(site.Address, "/login"), Administrator);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task ARegionalCoordinator_SeesTheRegionsSchoolsInTheAppointmentForm_AndRevokesWithOneClick()
+    {
+        await using var site = await SiteOnPorts.StartAsync();
+        await site.Harness.SyncAsync();
+        var school = await site.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn LIMIT 1");
+        var appointments = site.Gateway.Services.GetRequiredService<Appointments>();
+        var coordinator = new OperatorScope(false, new HashSet<string> { "54" }, new HashSet<Guid>(), new HashSet<Guid>());
+        await appointments.AppointAsync($"esia:{SiteOnPorts.Operator54}", coordinator, new(AppointmentRole.School, Administrator, "oid", SchoolId: school), CancellationToken.None);
+        using var session = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.Operator54);
+
+        var page = await session.GetStringAsync("/appointments");
+
+        Assert.Contains("id=\"appoint-school\"", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"appoint-municipal\"", page, StringComparison.Ordinal);
+        Assert.Contains($"value=\"{school}\"", page, StringComparison.Ordinal);
+        var id = Assert.Single(await appointments.OpenAsync(Administrator, CancellationToken.None)).Id;
+        Assert.Contains($"data-appointment=\"{id}\"", page, StringComparison.Ordinal);
+        using var revoke = await PageForms.PostAsync(session, "/appointments", $"/appointments?id={id}&handler=Revoke", []);
+        Assert.Empty(await appointments.OpenAsync(Administrator, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ARegionalCoordinator_AppointsBySnils_ThePersonIsFoundInEsia_AndAnUnknownSnilsIsRefusedInRussian()
+    {
+        await using var site = await SiteOnPorts.StartAsync();
+        await site.Harness.SyncAsync();
+        var school = await site.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn LIMIT 1");
+        using var session = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.Operator54);
+
+        using var unknown = await PageForms.PostAsync(session, "/appointments", "/appointments?handler=Appoint", new() { ["role"] = "school", ["place"] = school.ToString(), ["snils"] = "998-877-665 52" });
+        using var appointed = await PageForms.PostAsync(session, "/appointments", "/appointments?handler=Appoint", new() { ["role"] = "school", ["place"] = school.ToString(), ["snils"] = "112-233-447 97" });
+
+        Assert.Equal(HttpStatusCode.Redirect, appointed.StatusCode);
+        var appointment = Assert.Single(await site.Gateway.Services.GetRequiredService<Appointments>().OpenAsync(Administrator, CancellationToken.None));
+        Assert.Equal((AppointmentRole.School, school, $"esia:{SiteOnPorts.Operator54}"), (appointment.Role, appointment.SchoolId, appointment.AppointedBy));
+        Assert.Contains("В ЕСИА нет учётной записи со СНИЛС ***-***-*** 52", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
