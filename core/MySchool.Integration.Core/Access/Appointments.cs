@@ -137,6 +137,32 @@ public sealed class Appointments(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Whether a scope covers a school, through its region, its municipality or itself.</summary>
+    public async Task<bool> CoversSchoolAsync(OperatorScope scope, Guid school, CancellationToken cancellationToken) =>
+        scope.Federal || (await SchoolPlaceAsync(school, cancellationToken) is { } place && scope.CoversSchool(place.Region, place.Municipality, school));
+
+    /// <summary>
+    /// Whether a scope covers a run: a region's run through the region; one school's run (<c>54/1001</c>) also through
+    /// the school, found by the run's source and the school's id there.
+    /// </summary>
+    public async Task<bool> CoversRunAsync(OperatorScope scope, string sourceSystem, string runScope, CancellationToken cancellationToken)
+    {
+        var parts = runScope.Split('/', 2);
+        if (scope.Federal || scope.Regions.Contains(parts[0]))
+        {
+            return true;
+        }
+
+        if (parts.Length < 2)
+        {
+            return false;
+        }
+
+        var schools = await ListAsync(dataSource, "SELECT federal_id FROM identity_map WHERE source_system = $1 AND kind = 'school' AND source_id = $2",
+            reader => reader.GetGuid(0), cancellationToken, sourceSystem, parts[1]);
+        return schools is [var school] && await CoversSchoolAsync(scope, school, cancellationToken);
+    }
+
     /// <summary>Where a school lies: its region and municipality; null when there is no such school.</summary>
     public async Task<(string Region, Guid Municipality)?> SchoolPlaceAsync(Guid school, CancellationToken cancellationToken)
     {
@@ -211,6 +237,9 @@ public sealed record OperatorScope(bool Federal, IReadOnlySet<string> Regions, I
     }
 
     public bool IsEmpty => !Federal && Regions.Count == 0 && Municipalities.Count == 0 && Schools.Count == 0;
+
+    /// <summary>The municipalities and schools alone: what region-wide lists leave out for the people appointed to them.</summary>
+    public OperatorScope BelowRegions => this with { Federal = false, Regions = new HashSet<string>() };
 
     /// <summary>A school is in scope through its region, its municipality or itself.</summary>
     public bool CoversSchool(string region, Guid municipality, Guid school) =>

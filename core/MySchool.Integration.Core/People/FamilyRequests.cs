@@ -171,6 +171,10 @@ public sealed class FamilyRequests(NpgsqlDataSource dataSource, IIdentityDirecto
             ORDER BY r.status <> 'pending', r.created_at DESC, r.id LIMIT 500
             """, regions.ToArray(), cancellationToken);
 
+    /// <summary>The requests to these schools (a school administrator's or a municipal coordinator's), pending first.</summary>
+    public async Task<IReadOnlyList<FamilyRequestEntry>> ListForSchoolsAsync(IReadOnlyCollection<Guid> schools, CancellationToken cancellationToken) =>
+        schools.Count == 0 ? [] : await EntriesAsync("WHERE r.school_id = ANY($1) ORDER BY r.status <> 'pending', r.created_at DESC, r.id LIMIT 500", schools.ToArray(), cancellationToken);
+
     /// <summary>An applicant's own requests, newest first: what they sent and what became of it.</summary>
     public async Task<IReadOnlyList<FamilyRequestEntry>> SentByAsync(long applicantOid, CancellationToken cancellationToken) =>
         await EntriesAsync("WHERE r.applicant_oid = $1 ORDER BY r.created_at DESC, r.id LIMIT 100", applicantOid, cancellationToken);

@@ -1,4 +1,5 @@
 using Hangfire;
+using MySchool.Integration.Core.Access;
 using MySchool.Integration.Core.Store;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Gateway.Auth;
@@ -16,7 +17,7 @@ public sealed record SyncLaunch(long? RunId, int Status, string? Problem, long? 
 /// Starts a sync for whoever asks (an operator's page, a script's token), within the regions the caller holds,
 /// and audits it. The sync API and the dashboard both go through here.
 /// </summary>
-public sealed class SyncLauncher(RegionCatalog regions, SyncRuns runs, IBackgroundJobClient jobs, AuditLog audit)
+public sealed class SyncLauncher(RegionCatalog regions, SyncRuns runs, IBackgroundJobClient jobs, AuditLog audit, Appointments appointments)
 {
     public async Task<SyncLaunch> StartAsync(ClientAccess caller, string region, Guid? school, string? mode, CancellationToken cancellationToken)
     {
@@ -25,9 +26,10 @@ public sealed class SyncLauncher(RegionCatalog regions, SyncRuns runs, IBackgrou
             return new(null, StatusCodes.Status404NotFound, $"Регион {region} не подключён к синхронизации");
         }
 
-        if (!caller.Holds(region))
+        // A whole region's coordinators, or for one school also its municipality's coordinator and its administrator.
+        if (!caller.Holds(region) && !(school is { } asked && await appointments.CoversSchoolAsync(caller.Scope, asked, cancellationToken)))
         {
-            return new(null, StatusCodes.Status403Forbidden, $"Регион {region} вам недоступен");
+            return new(null, StatusCodes.Status403Forbidden, school is null ? $"Регион {region} вам недоступен" : "Эта школа вам недоступна");
         }
 
         if (!Enum.TryParse<SyncMode>(mode ?? "full", ignoreCase: true, out var syncMode) || syncMode is not (SyncMode.Full or SyncMode.Incremental or SyncMode.Reconcile))
@@ -97,9 +99,10 @@ public sealed class SyncLauncher(RegionCatalog regions, SyncRuns runs, IBackgrou
         return new(retry, StatusCodes.Status202Accepted, null);
     }
 
-    /// <summary>A run, if the caller holds its region.</summary>
+    /// <summary>A run, if the caller holds its region, or its school (a school's run only).</summary>
     public async Task<SyncRun?> FindAsync(ClientAccess caller, long id, CancellationToken cancellationToken) =>
-        await runs.FindAsync(id, cancellationToken) is { } run && caller.Holds(run.Scope.Split('/')[0]) ? run : null;
+        await runs.FindAsync(id, cancellationToken) is { } run
+            && (caller.Holds(run.Scope.Split('/')[0]) || await appointments.CoversRunAsync(caller.Scope, run.SourceSystem, run.Scope, cancellationToken)) ? run : null;
 
     /// <summary>The regions the caller may see, as configured.</summary>
     public IReadOnlyList<RegionSource> Visible(ClientAccess caller) => [.. regions.Regions.Where(r => caller.Holds(r.Code)).OrderBy(r => r.Code, StringComparer.Ordinal)];

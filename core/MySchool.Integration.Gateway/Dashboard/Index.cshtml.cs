@@ -33,7 +33,7 @@ public sealed class IndexModel(MonitoringReader monitoring, SyncLauncher launche
         Indicators = await monitoring.IndicatorsAsync(codes, AdminPolicyStudents, cancellationToken);
         Volume = await monitoring.VolumeAsync(codes, 14, cancellationToken);
         MailProblems = await monitoring.MailProblemsAsync(codes, cancellationToken);
-        var below = Access.Scope with { Federal = false, Regions = new HashSet<string>() };
+        var below = Access.Scope.BelowRegions;
         OwnSchools = below.IsEmpty ? [] : await appointments.SchoolsWithinAsync(below, cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using MySchool.Integration.Core.Access;
 using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.People;
 using MySchool.Integration.Gateway.Api;
@@ -9,7 +10,7 @@ namespace MySchool.Integration.Gateway.Dashboard;
 /// Requests to join: families' requests to a school (approve or reject; a failed approval shows why it still
 /// waits), and join requests to the schools' «Сферум» communities, held ones with their reason.
 /// </summary>
-public sealed class JoinRequestsModel(MonitoringReader monitoring, FamilyRequests families, SyncLauncher launcher) : OperatorPage
+public sealed class JoinRequestsModel(MonitoringReader monitoring, FamilyRequests families, SyncLauncher launcher, Appointments appointments) : OperatorPage
 {
     public IReadOnlyList<FamilyRequestEntry> Families { get; private set; } = [];
 
@@ -28,7 +29,8 @@ public sealed class JoinRequestsModel(MonitoringReader monitoring, FamilyRequest
 
     private async Task<IActionResult> DecideAsync(long id, Func<string, Task<FamilyDecision>> decide, CancellationToken cancellationToken)
     {
-        if (await families.FindAsync(id, cancellationToken) is not { } request || !Access.Holds(request.Region))
+        if (await families.FindAsync(id, cancellationToken) is not { } request
+            || !(Access.Holds(request.Region) || await appointments.CoversSchoolAsync(Access.Scope, request.SchoolId, cancellationToken)))
         {
             return NotHeld();
         }
@@ -48,7 +50,10 @@ public sealed class JoinRequestsModel(MonitoringReader monitoring, FamilyRequest
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var regions = launcher.Visible(Access).Select(r => r.Code).ToArray();
-        Families = await families.ListAsync(regions, cancellationToken);
+        // A school's administrator and a municipality's coordinator decide their schools' requests.
+        var below = Access.Scope.BelowRegions;
+        var own = below.IsEmpty ? [] : (await appointments.SchoolsWithinAsync(below, cancellationToken)).Select(s => s.Id).ToList();
+        Families = [.. (await families.ListAsync(regions, cancellationToken)).Concat(await families.ListForSchoolsAsync(own, cancellationToken)).DistinctBy(r => r.Id)];
         Requests = await monitoring.JoinRequestsAsync(regions, cancellationToken);
     }
 }

@@ -1,0 +1,77 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using MySchool.Integration.Core.Access;
+using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Tests.Infrastructure;
+
+namespace MySchool.Integration.Tests.Access;
+
+/// <summary>
+/// Issue 18's matrix: every role against each page and API that names a resource, inside and outside its scope:
+/// allowed, 403 for what is someone else's, 404 for what does not exist at all. School A lies in the synced
+/// municipality; school B is moved into a second municipality of the region, which the municipal coordinator runs.
+/// </summary>
+public class ScopeMatrixTests
+{
+    private const long Municipal = 1_000_000_201; // the mock ESIA's municipal coordinator
+    private const long SchoolAdmin = 1_000_000_301; // and its school administrator
+
+    [Fact]
+    public async Task EveryRole_IsAllowedInsideItsScope_RefusedOutside_AndToldWhatDoesNotExist()
+    {
+        await using var site = await SiteOnPorts.StartAsync();
+        await site.Harness.SyncAsync();
+        var db = site.Harness.Db;
+        var a = await db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn LIMIT 1");
+        var b = await db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn DESC LIMIT 1");
+        var second = await db.ScalarAsync<Guid>("""
+            INSERT INTO municipality (region_id, oktmo, name) SELECT m.region_id, '50719000', 'Искитимский район' FROM municipality m JOIN school s ON s.municipality_id = m.id WHERE s.id = $1 RETURNING id
+            """, b);
+        await db.ExecuteAsync("UPDATE school SET municipality_id = $1 WHERE id = $2", second, b);
+        var sourceOfA = await db.ScalarAsync<string>("SELECT source_id FROM identity_map WHERE kind = 'school' AND federal_id = $1", a);
+        var runs = site.Gateway.Services.GetRequiredService<SyncRuns>();
+        var runOfA = await runs.QueueAsync("nso", $"54/{sourceOfA}", SyncMode.Full, CancellationToken.None);
+        var regionRun = await runs.QueueAsync("nso", "54", SyncMode.Full, CancellationToken.None);
+
+        var appointments = site.Gateway.Services.GetRequiredService<Appointments>();
+        var coordinator = new OperatorScope(false, new HashSet<string> { "54" }, new HashSet<Guid>(), new HashSet<Guid>());
+        Assert.Null(await appointments.AppointAsync("esia:test", coordinator, new(AppointmentRole.Municipal, Municipal, "m", MunicipalityId: second), CancellationToken.None));
+        Assert.Null(await appointments.AppointAsync("esia:test", coordinator, new(AppointmentRole.School, SchoolAdmin, "s", SchoolId: a), CancellationToken.None));
+
+        var missing = Guid.NewGuid();
+        (string Path, HttpStatusCode Federal, HttpStatusCode Regional, HttpStatusCode MunicipalB, HttpStatusCode AdminA)[] matrix =
+        [
+            ($"/schools/{a}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.OK),
+            ($"/schools/{b}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden),
+            ($"/schools/{missing}", HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound),
+            ("/regions/54", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden),
+            ("/regions/77", HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound),
+            ($"/runs/{runOfA}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.OK),
+            ($"/runs/{regionRun}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden),
+            ("/runs/999999999", HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound),
+            ($"/api/sync/runs/{runOfA}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.OK),
+            ($"/api/sync/runs/{regionRun}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.NotFound),
+            ("/appointments", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
+            ("/hangfire", HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden),
+        ];
+
+        var failures = new List<string>();
+        foreach (var (oid, column) in new[] { (SiteOnPorts.FederalOperator, 0), (SiteOnPorts.Operator54, 1), (Municipal, 2), (SchoolAdmin, 3) })
+        {
+            using var session = await EsiaWalk.OperatorSessionAsync(site.Address, oid);
+            foreach (var row in matrix)
+            {
+                var expected = new[] { row.Federal, row.Regional, row.MunicipalB, row.AdminA }[column];
+                using var response = await session.GetAsync(row.Path);
+                // The cookie scheme answers a page it refuses with a redirect to /denied: that is its 403.
+                var status = response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.AbsolutePath == "/denied" ? HttpStatusCode.Forbidden : response.StatusCode;
+                if (status != expected)
+                {
+                    failures.Add($"oid {oid} {row.Path}: {(int)status}, expected {(int)expected}");
+                }
+            }
+        }
+
+        Assert.Empty(failures);
+    }
+}
