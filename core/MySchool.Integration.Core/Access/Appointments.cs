@@ -137,6 +137,13 @@ public sealed class Appointments(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The schools a scope holds below the region (a municipal coordinator's, a school administrator's): what
+    /// region-wide lists leave out for them. None for a scope of whole regions only.
+    /// </summary>
+    public async Task<List<Guid>> OwnSchoolIdsAsync(OperatorScope scope, CancellationToken cancellationToken) =>
+        scope.BelowRegions.IsEmpty ? [] : [.. (await SchoolsWithinAsync(scope.BelowRegions, cancellationToken)).Select(s => s.Id)];
+
     /// <summary>Whether a scope covers a school, through its region, its municipality or itself.</summary>
     public async Task<bool> CoversSchoolAsync(OperatorScope scope, Guid school, CancellationToken cancellationToken) =>
         scope.Federal || (await SchoolPlaceAsync(school, cancellationToken) is { } place && scope.CoversSchool(place.Region, place.Municipality, school));

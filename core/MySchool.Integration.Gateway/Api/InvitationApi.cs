@@ -1,3 +1,4 @@
+using MySchool.Integration.Core.Access;
 using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.People;
 using MySchool.Integration.Gateway.Auth;
@@ -20,12 +21,13 @@ public static class InvitationApi
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(InvitationRequest request, HttpContext context, MonitoringReader monitoring, TeacherInvitations invitations, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(InvitationRequest request, HttpContext context, MonitoringReader monitoring, TeacherInvitations invitations, Appointments appointments, CancellationToken cancellationToken)
     {
         var caller = ClientAccess.From(context.User);
-        if (await monitoring.SchoolAsync(request.SchoolId, cancellationToken) is not { } school || !caller.Holds(school.Region))
+        if (await monitoring.SchoolAsync(request.SchoolId, cancellationToken) is not { } school
+            || !(caller.Holds(school.Region) || await appointments.CoversSchoolAsync(caller.Scope, request.SchoolId, cancellationToken)))
         {
-            return Problem(StatusCodes.Status404NotFound, $"Школа {request.SchoolId} не найдена среди ваших регионов");
+            return Problem(StatusCodes.Status404NotFound, $"Школа {request.SchoolId} не найдена среди ваших школ");
         }
 
         if (string.IsNullOrWhiteSpace(request.Email) || !request.Email.Contains('@', StringComparison.Ordinal))

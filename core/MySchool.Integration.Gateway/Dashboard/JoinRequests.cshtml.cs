@@ -51,9 +51,8 @@ public sealed class JoinRequestsModel(MonitoringReader monitoring, FamilyRequest
     {
         var regions = launcher.Visible(Access).Select(r => r.Code).ToArray();
         // A school's administrator and a municipality's coordinator decide their schools' requests.
-        var below = Access.Scope.BelowRegions;
-        var own = below.IsEmpty ? [] : (await appointments.SchoolsWithinAsync(below, cancellationToken)).Select(s => s.Id).ToList();
+        var own = await appointments.OwnSchoolIdsAsync(Access.Scope, cancellationToken);
         Families = [.. (await families.ListAsync(regions, cancellationToken)).Concat(await families.ListForSchoolsAsync(own, cancellationToken)).DistinctBy(r => r.Id)];
-        Requests = await monitoring.JoinRequestsAsync(regions, cancellationToken);
+        Requests = await monitoring.JoinRequestsAsync(regions, own, cancellationToken);
     }
 }

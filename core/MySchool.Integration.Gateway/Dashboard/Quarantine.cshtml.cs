@@ -1,10 +1,11 @@
+using MySchool.Integration.Core.Access;
 using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Gateway.Api;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
 /// <summary>Records refused by the rules, filtered by region, school and reason; one opened with its raw record (SNILS masked).</summary>
-public sealed class QuarantineModel(MonitoringReader monitoring, SyncLauncher launcher) : OperatorPage
+public sealed class QuarantineModel(MonitoringReader monitoring, SyncLauncher launcher, Appointments appointments) : OperatorPage
 {
     public IReadOnlyList<QuarantineEntry> Entries { get; private set; } = [];
 
@@ -21,7 +22,9 @@ public sealed class QuarantineModel(MonitoringReader monitoring, SyncLauncher la
     {
         (Scope, Reason) = (scope, reason);
         var regions = launcher.Visible(Access).Select(r => r.Code).ToList();
-        Entries = await monitoring.QuarantineAsync(regions, scope, reason, null, cancellationToken);
-        Opened = id is null ? null : (await monitoring.QuarantineAsync(regions, null, null, id, cancellationToken)).FirstOrDefault();
+        // A school's administrator and a municipality's coordinator see their schools' data problems.
+        var schools = await appointments.OwnSchoolIdsAsync(Access.Scope, cancellationToken);
+        Entries = await monitoring.QuarantineAsync(regions, schools, scope, reason, null, cancellationToken);
+        Opened = id is null ? null : (await monitoring.QuarantineAsync(regions, schools, null, null, id, cancellationToken)).FirstOrDefault();
     }
 }

@@ -79,4 +79,34 @@ public class AppointeeLoginTests
         Assert.Equal((AppointmentRole.School, school, $"esia:{SiteOnPorts.Operator54}"), (appointment.Role, appointment.SchoolId, appointment.AppointedBy));
         Assert.Contains("В ЕСИА нет учётной записи со СНИЛС ***-***-*** 52", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ASchoolAdministrator_SeesTheSchoolsDataProblems_AndResyncsTheSchool_ButNotAnotherOne()
+    {
+        await using var site = await SiteOnPorts.StartAsync();
+        await site.Harness.SyncAsync();
+        var own = await site.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn LIMIT 1");
+        var other = await site.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn DESC LIMIT 1");
+        foreach (var (school, reason) in new[] { (own, "Своя проблема"), (other, "Чужая проблема") })
+        {
+            await site.Harness.Db.ExecuteAsync("""
+                INSERT INTO quarantine (source_system, scope, kind, source_id, raw_payload, reason_code, reason)
+                SELECT 'nso', '54/' || source_id, 'student', 'quarantine-test-' || source_id, '{}', 'person.name', $2 FROM identity_map WHERE kind = 'school' AND federal_id = $1
+                """, school, reason);
+        }
+
+        var coordinator = new OperatorScope(false, new HashSet<string> { "54" }, new HashSet<Guid>(), new HashSet<Guid>());
+        await site.Gateway.Services.GetRequiredService<Appointments>().AppointAsync("esia:test", coordinator, new(AppointmentRole.School, Administrator, "oid", SchoolId: own), CancellationToken.None);
+        using var session = await EsiaWalk.OperatorSessionAsync(site.Address, Administrator);
+
+        var quarantine = await session.GetStringAsync("/quarantine");
+        Assert.Contains("Своя проблема", quarantine, StringComparison.Ordinal);
+        Assert.DoesNotContain("Чужая проблема", quarantine, StringComparison.Ordinal);
+
+        using var resync = await PageForms.PostAsync(session, $"/schools/{own}", $"/schools/{own}?handler=Sync", []);
+        Assert.Equal(HttpStatusCode.Redirect, resync.StatusCode);
+        Assert.StartsWith("/runs/", resync.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        using var refused = await session.PostAsync($"/schools/{other}?handler=Sync", new FormUrlEncodedContent([new("__RequestVerificationToken", PageForms.AntiforgeryToken(await session.GetStringAsync($"/schools/{own}")))]));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
 }
