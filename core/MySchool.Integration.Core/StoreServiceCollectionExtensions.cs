@@ -23,6 +23,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton(provider => new ScheduleReader(provider.GetRequiredService<FederalReadPool>().DataSource));
         services.AddSingleton<PortfolioReader>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<DiaryExtracts>();
         services.AddSingleton<Access.Appointments>();
         services.AddSingleton<SchoolOwnership>();
         services.AddSingleton<MonitoringReader>();

@@ -6,6 +6,7 @@ using MySchool.Integration.Adapters.Sferum;
 using MySchool.Integration.Gateway.Api;
 using MySchool.Integration.Gateway.Auth;
 using MySchool.Integration.Gateway.Dashboard;
+using MySchool.Integration.Gateway.Extracts;
 using MySchool.Integration.Gateway.Family;
 using MySchool.Integration.Gateway.Hosting;
 using MySchool.Integration.Gateway.Operators;
@@ -34,6 +35,7 @@ app.MapDashboard();
 app.MapSync();
 app.MapSyncApi();
 app.MapInvitationApi();
+app.MapDiaryExtracts();
 app.MapSchoolOwnershipApi();
 await app.RunAsync();
 

@@ -27,6 +27,11 @@ public sealed record SchoolStatus(Guid Id, string Municipality, string Name, str
 
 public sealed record ClassCount(Guid Id, int Grade, string Letter, string Year, long Students);
 
+/// <summary>A class as its school sees it: the students now enrolled and who teaches what.</summary>
+public sealed record ClassRoster(int Grade, string Letter, IReadOnlyList<RosterStudent> Students, IReadOnlyList<(string Name, string Subjects)> Teachers);
+
+public sealed record RosterStudent(Guid Id, string Name, DateOnly? BirthDate);
+
 public sealed record DayVolume(DateOnly Day, long Rows, int Failures);
 
 /// <summary>DOMAIN.md's indicators over the given regions.</summary>
@@ -101,6 +106,27 @@ public sealed class MonitoringReader(NpgsqlDataSource dataSource, TimeProvider t
         FROM class c JOIN grade_level g ON g.id = c.grade_level_id JOIN academic_year y ON y.id = g.academic_year_id
         WHERE c.school_id = $1 ORDER BY y.name DESC, c.grade, c.letter
         """, r => new ClassCount(r.GetGuid(0), r.GetInt16(1), r.GetString(2), r.GetString(3), r.GetInt64(4)), cancellationToken, schoolId);
+
+    /// <summary>A class of a school with its students now enrolled and the teachers of its lessons; null when the class is not the school's.</summary>
+    public async Task<ClassRoster?> ClassRosterAsync(Guid schoolId, Guid classId, CancellationToken cancellationToken)
+    {
+        var classes = await ListAsync(dataSource, "SELECT c.grade, c.letter FROM class c WHERE c.id = $1 AND c.school_id = $2",
+            r => (r.GetInt16(0), r.GetString(1)), cancellationToken, classId, schoolId);
+        if (classes is not [var (grade, letter)])
+        {
+            return null;
+        }
+
+        var students = await ListAsync(dataSource, """
+            SELECT p.id, concat_ws(' ', p.last_name, p.first_name, p.middle_name), p.birth_date FROM enrollment e JOIN person p ON p.id = e.student_id
+            WHERE e.class_id = $1 AND e.ends_on IS NULL ORDER BY 2, 1
+            """, r => new RosterStudent(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateOnly>(2)), cancellationToken, classId);
+        var teachers = await ListAsync(dataSource, """
+            SELECT concat_ws(' ', p.last_name, p.first_name, p.middle_name), string_agg(DISTINCT j.name, ', ' ORDER BY j.name)
+            FROM lesson l JOIN person p ON p.id = l.teacher_id JOIN subject j ON j.id = l.subject_id WHERE l.class_id = $1 GROUP BY p.id, 1 ORDER BY 1
+            """, r => (r.GetString(0), r.GetString(1)), cancellationToken, classId);
+        return new ClassRoster(grade, letter, students, teachers);
+    }
 
     /// <summary>Rows written and failed runs per day over the last <paramref name="days"/> days, oldest first.</summary>
     public Task<List<DayVolume>> VolumeAsync(IReadOnlyCollection<string> regions, int days, CancellationToken cancellationToken) => ListAsync(dataSource, """

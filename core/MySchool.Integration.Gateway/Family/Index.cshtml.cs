@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using MySchool.Integration.Core.Federal;
 using MySchool.Integration.Core.People;
 
 namespace MySchool.Integration.Gateway.Family;
@@ -8,9 +9,12 @@ namespace MySchool.Integration.Gateway.Family;
 /// A parent's (or a student's) page: their children as ESIA lists them, the request form, and their requests.
 /// ESIA is read on every visit, so a child attached or given an account a minute ago is already there.
 /// </summary>
-public sealed class FamilyModel(IIdentityDirectory directory, FamilyRequests requests) : PageModel
+public sealed class FamilyModel(IIdentityDirectory directory, FamilyRequests requests, DiaryExtracts extracts) : PageModel
 {
     public IReadOnlyList<AccountChild> Children { get; private set; } = [];
+
+    /// <summary>The children the school registry names this person the legal representative of: whose diary extracts they may download.</summary>
+    public IReadOnlyList<(Guid Id, string Name)> Students { get; private set; } = [];
 
     /// <summary>What the person typed to find their school, and what it found.</summary>
     public string? SchoolQuery { get; private set; }
@@ -69,6 +73,7 @@ public sealed class FamilyModel(IIdentityDirectory directory, FamilyRequests req
         SchoolQuery = school;
         Schools = await requests.FindSchoolsAsync(school, cancellationToken);
         Sent = await requests.SentByAsync(oid, cancellationToken);
+        Students = await extracts.ChildrenOfAsync(oid, cancellationToken);
         return Page();
     }
 
