@@ -64,8 +64,13 @@ done
 cat <<INFO
 
 MySchool.Integration is running.
-  dashboard   http://localhost:$http_port/   log in through the mock ESIA as «Оператор Регион» (oid 1000000154, region 54),
-              «Оператор Коми» (1000000111, region 11) or «Оператор Федеральный» (1000000100, every region and /hangfire)
+  dashboard   http://localhost:$http_port/   log in through the mock ESIA as one of the demo people, one a role:
+                federal operator        «Оператор Федеральный»      oid 1000000100   every region and /hangfire
+                regional coordinators   «Оператор Регион»           oid 1000000154   region 54 (and «Оператор Коми», 1000000111, region 11)
+                municipal coordinator   «Координаторова Мария»      oid 1000000201   SNILS 112-233-446 96
+                school administrator    «Администраторов Олег»      oid 1000000301   SNILS 112-233-447 97
+              the first two come from configuration; appoint the other two at /appointments (as the coordinator
+              of 54: choose the municipality or school, enter the SNILS), then log in as them
   families    http://localhost:$http_port/family   a parent or a student (the consent page lists some of each) sends a request to join a school;
               the school's operator decides it at /join-requests
   invitations POST /api/invitations {schoolId, teacherId, email} (operator's token): the link goes out by e-mail;

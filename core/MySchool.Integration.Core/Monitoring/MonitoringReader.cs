@@ -35,7 +35,23 @@ public sealed record RosterStudent(Guid Id, string Name, DateOnly? BirthDate);
 public sealed record DayVolume(DateOnly Day, long Rows, int Failures);
 
 /// <summary>DOMAIN.md's indicators over the given regions.</summary>
-public sealed record Indicators(int Schools, long Students, long Teachers, double ShareSynced24h, IReadOnlyList<AdminPolicyBreach> AdminPolicyBreaches);
+public sealed record Indicators(int Schools, long Students, long Teachers, double ShareSynced24h, IReadOnlyList<AdminPolicyBreach> AdminPolicyBreaches)
+{
+    /// <summary>Seed 001's target: 81 % of teachers use the platform's services…</summary>
+    public const double TeacherTarget = 0.81;
+
+    /// <summary>…in at least 33 % of schools.</summary>
+    public const double SchoolTarget = 0.33;
+
+    /// <summary>Students (enrolled now) whose registry record is linked to an ESIA account.</summary>
+    public double StudentsLinked { get; init; }
+
+    /// <summary>Teachers linked to an ESIA account, each person once.</summary>
+    public double TeachersLinked { get; init; }
+
+    /// <summary>Schools (with teachers) where at least <see cref="TeacherTarget"/> of the teachers are linked: against <see cref="SchoolTarget"/>.</summary>
+    public double SchoolsAtTeacherTarget { get; init; }
+}
 
 /// <summary>A school over the student threshold with fewer than two admins (003, a municipal order).</summary>
 public sealed record AdminPolicyBreach(Guid SchoolId, string Name, long Students, int Admins);
@@ -136,25 +152,48 @@ public sealed class MonitoringReader(NpgsqlDataSource dataSource, TimeProvider t
         GROUP BY d ORDER BY d
         """, r => new DayVolume(r.GetFieldValue<DateOnly>(0), r.GetInt64(1), r.GetInt32(2)), cancellationToken, regions.ToArray(), time.GetUtcNow(), days);
 
-    public async Task<Indicators> IndicatorsAsync(IReadOnlyCollection<string> regions, int adminPolicyStudents, CancellationToken cancellationToken)
+    public async Task<Indicators> IndicatorsAsync(IReadOnlyCollection<string> regions, IReadOnlyCollection<Guid> schoolIds, int adminPolicyStudents, CancellationToken cancellationToken)
     {
         var schools = await ListAsync(dataSource, $"""
             SELECT s.id, s.full_name,
                    (SELECT count(*) FROM enrollment e JOIN class c ON c.id = e.class_id WHERE c.school_id = s.id AND e.ends_on IS NULL),
+                   (SELECT count(*) FROM enrollment e JOIN class c ON c.id = e.class_id JOIN person p ON p.id = e.student_id WHERE c.school_id = s.id AND e.ends_on IS NULL AND p.esia_oid IS NOT NULL),
                    (SELECT count(*)::int FROM staff a WHERE a.school_id = s.id AND a.role = 'admin'),
+                   (SELECT count(DISTINCT a.person_id) FROM staff a WHERE a.school_id = s.id AND a.role = 'teacher'),
+                   (SELECT count(DISTINCT a.person_id) FROM staff a JOIN person p ON p.id = a.person_id WHERE a.school_id = s.id AND a.role = 'teacher' AND p.esia_oid IS NOT NULL),
                    {SchoolLastSuccess}
-            FROM school s JOIN school_region sr ON sr.school_id = s.id WHERE sr.code = ANY($1)
-            """, r => (Id: r.GetGuid(0), Name: r.GetString(1), Students: r.GetInt64(2), Admins: r.GetInt32(3), LastSuccess: Instant(r, 4)), cancellationToken, (object)regions.ToArray());
+            FROM school s JOIN school_region sr ON sr.school_id = s.id WHERE sr.code = ANY($1) OR s.id = ANY($2)
+            """, r => new SchoolCounts(r.GetGuid(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt32(4), r.GetInt64(5), r.GetInt64(6), Instant(r, 7)),
+            cancellationToken, regions.ToArray(), schoolIds.ToArray());
 
-        await using var teachers = Command(dataSource, "SELECT count(DISTINCT person_id) FROM staff a JOIN school_region sr ON sr.school_id = a.school_id WHERE sr.code = ANY($1) AND a.role = 'teacher'", (object)regions.ToArray());
+        // A teacher of two schools counts once in the total, as a person.
+        await using var teachers = Command(dataSource, """
+            SELECT count(DISTINCT a.person_id), count(DISTINCT a.person_id) FILTER (WHERE p.esia_oid IS NOT NULL)
+            FROM staff a JOIN school_region sr ON sr.school_id = a.school_id JOIN person p ON p.id = a.person_id
+            WHERE (sr.code = ANY($1) OR a.school_id = ANY($2)) AND a.role = 'teacher'
+            """, regions.ToArray(), schoolIds.ToArray());
+        await using var reader = await teachers.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (teacherCount, teachersLinked) = (reader.GetInt64(0), reader.GetInt64(1));
         var since = time.GetUtcNow().AddDays(-1);
+        var students = schools.Sum(s => s.Students);
+        var withTeachers = schools.Where(s => s.Teachers > 0).ToList();
         return new Indicators(
             schools.Count,
-            schools.Sum(s => s.Students),
-            (long)(await teachers.ExecuteScalarAsync(cancellationToken))!,
-            schools.Count == 0 ? 0 : (double)schools.Count(s => s.LastSuccess > since) / schools.Count,
-            [.. schools.Where(s => s.Students > adminPolicyStudents && s.Admins < 2).OrderByDescending(s => s.Students).Select(s => new AdminPolicyBreach(s.Id, s.Name, s.Students, s.Admins))]);
+            students,
+            teacherCount,
+            Share(schools.Count(s => s.LastSuccess > since), schools.Count),
+            [.. schools.Where(s => s.Students > adminPolicyStudents && s.Admins < 2).OrderByDescending(s => s.Students).Select(s => new AdminPolicyBreach(s.Id, s.Name, s.Students, s.Admins))])
+        {
+            StudentsLinked = Share(schools.Sum(s => s.StudentsLinked), students),
+            TeachersLinked = Share(teachersLinked, teacherCount),
+            SchoolsAtTeacherTarget = Share(withTeachers.Count(s => (double)s.TeachersLinked / s.Teachers >= Indicators.TeacherTarget), withTeachers.Count),
+        };
     }
+
+    private static double Share(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
+
+    private sealed record SchoolCounts(Guid Id, string Name, long Students, long StudentsLinked, int Admins, long Teachers, long TeachersLinked, DateTimeOffset? LastSuccess);
 
     public async Task<RunHealth> RunHealthAsync(CancellationToken cancellationToken)
     {

@@ -30,10 +30,10 @@ public sealed class IndexModel(MonitoringReader monitoring, SyncLauncher launche
         var regions = await monitoring.RegionsAsync(visible.Select(r => (r.Code, r.Name, r.Adapter.Length == 0 ? "только приём пакетов" : OperatorPage.Source(r.Adapter))), cancellationToken);
         // The worst first: failures in the last 24 h, then never synced, then the longest behind.
         Regions = [.. regions.OrderByDescending(r => r.Failures24h).ThenBy(r => r.LastSuccess is not null).ThenBy(r => r.LastSuccess).ThenBy(r => r.Code, StringComparer.Ordinal)];
-        Indicators = await monitoring.IndicatorsAsync(codes, AdminPolicyStudents, cancellationToken);
-        Volume = await monitoring.VolumeAsync(codes, 14, cancellationToken);
-        MailProblems = await monitoring.MailProblemsAsync(codes, cancellationToken);
         var below = Access.Scope.BelowRegions;
         OwnSchools = below.IsEmpty ? [] : await appointments.SchoolsWithinAsync(below, cancellationToken);
+        Indicators = await monitoring.IndicatorsAsync(codes, [.. OwnSchools.Select(s => s.Id)], AdminPolicyStudents, cancellationToken);
+        Volume = await monitoring.VolumeAsync(codes, 14, cancellationToken);
+        MailProblems = await monitoring.MailProblemsAsync(codes, cancellationToken);
     }
 }

@@ -12,6 +12,8 @@ public sealed class RegionModel(MonitoringReader monitoring, SyncLauncher launch
 
     public IReadOnlyList<SchoolStatus> Schools { get; private set; } = [];
 
+    public Indicators Indicators { get; private set; } = null!;
+
     public IReadOnlyList<SyncRun> Runs { get; private set; } = [];
 
     public DateTimeOffset Now => time.GetUtcNow();
@@ -27,6 +29,7 @@ public sealed class RegionModel(MonitoringReader monitoring, SyncLauncher launch
 
         Region = region;
         Schools = await monitoring.SchoolsAsync(code, cancellationToken);
+        Indicators = await monitoring.IndicatorsAsync([code], [], int.MaxValue, cancellationToken);
         Runs = await runs.LatestAsync([code], null, 20, cancellationToken);
         return Page();
     }

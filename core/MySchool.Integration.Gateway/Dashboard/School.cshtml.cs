@@ -20,6 +20,8 @@ public sealed class SchoolModel(MonitoringReader monitoring, SchoolProfileReader
 
     public SchoolStatus School { get; private set; } = null!;
 
+    public Indicators Indicators { get; private set; } = null!;
+
     public IReadOnlyList<ClassCount> Classes { get; private set; } = [];
 
     public IReadOnlyList<SyncRun> Runs { get; private set; } = [];
@@ -45,6 +47,7 @@ public sealed class SchoolModel(MonitoringReader monitoring, SchoolProfileReader
 
         (Region, School) = found;
         Classes = await monitoring.ClassesAsync(id, cancellationToken);
+        Indicators = await monitoring.IndicatorsAsync([], [id], int.MaxValue, cancellationToken);
         Profile = await profiles.ReadAsync(id, cancellationToken);
         Runs = School.SourceId is null ? [] : await runs.LatestAsync([Region], $"{Region}/{School.SourceId}", 20, cancellationToken);
         Holder = Access.Holds("*") ? await ownership.FindAsync(id, cancellationToken) : null;

@@ -26,7 +26,7 @@ public class StaffPushTests
             FROM staff st JOIN identity_map m ON m.federal_id = st.person_id AND m.kind = 'teacher'
             """));
         // Two administrators: the school keeps the rule "over N students, at least two administrators".
-        var indicators = await new MonitoringReader(push.Db, TimeProvider.System).IndicatorsAsync(["54"], adminPolicyStudents: 1, CancellationToken.None);
+        var indicators = await new MonitoringReader(push.Db, TimeProvider.System).IndicatorsAsync(["54"], [], adminPolicyStudents: 1, CancellationToken.None);
         Assert.Empty(indicators.AdminPolicyBreaches);
     }
 
