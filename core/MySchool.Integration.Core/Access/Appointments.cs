@@ -13,7 +13,10 @@ public enum AppointmentRole
     School,
 }
 
-/// <summary>One open appointment: who, in which role, over which region, municipality or school, since when and by whom.</summary>
+/// <summary>
+/// One open appointment: who, in which role, over which region, municipality or school, since when and by whom. A school
+/// administrator's appointment also names the school's municipality, so that its coordinator sees it.
+/// </summary>
 public sealed record Appointment(
     long Id,
     long EsiaOid,
@@ -39,7 +42,7 @@ public sealed record AppointmentRequest(AppointmentRole Role, long EsiaOid, stri
 public sealed class Appointments(NpgsqlDataSource dataSource)
 {
     private const string Columns = """
-        a.id, a.esia_oid, a.full_name, a.role, coalesce(a.region_code, r.code), a.municipality_id, m.name, a.school_id, s.full_name, a.appointed_by, a.appointed_at
+        a.id, a.esia_oid, a.full_name, a.role, coalesce(a.region_code, r.code), m.id, m.name, a.school_id, s.full_name, a.appointed_by, a.appointed_at
         FROM appointment a
         LEFT JOIN school s ON s.id = a.school_id
         LEFT JOIN municipality m ON m.id = coalesce(a.municipality_id, s.municipality_id)
@@ -98,7 +101,7 @@ public sealed class Appointments(NpgsqlDataSource dataSource)
             return "Назначение не найдено или уже отозвано";
         }
 
-        if (appointment.Role == AppointmentRole.Federal || !MayAppoint(revoker, appointment.Role, appointment.RegionCode!, appointment.MunicipalityId ?? await MunicipalityOfAsync(appointment.SchoolId, cancellationToken)))
+        if (appointment.Role == AppointmentRole.Federal || !MayAppoint(revoker, appointment.Role, appointment.RegionCode!, appointment.MunicipalityId))
         {
             return "Отозвать это назначение вы не можете";
         }
@@ -217,9 +220,6 @@ public sealed class Appointments(NpgsqlDataSource dataSource)
                 return null;
         }
     }
-
-    private async Task<Guid?> MunicipalityOfAsync(Guid? school, CancellationToken cancellationToken) =>
-        school is { } id && await SchoolPlaceAsync(id, cancellationToken) is { } place ? place.Municipality : null;
 
     private static Appointment Read(NpgsqlDataReader reader) => new(
         reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), Enum.Parse<AppointmentRole>(reader.GetString(3), ignoreCase: true),
