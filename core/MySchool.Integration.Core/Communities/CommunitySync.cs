@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MySchool.Integration.Core.Rules;
+using MySchool.Integration.Core.Store;
 using Npgsql;
 using static MySchool.Integration.Core.Store.Staging;
 
@@ -19,7 +20,7 @@ public sealed record JoinRequestResult(int Approved, int Held);
 /// one exact match (surname, first name, patronymic, birth date, class) is approved and linked; none or several
 /// wait for the school admin with the reason (004 §3.5.7).
 /// </summary>
-public sealed class CommunitySync(NpgsqlDataSource dataSource, ICommunityPlatform platform, TimeProvider time)
+public sealed class CommunitySync(NpgsqlDataSource dataSource, ICommunityPlatform platform, AuditLog audit, TimeProvider time)
 {
     public async Task<ProvisionResult> ProvisionSchoolAsync(Guid schoolId, CancellationToken cancellationToken)
     {
@@ -89,6 +90,48 @@ public sealed class CommunitySync(NpgsqlDataSource dataSource, ICommunityPlatfor
         }
 
         return new JoinRequestResult(approved, held);
+    }
+
+    /// <summary>The school of a join request that waits for a decision; null when there is none such.</summary>
+    public async Task<Guid?> SchoolOfHeldAsync(string requestId, CancellationToken cancellationToken)
+    {
+        var schools = await ListAsync(dataSource, "SELECT school_id FROM join_request WHERE platform = $1 AND request_id = $2 AND status = 'held'",
+            reader => reader.GetGuid(0), cancellationToken, platform.Name, requestId);
+        return schools is [var school] ? school : null;
+    }
+
+    /// <summary>
+    /// A school administrator's decision on a held request: the platform hears it first (a rejection with its reason),
+    /// then the request is recorded as decided, by whom. Null when done, else why not (in Russian).
+    /// </summary>
+    public async Task<string?> DecideAsync(string requestId, bool approve, string reason, string actor, CancellationToken cancellationToken)
+    {
+        if (!approve && string.IsNullOrWhiteSpace(reason))
+        {
+            return "Укажите причину отказа: её увидит заявитель";
+        }
+
+        if (await SchoolOfHeldAsync(requestId, cancellationToken) is not { } school)
+        {
+            return "Заявка не найдена или уже решена";
+        }
+
+        var said = approve ? "Одобрено администратором школы" : reason.Trim();
+        try
+        {
+            await platform.ResolveJoinRequestAsync(requestId, approve, said, cancellationToken);
+        }
+        catch (CommunityPlatformException failure)
+        {
+            return $"«Сферум» не принял решение ({failure.Code}): {SourceText.Excerpt(failure.Message)}";
+        }
+
+        await using var command = Command(dataSource, """
+            UPDATE join_request SET status = $3, reason = $4, decided_at = now(), decided_by = $5 WHERE platform = $1 AND request_id = $2
+            """, platform.Name, requestId, approve ? "approved" : "rejected", said, actor);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await audit.RecordAsync(actor, approve ? "join-request.approve" : "join-request.reject", school.ToString(), new { platform = platform.Name, requestId, reason = said }, cancellationToken);
+        return null;
     }
 
     private async Task<string?> OrganizationAsync(Guid schoolId, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using MySchool.Integration.Core.Access;
+using MySchool.Integration.Core.Communities;
 using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.People;
 using MySchool.Integration.Gateway.Api;
@@ -10,7 +11,7 @@ namespace MySchool.Integration.Gateway.Dashboard;
 /// Requests to join: families' requests to a school (approve or reject; a failed approval shows why it still
 /// waits), and join requests to the schools' «Сферум» communities, held ones with their reason.
 /// </summary>
-public sealed class JoinRequestsModel(MonitoringReader monitoring, FamilyRequests families, SyncLauncher launcher, Appointments appointments) : OperatorPage
+public sealed class JoinRequestsModel(MonitoringReader monitoring, FamilyRequests families, SyncLauncher launcher, Appointments appointments, IEnumerable<CommunitySync> communities) : OperatorPage
 {
     public IReadOnlyList<FamilyRequestEntry> Families { get; private set; } = [];
 
@@ -26,6 +27,26 @@ public sealed class JoinRequestsModel(MonitoringReader monitoring, FamilyRequest
 
     public Task<IActionResult> OnPostRejectAsync(long id, string? reason, CancellationToken cancellationToken) =>
         DecideAsync(id, actor => families.RejectAsync(id, reason ?? string.Empty, actor, cancellationToken), cancellationToken);
+
+    /// <summary>A held «Сферум» join request, approved or rejected with a reason that reaches the platform.</summary>
+    public async Task<IActionResult> OnPostCommunityAsync(string requestId, bool approve, string? reason, CancellationToken cancellationToken)
+    {
+        if (communities.FirstOrDefault() is not { } community || await community.SchoolOfHeldAsync(requestId, cancellationToken) is not { } school
+            || !await appointments.CoversSchoolAsync(Access.Scope, school, cancellationToken))
+        {
+            return NotHeld();
+        }
+
+        if (await community.DecideAsync(requestId, approve, reason ?? string.Empty, Access.ClientId, cancellationToken) is not { } refusal)
+        {
+            return RedirectToPage();
+        }
+
+        Notice = $"Заявка {requestId} не решена: {refusal}";
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
 
     private async Task<IActionResult> DecideAsync(long id, Func<string, Task<FamilyDecision>> decide, CancellationToken cancellationToken)
     {

@@ -109,4 +109,38 @@ public class AppointeeLoginTests
         using var refused = await session.PostAsync($"/schools/{other}?handler=Sync", new FormUrlEncodedContent([new("__RequestVerificationToken", PageForms.AntiforgeryToken(await session.GetStringAsync($"/schools/{own}")))]));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
     }
+
+    [Fact]
+    public async Task ASchoolAdministrator_RejectsAHeldSferumJoinRequestOfTheSchool_AndTheReasonReachesSferum()
+    {
+        await using var site = await SiteOnPorts.StartAsync(sferum: true);
+        await site.Harness.SyncAsync();
+        site.Harness.World.Sferum.Faults.Arm(MySchool.Integration.Mocks.Sferum.SferumFaults.RequestNotInRegistry, 1);
+        var community = site.Gateway.Services.GetRequiredService<MySchool.Integration.Core.Communities.CommunitySync>();
+        foreach (var school in new[] { "ORDER BY inn LIMIT 1", "ORDER BY inn DESC LIMIT 1" })
+        {
+            await community.MatchJoinRequestsAsync(await site.Harness.Db.ScalarAsync<Guid>($"SELECT id FROM school {school}"), CancellationToken.None);
+        }
+
+        var held = await site.Harness.Db.ScalarAsync<string>("SELECT request_id FROM join_request WHERE status = 'held'");
+        var own = await site.Harness.Db.ScalarAsync<Guid>("SELECT school_id FROM join_request WHERE request_id = $1", held);
+        var other = await site.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school WHERE id <> $1 LIMIT 1", own);
+        var appointments = site.Gateway.Services.GetRequiredService<Appointments>();
+        var coordinator = new OperatorScope(false, new HashSet<string> { "54" }, new HashSet<Guid>(), new HashSet<Guid>());
+        await appointments.AppointAsync("esia:test", coordinator, new(AppointmentRole.School, Administrator, "oid", SchoolId: other), CancellationToken.None);
+        await appointments.AppointAsync("esia:test", coordinator, new(AppointmentRole.School, 1_000_000_201, "oid", SchoolId: own), CancellationToken.None);
+        using var stranger = await EsiaWalk.OperatorSessionAsync(site.Address, Administrator);
+        // His own school's page gives the session's form token: the join requests page shows him no form.
+        using var refused = await PageForms.PostAsync(stranger, $"/schools/{other}", $"/join-requests?handler=Community&requestId={held}&approve=false", new() { ["reason"] = "Чужая школа" });
+        using var session = await EsiaWalk.OperatorSessionAsync(site.Address, 1_000_000_201);
+        var page = await session.GetStringAsync("/join-requests");
+
+        using var rejected = await PageForms.PostAsync(session, "/join-requests", $"/join-requests?handler=Community&requestId={held}&approve=false", new() { ["reason"] = "Такого ученика в школе нет" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("Отклонить", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, rejected.StatusCode);
+        Assert.Equal(("reject", "Такого ученика в школе нет"), site.Harness.World.SferumApi.Decisions[int.Parse(held, System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.Contains("отклонена", await session.GetStringAsync("/join-requests"), StringComparison.Ordinal);
+    }
 }

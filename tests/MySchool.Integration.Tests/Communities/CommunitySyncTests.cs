@@ -45,6 +45,23 @@ public class CommunitySyncTests
     }
 
     [Fact]
+    public async Task AHeldJoinRequest_RejectedByTheSchoolAdmin_ReachesSferumWithTheReason_AndIsRecordedAndAudited()
+    {
+        await using var communities = await CommunitiesHarness.StartAsync();
+        communities.Harness.World.Sferum.Faults.Arm(SferumFaults.RequestNotInRegistry, 1);
+        await communities.MatchAllAsync();
+        var held = await communities.Harness.Db.ScalarAsync<string>("SELECT request_id FROM join_request WHERE status = 'held'");
+
+        Assert.NotNull(await communities.Sync.DecideAsync(held, approve: false, " ", "esia:1000000301", default));
+        Assert.Null(await communities.Sync.DecideAsync(held, approve: false, "Такого ученика в школе нет", "esia:1000000301", default));
+        Assert.NotNull(await communities.Sync.DecideAsync(held, approve: true, "", "esia:1000000301", default)); // decided once
+
+        Assert.Equal(("reject", "Такого ученика в школе нет"), communities.Harness.World.SferumApi.Decisions[int.Parse(held, System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.Equal("rejected esia:1000000301", await communities.Harness.Db.ScalarAsync<string>("SELECT status || ' ' || decided_by FROM join_request WHERE request_id = $1", held));
+        Assert.Equal(1L, await communities.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'join-request.reject' AND details ->> 'requestId' = $1", held));
+    }
+
+    [Fact]
     public async Task AJoinRequestMatchingTwoRegistryPeople_WaitsForTheSchoolAdmin()
     {
         await using var communities = await CommunitiesHarness.StartAsync();
@@ -124,7 +141,7 @@ public class CommunitySyncTests
         {
             Harness = harness;
             Platform = platform;
-            Sync = new CommunitySync(harness.Db, platform, TimeProvider.System);
+            Sync = new CommunitySync(harness.Db, platform, new MySchool.Integration.Core.Store.AuditLog(harness.Db), TimeProvider.System);
         }
 
         public SyncHarness Harness { get; }

@@ -127,7 +127,7 @@ public class DashboardBrowserTests
         var options = new MySchool.Integration.Adapters.Sferum.SferumOptions { BaseUrl = browser.Harness.World.Sferum.BaseAddress, ClientId = "myschool-gw", ClientSecret = "sferum-secret" };
         using var platform = new SferumClient(new HttpClient(), options, TimeProvider.System);
         var schoolId = await browser.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn LIMIT 1");
-        await new CommunitySync(browser.Harness.Db, platform, TimeProvider.System).MatchJoinRequestsAsync(schoolId, default);
+        await new CommunitySync(browser.Harness.Db, platform, new MySchool.Integration.Core.Store.AuditLog(browser.Harness.Db), TimeProvider.System).MatchJoinRequestsAsync(schoolId, default);
         var page = await browser.LoginAsync(BrowserFixture.Operator54);
 
         await page.GotoAsync(new Uri(browser.Address, "/join-requests").ToString());

@@ -25,10 +25,18 @@ public sealed class SiteOnPorts : IAsyncDisposable
 
     public Uri Address => Gateway.BrowserAddress!;
 
-    public static async Task<SiteOnPorts> StartAsync(IReadOnlyDictionary<string, string>? extra = null)
+    /// <param name="sferum">Also «Сферум», the mock's: the gateway then decides held join requests (its recurring jobs only scheduled).</param>
+    public static async Task<SiteOnPorts> StartAsync(IReadOnlyDictionary<string, string>? extra = null, bool sferum = false)
     {
         var harness = await SyncHarness.StartAsync("nso");
         var settings = SyncApiTests.RegionSettings(harness);
+        if (sferum)
+        {
+            settings["Sferum:BaseUrl"] = harness.World.Sferum.BaseAddress.ToString();
+            settings["Sferum:ClientId"] = "myschool-gw";
+            settings["Sferum:ClientSecret"] = "sferum-secret";
+        }
+
         settings["Regions:11:Name"] = "Республика Коми";
         settings["Regions:11:TimeZone"] = "Europe/Moscow";
         settings["Esia:BaseUrl"] = harness.World.Esia.BaseAddress.ToString();
