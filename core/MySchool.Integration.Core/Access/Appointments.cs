@@ -243,6 +243,9 @@ public sealed record OperatorScope(bool Federal, IReadOnlySet<string> Regions, I
             list.Where(a => a.Role == AppointmentRole.School).Select(a => a.SchoolId!.Value).ToHashSet());
     }
 
+    /// <summary>A region's coordinator's scope.</summary>
+    public static OperatorScope OfRegion(string code) => new(false, new HashSet<string>(StringComparer.Ordinal) { code }, new HashSet<Guid>(), new HashSet<Guid>());
+
     public bool IsEmpty => !Federal && Regions.Count == 0 && Municipalities.Count == 0 && Schools.Count == 0;
 
     /// <summary>The municipalities and schools alone: what region-wide lists leave out for the people appointed to them.</summary>

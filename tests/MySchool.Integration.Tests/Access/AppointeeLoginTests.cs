@@ -18,7 +18,7 @@ public class AppointeeLoginTests
         var own = await site.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn LIMIT 1");
         var other = await site.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn DESC LIMIT 1");
         var appointments = site.Gateway.Services.GetRequiredService<Appointments>();
-        var coordinator = new OperatorScope(false, new HashSet<string> { "54" }, new HashSet<Guid>(), new HashSet<Guid>());
+        var coordinator = OperatorScope.OfRegion("54");
         Assert.Null(await appointments.AppointAsync($"esia:{SiteOnPorts.Operator54}", coordinator, new(AppointmentRole.School, Administrator, "oid", SchoolId: own), CancellationToken.None));
 
         using (var session = await EsiaWalk.OperatorSessionAsync(site.Address, Administrator))
@@ -48,7 +48,7 @@ public class AppointeeLoginTests
         await site.Harness.SyncAsync();
         var school = await site.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn LIMIT 1");
         var appointments = site.Gateway.Services.GetRequiredService<Appointments>();
-        var coordinator = new OperatorScope(false, new HashSet<string> { "54" }, new HashSet<Guid>(), new HashSet<Guid>());
+        var coordinator = OperatorScope.OfRegion("54");
         await appointments.AppointAsync($"esia:{SiteOnPorts.Operator54}", coordinator, new(AppointmentRole.School, Administrator, "oid", SchoolId: school), CancellationToken.None);
         using var session = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.Operator54);
 
@@ -95,7 +95,7 @@ public class AppointeeLoginTests
                 """, school, reason);
         }
 
-        var coordinator = new OperatorScope(false, new HashSet<string> { "54" }, new HashSet<Guid>(), new HashSet<Guid>());
+        var coordinator = OperatorScope.OfRegion("54");
         await site.Gateway.Services.GetRequiredService<Appointments>().AppointAsync("esia:test", coordinator, new(AppointmentRole.School, Administrator, "oid", SchoolId: own), CancellationToken.None);
         using var session = await EsiaWalk.OperatorSessionAsync(site.Address, Administrator);
 
@@ -126,7 +126,7 @@ public class AppointeeLoginTests
         var own = await site.Harness.Db.ScalarAsync<Guid>("SELECT school_id FROM join_request WHERE request_id = $1", held);
         var other = await site.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school WHERE id <> $1 LIMIT 1", own);
         var appointments = site.Gateway.Services.GetRequiredService<Appointments>();
-        var coordinator = new OperatorScope(false, new HashSet<string> { "54" }, new HashSet<Guid>(), new HashSet<Guid>());
+        var coordinator = OperatorScope.OfRegion("54");
         await appointments.AppointAsync("esia:test", coordinator, new(AppointmentRole.School, Administrator, "oid", SchoolId: other), CancellationToken.None);
         await appointments.AppointAsync("esia:test", coordinator, new(AppointmentRole.School, 1_000_000_201, "oid", SchoolId: own), CancellationToken.None);
         using var stranger = await EsiaWalk.OperatorSessionAsync(site.Address, Administrator);

@@ -99,7 +99,7 @@ public class AppointmentRulesTests(MigratedDatabase database) : IClassFixture<Mi
         Assert.Equal((AppointmentRole.Regional, "54", "configuration"), (coordinator.Role, coordinator.RegionCode, coordinator.AppointedBy));
     }
 
-    private static OperatorScope Regional(string region) => new(false, new HashSet<string> { region }, new HashSet<Guid>(), new HashSet<Guid>());
+    private static OperatorScope Regional(string region) => OperatorScope.OfRegion(region);
 
     private static long NextOid() => Interlocked.Increment(ref _oid);
 

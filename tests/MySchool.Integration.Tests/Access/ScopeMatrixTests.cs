@@ -34,7 +34,7 @@ public class ScopeMatrixTests
         var regionRun = await runs.QueueAsync("nso", "54", SyncMode.Full, CancellationToken.None);
 
         var appointments = site.Gateway.Services.GetRequiredService<Appointments>();
-        var coordinator = new OperatorScope(false, new HashSet<string> { "54" }, new HashSet<Guid>(), new HashSet<Guid>());
+        var coordinator = OperatorScope.OfRegion("54");
         Assert.Null(await appointments.AppointAsync("esia:test", coordinator, new(AppointmentRole.Municipal, Municipal, "m", MunicipalityId: second), CancellationToken.None));
         Assert.Null(await appointments.AppointAsync("esia:test", coordinator, new(AppointmentRole.School, SchoolAdmin, "s", SchoolId: a), CancellationToken.None));
 

@@ -134,5 +134,5 @@ public class DiaryExtractTests
 
     private static Task<string?> AppointAsync(SiteOnPorts site, Guid school) =>
         site.Gateway.Services.GetRequiredService<Appointments>().AppointAsync("esia:test",
-            new OperatorScope(false, new HashSet<string> { "54" }, new HashSet<Guid>(), new HashSet<Guid>()), new(AppointmentRole.School, SchoolAdmin, "oid", SchoolId: school), CancellationToken.None);
+            OperatorScope.OfRegion("54"), new(AppointmentRole.School, SchoolAdmin, "oid", SchoolId: school), CancellationToken.None);
 }
