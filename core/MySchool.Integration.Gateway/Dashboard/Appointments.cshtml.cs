@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using MySchool.Integration.Core.Access;
 using MySchool.Integration.Core.People;
 using MySchool.Integration.Core.Rules;
+using MySchool.Integration.Core.Sync;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
@@ -9,7 +10,7 @@ namespace MySchool.Integration.Gateway.Dashboard;
 /// Who runs what inside the viewer's scope, and the appointments they may make (seeds 002, 003): a person is found in
 /// ESIA by SNILS, appointed below the viewer's own role, and revoked with one click. Each act is audited.
 /// </summary>
-public sealed class AppointmentsModel(Appointments appointments, IIdentityDirectory directory) : OperatorPage
+public sealed class AppointmentsModel(Appointments appointments, IIdentityDirectory directory, RegionCatalog regions) : OperatorPage
 {
     public IReadOnlyList<Appointment> Current { get; private set; } = [];
 
@@ -22,6 +23,9 @@ public sealed class AppointmentsModel(Appointments appointments, IIdentityDirect
 
     public string? Notice { get; private set; }
 
+    /// <summary>The regions a federal operator may give a coordinator: every configured one.</summary>
+    public IReadOnlyList<RegionSource> Regions => Access.Scope.Federal ? [.. regions.Regions.OrderBy(r => r.Code, StringComparer.Ordinal)] : [];
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var scope = Access.Scope;
@@ -32,7 +36,7 @@ public sealed class AppointmentsModel(Appointments appointments, IIdentityDirect
             : [];
     }
 
-    public async Task<IActionResult> OnPostAppointAsync(string role, string? snils, Guid? place, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAppointAsync(string role, string? snils, Guid? place, string? region, CancellationToken cancellationToken)
     {
         var parsed = Snils.Parse(snils);
         if (!parsed.IsValid)
@@ -55,9 +59,12 @@ public sealed class AppointmentsModel(Appointments appointments, IIdentityDirect
             return await ShowAsync($"В ЕСИА нет учётной записи со СНИЛС {parsed.Require().Masked}", cancellationToken);
         }
 
-        var request = role == "municipal"
-            ? new AppointmentRequest(AppointmentRole.Municipal, found, $"oid {found}", MunicipalityId: place)
-            : new AppointmentRequest(AppointmentRole.School, found, $"oid {found}", SchoolId: place);
+        var request = role switch
+        {
+            "regional" => new AppointmentRequest(AppointmentRole.Regional, found, $"oid {found}", RegionCode: region),
+            "municipal" => new AppointmentRequest(AppointmentRole.Municipal, found, $"oid {found}", MunicipalityId: place),
+            _ => new AppointmentRequest(AppointmentRole.School, found, $"oid {found}", SchoolId: place),
+        };
         var refusal = await appointments.AppointAsync(Actor, Access.Scope, request, cancellationToken);
         return refusal is null ? Redirect("/appointments") : await ShowAsync(refusal, cancellationToken);
     }

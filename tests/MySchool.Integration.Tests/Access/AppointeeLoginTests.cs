@@ -143,4 +143,23 @@ public class AppointeeLoginTests
         Assert.Equal(("reject", "Такого ученика в школе нет"), site.Harness.World.SferumApi.Decisions[int.Parse(held, System.Globalization.CultureInfo.InvariantCulture)]);
         Assert.Contains("отклонена", await session.GetStringAsync("/join-requests"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AFederalOperator_AppointsARegionalCoordinatorBySnils_WhichARegionalCoordinatorCannot()
+    {
+        await using var site = await SiteOnPorts.StartAsync();
+        await site.Harness.SyncAsync(); // the region's schools: the coordinator's page then has its forms
+        using var federal = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.FederalOperator);
+        using var regional = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.Operator54);
+
+        Assert.DoesNotContain("id=\"appoint-regional\"", await regional.GetStringAsync("/appointments"), StringComparison.Ordinal);
+        using var refused = await PageForms.PostAsync(regional, "/appointments", "/appointments?handler=Appoint", new() { ["role"] = "regional", ["region"] = "11", ["snils"] = "112-233-446 96" });
+        Assert.Contains("id=\"appoint-regional\"", await federal.GetStringAsync("/appointments"), StringComparison.Ordinal);
+        using var appointed = await PageForms.PostAsync(federal, "/appointments", "/appointments?handler=Appoint", new() { ["role"] = "regional", ["region"] = "11", ["snils"] = "112-233-446 96" });
+
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode); // the page again, with the refusal
+        Assert.Equal(HttpStatusCode.Redirect, appointed.StatusCode);
+        var appointment = Assert.Single(await site.Gateway.Services.GetRequiredService<Appointments>().OpenAsync(1_000_000_201, CancellationToken.None));
+        Assert.Equal((AppointmentRole.Regional, "11", $"esia:{SiteOnPorts.FederalOperator}"), (appointment.Role, appointment.RegionCode, appointment.AppointedBy));
+    }
 }
