@@ -45,7 +45,7 @@ internal static class SoapGuardBench
 
     private static async Task ReportAsync(GatewayProcess gateway, HttpClient http, string name, Func<int, string> body, bool token)
     {
-        const int Calls = 10;
+        const int Calls = 30;
         var before = gateway.CpuTime;
         var status = 0;
         for (var i = 0; i < Calls; i++)

@@ -27,6 +27,7 @@ public static class GatewayDefaults
         builder.AddWebSecurity();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddSingleton<RunMetrics>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, LargeBlockMemoryPool.Factory>();
 
         // Refusals carry their Russian reason in WWW-Authenticate too (OpenIddict's error_description). Kestrel refuses
         // non-ASCII header values and answered a wrong client secret with a bare 500; UTF-8 there (obs-text to

@@ -32,14 +32,24 @@ public sealed class SoapGuard(RequestDelegate next)
             return;
         }
 
-        context.Request.EnableBuffering(64 * 1024, SoapHosting.MaxRequestBytes);
+        if (!IsSoapContentType(context.Request.ContentType))
+        {
+            await CodedFaults.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, "InvalidArgument",
+                "Content-Type SOAP-запроса: text/xml (SOAP 1.1) или application/soap+xml (SOAP 1.2)");
+            return;
+        }
+
+        var body = new RecordedBody(context.Request.Body, context.Request.ContentLength);
+        context.Response.RegisterForDispose(body); // after SoapCore is done with the replay
         try
         {
-            if (await RefusalAsync(context.Request.Body, context.RequestAborted) is { } refusal)
+            if (await RefusalAsync(body, context.RequestAborted) is { } refusal)
             {
                 await CodedFaults.WriteAsync(context, StatusCodes.Status400BadRequest, refusal.Subcode, refusal.Reason);
                 return;
             }
+
+            context.Request.Body = await body.ReplayAsync(context.RequestAborted);
         }
         catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -47,7 +57,6 @@ public sealed class SoapGuard(RequestDelegate next)
             return;
         }
 
-        context.Request.Body.Position = 0;
         await next(context);
     }
 
@@ -124,6 +133,9 @@ public sealed class SoapGuard(RequestDelegate next)
 
         return operationSeen ? null : ("InvalidArgument", "В SOAP-конверте нет операции (Body пуст)");
     }
+
+    private static bool IsSoapContentType(string? contentType) =>
+        contentType is not null && (contentType.StartsWith("text/xml", StringComparison.OrdinalIgnoreCase) || contentType.StartsWith("application/soap+xml", StringComparison.OrdinalIgnoreCase));
 
     private static (string, string) Invalid(XmlReader reader, string what) =>
         ("InvalidArgument", $"Тело запроса отклонено: {what} (строка {(reader as IXmlLineInfo)?.LineNumber}, позиция {(reader as IXmlLineInfo)?.LinePosition})");
