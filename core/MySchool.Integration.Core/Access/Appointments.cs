@@ -252,7 +252,11 @@ public sealed record OperatorScope(bool Federal, IReadOnlySet<string> Regions, I
     /// <summary>The municipalities and schools alone: what region-wide lists leave out for the people appointed to them.</summary>
     public OperatorScope BelowRegions => this with { Federal = false, Regions = new HashSet<string>() };
 
+    public bool CoversRegion(string region) => Federal || Regions.Contains(region);
+
+    /// <summary>A municipality is in scope through its region or itself (not through one of its schools).</summary>
+    public bool CoversMunicipality(string region, Guid municipality) => CoversRegion(region) || Municipalities.Contains(municipality);
+
     /// <summary>A school is in scope through its region, its municipality or itself.</summary>
-    public bool CoversSchool(string region, Guid municipality, Guid school) =>
-        Federal || Regions.Contains(region) || Municipalities.Contains(municipality) || Schools.Contains(school);
+    public bool CoversSchool(string region, Guid municipality, Guid school) => CoversMunicipality(region, municipality) || Schools.Contains(school);
 }

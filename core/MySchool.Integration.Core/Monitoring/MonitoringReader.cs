@@ -23,7 +23,10 @@ public sealed record RegionStatus(
     int Schools,
     long Students);
 
-public sealed record SchoolStatus(Guid Id, string Municipality, string Name, string? SourceId, long Students, int Classes, DateTimeOffset? LastSuccess, long Quarantined);
+public sealed record SchoolStatus(Guid Id, Guid MunicipalityId, string Municipality, string Name, string? SourceId, long Students, int Classes, DateTimeOffset? LastSuccess, long Quarantined);
+
+/// <summary>A municipality (by OKTMO) and the region it lies in.</summary>
+public sealed record MunicipalityInfo(Guid Id, string Region, string Name, string Oktmo);
 
 public sealed record ClassCount(Guid Id, int Grade, string Letter, string Year, long Students);
 
@@ -100,6 +103,13 @@ public sealed class MonitoringReader(NpgsqlDataSource dataSource, TimeProvider t
     public async Task<List<SchoolStatus>> SchoolsAsync(string region, CancellationToken cancellationToken) =>
         [.. (await SchoolRowsAsync("sr.code = $1", region, cancellationToken)).Select(row => row.School)];
 
+    public async Task<List<SchoolStatus>> SchoolsOfMunicipalityAsync(Guid municipality, CancellationToken cancellationToken) =>
+        [.. (await SchoolRowsAsync("m.id = $1", municipality, cancellationToken)).Select(row => row.School)];
+
+    public async Task<MunicipalityInfo?> MunicipalityAsync(Guid id, CancellationToken cancellationToken) =>
+        (await ListAsync(dataSource, "SELECT m.id, r.code, m.name, m.oktmo FROM municipality m JOIN region r ON r.id = m.region_id WHERE m.id = $1",
+            r => new MunicipalityInfo(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3)), cancellationToken, id)) is [var one] ? one : null;
+
     /// <summary>The region a school is in, or null: what every school page checks the operator's regions against.</summary>
     public async Task<(string Region, SchoolStatus School)?> SchoolAsync(Guid id, CancellationToken cancellationToken) =>
         (await SchoolRowsAsync("s.id = $1", id, cancellationToken)) is [var one] ? one : null;
@@ -111,10 +121,10 @@ public sealed class MonitoringReader(NpgsqlDataSource dataSource, TimeProvider t
                (SELECT count(*)::int FROM class c WHERE c.school_id = s.id),
                {SchoolLastSuccess},
                (SELECT count(*) FROM quarantine q WHERE q.resolved_at IS NULL AND q.scope = sr.code || '/' || (SELECT im.source_id FROM identity_map im WHERE im.kind = 'school' AND im.federal_id = s.id LIMIT 1)),
-               sr.code
+               sr.code, m.id
         FROM school s JOIN school_region sr ON sr.school_id = s.id JOIN municipality m ON m.id = s.municipality_id
         WHERE {where} ORDER BY m.name, s.full_name
-        """, r => (r.GetString(8), new SchoolStatus(r.GetGuid(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt64(4), r.GetInt32(5), Instant(r, 6), r.GetInt64(7))),
+        """, r => (r.GetString(8), new SchoolStatus(r.GetGuid(0), r.GetGuid(9), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt64(4), r.GetInt32(5), Instant(r, 6), r.GetInt64(7))),
         cancellationToken, key);
 
     public Task<List<ClassCount>> ClassesAsync(Guid schoolId, CancellationToken cancellationToken) => ListAsync(dataSource, """

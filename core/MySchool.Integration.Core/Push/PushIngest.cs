@@ -66,6 +66,7 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
             return JsonSerializer.Deserialize<PushOutcome>(recorded, JsonSerializerOptions.Web)! with { Duplicate = true };
         }
 
+        var startedAt = time.GetUtcNow();
         var runId = await runs.QueueAsync(client.SourceSystem, $"{region.Code}/{batch.School.SourceId}", SyncMode.Push, cancellationToken);
         await runs.StartAsync(runId, cancellationToken);
         try
@@ -87,7 +88,7 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
             await ExecuteAsync(connection, "INSERT INTO push_batch (client_id, idempotency_key, response) VALUES ($1, $2, $3::jsonb)", cancellationToken,
                 client.ClientId, batch.IdempotencyKey, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web));
             await transaction.CommitAsync(cancellationToken);
-            await runs.SchoolDoneAsync(runId, batch.School.SourceId, counts with { Read = batch.RecordCount }, null, writer.Held, CancellationToken.None);
+            await runs.SchoolDoneAsync(runId, batch.School.SourceId, startedAt, counts with { Read = batch.RecordCount }, null, writer.Held, CancellationToken.None);
             LogPushApplied(client.ClientId, batch.IdempotencyKey, batch.RecordCount, counts.Written, outcome.Rejected.Count);
             return outcome;
         }

@@ -83,8 +83,9 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
             return; // an operator cancelled the run: schools not started are not started
         }
 
+        var startedAt = time.GetUtcNow();
         var (counts, held, error) = await ReadAndWriteAsync(region, adapter, plan, school, cancellationToken);
-        await _storeRetry.Records.ExecuteAsync(async ct => await runs.SchoolDoneAsync(plan.RunId, school.SourceId, counts, error, held, ct), CancellationToken.None);
+        await _storeRetry.Records.ExecuteAsync(async ct => await runs.SchoolDoneAsync(plan.RunId, school.SourceId, startedAt, counts, error, held, ct), CancellationToken.None);
     }
 
     private async Task<(WriteCounts Counts, List<HeldDeletion> Held, string? Error)> ReadAndWriteAsync(

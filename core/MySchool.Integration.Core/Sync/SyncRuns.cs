@@ -48,6 +48,13 @@ public sealed record SyncRun(
     int SchoolsTotal,
     int SchoolsDone);
 
+/// <summary>One school's outcome within a run, with the federal school it is when the source's id is mapped.</summary>
+public sealed record RunSchool(
+    string SourceId, Guid? SchoolId, string? Name, bool Succeeded, long Read, long Written, long Quarantined, DateTimeOffset? StartedAt, DateTimeOffset FinishedAt, string? Error);
+
+/// <summary>A student whose enrollment a held mass deletion would end: who, in which school and class.</summary>
+public sealed record HeldPerson(Guid SchoolId, string School, string Class, string Name, string? Snils);
+
 /// <summary>A run that stopped moving: what the watchdog needs to end it and carry it on.</summary>
 public sealed record StalledRun(long Id, string SourceSystem, string Scope, SyncMode Mode, long? RetryOf);
 
@@ -146,11 +153,12 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
     /// deletions are added to the run, and the school that completes the count decides the run's status. A school
     /// recorded already (its job run again after its process died) adds nothing.
     /// </summary>
-    public async Task SchoolDoneAsync(long id, string schoolSourceId, WriteCounts counts, string? error, IReadOnlyList<HeldDeletion> held, CancellationToken cancellationToken)
+    public async Task SchoolDoneAsync(long id, string schoolSourceId, DateTimeOffset startedAt, WriteCounts counts, string? error, IReadOnlyList<HeldDeletion> held, CancellationToken cancellationToken)
     {
         await ExecuteAsync("""
             WITH outcome AS (
-                INSERT INTO sync_run_school (run_id, school_source_id, succeeded, error) VALUES ($1, $9, $7::text IS NULL, $7::text)
+                INSERT INTO sync_run_school (run_id, school_source_id, succeeded, error, started_at, read_count, inserted_count, updated_count, deleted_count, quarantined_count)
+                VALUES ($1, $9, $7::text IS NULL, $7::text, $10, $2, $3, $4, $5, $6)
                 ON CONFLICT DO NOTHING RETURNING run_id)
             UPDATE sync_run SET schools_done = schools_done + 1, read_count = read_count + $2, inserted_count = inserted_count + $3,
                 updated_count = updated_count + $4, deleted_count = deleted_count + $5, quarantined_count = quarantined_count + $6,
@@ -159,7 +167,7 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
                 progress = LEAST(1, (schools_done + 1)::real / GREATEST(schools_total, 1)), last_activity_at = now()
             WHERE id IN (SELECT run_id FROM outcome)
             """, cancellationToken, id, counts.Read, counts.Inserted, counts.Updated, counts.Deleted, counts.Quarantined, error is null ? null : Snils.MaskAll(error),
-            held.Count == 0 ? null : JsonSerializer.Serialize(held, JsonSerializerOptions.Web), schoolSourceId);
+            held.Count == 0 ? null : JsonSerializer.Serialize(held, JsonSerializerOptions.Web), schoolSourceId, startedAt);
         await CompleteIfDoneAsync(id, cancellationToken);
     }
 
@@ -179,6 +187,33 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
     public Task<List<(string SchoolSourceId, string Error)>> FailedSchoolsAsync(long id, CancellationToken cancellationToken) =>
         Staging.ListAsync(dataSource, "SELECT school_source_id, error FROM sync_run_school WHERE run_id = $1 AND NOT succeeded ORDER BY finished_at, school_source_id",
             r => (r.GetString(0), r.GetString(1)), cancellationToken, id);
+
+    /// <summary>Each school the run has finished, failures first, then in the order they finished.</summary>
+    public Task<List<RunSchool>> SchoolsAsync(long id, CancellationToken cancellationToken) => Staging.ListAsync(dataSource, """
+        SELECT rs.school_source_id, s.id, s.full_name, rs.succeeded, rs.read_count, rs.inserted_count + rs.updated_count + rs.deleted_count,
+               rs.quarantined_count, rs.started_at, rs.finished_at, rs.error
+        FROM sync_run_school rs JOIN sync_run r ON r.id = rs.run_id
+        LEFT JOIN identity_map im ON im.source_system = r.source_system AND im.kind = 'school' AND im.source_id = rs.school_source_id
+        LEFT JOIN school s ON s.id = im.federal_id
+        WHERE rs.run_id = $1 ORDER BY rs.succeeded, rs.finished_at, rs.school_source_id
+        """, r => new RunSchool(r.GetString(0), r.IsDBNull(1) ? null : r.GetGuid(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetBoolean(3), r.GetInt64(4), r.GetInt64(5),
+            r.GetInt64(6), r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8), r.IsDBNull(9) ? null : r.GetString(9)), cancellationToken, id);
+
+    /// <summary>The students a held run would take out of their classes, as people (the SNILS masked), by school and class.</summary>
+    public async Task<List<HeldPerson>> HeldPeopleAsync(SyncRun run, CancellationToken cancellationToken)
+    {
+        if (run.HeldDeletions is not { } held)
+        {
+            return [];
+        }
+
+        var ids = held.Deserialize<List<HeldDeletion>>(JsonSerializerOptions.Web)!.SelectMany(h => h.EnrollmentIds).ToArray();
+        return await Staging.ListAsync(dataSource, """
+            SELECT s.id, s.full_name, c.grade || ' «' || c.letter || '»', concat_ws(' ', p.last_name, p.first_name, p.middle_name), p.snils
+            FROM enrollment e JOIN class c ON c.id = e.class_id JOIN school s ON s.id = c.school_id JOIN person p ON p.id = e.student_id
+            WHERE e.id = ANY($1) ORDER BY s.full_name, c.grade, c.letter, p.search_name
+            """, r => new HeldPerson(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : Snils.MaskAll(r.GetString(4))), cancellationToken, ids);
+    }
 
     /// <summary>Sets the final status once every school is done (at once, for a run with no school to read).</summary>
     public Task CompleteIfDoneAsync(long id, CancellationToken cancellationToken) => ExecuteAsync("""

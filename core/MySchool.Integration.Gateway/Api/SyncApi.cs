@@ -28,6 +28,10 @@ public static class SyncApi
             await launcher.FindAsync(ClientAccess.From(context.User), id, ct) is null
                 ? Problem(StatusCodes.Status404NotFound, $"Запуск {id} не найден")
                 : Results.Ok((await runs.FailedSchoolsAsync(id, ct)).Select(school => new { school.SchoolSourceId, school.Error })));
+        api.MapGet("/runs/{id:long}/schools", async (long id, HttpContext context, SyncLauncher launcher, SyncRuns runs, CancellationToken ct) =>
+            await launcher.FindAsync(ClientAccess.From(context.User), id, ct) is null
+                ? Problem(StatusCodes.Status404NotFound, $"Запуск {id} не найден")
+                : Results.Ok(await runs.SchoolsAsync(id, ct)));
         api.MapGet("/runs/{id:long}", async (long id, HttpContext context, SyncLauncher launcher, CancellationToken ct) =>
             await launcher.FindAsync(ClientAccess.From(context.User), id, ct) is { } run ? Results.Ok(run) : Problem(StatusCodes.Status404NotFound, $"Запуск {id} не найден"));
         return app;

@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using MySchool.Integration.Core.Access;
 using MySchool.Integration.Core.Monitoring;
+using MySchool.Integration.Core.Sync;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
 /// <summary>A class of a school (003 §II): its students, each with their e-diary extract, and who teaches it what.</summary>
-public sealed class ClassModel(MonitoringReader monitoring, Appointments appointments) : OperatorPage
+public sealed class ClassModel(MonitoringReader monitoring, Appointments appointments, RegionCatalog catalog) : OperatorPage
 {
     public Guid SchoolId { get; private set; }
 
@@ -24,6 +25,11 @@ public sealed class ClassModel(MonitoringReader monitoring, Appointments appoint
         }
 
         (SchoolId, Roster) = (id, roster);
+        if (await monitoring.SchoolAsync(id, cancellationToken) is var (region, school))
+        {
+            Crumbs = [.. Trail.School(Access.Scope, catalog, region, school.MunicipalityId, school.Municipality, id, school.Name), new($"{roster.Grade} «{roster.Letter}»", null)];
+        }
+
         return Page();
     }
 }

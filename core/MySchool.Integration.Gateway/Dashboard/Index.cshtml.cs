@@ -20,6 +20,9 @@ public sealed class IndexModel(MonitoringReader monitoring, SyncLauncher launche
     /// <summary>The schools of a municipal coordinator or school administrator, who hold no whole region.</summary>
     public IReadOnlyList<SchoolPlace> OwnSchools { get; private set; } = [];
 
+    /// <summary>The municipalities a municipal coordinator runs, each with its page.</summary>
+    public IEnumerable<SchoolPlace> OwnMunicipalities => OwnSchools.Where(s => Access.Scope.Municipalities.Contains(s.MunicipalityId)).DistinctBy(s => s.MunicipalityId);
+
     public DateTimeOffset Now => time.GetUtcNow();
 
     public async Task OnGetAsync(CancellationToken cancellationToken)

@@ -9,6 +9,9 @@ public abstract class OperatorPage : PageModel
 {
     public ClientAccess Access => ClientAccess.From(User);
 
+    /// <summary>Where this page lies (region → municipality → school → …), rendered above it by the layout.</summary>
+    public IReadOnlyList<Crumb> Crumbs { get; protected set; } = [];
+
     /// <summary>A region, school or run that exists but is another region's operators'.</summary>
     protected static IActionResult NotHeld() => new ContentResult
     {
@@ -34,6 +37,14 @@ public abstract class OperatorPage : PageModel
         var lag when lag < TimeSpan.FromHours(1) => $"{(int)lag.TotalMinutes} мин",
         var lag when lag < TimeSpan.FromDays(1) => $"{(int)lag.TotalHours} ч {lag.Minutes} мин",
         var lag => $"{(int)lag.TotalDays} дн",
+    };
+
+    /// <summary>How long something took, as the run page's live script writes it (42 с, 3 мин 5 с, 1 ч 2 мин).</summary>
+    public static string Took(DateTimeOffset? start, DateTimeOffset end) => start is not { } begun ? "—" : (end - begun) switch
+    {
+        var took when took < TimeSpan.FromMinutes(1) => $"{Math.Round(Math.Max(0, took.TotalSeconds))} с",
+        var took when took < TimeSpan.FromHours(1) => $"{(int)took.TotalMinutes} мин {took.Seconds} с",
+        var took => $"{(int)took.TotalHours} ч {took.Minutes} мин",
     };
 
     /// <summary>A run's status as operators read it; the run page's live script reads the same words.</summary>

@@ -31,6 +31,7 @@ public sealed class RegionModel(MonitoringReader monitoring, SyncLauncher launch
         Schools = await monitoring.SchoolsAsync(code, cancellationToken);
         Indicators = await monitoring.IndicatorsAsync([code], [], int.MaxValue, cancellationToken);
         Runs = await runs.LatestAsync([code], null, 20, cancellationToken);
+        Crumbs = Trail.Region(Access.Scope, catalog, code);
         return Page();
     }
 

@@ -6,12 +6,15 @@ using MySchool.Integration.Gateway.Api;
 namespace MySchool.Integration.Gateway.Dashboard;
 
 /// <summary>One run, live while it goes (the page polls the sync API), and the decision on held deletions.</summary>
-public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audit, TimeProvider time) : OperatorPage
+public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audit, RegionCatalog catalog, TimeProvider time) : OperatorPage
 {
     public SyncRun Run { get; private set; } = null!;
 
-    /// <summary>The run's schools that failed, with their reasons.</summary>
-    public IReadOnlyList<(string SchoolSourceId, string Error)> FailedSchools { get; private set; } = [];
+    /// <summary>The schools the run has finished, failures first.</summary>
+    public IReadOnlyList<RunSchool> Schools { get; private set; } = [];
+
+    /// <summary>The students a held run would take out of their classes.</summary>
+    public IReadOnlyList<HeldPerson> HeldPeople { get; private set; } = [];
 
     /// <summary>Why a retry was refused (a run of the scope still going, naming it).</summary>
     public string? Problem { get; private set; }
@@ -24,7 +27,9 @@ public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audi
         }
 
         Run = run;
-        FailedSchools = await runs.FailedSchoolsAsync(id, cancellationToken);
+        Schools = await runs.SchoolsAsync(id, cancellationToken);
+        HeldPeople = run.Status == "held" ? await runs.HeldPeopleAsync(run, cancellationToken) : [];
+        Crumbs = [.. Trail.Region(Access.Scope, catalog, run.Scope.Split('/')[0]), new($"Запуск № {id}", null)];
         return Page();
     }
 

@@ -51,6 +51,7 @@ public sealed class SchoolModel(MonitoringReader monitoring, SchoolProfileReader
         Profile = await profiles.ReadAsync(id, cancellationToken);
         Runs = School.SourceId is null ? [] : await runs.LatestAsync([Region], $"{Region}/{School.SourceId}", 20, cancellationToken);
         Holder = Access.Holds("*") ? await ownership.FindAsync(id, cancellationToken) : null;
+        Crumbs = Trail.School(Access.Scope, regions, Region, School.MunicipalityId, School.Municipality, id, School.Name);
         return Page();
     }
 

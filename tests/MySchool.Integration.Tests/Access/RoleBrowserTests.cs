@@ -36,6 +36,15 @@ public class RoleBrowserTests
         await Assertions.Expect(municipal.Locator("#appointments")).ToContainTextAsync("администратор школы");
         await Assertions.Expect(municipal.Locator("#appoint-school")).ToHaveCountAsync(1);
         await Assertions.Expect(municipal.Locator("#appoint-municipal")).ToHaveCountAsync(0);
+        await municipal.GotoAsync(new Uri(browser.Address, "/").ToString());
+        await municipal.Locator("#own-municipalities a").ClickAsync();
+        await Assertions.Expect(municipal.Locator("h1")).ToHaveTextAsync(await browser.Harness.Db.ScalarAsync<string>("SELECT name FROM municipality WHERE id = $1", municipality));
+        await Assertions.Expect(municipal.Locator("table.schools tbody tr")).ToHaveCountAsync((int)await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM school WHERE municipality_id = $1", municipality));
+        await Assertions.Expect(municipal.Locator("#indicators")).ToBeVisibleAsync();
+        // The region is named in the breadcrumbs, not linked: its page would refuse a municipal coordinator.
+        await Assertions.Expect(municipal.Locator("nav.crumbs a")).ToHaveTextAsync(["Обзор"]);
+        await Assertions.Expect(municipal.Locator("nav.crumbs")).ToContainTextAsync("54 · Новосибирская область");
+        await BrowserFixture.ScreenshotAsync(municipal, "municipality-municipal-coordinator");
         var region = await municipal.GotoAsync(new Uri(browser.Address, "/regions/54").ToString());
         Assert.Equal(403, region!.Status);
 
@@ -44,6 +53,7 @@ public class RoleBrowserTests
         await admin.Locator("#own-schools a").ClickAsync();
         await admin.Locator("table.classes a").First.ClickAsync();
         await Assertions.Expect(admin.Locator("#students tbody tr").First).ToContainTextAsync("для печати");
+        await Assertions.Expect(admin.Locator("nav.crumbs a")).ToHaveTextAsync(["Обзор", await browser.Harness.Db.ScalarAsync<string>("SELECT full_name FROM school WHERE id = $1", own)]);
         await BrowserFixture.ScreenshotAsync(admin, "class-school-administrator");
         await admin.Locator("#students a", new() { HasText = "для печати" }).First.ClickAsync();
         await Assertions.Expect(admin.Locator("h1")).ToHaveTextAsync("Выписка из электронного дневника");

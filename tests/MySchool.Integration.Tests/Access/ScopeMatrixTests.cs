@@ -24,6 +24,7 @@ public class ScopeMatrixTests
         var db = site.Harness.Db;
         var a = await db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn LIMIT 1");
         var b = await db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn DESC LIMIT 1");
+        var first = await db.ScalarAsync<Guid>("SELECT municipality_id FROM school WHERE id = $1", a);
         var second = await db.ScalarAsync<Guid>("""
             INSERT INTO municipality (region_id, oktmo, name) SELECT m.region_id, '50719000', 'Искитимский район' FROM municipality m JOIN school s ON s.municipality_id = m.id WHERE s.id = $1 RETURNING id
             """, b);
@@ -44,6 +45,9 @@ public class ScopeMatrixTests
             ($"/schools/{a}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.OK),
             ($"/schools/{b}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden),
             ($"/schools/{missing}", HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound),
+            ($"/municipalities/{first}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden),
+            ($"/municipalities/{second}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden),
+            ($"/municipalities/{missing}", HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound),
             ("/regions/54", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden),
             ("/regions/77", HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound),
             ($"/runs/{runOfA}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.OK),

@@ -76,6 +76,12 @@ public class DashboardBrowserTests
         await Assertions.Expect(page.Locator("#run-rate")).ToContainTextAsync("прочитано");
         await Assertions.Expect(page.Locator("#run-duration")).Not.ToHaveTextAsync("—");
         await Assertions.Expect(page.Locator("#cancel-run")).ToHaveCountAsync(0);
+        // The per-school table filled in live too, each school with its own figures.
+        var schools = await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_run_school WHERE run_id = $1", run);
+        await Assertions.Expect(page.Locator("#run-schools-table tbody tr")).ToHaveCountAsync((int)schools);
+        var firstRead = await browser.Harness.Db.ScalarAsync<long>("SELECT read_count FROM sync_run_school WHERE run_id = $1 ORDER BY finished_at, school_source_id LIMIT 1", run);
+        Assert.True(firstRead > 0);
+        await Assertions.Expect(page.Locator("#run-schools-table tbody tr").First.Locator("td").Nth(2)).ToHaveTextAsync(MySchool.Integration.Gateway.Dashboard.OperatorPage.Number(firstRead).Replace('\u00a0', ' '));
         await BrowserFixture.ScreenshotAsync(page, "run-finished");
         Assert.Equal(1L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'sync.start' AND actor = 'esia:1000000154' AND scope = '54'"));
     }
@@ -91,6 +97,15 @@ public class DashboardBrowserTests
         var page = await browser.LoginAsync(BrowserFixture.Operator54);
 
         await page.GotoAsync(new Uri(browser.Address, $"/runs/{held.Id}").ToString());
+        // Shown as people, by school and class, the SNILS masked: no enrollment ids, no JSON.
+        await Assertions.Expect(page.Locator("table.held-people tbody tr")).ToHaveCountAsync(12);
+        var leaving = await browser.Harness.Db.ScalarAsync<string>("""
+            SELECT p.last_name FROM enrollment e JOIN person p ON p.id = e.student_id
+            WHERE e.id = (SELECT (jsonb_array_elements(held_deletions)->'enrollmentIds'->>0)::uuid FROM sync_run WHERE id = $1 LIMIT 1)
+            """, held.Id);
+        await Assertions.Expect(page.Locator("section.held")).ToContainTextAsync(leaving);
+        await Assertions.Expect(page.Locator("section.held")).Not.ToContainTextAsync("enrollmentIds");
+        await Assertions.Expect(page.Locator("table.held-people td.nowrap").First).ToHaveTextAsync(new Regex(@"^(\*\*\*-\*\*\*-\*\*\* \d\d|—)$"));
         await BrowserFixture.ScreenshotAsync(page, "run-held");
         await page.Locator("#approve").ClickAsync();
 
@@ -107,8 +122,12 @@ public class DashboardBrowserTests
         var page = await browser.LoginAsync(BrowserFixture.Operator54);
 
         await page.GotoAsync(new Uri(browser.Address, $"/runs/{failed}").ToString());
-        await Assertions.Expect(page.Locator("#failed-schools tr")).ToHaveCountAsync(2); // a header and the school
-        await Assertions.Expect(page.Locator("#failed-schools")).ToContainTextAsync("503");
+        // Every school of the run in one table, the failed one first with its reason.
+        var schools = await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_run_school WHERE run_id = $1", failed);
+        await Assertions.Expect(page.Locator("#run-schools-table tbody tr")).ToHaveCountAsync((int)schools);
+        await Assertions.Expect(page.Locator("#run-schools-table tbody tr").First).ToHaveClassAsync("bad");
+        await Assertions.Expect(page.Locator("#run-schools-table tbody tr").First).ToContainTextAsync("503");
+        await Assertions.Expect(page.Locator("#run-schools-table tbody tr").Last).ToContainTextAsync("успешно");
         await BrowserFixture.ScreenshotAsync(page, "run-failed-schools");
         await page.Locator("#retry-run").ClickAsync();
 

@@ -101,11 +101,17 @@ public class SyncApiTests
 
         var before = (await client.GetFromJsonAsync<JsonObject>(new Uri($"/api/sync/runs/{failed}", UriKind.Relative)))!;
         var failedSchools = (await client.GetFromJsonAsync<JsonArray>(new Uri($"/api/sync/runs/{failed}/failed-schools", UriKind.Relative)))!;
+        var schools = (await client.GetFromJsonAsync<JsonArray>(new Uri($"/api/sync/runs/{failed}/schools", UriKind.Relative)))!;
         using var retry = await client.PostAsync(new Uri($"/api/sync/runs/{failed}/retry", UriKind.Relative), null);
 
         Assert.Equal(("failed", 2), (before["status"]!.GetValue<string>(), before["schoolsDone"]!.GetValue<int>()));
         Assert.Equal(plan.Schools[1].SourceId, failedSchools.Single()!["schoolSourceId"]!.GetValue<string>());
         Assert.Contains("503", failedSchools.Single()!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        // Each school's own outcome, the failed one first; the succeeded one with what it read and wrote.
+        Assert.Equal([plan.Schools[1].SourceId, plan.Schools[0].SourceId], schools.Select(s => s!["sourceId"]!.GetValue<string>()));
+        Assert.False(schools[0]!["succeeded"]!.GetValue<bool>());
+        Assert.True(schools[1]!["read"]!.GetValue<long>() > 0 && schools[1]!["written"]!.GetValue<long>() > 0);
+        Assert.NotNull(schools[1]!["schoolId"]);
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
         var retried = await WaitForAsync(client, (await retry.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<long>());
         Assert.Equal(("succeeded", 1), (retried["status"]!.GetValue<string>(), retried["schoolsTotal"]!.GetValue<int>()));

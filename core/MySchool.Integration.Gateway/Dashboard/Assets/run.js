@@ -13,6 +13,36 @@
     : seconds < 3600 ? `${Math.floor(seconds / 60)} мин ${Math.round(seconds % 60)} с`
     : `${Math.floor(seconds / 3600)} ч ${Math.floor(seconds % 3600 / 60)} мин`;
   const show = (element, text) => { document.getElementById(element).textContent = text; };
+  const cell = (row, text, className) => {
+    const td = row.insertCell();
+    td.textContent = text;
+    if (className) td.className = className;
+    return td;
+  };
+  // The per-school table, rebuilt from the API's rows as the server renders it (text only, never markup).
+  async function showSchools() {
+    const response = await fetch(`/api/sync/runs/${id}/schools`, { credentials: 'same-origin' });
+    if (!response.ok) return;
+    const schools = await response.json();
+    const body = document.querySelector('#run-schools-table tbody');
+    if (schools.length === 0) return;
+    body.replaceChildren();
+    for (const school of schools) {
+      const row = body.insertRow();
+      if (!school.succeeded) row.className = 'bad';
+      const name = cell(row, '');
+      if (school.schoolId) {
+        const link = document.createElement('a');
+        link.href = `/schools/${school.schoolId}`;
+        link.textContent = school.name?.trim() ? school.name : '(без названия)';
+        name.append(link);
+      } else name.textContent = school.sourceId;
+      cell(row, school.succeeded ? 'успешно' : 'ошибка');
+      for (const counter of ['read', 'written', 'quarantined']) cell(row, number(school[counter]), 'number');
+      cell(row, school.startedAt ? duration(Math.max(0, (Date.parse(school.finishedAt) - Date.parse(school.startedAt)) / 1000)) : '—', 'number');
+      cell(row, school.error ?? '');
+    }
+  }
   async function poll() {
     const response = await fetch(`/api/sync/runs/${id}`, { credentials: 'same-origin' });
     if (!response.ok) return;
@@ -34,6 +64,7 @@
       show('run-rate', `${number(Math.round(run.read / seconds))} прочитано и ${number(Math.round(written / seconds))} записано строк/с`);
       show('run-left', !going ? '—' : run.progress > 0 ? duration(seconds * (1 - run.progress) / run.progress) : '—');
     }
+    await showSchools();
     if (going) setTimeout(poll, 1000);
     else document.getElementById('cancel-run')?.closest('form')?.remove(); // nothing left to cancel
   }
