@@ -106,6 +106,12 @@ public sealed class MonitoringReader(NpgsqlDataSource dataSource, TimeProvider t
     public async Task<List<SchoolStatus>> SchoolsOfMunicipalityAsync(Guid municipality, CancellationToken cancellationToken) =>
         [.. (await SchoolRowsAsync("m.id = $1", municipality, cancellationToken)).Select(row => row.School)];
 
+    /// <summary>The run scopes of these schools (<c>54/1001</c>): how runs name a school.</summary>
+    public Task<List<string>> SchoolScopesAsync(IReadOnlyCollection<Guid> schools, CancellationToken cancellationToken) => ListAsync(dataSource, """
+        SELECT sr.code || '/' || im.source_id FROM identity_map im JOIN school_region sr ON sr.school_id = im.federal_id
+        WHERE im.kind = 'school' AND im.federal_id = ANY($1)
+        """, r => r.GetString(0), cancellationToken, schools.ToArray());
+
     public async Task<MunicipalityInfo?> MunicipalityAsync(Guid id, CancellationToken cancellationToken) =>
         (await ListAsync(dataSource, "SELECT m.id, r.code, m.name, m.oktmo FROM municipality m JOIN region r ON r.id = m.region_id WHERE m.id = $1",
             r => new MunicipalityInfo(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3)), cancellationToken, id)) is [var one] ? one : null;

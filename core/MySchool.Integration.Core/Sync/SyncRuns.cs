@@ -55,6 +55,13 @@ public sealed record RunSchool(
 /// <summary>A student whose enrollment a held mass deletion would end: who, in which school and class.</summary>
 public sealed record HeldPerson(Guid SchoolId, string School, string Class, string Name, string? Snils);
 
+/// <summary>
+/// Which runs a history search reads: those of whole regions and of single schools (<c>54/1001</c>) the viewer holds,
+/// narrowed by scope, status, mode and the days they were queued on.
+/// </summary>
+public sealed record RunFilter(
+    IReadOnlyCollection<string> Regions, IReadOnlyCollection<string> SchoolScopes, string? Scope = null, string? Status = null, string? Mode = null, DateOnly? From = null, DateOnly? To = null);
+
 /// <summary>A run that stopped moving: what the watchdog needs to end it and carry it on.</summary>
 public sealed record StalledRun(long Id, string SourceSystem, string Scope, SyncMode Mode, long? RetryOf);
 
@@ -245,6 +252,25 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
         cancellationToken, regions.ToArray(), scope ?? "", limit);
 
     /// <summary>
+    /// The run history as operators search it: newest first, one page of it and how many match in all. A filter's
+    /// scope is a region (its runs and its schools' runs) or one school's (<c>54/1001</c>); days are Moscow's.
+    /// </summary>
+    public async Task<(List<SyncRun> Page, long Total)> SearchAsync(RunFilter filter, int offset, int limit, CancellationToken cancellationToken)
+    {
+        const string Where = """
+            WHERE (split_part(scope, '/', 1) = ANY($1) OR scope = ANY($2))
+              AND ($3 = '' OR scope = $3 OR scope LIKE $3 || '/%') AND ($4 = '' OR status = $4) AND ($5 = '' OR mode = $5)
+              AND ($6::date IS NULL OR (queued_at AT TIME ZONE 'Europe/Moscow')::date >= $6::date)
+              AND ($7::date IS NULL OR (queued_at AT TIME ZONE 'Europe/Moscow')::date <= $7::date)
+            """;
+        object?[] parameters = [filter.Regions.ToArray(), filter.SchoolScopes.ToArray(), filter.Scope ?? "", filter.Status ?? "", filter.Mode ?? "", filter.From, filter.To];
+        await using var count = Staging.Command(dataSource, $"SELECT count(*) FROM sync_run {Where}", parameters);
+        var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        var page = await QueryAsync($"SELECT {Columns} FROM sync_run {Where} ORDER BY id DESC OFFSET $8 LIMIT $9", cancellationToken, [.. parameters, offset, limit]);
+        return (page, total);
+    }
+
+    /// <summary>
     /// An operator's decision on a run's held enrollment endings: approved, they end yesterday (the operator's
     /// day); rejected, they stay open. Either way the run is no longer held. False when the run holds nothing.
     /// </summary>
@@ -278,14 +304,9 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
         return true;
     }
 
-    private async Task<List<SyncRun>> QueryAsync(string sql, CancellationToken cancellationToken, params object[] parameters)
+    private async Task<List<SyncRun>> QueryAsync(string sql, CancellationToken cancellationToken, params object?[] parameters)
     {
-        await using var command = dataSource.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
+        await using var command = Staging.Command(dataSource, sql, parameters);
         var runs = new List<SyncRun>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -55,6 +55,7 @@ public class ScopeMatrixTests
             ("/runs/999999999", HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound),
             ($"/api/sync/runs/{runOfA}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.OK),
             ($"/api/sync/runs/{regionRun}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.NotFound),
+            ("/runs", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
             ("/appointments", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
             ("/hangfire", HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden),
         ];
@@ -77,5 +78,11 @@ public class ScopeMatrixTests
         }
 
         Assert.Empty(failures);
+
+        // The run history holds a school administrator's school's runs, not the region's.
+        using var admin = await EsiaWalk.OperatorSessionAsync(site.Address, SchoolAdmin);
+        var history = await admin.GetStringAsync(new Uri(site.Address, "/runs"));
+        Assert.Contains($"href=\"/runs/{runOfA}\"", history, StringComparison.Ordinal);
+        Assert.DoesNotContain($"href=\"/runs/{regionRun}\"", history, StringComparison.Ordinal);
     }
 }
