@@ -27,6 +27,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<Access.Appointments>();
         services.AddSingleton<SchoolOwnership>();
         services.AddSingleton<MonitoringReader>();
+        services.AddSingleton<AuditReader>();
         services.AddSingleton<SchoolProfileReader>();
         services.AddSingleton<TeacherInvitations>();
         services.AddSingleton<YearRollover>();

@@ -11,13 +11,8 @@ namespace MySchool.Integration.Gateway.Dashboard;
 /// The run history within the viewer's scope: filtered by scope, status, mode and days, fifty to a page, and
 /// downloadable whole (as filtered) in CSV or XLSX. Below the region a viewer sees their schools' own runs.
 /// </summary>
-public sealed class RunsModel(SyncLauncher launcher, SyncRuns runs, MonitoringReader monitoring, Appointments appointments) : OperatorPage
+public sealed class RunsModel(SyncLauncher launcher, SyncRuns runs, MonitoringReader monitoring, Appointments appointments) : ListPage
 {
-    public const int PageSize = 50;
-
-    /// <summary>A download holds at most this many runs: a spreadsheet, not a dump of the table.</summary>
-    public const int ExportLimit = 10_000;
-
     [BindProperty(SupportsGet = true)]
     public string? Scope { get; set; }
 
@@ -27,45 +22,23 @@ public sealed class RunsModel(SyncLauncher launcher, SyncRuns runs, MonitoringRe
     [BindProperty(Name = "mode", SupportsGet = true)]
     public string? ModeFilter { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public DateOnly? From { get; set; }
-
-    [BindProperty(SupportsGet = true)]
-    public DateOnly? To { get; set; }
-
-    [BindProperty(Name = "p", SupportsGet = true)]
-    public int PageNumber { get; set; } = 1;
-
     public IReadOnlyList<SyncRun> Runs { get; private set; } = [];
-
-    public long Total { get; private set; }
 
     public IReadOnlyList<RegionSource> Regions { get; private set; } = [];
 
     public static IEnumerable<string> Modes => ["full", "incremental", "push", "reconcile"];
 
-    public long Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public override (string One, string Few, string Many) RowNoun => ("запуск", "запуска", "запусков");
 
-    /// <summary>This page's address with the same filters and another page number (or a download's format).</summary>
-    public string Link(int page, string? format = null) => QueryString.Create(new Dictionary<string, string?>
-    {
-        ["scope"] = Scope,
-        ["status"] = StatusFilter,
-        ["mode"] = ModeFilter,
-        ["from"] = From?.ToString("yyyy-MM-dd"),
-        ["to"] = To?.ToString("yyyy-MM-dd"),
-        ["p"] = format is null && page > 1 ? page.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
-        ["handler"] = format is null ? null : "Export",
-        ["format"] = format,
-    }.Where(pair => !string.IsNullOrEmpty(pair.Value))).ToUriComponent() is var query && query.Length > 0 ? $"/runs{query}" : "/runs";
+    protected override string Path => "/runs";
+
+    protected override IEnumerable<(string Name, string? Value)> Filters => [("scope", Scope), ("status", StatusFilter), ("mode", ModeFilter)];
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        PageNumber = Math.Max(1, PageNumber);
-        (Runs, Total) = await runs.SearchAsync(await FilterAsync(cancellationToken), (PageNumber - 1) * PageSize, PageSize, cancellationToken);
+        (Runs, Total) = await runs.SearchAsync(await FilterAsync(cancellationToken), Offset, PageSize, cancellationToken);
         Crumbs = [new("Обзор", "/"), new("История запусков", null)];
     }
-
     public async Task<IActionResult> OnGetExportAsync(string? format, CancellationToken cancellationToken)
     {
         if (!ListExport.IsFormat(format))
@@ -89,6 +62,4 @@ public sealed class RunsModel(SyncLauncher launcher, SyncRuns runs, MonitoringRe
         var schools = below.IsEmpty ? [] : await monitoring.SchoolScopesAsync(await appointments.OwnSchoolIdsAsync(Access.Scope, cancellationToken), cancellationToken);
         return new RunFilter([.. Regions.Select(r => r.Code)], schools, Blank(Scope), Blank(StatusFilter), Blank(ModeFilter), From, To);
     }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -56,6 +56,7 @@ public class ScopeMatrixTests
             ($"/api/sync/runs/{runOfA}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.OK),
             ($"/api/sync/runs/{regionRun}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.NotFound),
             ("/runs", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
+            ("/audit", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
             ("/appointments", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
             ("/hangfire", HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden),
         ];
@@ -79,8 +80,14 @@ public class ScopeMatrixTests
 
         Assert.Empty(failures);
 
-        // The run history holds a school administrator's school's runs, not the region's.
+        // The run history holds a school administrator's school's runs, not the region's; the audit page the acts on
+        // their school, not those on another school or on the region.
+        await db.ExecuteAsync("INSERT INTO audit_event (actor, action, scope) VALUES ('t', 'invitation.send', $1), ('t', 'year.rollover', $2), ('t', 'sync.start', '54')", a.ToString(), b.ToString());
         using var admin = await EsiaWalk.OperatorSessionAsync(site.Address, SchoolAdmin);
+        var audit = await admin.GetStringAsync(new Uri(site.Address, "/audit"));
+        Assert.Contains("<td>приглашение педагогу</td>", audit, StringComparison.Ordinal);
+        Assert.DoesNotContain("<td>переход на новый учебный год</td>", audit, StringComparison.Ordinal);
+        Assert.DoesNotContain("<td>запуск синхронизации</td>", audit, StringComparison.Ordinal);
         var history = await admin.GetStringAsync(new Uri(site.Address, "/runs"));
         Assert.Contains($"href=\"/runs/{runOfA}\"", history, StringComparison.Ordinal);
         Assert.DoesNotContain($"href=\"/runs/{regionRun}\"", history, StringComparison.Ordinal);
