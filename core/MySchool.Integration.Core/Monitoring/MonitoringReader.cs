@@ -23,7 +23,7 @@ public sealed record RegionStatus(
     int Schools,
     long Students);
 
-public sealed record SchoolStatus(Guid Id, Guid MunicipalityId, string Municipality, string Name, string? SourceId, long Students, int Classes, DateTimeOffset? LastSuccess, long Quarantined);
+public sealed record SchoolStatus(Guid Id, Guid MunicipalityId, string Municipality, string Name, string Inn, string? SourceId, long Students, int Classes, DateTimeOffset? LastSuccess, long Quarantined);
 
 /// <summary>A municipality (by OKTMO) and the region it lies in.</summary>
 public sealed record MunicipalityInfo(Guid Id, string Region, string Name, string Oktmo);
@@ -127,10 +127,10 @@ public sealed class MonitoringReader(NpgsqlDataSource dataSource, TimeProvider t
                (SELECT count(*)::int FROM class c WHERE c.school_id = s.id),
                {SchoolLastSuccess},
                (SELECT count(*) FROM quarantine q WHERE q.resolved_at IS NULL AND q.scope = sr.code || '/' || (SELECT im.source_id FROM identity_map im WHERE im.kind = 'school' AND im.federal_id = s.id LIMIT 1)),
-               sr.code, m.id
+               sr.code, m.id, s.inn
         FROM school s JOIN school_region sr ON sr.school_id = s.id JOIN municipality m ON m.id = s.municipality_id
         WHERE {where} ORDER BY m.name, s.full_name
-        """, r => (r.GetString(8), new SchoolStatus(r.GetGuid(0), r.GetGuid(9), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt64(4), r.GetInt32(5), Instant(r, 6), r.GetInt64(7))),
+        """, r => (r.GetString(8), new SchoolStatus(r.GetGuid(0), r.GetGuid(9), r.GetString(1), r.GetString(2), r.GetString(10), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt64(4), r.GetInt32(5), Instant(r, 6), r.GetInt64(7))),
         cancellationToken, key);
 
     public Task<List<ClassCount>> ClassesAsync(Guid schoolId, CancellationToken cancellationToken) => ListAsync(dataSource, """

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Gateway.Exports;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
@@ -18,6 +20,21 @@ public sealed class MunicipalityModel(MonitoringReader monitoring, RegionCatalog
 
     public DateTimeOffset Now => time.GetUtcNow();
 
+    [BindProperty(Name = "q", SupportsGet = true)]
+    public string? Search { get; set; }
+
+    [BindProperty(Name = "sort", SupportsGet = true)]
+    public string? Sort { get; set; }
+
+    public bool ByLag => Sort == "lag";
+
+    public async Task<IActionResult> OnGetExportAsync(Guid id, string? format, CancellationToken cancellationToken)
+    {
+        var page = await OnGetAsync(id, cancellationToken);
+        return page is not PageResult ? page
+            : ListExport.IsFormat(format) ? new SchoolsTable(Municipality.Region, Schools, Now).Export($"schools-{Municipality.Oktmo}").ToFile(format!) : Missing("Выгрузки в таком формате");
+    }
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         if (await monitoring.MunicipalityAsync(id, cancellationToken) is not { } municipality)
@@ -31,8 +48,9 @@ public sealed class MunicipalityModel(MonitoringReader monitoring, RegionCatalog
         }
 
         Municipality = municipality;
-        Schools = await monitoring.SchoolsOfMunicipalityAsync(id, cancellationToken);
-        Indicators = await monitoring.IndicatorsAsync([], [.. Schools.Select(s => s.Id)], int.MaxValue, cancellationToken);
+        var schools = await monitoring.SchoolsOfMunicipalityAsync(id, cancellationToken);
+        Indicators = await monitoring.IndicatorsAsync([], [.. schools.Select(s => s.Id)], int.MaxValue, cancellationToken);
+        Schools = SchoolsTable.Find(schools, Search, ByLag);
         Crumbs = Trail.Municipality(Access.Scope, catalog, municipality.Region, id, municipality.Name);
         return Page();
     }

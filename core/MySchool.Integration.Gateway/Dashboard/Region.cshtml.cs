@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Gateway.Api;
+using MySchool.Integration.Gateway.Exports;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
@@ -20,6 +22,24 @@ public sealed class RegionModel(MonitoringReader monitoring, SyncLauncher launch
 
     public string? Problem { get; private set; }
 
+    [BindProperty(Name = "q", SupportsGet = true)]
+    public string? Search { get; set; }
+
+    [BindProperty(Name = "sort", SupportsGet = true)]
+    public string? Sort { get; set; }
+
+    /// <summary>A search or the lag order lists the schools in one table, not by municipality.</summary>
+    public bool Flat => !string.IsNullOrWhiteSpace(Search) || ByLag;
+
+    public bool ByLag => Sort == "lag";
+
+    public async Task<IActionResult> OnGetExportAsync(string code, string? format, CancellationToken cancellationToken)
+    {
+        var page = await OnGetAsync(code, cancellationToken);
+        return page is not PageResult ? page
+            : ListExport.IsFormat(format) ? new SchoolsTable(code, Schools, Now).Export($"schools-{code}").ToFile(format!) : Missing("Выгрузки в таком формате");
+    }
+
     public async Task<IActionResult> OnGetAsync(string code, CancellationToken cancellationToken)
     {
         if (launcher.Visible(Access).FirstOrDefault(r => r.Code == code) is not { } region)
@@ -28,7 +48,7 @@ public sealed class RegionModel(MonitoringReader monitoring, SyncLauncher launch
         }
 
         Region = region;
-        Schools = await monitoring.SchoolsAsync(code, cancellationToken);
+        Schools = SchoolsTable.Find(await monitoring.SchoolsAsync(code, cancellationToken), Search, ByLag);
         Indicators = await monitoring.IndicatorsAsync([code], [], int.MaxValue, cancellationToken);
         Runs = await runs.LatestAsync([code], null, 20, cancellationToken);
         Crumbs = Trail.Region(Access.Scope, catalog, code);
