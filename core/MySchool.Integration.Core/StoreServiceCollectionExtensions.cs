@@ -28,6 +28,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<SchoolOwnership>();
         services.AddSingleton<MonitoringReader>();
         services.AddSingleton<AuditReader>();
+        services.AddSingleton<QuarantineReview>();
         services.AddSingleton<SchoolProfileReader>();
         services.AddSingleton<TeacherInvitations>();
         services.AddSingleton<YearRollover>();

@@ -224,16 +224,16 @@ public sealed class MonitoringReader(NpgsqlDataSource dataSource, TimeProvider t
 
     /// <summary>Open quarantine entries of the regions, newest first, with every SNILS in them masked (raw record, source id, reason).</summary>
     /// <summary>Open quarantine of whole regions and of single schools (a school's records are scoped <c>54/1001</c> by its source id).</summary>
-    public Task<List<QuarantineEntry>> QuarantineAsync(IReadOnlyCollection<string> regions, IReadOnlyCollection<Guid> schools, string? scope, string? reason, long? id, CancellationToken cancellationToken) => ListAsync(dataSource, """
+    public Task<List<QuarantineEntry>> QuarantineAsync(
+        IReadOnlyCollection<string> regions, IReadOnlyCollection<Guid> schools, string? scope, string? reason, long? id, CancellationToken cancellationToken, string? kind = null, int limit = 500) => ListAsync(dataSource, $"""
         SELECT id, source_system, scope, kind, source_id, reason_code, reason, first_seen, last_seen, occurrences, raw_payload FROM quarantine
-        WHERE resolved_at IS NULL AND (split_part(scope, '/', 1) = ANY($1) OR scope IN (
-                SELECT sr.code || '/' || im.source_id FROM identity_map im JOIN school_region sr ON sr.school_id = im.federal_id WHERE im.kind = 'school' AND im.federal_id = ANY($5)))
-          AND ($2 = '' OR scope = $2 OR split_part(scope, '/', 1) = $2)
-          AND ($3 = '' OR reason_code = $3) AND ($4 = 0 OR id = $4)
-        ORDER BY last_seen DESC, id DESC LIMIT 500
+        WHERE resolved_at IS NULL AND {QuarantineReview.Visible}
+          AND ($3 = '' OR scope = $3 OR split_part(scope, '/', 1) = $3)
+          AND ($4 = '' OR reason_code = $4) AND ($5 = 0 OR id = $5) AND ($6 = '' OR kind = $6)
+        ORDER BY last_seen DESC, id DESC LIMIT $7
         """, r => new QuarantineEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : Snils.MaskAll(r.GetString(4)), r.GetString(5), Snils.MaskAll(r.GetString(6)),
             r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8), r.GetInt32(9), Snils.MaskAll(r.GetString(10))),
-        cancellationToken, regions.ToArray(), scope ?? "", reason ?? "", id ?? 0L, schools.ToArray());
+        cancellationToken, regions.ToArray(), schools.ToArray(), scope ?? "", reason ?? "", id ?? 0L, kind ?? "", limit);
 
     /// <summary>Join requests seen on community platforms to these regions' or these schools', those waiting for a school admin first.</summary>
     public Task<List<JoinRequestEntry>> JoinRequestsAsync(IReadOnlyCollection<string> regions, IReadOnlyCollection<Guid> schools, CancellationToken cancellationToken) => ListAsync(dataSource, """

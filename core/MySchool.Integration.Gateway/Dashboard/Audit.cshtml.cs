@@ -41,6 +41,7 @@ public sealed class AuditModel(AuditReader audit) : ListPage
         ["join-request.approve"] = "заявка «Сферума» одобрена",
         ["join-request.reject"] = "заявка «Сферума» отклонена",
         ["extract.issued"] = "выписка из дневника выдана",
+        ["quarantine.resolve"] = "записи карантина отмечены решёнными",
         ["year.rollover"] = "переход на новый учебный год",
         ["esia.link"] = "связывание с ЕСИА",
     };

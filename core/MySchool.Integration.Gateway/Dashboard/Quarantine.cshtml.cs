@@ -1,30 +1,79 @@
+using Microsoft.AspNetCore.Mvc;
 using MySchool.Integration.Core.Access;
 using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Gateway.Api;
+using MySchool.Integration.Gateway.Exports;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
-/// <summary>Records refused by the rules, filtered by region, school and reason; one opened with its raw record (SNILS masked).</summary>
-public sealed class QuarantineModel(MonitoringReader monitoring, SyncLauncher launcher, Appointments appointments) : OperatorPage
+/// <summary>
+/// Records refused by the rules within the viewer's scope: filtered by region or school, reason and kind chosen from
+/// lists in Russian; one opened with its raw record (SNILS masked); marked resolved in bulk once the source is fixed;
+/// downloadable as filtered.
+/// </summary>
+public sealed class QuarantineModel(MonitoringReader monitoring, QuarantineReview review, SyncLauncher launcher, Appointments appointments) : OperatorPage
 {
     public IReadOnlyList<QuarantineEntry> Entries { get; private set; } = [];
 
     public QuarantineEntry? Opened { get; private set; }
 
-    public string? Scope { get; private set; }
+    [BindProperty(SupportsGet = true)]
+    public string? Scope { get; set; }
 
-    /// <summary>The filter's example in the operator's own region (54, 54/1001), not another's.</summary>
-    public string ScopeExample => Access.Regions.Where(r => r != "*").Order(StringComparer.Ordinal).FirstOrDefault() is { } region ? $"{region}, {region}/1001" : "54, 54/1001";
+    [BindProperty(SupportsGet = true)]
+    public string? Reason { get; set; }
 
-    public string? Reason { get; private set; }
+    [BindProperty(SupportsGet = true)]
+    public string? Kind { get; set; }
 
-    public async Task OnGetAsync(string? scope, string? reason, long? id, CancellationToken cancellationToken)
+    /// <summary>The scopes the filter offers: the viewer's regions, then their own schools (<c>54/1001</c>).</summary>
+    public IReadOnlyList<(string Value, string Text)> Scopes { get; private set; } = [];
+
+    public IReadOnlyList<QuarantineReason> Reasons { get; private set; } = [];
+
+    /// <summary>How many records the last bulk action marked resolved.</summary>
+    [TempData]
+    public int? Resolved { get; set; }
+
+    public static string ReasonText(QuarantineReason reason) =>
+        $"{OperatorPage.RecordKind(reason.Kind)}: {(reason.Example.Length > 70 ? reason.Example[..70] + "…" : reason.Example)} ({OperatorPage.Number(reason.Count)})";
+
+    public async Task OnGetAsync(long? id, CancellationToken cancellationToken)
     {
-        (Scope, Reason) = (scope, reason);
-        var regions = launcher.Visible(Access).Select(r => r.Code).ToList();
-        // A school's administrator and a municipality's coordinator see their schools' data problems.
-        var schools = await appointments.OwnSchoolIdsAsync(Access.Scope, cancellationToken);
-        Entries = await monitoring.QuarantineAsync(regions, schools, scope, reason, null, cancellationToken);
+        var (regions, schools) = await VisibleAsync(cancellationToken);
+        Entries = await monitoring.QuarantineAsync(regions, schools, Scope, Reason, null, cancellationToken, Kind);
         Opened = id is null ? null : (await monitoring.QuarantineAsync(regions, schools, null, null, id, cancellationToken)).FirstOrDefault();
+        Reasons = await review.ReasonsAsync(regions, schools, cancellationToken);
+        var ownSchools = schools.Count == 0 ? [] : await monitoring.SchoolScopesAsync(schools, cancellationToken);
+        Scopes = [.. launcher.Visible(Access).Select(r => (r.Code, $"{r.Code} · {r.Name}")), .. ownSchools.Select(s => (s, $"школа {s}"))];
     }
+
+    public async Task<IActionResult> OnGetExportAsync(string? format, CancellationToken cancellationToken)
+    {
+        if (!ListExport.IsFormat(format))
+        {
+            return Missing("Выгрузки в таком формате");
+        }
+
+        var (regions, schools) = await VisibleAsync(cancellationToken);
+        var entries = await monitoring.QuarantineAsync(regions, schools, Scope, Reason, null, cancellationToken, Kind, ListPage.ExportLimit);
+        return new ListExport("quarantine", ["№", "Охват", "Источник", "Вид", "Запись", "Код причины", "Причина", "Впервые", "Последний раз", "Раз"],
+            [.. entries.Select(e => new object?[]
+            {
+                e.Id, e.Scope, Source(e.SourceSystem), RecordKind(e.Kind), e.SourceId, e.ReasonCode, e.Reason, When(e.FirstSeen), When(e.LastSeen), e.Occurrences,
+            })]).ToFile(format!);
+    }
+
+    /// <summary>Marks the chosen records resolved (audited), then shows the same filters again.</summary>
+    public async Task<IActionResult> OnPostResolveAsync(long[] ids, CancellationToken cancellationToken)
+    {
+        var (regions, schools) = await VisibleAsync(cancellationToken);
+        Resolved = await review.ResolveAsync(Access.ClientId, regions, schools, ids, cancellationToken);
+        return Redirect("/quarantine" + QueryString.Create(new Dictionary<string, string?> { ["scope"] = Scope, ["reason"] = Reason, ["kind"] = Kind }
+            .Where(pair => !string.IsNullOrWhiteSpace(pair.Value))).ToUriComponent());
+    }
+
+    /// <summary>The viewer's whole regions, and below them the schools of their municipalities and their own.</summary>
+    private async Task<(List<string> Regions, List<Guid> Schools)> VisibleAsync(CancellationToken cancellationToken) =>
+        ([.. launcher.Visible(Access).Select(r => r.Code)], await appointments.OwnSchoolIdsAsync(Access.Scope, cancellationToken));
 }

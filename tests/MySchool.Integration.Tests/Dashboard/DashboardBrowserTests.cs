@@ -193,19 +193,32 @@ public class DashboardBrowserTests
     }
 
     [Fact]
-    public async Task AQuarantinedRecord_OpensWithItsReason()
+    public async Task AQuarantinedRecord_IsFoundByItsRussianReason_OpensWithIt_AndIsMarkedResolved()
     {
         await using var browser = await BrowserFixture.StartAsync();
         browser.Harness.World.Nso.Faults.Arm(EljurFaults.MarkValueSix, 1);
         await browser.Harness.SyncAsync();
         var page = await browser.LoginAsync(BrowserFixture.Operator54);
 
-        await page.GotoAsync(new Uri(browser.Address, "/quarantine?scope=54").ToString());
+        await page.GotoAsync(new Uri(browser.Address, "/quarantine").ToString());
+        // The reason is chosen from a list in Russian, not typed as a code.
+        await page.Locator("#quarantine-filters select[name=scope]").SelectOptionAsync("54");
+        await page.Locator("#quarantine-filters select[name=reason]").SelectOptionAsync(new SelectOptionValue { Value = "mark.out-of-scale" });
+        await Assertions.Expect(page.Locator("#quarantine-filters select[name=reason] option:checked")).ToContainTextAsync("отметка: ");
+        await page.Locator("#quarantine-filters button").ClickAsync();
+        await Assertions.Expect(page.Locator("#quarantine tbody tr")).ToHaveCountAsync(1);
         await page.Locator("#quarantine tbody tr a").First.ClickAsync();
 
         await Assertions.Expect(page.Locator("#quarantine-record")).ToContainTextAsync("mark.out-of-scale");
         await Assertions.Expect(page.Locator("#raw-record")).ToContainTextAsync("6");
         await BrowserFixture.ScreenshotAsync(page, "quarantine-record");
+
+        await page.Locator("#quarantine tbody input[type=checkbox]").CheckAsync();
+        await page.Locator("#resolve").ClickAsync();
+        await Assertions.Expect(page.Locator("#resolved")).ToHaveTextAsync("Отмечено решёнными: 1 запись.");
+        await Assertions.Expect(page.Locator("#quarantine")).ToHaveCountAsync(0);
+        Assert.Equal(1L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM quarantine WHERE resolved_at IS NOT NULL AND reason_code = 'mark.out-of-scale'"));
+        Assert.Equal(1L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'quarantine.resolve' AND actor = 'esia:1000000154'"));
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public class RussianLabelsTests
     }
 
     [Fact]
-    public async Task TheQuarantineFiltersHint_UsesTheOperatorsOwnRegion()
+    public async Task TheQuarantineScopeFilter_OffersTheOperatorsOwnRegionOnly()
     {
         const long Operator11 = 1_000_000_111;
         await using var site = await SiteOnPorts.StartAsync(new Dictionary<string, string> { [$"Operators:{Operator11}:Regions:0"] = "11" });
@@ -84,8 +84,8 @@ public class RussianLabelsTests
 
         var html = await komi.GetStringAsync(new Uri(site.Address, "/quarantine"));
 
-        Assert.Contains("Регион или школа (11, 11/1001)", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("54/1001", html, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"11\">11 · Республика Коми</option>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<option value=\"54\"", html, StringComparison.Ordinal);
     }
 
     [Fact]
