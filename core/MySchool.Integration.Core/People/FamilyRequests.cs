@@ -9,6 +9,9 @@ namespace MySchool.Integration.Core.People;
 /// <summary>What a family asks: a school, a class by its name, and the child from the parent's account (null: the applicant is the student).</summary>
 public sealed record FamilyRequestForm(Guid SchoolId, string? ClassName, long? ChildId);
 
+/// <summary>A request filed: its submission, and whether the same request was already waiting (then nothing new is filed).</summary>
+public sealed record FamilySubmission(Guid Id, bool AlreadySent);
+
 /// <summary>One request as the school admin sees it.</summary>
 public sealed record FamilyRequestEntry(
     long Id,
@@ -48,31 +51,55 @@ public sealed class FamilyRequests(NpgsqlDataSource dataSource, IIdentityDirecto
     public const string Student = "student";
 
     /// <summary>Files the request, or says why it cannot be sent. Sending the same request again answers the first one.</summary>
-    public async Task<Checked<Guid>> SubmitAsync(AccountHolder applicant, IReadOnlyList<AccountChild> children, FamilyRequestForm form, CancellationToken cancellationToken)
+    public async Task<Checked<FamilySubmission>> SubmitAsync(AccountHolder applicant, IReadOnlyList<AccountChild> children, FamilyRequestForm form, CancellationToken cancellationToken)
     {
         var outcome = await FileAsync(applicant, children, form, cancellationToken);
-        await audit.RecordAsync($"esia:{applicant.Oid}", outcome.IsValid ? "family-request.submit" : "family-request.refuse", form.SchoolId.ToString(),
-            outcome.IsValid ? new { submission = outcome.Value } : new { reason = outcome.Rejection!.Code }, cancellationToken);
+        if (outcome.Value is not { AlreadySent: true })
+        {
+            await audit.RecordAsync($"esia:{applicant.Oid}", outcome.IsValid ? "family-request.submit" : "family-request.refuse", form.SchoolId.ToString(),
+                outcome.IsValid ? new { submission = outcome.Value!.Id } : new { reason = outcome.Rejection!.Code }, cancellationToken);
+        }
+
         return outcome;
     }
 
-    private async Task<Checked<Guid>> FileAsync(AccountHolder applicant, IReadOnlyList<AccountChild> children, FamilyRequestForm form, CancellationToken cancellationToken)
+    /// <summary>
+    /// The applicant takes back a submission still waiting (both halves of a parent's); false when it is not theirs or
+    /// was already decided.
+    /// </summary>
+    public async Task<bool> WithdrawAsync(long applicantOid, long requestId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(dataSource, """
+            UPDATE family_request SET status = 'withdrawn'
+            WHERE applicant_oid = $1 AND status = 'pending' AND submission = (SELECT submission FROM family_request WHERE id = $2 AND applicant_oid = $1)
+            """, applicantOid, requestId);
+        var withdrawn = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        if (withdrawn)
+        {
+            await audit.RecordAsync($"esia:{applicantOid}", "family-request.withdraw", null, new { request = requestId }, cancellationToken);
+        }
+
+        return withdrawn;
+    }
+
+    private async Task<Checked<FamilySubmission>> FileAsync(AccountHolder applicant, IReadOnlyList<AccountChild> children, FamilyRequestForm form, CancellationToken cancellationToken)
     {
         var subjects = Subjects(applicant, children, form);
         if (!subjects.IsValid)
         {
-            return Checked<Guid>.Refused(subjects.Rejection!.Code, subjects.Rejection.Message);
+            return Checked<FamilySubmission>.Refused(subjects.Rejection!.Code, subjects.Rejection.Message);
         }
 
         var classId = await ClassAsync(form, cancellationToken);
         if (!classId.IsValid)
         {
-            return Checked<Guid>.Refused(classId.Rejection!.Code, classId.Rejection.Message);
+            return Checked<FamilySubmission>.Refused(classId.Rejection!.Code, classId.Rejection.Message);
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var submission = Guid.NewGuid();
+        var fresh = Guid.NewGuid();
+        var submission = fresh;
         foreach (var subject in subjects.Value!)
         {
             var existing = await ScalarAsync<object?>(connection, """
@@ -87,7 +114,7 @@ public sealed class FamilyRequests(NpgsqlDataSource dataSource, IIdentityDirecto
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return Checked<Guid>.Valid(submission);
+        return Checked<FamilySubmission>.Valid(new FamilySubmission(submission, AlreadySent: submission != fresh));
     }
 
     /// <summary>Who the requests are about: the parent and the child, or the student alone; or why there is no one to ask for.</summary>

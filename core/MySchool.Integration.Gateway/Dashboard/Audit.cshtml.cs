@@ -38,6 +38,7 @@ public sealed class AuditModel(AuditReader audit) : ListPage
         ["family-request.approve"] = "запрос родителя одобрен",
         ["family-request.hold"] = "запрос родителя ждёт решения",
         ["family-request.reject"] = "запрос родителя отклонён",
+        ["family-request.withdraw"] = "запрос родителя отозван заявителем",
         ["join-request.approve"] = "заявка «Сферума» одобрена",
         ["join-request.reject"] = "заявка «Сферума» отклонена",
         ["extract.issued"] = "выписка из дневника выдана",

@@ -6,8 +6,10 @@ using MySchool.Integration.Core.People;
 namespace MySchool.Integration.Gateway.Family;
 
 /// <summary>
-/// A parent's (or a student's) page: their children as ESIA lists them, the request form, and their requests.
-/// ESIA is read on every visit, so a child attached or given an account a minute ago is already there.
+/// A parent's (or a student's) page: their children as ESIA lists them, the request form, and their requests, which
+/// they may withdraw while they wait. ESIA is read on every visit, so a child attached or given an account a minute
+/// ago is already there. A request sent or withdrawn is answered by a redirect (post-redirect-get): reloading the page
+/// sends nothing again.
 /// </summary>
 public sealed class FamilyModel(IIdentityDirectory directory, FamilyRequests requests, DiaryExtracts extracts) : PageModel
 {
@@ -25,9 +27,12 @@ public sealed class FamilyModel(IIdentityDirectory directory, FamilyRequests req
 
     public bool MayAskForThemselves { get; private set; }
 
-    public string? Outcome { get; private set; }
+    /// <summary>What became of the last request sent or withdrawn, carried over the redirect.</summary>
+    [TempData]
+    public string? Outcome { get; set; }
 
-    public bool Refused { get; private set; }
+    /// <summary>Why the form just sent was refused: shown with the form, not carried anywhere.</summary>
+    public string? Refusal { get; private set; }
 
     public string? Problem { get; private set; }
 
@@ -35,6 +40,19 @@ public sealed class FamilyModel(IIdentityDirectory directory, FamilyRequests req
 
     public Task<IActionResult> OnPostAsync(string? school, Guid schoolId, string? className, long? childId, CancellationToken cancellationToken) =>
         ShowAsync(school, new FamilyRequestForm(schoolId, className, childId), cancellationToken);
+
+    public async Task<IActionResult> OnPostWithdrawAsync(long id, CancellationToken cancellationToken)
+    {
+        if (await FamilyHosting.SessionAsync(HttpContext) is not { } session)
+        {
+            return Redirect(FamilyHosting.LoginPath);
+        }
+
+        Outcome = await requests.WithdrawAsync(session.Oid, id, cancellationToken)
+            ? "Запрос отозван: школа его больше не рассматривает."
+            : "Этот запрос уже рассмотрен школой, отозвать его нельзя.";
+        return Redirect("/family");
+    }
 
     private async Task<IActionResult> ShowAsync(string? school, FamilyRequestForm? form, CancellationToken cancellationToken)
     {
@@ -53,10 +71,17 @@ public sealed class FamilyModel(IIdentityDirectory directory, FamilyRequests req
             if (form is not null)
             {
                 var outcome = await requests.SubmitAsync(holder, Children, form, cancellationToken);
-                (Outcome, Refused) = outcome.IsValid
-                    ? ("Запрос отправлен в школу. Администратор школы рассмотрит его; состояние видно ниже.", false)
-                    : ($"Запрос не отправлен: {outcome.Rejection!.Message}", true);
-                Response.StatusCode = outcome.IsValid ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity;
+                if (outcome.Value is { } submission)
+                {
+                    Outcome = submission.AlreadySent
+                        ? "Такой запрос уже отправлен и ждёт решения школы: второй раз он не отправляется."
+                        : "Запрос отправлен в школу. Администратор школы рассмотрит его; состояние видно ниже.";
+                    return Redirect("/family" + (string.IsNullOrEmpty(school) ? "" : $"?school={Uri.EscapeDataString(school)}"));
+                }
+
+                // A refused form is shown again as it was typed, to be corrected.
+                Refusal = $"Запрос не отправлен: {outcome.Rejection!.Message}";
+                Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             }
         }
         catch (IdentityDirectoryException failure) when (failure.TokenExpired)
@@ -82,6 +107,7 @@ public sealed class FamilyModel(IIdentityDirectory directory, FamilyRequests req
         "pending" => "на рассмотрении",
         "approved" => "одобрен",
         "rejected" => "отклонён",
+        "withdrawn" => "отозван вами",
         _ => status,
     };
 }

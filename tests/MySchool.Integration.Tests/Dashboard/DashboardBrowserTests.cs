@@ -179,6 +179,10 @@ public class DashboardBrowserTests
         await Assertions.Expect(family.Locator("#outcome")).ToContainTextAsync("Запрос отправлен");
         await Assertions.Expect(family.Locator("#my-requests tbody tr")).ToHaveCountAsync(2);
         await BrowserFixture.ScreenshotAsync(family, "family-request");
+        // A reload after sending asks nothing of the browser and sends nothing again (post-redirect-get).
+        await family.ReloadAsync();
+        await Assertions.Expect(family.Locator("#outcome")).ToHaveCountAsync(0);
+        await Assertions.Expect(family.Locator("#my-requests tbody tr")).ToHaveCountAsync(2);
         var admin = await browser.LoginAsync(BrowserFixture.Operator54);
         await admin.GotoAsync(new Uri(browser.Address, "/join-requests").ToString());
         var waiting = admin.Locator("#family-requests tbody tr", new() { HasText = "ждёт решения" });

@@ -22,8 +22,9 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
 
         using var sent = await FamilyFixture.RequestAsync(family, placement.School, placement.ClassName, student.Id);
 
-        Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
-        Assert.Contains("Запрос отправлен", await sent.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Post-redirect-get: the answer is a redirect, the outcome is on the page it leads to.
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        Assert.Contains("Запрос отправлен", await family.GetStringAsync(sent.Headers.Location), StringComparison.Ordinal);
         var kinds = await RequestsOfAsync(parent.EsiaOid!.Value);
         Assert.Equal(["representative", "student"], kinds.Select(r => r.Kind).Order());
         Assert.All(kinds, r => Assert.Equal("pending", r.Status));
@@ -137,16 +138,50 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
     }
 
     [Fact]
-    public async Task SendingTheSameRequestTwice_IsOneRequest()
+    public async Task SendingTheSameRequestTwice_IsOneRequest_AnsweredAlreadySent_AndAReloadSendsNothing()
     {
         using var logged = await fixture.ParentLoggedInAsync();
         var (student, parent, placement, family) = logged;
 
         using var first = await FamilyFixture.RequestAsync(family, placement.School, placement.ClassName.Replace(" «", "", StringComparison.Ordinal).TrimEnd('»'), student.Id);
+        var afterFirst = await family.GetStringAsync(new Uri("/family", UriKind.Relative));
         using var second = await FamilyFixture.RequestAsync(family, placement.School, placement.ClassName, student.Id);
+        var afterSecond = await family.GetStringAsync(new Uri("/family", UriKind.Relative));
+        var reloaded = await family.GetStringAsync(new Uri("/family", UriKind.Relative));
 
-        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
+        Assert.Contains("Запрос отправлен в школу", afterFirst, StringComparison.Ordinal);
+        Assert.Contains("Такой запрос уже отправлен и ждёт решения школы", afterSecond, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"outcome\"", reloaded, StringComparison.Ordinal);
         Assert.Equal(2, (await RequestsOfAsync(parent.EsiaOid!.Value)).Count);
+        Assert.Equal(1L, await fixture.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'family-request.submit' AND actor = $1", $"esia:{parent.EsiaOid}"));
+    }
+
+    [Fact]
+    public async Task APendingRequest_IsListedWithItsDate_AndWithdrawnWhole_UntilTheSchoolDecides()
+    {
+        using var logged = await fixture.ParentLoggedInAsync();
+        var (student, parent, placement, family) = logged;
+        var before = await family.GetStringAsync(new Uri("/family", UriKind.Relative));
+
+        using var sent = await FamilyFixture.RequestAsync(family, placement.School, placement.ClassName, student.Id);
+        var listed = await family.GetStringAsync(new Uri("/family", UriKind.Relative));
+        var id = (await RequestsOfAsync(parent.EsiaOid!.Value)).Min(r => r.Id);
+        using var withdrawn = await PageForms.PostAsync(family, "/family", $"/family?handler=Withdraw&id={id}", []);
+        var after = await family.GetStringAsync(new Uri("/family", UriKind.Relative));
+        using var again = await PageForms.PostAsync(family, "/family", $"/family?handler=Withdraw&id={id}", []);
+        var late = await family.GetStringAsync(new Uri("/family", UriKind.Relative));
+
+        Assert.Contains("Вы ещё не отправляли запросов", before, StringComparison.Ordinal);
+        Assert.Contains(" МСК</td>", listed, StringComparison.Ordinal);
+        Assert.Contains("Отозвать</button>", listed, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, withdrawn.StatusCode);
+        Assert.Equal(["withdrawn", "withdrawn"], (await RequestsOfAsync(parent.EsiaOid.Value)).Select(r => r.Status));
+        Assert.Contains("Запрос отозван", after, StringComparison.Ordinal);
+        Assert.Contains("отозван вами", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("Отозвать</button>", after, StringComparison.Ordinal);
+        Assert.Contains("отозвать его нельзя", late, StringComparison.Ordinal);
+        Assert.Equal(1L, await fixture.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'family-request.withdraw' AND actor = $1", $"esia:{parent.EsiaOid}"));
     }
 
     [Fact]
@@ -161,7 +196,7 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
         using var admin = await fixture.OperatorLoginAsync();
         using var approved = await ApproveAsync(admin, request.Id);
 
-        Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
         Assert.Equal("student", request.Kind);
         Assert.Equal(student.EsiaOid, await fixture.Harness.Db.ScalarAsync<long>("SELECT esia_oid FROM person WHERE id = $1", placement.Person));
     }
