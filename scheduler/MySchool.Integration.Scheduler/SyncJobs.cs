@@ -37,7 +37,7 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
     public Task ReconcileAsync(string regionCode, CancellationToken cancellationToken) => QueueAndFanOutAsync(regionCode, SyncMode.Reconcile, cancellationToken);
 
     /// <summary>One school of a planned run.</summary>
-    [JobDisplayName("Синхронизация школы {2} региона {1} (запуск {0})")]
+    [SchoolJobName]
     [AutomaticRetry(Attempts = 5, DelaysInSeconds = [5, 15, 30, 60, 120], OnlyOn = [typeof(NpgsqlException)])] // as RunAsync
     public async Task SchoolAsync(long runId, string regionCode, SourceSchool school, string? cursor, bool dryRun, CancellationToken cancellationToken)
     {
