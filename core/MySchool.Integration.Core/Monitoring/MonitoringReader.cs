@@ -168,6 +168,16 @@ public sealed class MonitoringReader(NpgsqlDataSource dataSource, TimeProvider t
         GROUP BY d ORDER BY d
         """, r => new DayVolume(r.GetFieldValue<DateOnly>(0), r.GetInt64(1), r.GetInt32(2)), cancellationToken, regions.ToArray(), time.GetUtcNow(), days);
 
+    /// <summary>One school's days: rows its runs wrote and its failed runs, from each run's own outcome for the school.</summary>
+    public Task<List<DayVolume>> SchoolVolumeAsync(Guid school, int days, CancellationToken cancellationToken) => ListAsync(dataSource, """
+        SELECT d::date, coalesce(sum(rs.inserted_count + rs.updated_count + rs.deleted_count), 0)::bigint, count(rs.run_id) FILTER (WHERE NOT rs.succeeded)::int
+        FROM generate_series(($2::timestamptz)::date - ($3 - 1), ($2::timestamptz)::date, interval '1 day') AS d
+        LEFT JOIN (sync_run_school rs JOIN sync_run r ON r.id = rs.run_id
+                   JOIN identity_map im ON im.source_system = r.source_system AND im.kind = 'school' AND im.source_id = rs.school_source_id AND im.federal_id = $1)
+            ON rs.finished_at::date = d::date
+        GROUP BY d ORDER BY d
+        """, r => new DayVolume(r.GetFieldValue<DateOnly>(0), r.GetInt64(1), r.GetInt32(2)), cancellationToken, school, time.GetUtcNow(), days);
+
     public async Task<Indicators> IndicatorsAsync(IReadOnlyCollection<string> regions, IReadOnlyCollection<Guid> schoolIds, int adminPolicyStudents, CancellationToken cancellationToken)
     {
         var schools = await ListAsync(dataSource, $"""

@@ -26,6 +26,9 @@ public sealed class SchoolModel(MonitoringReader monitoring, SchoolProfileReader
 
     public IReadOnlyList<SyncRun> Runs { get; private set; } = [];
 
+    /// <summary>The school's last 14 days: rows written and failed runs.</summary>
+    public IReadOnlyList<DayVolume> Volume { get; private set; } = [];
+
     public SchoolProfile Profile { get; private set; } = new([], [], [], []);
 
     public DateTimeOffset Now => time.GetUtcNow();
@@ -49,6 +52,7 @@ public sealed class SchoolModel(MonitoringReader monitoring, SchoolProfileReader
         Classes = await monitoring.ClassesAsync(id, cancellationToken);
         Indicators = await monitoring.IndicatorsAsync([], [id], int.MaxValue, cancellationToken);
         Profile = await profiles.ReadAsync(id, cancellationToken);
+        Volume = await monitoring.SchoolVolumeAsync(id, 14, cancellationToken);
         Runs = School.SourceId is null ? [] : await runs.LatestAsync([Region], $"{Region}/{School.SourceId}", 20, cancellationToken);
         Holder = Access.Holds("*") ? await ownership.FindAsync(id, cancellationToken) : null;
         Crumbs = Trail.School(Access.Scope, regions, Region, School.MunicipalityId, School.Municipality, id, School.Name);
