@@ -173,6 +173,18 @@ public sealed class Appointments(NpgsqlDataSource dataSource)
         return schools is [var school] && await CoversSchoolAsync(scope, school, cancellationToken);
     }
 
+    /// <summary>A member of a school's staff with their ESIA account (null when not linked) and name; null when they are not its staff.</summary>
+    public async Task<(long? EsiaOid, string Name)?> StaffMemberAsync(Guid school, Guid person, CancellationToken cancellationToken) =>
+        (await ListAsync(dataSource, """
+            SELECT p.esia_oid, concat_ws(' ', p.last_name, p.first_name, p.middle_name) FROM person p
+            WHERE p.id = $2 AND EXISTS (SELECT 1 FROM staff a WHERE a.school_id = $1 AND a.person_id = p.id)
+            """, reader => (reader.IsDBNull(0) ? (long?)null : reader.GetInt64(0), reader.GetString(1)), cancellationToken, school, person)) is [var one] ? one : null;
+
+    /// <summary>The registry's name for a SNILS, when the person is in it: an appointee's name before their first login.</summary>
+    public async Task<string?> RegistryNameAsync(string snils, CancellationToken cancellationToken) =>
+        (await ListAsync(dataSource, "SELECT concat_ws(' ', last_name, first_name, middle_name) FROM person WHERE snils = $1",
+            reader => reader.GetString(0), cancellationToken, snils)) is [var name] ? name : null;
+
     /// <summary>Where a school lies: its region and municipality; null when there is no such school.</summary>
     public async Task<(string Region, Guid Municipality)?> SchoolPlaceAsync(Guid school, CancellationToken cancellationToken)
     {

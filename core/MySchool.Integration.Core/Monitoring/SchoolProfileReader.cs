@@ -8,8 +8,8 @@ public sealed record CalendarPeriod(string Year, string Name, string Kind, DateO
 
 public sealed record CalendarHoliday(string Year, string Name, DateOnly Start, DateOnly End);
 
-/// <summary>An administrator by name, and whether they teach too.</summary>
-public sealed record Administrator(string Name, bool Teaches);
+/// <summary>An administrator by name, whether they teach too, and their ESIA account when linked (who may be given the dashboard).</summary>
+public sealed record Administrator(Guid PersonId, string Name, bool Teaches, long? EsiaOid);
 
 /// <summary>An event of the school's feed; the class is empty for the whole school.</summary>
 public sealed record SchoolFeedEvent(DateTimeOffset StartsAt, string Kind, string Title, string? ClassName);
@@ -53,9 +53,9 @@ public sealed class SchoolProfileReader(NpgsqlDataSource dataSource)
             """, r => new CalendarHoliday(r.GetString(0), r.GetString(1), r.GetFieldValue<DateOnly>(2), r.GetFieldValue<DateOnly>(3)), cancellationToken, schoolId);
         var administrators = await ListAsync(dataSource, """
             SELECT concat_ws(' ', p.last_name, p.first_name, p.middle_name),
-                   EXISTS (SELECT 1 FROM staff t WHERE t.school_id = a.school_id AND t.person_id = a.person_id AND t.role = 'teacher')
+                   EXISTS (SELECT 1 FROM staff t WHERE t.school_id = a.school_id AND t.person_id = a.person_id AND t.role = 'teacher'), p.id, p.esia_oid
             FROM staff a JOIN person p ON p.id = a.person_id WHERE a.school_id = $1 AND a.role = 'admin' ORDER BY 1
-            """, r => new Administrator(r.GetString(0), r.GetBoolean(1)), cancellationToken, schoolId);
+            """, r => new Administrator(r.GetGuid(2), r.GetString(0), r.GetBoolean(1), r.IsDBNull(3) ? null : r.GetInt64(3)), cancellationToken, schoolId);
         var events = await ListAsync(dataSource, """
             SELECT e.starts_at, s.time_zone, e.kind, e.title, c.grade || ' «' || c.letter || '»'
             FROM event e JOIN school s ON s.id = e.school_id LEFT JOIN class c ON c.id = e.class_id

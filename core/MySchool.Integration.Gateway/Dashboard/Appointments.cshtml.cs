@@ -59,14 +59,36 @@ public sealed class AppointmentsModel(Appointments appointments, IIdentityDirect
             return await ShowAsync($"В ЕСИА нет учётной записи со СНИЛС {parsed.Require().Masked}", cancellationToken);
         }
 
+        // The registry's name when the person is in it; otherwise ESIA's, once they log in.
+        var name = await appointments.RegistryNameAsync(parsed.Require().Canonical, cancellationToken) ?? $"oid {found}";
         var request = role switch
         {
-            "regional" => new AppointmentRequest(AppointmentRole.Regional, found, $"oid {found}", RegionCode: region),
-            "municipal" => new AppointmentRequest(AppointmentRole.Municipal, found, $"oid {found}", MunicipalityId: place),
-            _ => new AppointmentRequest(AppointmentRole.School, found, $"oid {found}", SchoolId: place),
+            "regional" => new AppointmentRequest(AppointmentRole.Regional, found, name, RegionCode: region),
+            "municipal" => new AppointmentRequest(AppointmentRole.Municipal, found, name, MunicipalityId: place),
+            _ => new AppointmentRequest(AppointmentRole.School, found, name, SchoolId: place),
         };
         var refusal = await appointments.AppointAsync(Actor, Access.Scope, request, cancellationToken);
         return refusal is null ? Redirect("/appointments") : await ShowAsync(refusal, cancellationToken);
+    }
+
+    /// <summary>
+    /// Appoints one of the school's administrators from its page: the person as the registry knows them, with the ESIA
+    /// account the nightly linking or a family's request found.
+    /// </summary>
+    public async Task<IActionResult> OnPostStaffAsync(Guid school, Guid person, CancellationToken cancellationToken)
+    {
+        if (await appointments.StaffMemberAsync(school, person, cancellationToken) is not { } member)
+        {
+            return await ShowAsync("Этого человека нет среди сотрудников школы", cancellationToken);
+        }
+
+        if (member.EsiaOid is not { } oid)
+        {
+            return await ShowAsync($"{member.Name}: учётная запись ЕСИА ещё не связана — назначьте по СНИЛС", cancellationToken);
+        }
+
+        var refusal = await appointments.AppointAsync(Actor, Access.Scope, new AppointmentRequest(AppointmentRole.School, oid, member.Name, SchoolId: school), cancellationToken);
+        return refusal is null ? Redirect($"/schools/{school}") : await ShowAsync(refusal, cancellationToken);
     }
 
     public async Task<IActionResult> OnPostRevokeAsync(long id, CancellationToken cancellationToken) =>

@@ -35,6 +35,9 @@ public sealed class SchoolModel(MonitoringReader monitoring, SchoolProfileReader
 
     public string? Problem { get; private set; }
 
+    /// <summary>Whether the viewer may appoint this school's administrators (its region's or its municipality's coordinators).</summary>
+    public bool MayAppoint { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         if (await monitoring.SchoolAsync(id, cancellationToken) is not { } found)
@@ -49,6 +52,7 @@ public sealed class SchoolModel(MonitoringReader monitoring, SchoolProfileReader
         }
 
         (Region, School) = found;
+        MayAppoint = Access.Scope.CoversMunicipality(place.Region, place.Municipality);
         Classes = await monitoring.ClassesAsync(id, cancellationToken);
         Indicators = await monitoring.IndicatorsAsync([], [id], int.MaxValue, cancellationToken);
         Profile = await profiles.ReadAsync(id, cancellationToken);

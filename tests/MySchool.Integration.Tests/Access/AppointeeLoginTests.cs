@@ -69,6 +69,10 @@ public class AppointeeLoginTests
         await using var site = await SiteOnPorts.StartAsync();
         await site.Harness.SyncAsync();
         var school = await site.Harness.Db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn LIMIT 1");
+        // The person is a teacher in the registry under that SNILS: the appointment takes the registry's name at once.
+        var teacher = await site.Harness.Db.ScalarAsync<Guid>("SELECT person_id FROM staff WHERE school_id = $1 AND role = 'teacher' ORDER BY person_id LIMIT 1", school);
+        await site.Harness.Db.ExecuteAsync("UPDATE person SET snils = '11223344797' WHERE id = $1", teacher);
+        var name = await site.Harness.Db.ScalarAsync<string>("SELECT concat_ws(' ', last_name, first_name, middle_name) FROM person WHERE id = $1", teacher);
         using var session = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.Operator54);
 
         using var unknown = await PageForms.PostAsync(session, "/appointments", "/appointments?handler=Appoint", new() { ["role"] = "school", ["place"] = school.ToString(), ["snils"] = "998-877-665 52" });
@@ -78,6 +82,34 @@ public class AppointeeLoginTests
         var appointment = Assert.Single(await site.Gateway.Services.GetRequiredService<Appointments>().OpenAsync(Administrator, CancellationToken.None));
         Assert.Equal((AppointmentRole.School, school, $"esia:{SiteOnPorts.Operator54}"), (appointment.Role, appointment.SchoolId, appointment.AppointedBy));
         Assert.Contains("В ЕСИА нет учётной записи со СНИЛС ***-***-*** 52", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(name, appointment.FullName);
+    }
+
+    [Fact]
+    public async Task ARegionalCoordinator_GivesOneOfTheSchoolsAdministratorsTheDashboard_FromTheSchoolPage_AndTheyLogIn()
+    {
+        await using var site = await SiteOnPorts.StartAsync();
+        await site.Harness.SyncAsync();
+        var db = site.Harness.Db;
+        var school = await db.ScalarAsync<Guid>("SELECT id FROM school ORDER BY inn LIMIT 1");
+        var admins = await db.ScalarAsync<long>("SELECT count(*) FROM staff WHERE school_id = $1 AND role = 'admin'", school);
+        var linked = await db.ScalarAsync<Guid>("SELECT person_id FROM staff WHERE school_id = $1 AND role = 'admin' ORDER BY person_id LIMIT 1", school);
+        var name = await db.ScalarAsync<string>("SELECT concat_ws(' ', last_name, first_name, middle_name) FROM person WHERE id = $1", linked);
+        await db.ExecuteAsync("UPDATE person SET esia_oid = $1 WHERE id = $2", Administrator, linked); // as the nightly linking by SNILS would
+        using var session = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.Operator54);
+
+        var page = await session.GetStringAsync($"/schools/{school}");
+        using var appointed = await PageForms.PostAsync(session, $"/schools/{school}", $"/appointments?handler=Staff&school={school}&person={linked}", []);
+
+        Assert.Contains($"person={linked}", page, StringComparison.Ordinal);
+        Assert.Equal(admins - 1, System.Text.RegularExpressions.Regex.Count(page, "нет связанной учётной записи ЕСИА"));
+        Assert.Equal(HttpStatusCode.Redirect, appointed.StatusCode);
+        var appointment = Assert.Single(await site.Gateway.Services.GetRequiredService<Appointments>().OpenAsync(Administrator, CancellationToken.None));
+        Assert.Equal((AppointmentRole.School, school, name), (appointment.Role, appointment.SchoolId, appointment.FullName));
+        using var administrator = await EsiaWalk.OperatorSessionAsync(site.Address, Administrator);
+        Assert.Equal(HttpStatusCode.OK, (await administrator.GetAsync($"/schools/{school}")).StatusCode);
+        // Nobody without the right is offered the button: the administrator themselves may not appoint.
+        Assert.DoesNotContain("appoint-staff", await administrator.GetStringAsync($"/schools/{school}"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -254,6 +254,14 @@ public class DashboardBrowserTests
         await Assertions.Expect(page.Locator("#regions tbody tr")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("#admin-policy tbody tr")).ToHaveCountAsync(2);
         await BrowserFixture.ScreenshotAsync(page, "overview-federal");
+        // The run history and the journal, reached from the header; the current section is marked there.
+        await page.Locator("header nav a", new() { HasText = "Запуски" }).ClickAsync();
+        await Assertions.Expect(page.Locator("header nav a[aria-current=page]")).ToHaveTextAsync("Запуски");
+        await Assertions.Expect(page.Locator("table.runs tbody tr")).ToHaveCountAsync(1);
+        await BrowserFixture.ScreenshotAsync(page, "runs-history");
+        await page.Locator("header nav a", new() { HasText = "Журнал" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#audit tbody tr").First).ToContainTextAsync("вход в панель");
+        await BrowserFixture.ScreenshotAsync(page, "audit");
         var hangfire = await page.GotoAsync(new Uri(browser.Address, "/hangfire").ToString());
         Assert.Equal(200, hangfire!.Status);
 
