@@ -16,8 +16,14 @@ public static class SyncApi
     {
         var api = app.MapGroup("/api/sync").RequireSessionOrToken(ExchangeScopes.SyncManage);
         api.MapPost("/{region}", StartAsync);
-        api.MapGet("/runs", async (HttpContext context, SyncLauncher launcher, SyncRuns runs, int? limit, CancellationToken ct) =>
-            Results.Ok(await runs.LatestAsync([.. launcher.Visible(ClientAccess.From(context.User)).Select(r => r.Code)], null, Math.Clamp(limit ?? 50, 1, 500), ct)));
+        api.MapGet("/runs", async (HttpContext context, SyncLauncher launcher, SyncRuns runs, string? scope, string? status, string? mode, DateOnly? from, DateOnly? to,
+            int? limit, int? offset, CancellationToken ct) =>
+        {
+            var filter = await launcher.RunFilterAsync(ClientAccess.From(context.User), scope, status, mode, from, to, ct);
+            var (page, total) = await runs.SearchAsync(filter, Math.Max(0, offset ?? 0), Math.Clamp(limit ?? 50, 1, 500), ct);
+            context.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Ok(page);
+        });
         api.MapPost("/runs/{id:long}/cancel", async (long id, HttpContext context, SyncLauncher launcher, SyncRuns runs, CancellationToken ct) =>
             await launcher.CancelAsync(ClientAccess.From(context.User), id, ct) is { } problem
                 ? Problem(problem.Status, problem.Detail)

@@ -1,5 +1,6 @@
 using Hangfire;
 using MySchool.Integration.Core.Access;
+using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.Store;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Gateway.Auth;
@@ -17,7 +18,7 @@ public sealed record SyncLaunch(long? RunId, int Status, string? Problem, long? 
 /// Starts a sync for whoever asks (an operator's page, a script's token), within the regions the caller holds,
 /// and audits it. The sync API and the dashboard both go through here.
 /// </summary>
-public sealed class SyncLauncher(RegionCatalog regions, SyncRuns runs, IBackgroundJobClient jobs, AuditLog audit, Appointments appointments)
+public sealed class SyncLauncher(RegionCatalog regions, SyncRuns runs, IBackgroundJobClient jobs, AuditLog audit, Appointments appointments, MonitoringReader monitoring)
 {
     public async Task<SyncLaunch> StartAsync(ClientAccess caller, string region, Guid? school, string? mode, CancellationToken cancellationToken)
     {
@@ -103,6 +104,18 @@ public sealed class SyncLauncher(RegionCatalog regions, SyncRuns runs, IBackgrou
     public async Task<SyncRun?> FindAsync(ClientAccess caller, long id, CancellationToken cancellationToken) =>
         await runs.FindAsync(id, cancellationToken) is { } run
             && (caller.Holds(run.Scope.Split('/')[0]) || await appointments.CoversRunAsync(caller.Scope, run.SourceSystem, run.Scope, cancellationToken)) ? run : null;
+
+    /// <summary>
+    /// The run history the caller may search: their regions' runs and, below the region (a municipality's coordinator,
+    /// a school's administrator), their schools' own runs; narrowed as asked.
+    /// </summary>
+    public async Task<RunFilter> RunFilterAsync(ClientAccess caller, string? scope, string? status, string? mode, DateOnly? from, DateOnly? to, CancellationToken cancellationToken)
+    {
+        var schools = caller.Scope.BelowRegions.IsEmpty ? [] : await monitoring.SchoolScopesAsync(await appointments.OwnSchoolIdsAsync(caller.Scope, cancellationToken), cancellationToken);
+        return new RunFilter([.. Visible(caller).Select(r => r.Code)], schools, Blank(scope), Blank(status), Blank(mode), from, to);
+
+        static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
 
     /// <summary>The regions the caller may see, as configured.</summary>
     public IReadOnlyList<RegionSource> Visible(ClientAccess caller) => [.. regions.Regions.Where(r => caller.Holds(r.Code)).OrderBy(r => r.Code, StringComparer.Ordinal)];

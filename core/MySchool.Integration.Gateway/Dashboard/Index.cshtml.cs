@@ -25,6 +25,9 @@ public sealed class IndexModel(MonitoringReader monitoring, SyncLauncher launche
 
     public DateTimeOffset Now => time.GetUtcNow();
 
+    /// <summary>Where «ошибок за 24 ч» leads: the region's failed runs since yesterday, Moscow's day, as the history filters days.</summary>
+    public string Yesterday => TimeZoneInfo.ConvertTime(Now.AddDays(-1), TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow")).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var visible = launcher.Visible(Access);

@@ -11,7 +11,7 @@ namespace MySchool.Integration.Gateway.Dashboard;
 /// The run history within the viewer's scope: filtered by scope, status, mode and days, fifty to a page, and
 /// downloadable whole (as filtered) in CSV or XLSX. Below the region a viewer sees their schools' own runs.
 /// </summary>
-public sealed class RunsModel(SyncLauncher launcher, SyncRuns runs, MonitoringReader monitoring, Appointments appointments) : ListPage
+public sealed class RunsModel(SyncLauncher launcher, SyncRuns runs) : ListPage
 {
     [BindProperty(SupportsGet = true)]
     public string? Scope { get; set; }
@@ -55,11 +55,9 @@ public sealed class RunsModel(SyncLauncher launcher, SyncRuns runs, MonitoringRe
             })]).ToFile(format!);
     }
 
-    private async Task<RunFilter> FilterAsync(CancellationToken cancellationToken)
+    private Task<RunFilter> FilterAsync(CancellationToken cancellationToken)
     {
         Regions = launcher.Visible(Access);
-        var below = Access.Scope.BelowRegions;
-        var schools = below.IsEmpty ? [] : await monitoring.SchoolScopesAsync(await appointments.OwnSchoolIdsAsync(Access.Scope, cancellationToken), cancellationToken);
-        return new RunFilter([.. Regions.Select(r => r.Code)], schools, Blank(Scope), Blank(StatusFilter), Blank(ModeFilter), From, To);
+        return launcher.RunFilterAsync(Access, Scope, StatusFilter, ModeFilter, From, To, cancellationToken);
     }
 }

@@ -89,6 +89,9 @@ public class ScopeMatrixTests
         Assert.DoesNotContain("<td>переход на новый учебный год</td>", audit, StringComparison.Ordinal);
         Assert.DoesNotContain("<td>запуск синхронизации</td>", audit, StringComparison.Ordinal);
         var history = await admin.GetStringAsync(new Uri(site.Address, "/runs"));
+        var listed = await admin.GetStringAsync(new Uri(site.Address, "/api/sync/runs"));
+        Assert.Contains($"\"id\":{runOfA},", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain($"\"id\":{regionRun},", listed, StringComparison.Ordinal);
         Assert.Contains($"href=\"/runs/{runOfA}\"", history, StringComparison.Ordinal);
         Assert.DoesNotContain($"href=\"/runs/{regionRun}\"", history, StringComparison.Ordinal);
     }

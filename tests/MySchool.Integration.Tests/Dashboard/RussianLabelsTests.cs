@@ -106,5 +106,11 @@ public class RussianLabelsTests
 
         Assert.Equal("11", neverSyncedFirst);
         Assert.Equal("54", await FirstRegion());
+        // «Ошибок за 24 ч» leads to those failed runs.
+        var overview = await federal.GetStringAsync(new Uri(site.Address, "/"));
+        var link = System.Text.RegularExpressions.Regex.Match(overview, "href=\"(/runs\\?scope=54&amp;status=failed&amp;from=[0-9-]+)\">1</a>");
+        Assert.True(link.Success, "no link from the failures of region 54");
+        var failures = await federal.GetStringAsync(new Uri(site.Address, System.Net.WebUtility.HtmlDecode(link.Groups[1].Value)));
+        Assert.Contains("Найдено: 1 запуск", failures, StringComparison.Ordinal);
     }
 }

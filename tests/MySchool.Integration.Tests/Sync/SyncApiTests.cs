@@ -119,6 +119,10 @@ public class SyncApiTests
         Assert.Equal(1L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'sync.retry' AND actor = 'operator'"));
         using var again = await client.PostAsync(new Uri($"/api/sync/runs/{retried["id"]}/retry", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        // The list of runs searches as the history page does: only the failed one, with the total in a header.
+        using var failures = await client.GetAsync(new Uri("/api/sync/runs?status=failed", UriKind.Relative));
+        Assert.Equal([failed], (await failures.Content.ReadFromJsonAsync<JsonArray>())!.Select(r => r!["id"]!.GetValue<long>()));
+        Assert.Equal("1", failures.Headers.GetValues("X-Total-Count").Single());
     }
 
     [Fact]
