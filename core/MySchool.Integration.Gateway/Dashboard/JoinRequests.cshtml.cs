@@ -4,6 +4,7 @@ using MySchool.Integration.Core.Communities;
 using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.People;
 using MySchool.Integration.Gateway.Api;
+using MySchool.Integration.Gateway.Exports;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
@@ -21,6 +22,45 @@ public sealed class JoinRequestsModel(MonitoringReader monitoring, FamilyRequest
     public string? Notice { get; private set; }
 
     public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    public static string FamilyStatus(string status) => status switch
+    {
+        "pending" => "ждёт решения",
+        "approved" => "одобрен",
+        "withdrawn" => "отозван заявителем",
+        _ => "отклонён",
+    };
+
+    public static string CommunityStatus(string status) => status switch
+    {
+        "held" => "ждёт администратора",
+        "rejected" => "отклонена",
+        _ => "одобрена",
+    };
+
+    /// <summary>Families' requests (<c>list=families</c>) or «Сферум»'s (<c>list=community</c>) as the tables show them.</summary>
+    public async Task<IActionResult> OnGetExportAsync(string? list, string? format, CancellationToken cancellationToken)
+    {
+        if (!ListExport.IsFormat(format) || list is not ("families" or "community"))
+        {
+            return Missing("Выгрузки в таком формате");
+        }
+
+        await LoadAsync(cancellationToken);
+        var export = list == "families"
+            ? new ListExport("family-requests", ["№", "Запрос", "Школа", "Класс", "О ком", "Дата рождения", "СНИЛС", "Эл. почта заявителя", "Состояние", "Причина", "Получен"],
+                [.. Families.Select(r => new object?[]
+                {
+                    r.Id, FamilyRequests.KindName(r.Kind), r.School, r.ClassName, r.Person, r.BirthDate is { } born ? Day(born) : null, r.MaskedSnils, r.ApplicantEmail,
+                    FamilyStatus(r.Status), r.Reason, When(r.CreatedAt),
+                })])
+            : new ListExport("community-requests", ["Платформа", "Заявка", "Школа", "Класс", "Человек", "Дата рождения", "Состояние", "Причина", "Получена"],
+                [.. Requests.Select(r => new object?[]
+                {
+                    r.Platform, r.RequestId, r.School, r.ClassName, r.Person, r.BirthDate is { } born ? Day(born) : null, CommunityStatus(r.Status), r.Reason, When(r.SeenAt),
+                })]);
+        return export.ToFile(format!);
+    }
 
     public Task<IActionResult> OnPostApproveAsync(long id, CancellationToken cancellationToken) =>
         DecideAsync(id, actor => families.ApproveAsync(id, actor, cancellationToken), cancellationToken);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using MySchool.Integration.Core.Store;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Gateway.Api;
+using MySchool.Integration.Gateway.Exports;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
@@ -31,6 +32,26 @@ public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audi
         HeldPeople = run.Status == "held" ? await runs.HeldPeopleAsync(run, cancellationToken) : [];
         Crumbs = [.. Trail.Region(Access.Scope, catalog, run.Scope.Split('/')[0]), new($"Запуск № {id}", null)];
         return Page();
+    }
+
+    /// <summary>The run's schools as the table shows them, in CSV or XLSX.</summary>
+    public async Task<IActionResult> OnGetExportAsync(long id, string? format, CancellationToken cancellationToken)
+    {
+        if (await launcher.FindAsync(Access, id, cancellationToken) is null)
+        {
+            return await runs.FindAsync(id, cancellationToken) is null ? Missing("Запуска") : NotHeld();
+        }
+
+        if (!ListExport.IsFormat(format))
+        {
+            return Missing("Выгрузки в таком формате");
+        }
+
+        return new ListExport($"run-{id}-schools", ["Школа", "Школа в источнике", "Итог", "Прочитано", "Записано", "В карантин", "Время", "Ошибка"],
+            [.. (await runs.SchoolsAsync(id, cancellationToken)).Select(s => new object?[]
+            {
+                s.Name is null ? null : SchoolName(s.Name), s.SourceId, s.Succeeded ? "успешно" : "ошибка", s.Read, s.Written, s.Quarantined, Took(s.StartedAt, s.FinishedAt), s.Error,
+            })]).ToFile(format!);
     }
 
     /// <summary>Queue again the schools that did not succeed (audited), and show the new run.</summary>

@@ -128,6 +128,11 @@ public class DashboardBrowserTests
         await Assertions.Expect(page.Locator("#run-schools-table tbody tr").First).ToHaveClassAsync("bad");
         await Assertions.Expect(page.Locator("#run-schools-table tbody tr").First).ToContainTextAsync("503");
         await Assertions.Expect(page.Locator("#run-schools-table tbody tr").Last).ToContainTextAsync("успешно");
+        var csv = await (await page.APIRequest.GetAsync(new Uri(browser.Address, $"/runs/{failed}?handler=Export&format=csv").ToString())).TextAsync();
+        var lines = csv.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Школа;Школа в источнике;Итог;Прочитано;Записано;В карантин;Время;Ошибка", lines[0]);
+        Assert.Equal((int)schools + 1, lines.Length);
+        Assert.Contains("503", lines[1], StringComparison.Ordinal);
         await BrowserFixture.ScreenshotAsync(page, "run-failed-schools");
         await page.Locator("#retry-run").ClickAsync();
 

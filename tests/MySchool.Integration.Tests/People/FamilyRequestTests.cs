@@ -34,6 +34,12 @@ public sealed class FamilyRequestTests(FamilyFixture fixture) : IClassFixture<Fa
         using var admin = await fixture.OperatorLoginAsync();
         // The school can reach the family: the applicant's verified e-mail at ESIA goes with the request.
         Assert.Contains($"p{parent.Id}@mail.test", await admin.GetStringAsync(new Uri("/join-requests", UriKind.Relative)), StringComparison.Ordinal);
+        // The same list downloads: both halves of the request, the applicant's address, no SNILS in full.
+        var csv = System.Text.Encoding.UTF8.GetString(await admin.GetByteArrayAsync(new Uri("/join-requests?handler=Export&list=families&format=csv", UriKind.Relative)));
+        var rows = csv.Split("\r\n").Where(line => line.Contains($"p{parent.Id}@mail.test", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, row => Assert.Contains(";ждёт решения;", row, StringComparison.Ordinal));
+        Assert.DoesNotContain(student.Snils!, csv, StringComparison.Ordinal);
         foreach (var request in kinds)
         {
             using var approved = await ApproveAsync(admin, request.Id);
