@@ -76,7 +76,7 @@ public sealed class AuditModel(AuditReader audit) : ListPage
     {
         if (!ListExport.IsFormat(format))
         {
-            return Missing("Выгрузки в таком формате");
+            return UnknownFormat();
         }
 
         var (found, _) = await SearchAsync(0, ExportLimit, cancellationToken);

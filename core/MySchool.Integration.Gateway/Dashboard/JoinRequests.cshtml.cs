@@ -43,7 +43,7 @@ public sealed class JoinRequestsModel(MonitoringReader monitoring, FamilyRequest
     {
         if (!ListExport.IsFormat(format) || list is not ("families" or "community"))
         {
-            return Missing("Выгрузки в таком формате");
+            return UnknownFormat();
         }
 
         await LoadAsync(cancellationToken);

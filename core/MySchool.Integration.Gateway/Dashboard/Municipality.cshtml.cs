@@ -32,7 +32,7 @@ public sealed class MunicipalityModel(MonitoringReader monitoring, RegionCatalog
     {
         var page = await OnGetAsync(id, cancellationToken);
         return page is not PageResult ? page
-            : ListExport.IsFormat(format) ? new SchoolsTable(Municipality.Region, Schools, Now).Export($"schools-{Municipality.Oktmo}").ToFile(format!) : Missing("Выгрузки в таком формате");
+            : ListExport.IsFormat(format) ? new SchoolsTable(Municipality.Region, Schools, Now).Export($"schools-{Municipality.Oktmo}").ToFile(format!) : UnknownFormat();
     }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)

@@ -28,6 +28,9 @@ public abstract class OperatorPage : PageModel
         Content = Operators.OperatorLogin.Notice("Не найдено", $"{what} с таким адресом нет. Проверьте ссылку или начните с обзора."),
     };
 
+    /// <summary>A download asked for in a format other than CSV and XLSX.</summary>
+    protected static IActionResult UnknownFormat() => Missing("Выгрузки в таком формате");
+
     public static string When(DateTimeOffset? instant) =>
         instant is { } value ? TimeZoneInfo.ConvertTime(value, Moscow).ToString("dd.MM.yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " МСК" : "—";
 

@@ -52,7 +52,7 @@ public sealed class QuarantineModel(MonitoringReader monitoring, QuarantineRevie
     {
         if (!ListExport.IsFormat(format))
         {
-            return Missing("Выгрузки в таком формате");
+            return UnknownFormat();
         }
 
         var (regions, schools) = await VisibleAsync(cancellationToken);

@@ -37,7 +37,7 @@ public sealed class RegionModel(MonitoringReader monitoring, SyncLauncher launch
     {
         var page = await OnGetAsync(code, cancellationToken);
         return page is not PageResult ? page
-            : ListExport.IsFormat(format) ? new SchoolsTable(code, Schools, Now).Export($"schools-{code}").ToFile(format!) : Missing("Выгрузки в таком формате");
+            : ListExport.IsFormat(format) ? new SchoolsTable(code, Schools, Now).Export($"schools-{code}").ToFile(format!) : UnknownFormat();
     }
 
     public async Task<IActionResult> OnGetAsync(string code, CancellationToken cancellationToken)

@@ -44,7 +44,7 @@ public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audi
 
         if (!ListExport.IsFormat(format))
         {
-            return Missing("Выгрузки в таком формате");
+            return UnknownFormat();
         }
 
         return new ListExport($"run-{id}-schools", ["Школа", "Школа в источнике", "Итог", "Прочитано", "Записано", "В карантин", "Время", "Ошибка"],

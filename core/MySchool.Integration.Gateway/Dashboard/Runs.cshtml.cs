@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using MySchool.Integration.Core.Access;
-using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Gateway.Api;
 using MySchool.Integration.Gateway.Exports;
@@ -39,11 +37,12 @@ public sealed class RunsModel(SyncLauncher launcher, SyncRuns runs) : ListPage
         (Runs, Total) = await runs.SearchAsync(await FilterAsync(cancellationToken), Offset, PageSize, cancellationToken);
         Crumbs = [new("Обзор", "/"), new("История запусков", null)];
     }
+
     public async Task<IActionResult> OnGetExportAsync(string? format, CancellationToken cancellationToken)
     {
         if (!ListExport.IsFormat(format))
         {
-            return Missing("Выгрузки в таком формате");
+            return UnknownFormat();
         }
 
         var (found, _) = await runs.SearchAsync(await FilterAsync(cancellationToken), 0, ExportLimit, cancellationToken);
