@@ -39,6 +39,10 @@ public class ScopeMatrixTests
         Assert.Null(await appointments.AppointAsync("esia:test", coordinator, new(AppointmentRole.Municipal, Municipal, "m", MunicipalityId: second), CancellationToken.None));
         Assert.Null(await appointments.AppointAsync("esia:test", coordinator, new(AppointmentRole.School, SchoolAdmin, "s", SchoolId: a), CancellationToken.None));
 
+        var classOfA = await db.ScalarAsync<Guid>("SELECT id FROM class WHERE school_id = $1 ORDER BY grade, letter LIMIT 1", a);
+        var studentOf = async (Guid school) => await db.ScalarAsync<Guid>(
+            "SELECT e.student_id FROM enrollment e JOIN class c ON c.id = e.class_id WHERE c.school_id = $1 AND e.ends_on IS NULL ORDER BY e.student_id LIMIT 1", school);
+        var (studentOfA, studentOfB) = (await studentOf(a), await studentOf(b));
         var missing = Guid.NewGuid();
         (string Path, HttpStatusCode Federal, HttpStatusCode Regional, HttpStatusCode MunicipalB, HttpStatusCode AdminA)[] matrix =
         [
@@ -48,6 +52,14 @@ public class ScopeMatrixTests
             ($"/municipalities/{first}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden),
             ($"/municipalities/{second}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden),
             ($"/municipalities/{missing}", HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound),
+            ($"/schools/{a}/classes/{classOfA}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.OK),
+            ($"/schools/{a}/students/{studentOfA}/extract", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.OK),
+            ($"/schools/{b}/students/{studentOfB}/extract", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden),
+            ($"/municipalities/{second}?handler=Export&format=csv", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden),
+            ("/regions/54?handler=Export&format=csv", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden),
+            ($"/runs/{runOfA}?handler=Export&format=csv", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.OK),
+            ($"/runs/{regionRun}?handler=Export&format=csv", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden),
+            ($"/api/sync/runs/{runOfA}/schools", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.OK),
             ("/regions/54", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden),
             ("/regions/77", HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound),
             ($"/runs/{runOfA}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.OK),
