@@ -111,11 +111,19 @@ public sealed class SyncLauncher(RegionCatalog regions, SyncRuns runs, IBackgrou
     /// </summary>
     public async Task<RunFilter> RunFilterAsync(ClientAccess caller, string? scope, string? status, string? mode, DateOnly? from, DateOnly? to, CancellationToken cancellationToken)
     {
-        var schools = caller.Scope.BelowRegions.IsEmpty ? [] : await monitoring.SchoolScopesAsync(await appointments.OwnSchoolIdsAsync(caller.Scope, cancellationToken), cancellationToken);
-        return new RunFilter([.. Visible(caller).Select(r => r.Code)], schools, Blank(scope), Blank(status), Blank(mode), from, to);
+        var (regions, schools) = await VisibleScopeAsync(caller, cancellationToken);
+        var schoolScopes = schools.Count == 0 ? [] : await monitoring.SchoolScopesAsync(schools, cancellationToken);
+        return new RunFilter(regions, schoolScopes, Blank(scope), Blank(status), Blank(mode), from, to);
 
         static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
+
+    /// <summary>
+    /// What region-wide lists read for the caller: their whole regions' codes, and below them the schools of their
+    /// municipalities and their own (none for a caller of whole regions only).
+    /// </summary>
+    public async Task<(List<string> Regions, List<Guid> Schools)> VisibleScopeAsync(ClientAccess caller, CancellationToken cancellationToken) =>
+        ([.. Visible(caller).Select(r => r.Code)], await appointments.OwnSchoolIdsAsync(caller.Scope, cancellationToken));
 
     /// <summary>The regions the caller may see, as configured.</summary>
     public IReadOnlyList<RegionSource> Visible(ClientAccess caller) => [.. regions.Regions.Where(r => caller.Holds(r.Code)).OrderBy(r => r.Code, StringComparer.Ordinal)];

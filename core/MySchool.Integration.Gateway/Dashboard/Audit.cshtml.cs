@@ -85,5 +85,5 @@ public sealed class AuditModel(AuditReader audit) : ListPage
     }
 
     private Task<(List<AuditEvent> Page, long Total)> SearchAsync(int offset, int limit, CancellationToken cancellationToken) =>
-        audit.SearchAsync(Access.ClientId, Access.Scope, new AuditFilter(Blank(ActionFilter), Blank(ActorFilter), From, To), offset, limit, cancellationToken);
+        audit.SearchAsync(Access.ClientId, Access.Scope, new AuditFilter(ActionFilter, ActorFilter, From, To), offset, limit, cancellationToken);
 }

@@ -110,9 +110,8 @@ public sealed class JoinRequestsModel(MonitoringReader monitoring, FamilyRequest
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var regions = launcher.Visible(Access).Select(r => r.Code).ToArray();
         // A school's administrator and a municipality's coordinator decide their schools' requests.
-        var own = await appointments.OwnSchoolIdsAsync(Access.Scope, cancellationToken);
+        var (regions, own) = await launcher.VisibleScopeAsync(Access, cancellationToken);
         Families = [.. (await families.ListAsync(regions, cancellationToken)).Concat(await families.ListForSchoolsAsync(own, cancellationToken)).DistinctBy(r => r.Id)];
         Requests = await monitoring.JoinRequestsAsync(regions, own, cancellationToken);
     }

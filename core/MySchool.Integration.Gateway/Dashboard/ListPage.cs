@@ -54,6 +54,4 @@ public abstract class ListPage : OperatorPage
         var query = QueryString.Create(all.Where(pair => !string.IsNullOrWhiteSpace(pair.Value)).Select(pair => new KeyValuePair<string, string?>(pair.Name, pair.Value)));
         return Path + query.ToUriComponent();
     }
-
-    protected static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

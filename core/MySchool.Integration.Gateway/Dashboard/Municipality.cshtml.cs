@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.Sync;
-using MySchool.Integration.Gateway.Exports;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
@@ -10,7 +8,7 @@ namespace MySchool.Integration.Gateway.Dashboard;
 /// A municipality (002: what a municipal coordinator controls): its schools, how far behind each is, and the
 /// indicators over them. Open to its region's coordinators and to its own.
 /// </summary>
-public sealed class MunicipalityModel(MonitoringReader monitoring, RegionCatalog catalog, TimeProvider time) : OperatorPage
+public sealed class MunicipalityModel(MonitoringReader monitoring, RegionCatalog catalog, TimeProvider time) : SchoolsPage
 {
     public MunicipalityInfo Municipality { get; private set; } = null!;
 
@@ -20,19 +18,11 @@ public sealed class MunicipalityModel(MonitoringReader monitoring, RegionCatalog
 
     public DateTimeOffset Now => time.GetUtcNow();
 
-    [BindProperty(Name = "q", SupportsGet = true)]
-    public string? Search { get; set; }
-
-    [BindProperty(Name = "sort", SupportsGet = true)]
-    public string? Sort { get; set; }
-
-    public bool ByLag => Sort == "lag";
 
     public async Task<IActionResult> OnGetExportAsync(Guid id, string? format, CancellationToken cancellationToken)
     {
-        var page = await OnGetAsync(id, cancellationToken);
-        return page is not PageResult ? page
-            : ListExport.IsFormat(format) ? new SchoolsTable(Municipality.Region, Schools, Now).Export($"schools-{Municipality.Oktmo}").ToFile(format!) : UnknownFormat();
+        var shown = await OnGetAsync(id, cancellationToken);
+        return Download(shown, format, () => new SchoolsTable(Municipality.Region, Schools, Now).Export($"schools-{Municipality.Oktmo}"));
     }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)

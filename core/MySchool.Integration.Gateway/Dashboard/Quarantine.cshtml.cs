@@ -11,7 +11,7 @@ namespace MySchool.Integration.Gateway.Dashboard;
 /// lists in Russian; one opened with its raw record (SNILS masked); marked resolved in bulk once the source is fixed;
 /// downloadable as filtered.
 /// </summary>
-public sealed class QuarantineModel(MonitoringReader monitoring, QuarantineReview review, SyncLauncher launcher, Appointments appointments) : OperatorPage
+public sealed class QuarantineModel(MonitoringReader monitoring, QuarantineReview review, SyncLauncher launcher) : OperatorPage
 {
     public IReadOnlyList<QuarantineEntry> Entries { get; private set; } = [];
 
@@ -40,7 +40,7 @@ public sealed class QuarantineModel(MonitoringReader monitoring, QuarantineRevie
 
     public async Task OnGetAsync(long? id, CancellationToken cancellationToken)
     {
-        var (regions, schools) = await VisibleAsync(cancellationToken);
+        var (regions, schools) = await launcher.VisibleScopeAsync(Access, cancellationToken);
         Entries = await monitoring.QuarantineAsync(regions, schools, Scope, Reason, null, cancellationToken, Kind);
         Opened = id is null ? null : (await monitoring.QuarantineAsync(regions, schools, null, null, id, cancellationToken)).FirstOrDefault();
         Reasons = await review.ReasonsAsync(regions, schools, cancellationToken);
@@ -55,7 +55,7 @@ public sealed class QuarantineModel(MonitoringReader monitoring, QuarantineRevie
             return UnknownFormat();
         }
 
-        var (regions, schools) = await VisibleAsync(cancellationToken);
+        var (regions, schools) = await launcher.VisibleScopeAsync(Access, cancellationToken);
         var entries = await monitoring.QuarantineAsync(regions, schools, Scope, Reason, null, cancellationToken, Kind, ListPage.ExportLimit);
         return new ListExport("quarantine", ["№", "Охват", "Источник", "Вид", "Запись", "Код причины", "Причина", "Впервые", "Последний раз", "Раз"],
             [.. entries.Select(e => new object?[]
@@ -67,13 +67,9 @@ public sealed class QuarantineModel(MonitoringReader monitoring, QuarantineRevie
     /// <summary>Marks the chosen records resolved (audited), then shows the same filters again.</summary>
     public async Task<IActionResult> OnPostResolveAsync(long[] ids, CancellationToken cancellationToken)
     {
-        var (regions, schools) = await VisibleAsync(cancellationToken);
+        var (regions, schools) = await launcher.VisibleScopeAsync(Access, cancellationToken);
         Resolved = await review.ResolveAsync(Access.ClientId, regions, schools, ids, cancellationToken);
         return Redirect("/quarantine" + QueryString.Create(new Dictionary<string, string?> { ["scope"] = Scope, ["reason"] = Reason, ["kind"] = Kind }
             .Where(pair => !string.IsNullOrWhiteSpace(pair.Value))).ToUriComponent());
     }
-
-    /// <summary>The viewer's whole regions, and below them the schools of their municipalities and their own.</summary>
-    private async Task<(List<string> Regions, List<Guid> Schools)> VisibleAsync(CancellationToken cancellationToken) =>
-        ([.. launcher.Visible(Access).Select(r => r.Code)], await appointments.OwnSchoolIdsAsync(Access.Scope, cancellationToken));
 }

@@ -1,14 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Gateway.Api;
-using MySchool.Integration.Gateway.Exports;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
 /// <summary>A region: its municipalities and schools, its runs, and the button that syncs it.</summary>
-public sealed class RegionModel(MonitoringReader monitoring, SyncLauncher launcher, SyncRuns runs, RegionCatalog catalog, TimeProvider time) : OperatorPage
+public sealed class RegionModel(MonitoringReader monitoring, SyncLauncher launcher, SyncRuns runs, RegionCatalog catalog, TimeProvider time) : SchoolsPage
 {
     public RegionSource Region { get; private set; } = null!;
 
@@ -22,22 +20,14 @@ public sealed class RegionModel(MonitoringReader monitoring, SyncLauncher launch
 
     public string? Problem { get; private set; }
 
-    [BindProperty(Name = "q", SupportsGet = true)]
-    public string? Search { get; set; }
-
-    [BindProperty(Name = "sort", SupportsGet = true)]
-    public string? Sort { get; set; }
 
     /// <summary>A search or the lag order lists the schools in one table, not by municipality.</summary>
     public bool Flat => !string.IsNullOrWhiteSpace(Search) || ByLag;
 
-    public bool ByLag => Sort == "lag";
-
     public async Task<IActionResult> OnGetExportAsync(string code, string? format, CancellationToken cancellationToken)
     {
-        var page = await OnGetAsync(code, cancellationToken);
-        return page is not PageResult ? page
-            : ListExport.IsFormat(format) ? new SchoolsTable(code, Schools, Now).Export($"schools-{code}").ToFile(format!) : UnknownFormat();
+        var shown = await OnGetAsync(code, cancellationToken);
+        return Download(shown, format, () => new SchoolsTable(code, Schools, Now).Export($"schools-{code}"));
     }
 
     public async Task<IActionResult> OnGetAsync(string code, CancellationToken cancellationToken)
