@@ -3,6 +3,7 @@ using MySchool.Integration.Core.Access;
 using MySchool.Integration.Core.People;
 using MySchool.Integration.Core.Rules;
 using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Gateway.Exports;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
@@ -35,6 +36,20 @@ public sealed class AppointmentsModel(Appointments appointments, IIdentityDirect
             ? [.. Schools.Where(s => scope.Federal || scope.Regions.Contains(s.Region)).DistinctBy(s => s.MunicipalityId)]
             : [];
     }
+
+    /// <summary>The appointments as the table shows them, in CSV or XLSX.</summary>
+    public async Task<IActionResult> OnGetExportAsync(string? format, CancellationToken cancellationToken)
+    {
+        await OnGetAsync(cancellationToken);
+        return Download(Page(), format, () => new ListExport("appointments", ["Кто", "Роль", "Где", "Назначил", "Когда"],
+            [.. Current.Select(a => new object?[] { a.FullName, RoleName(a.Role), Place(a), AppointedBy(a), When(a.AppointedAt) })]));
+    }
+
+    /// <summary>Where an appointment holds, in words.</summary>
+    public static string Place(Appointment appointment) =>
+        appointment.SchoolName ?? appointment.MunicipalityName ?? (appointment.RegionCode is { } code ? $"регион {code}" : "все регионы");
+
+    public static string AppointedBy(Appointment appointment) => appointment.AppointedBy == "configuration" ? "конфигурация шлюза" : appointment.AppointedBy;
 
     public async Task<IActionResult> OnPostAppointAsync(string role, string? snils, Guid? place, string? region, CancellationToken cancellationToken)
     {

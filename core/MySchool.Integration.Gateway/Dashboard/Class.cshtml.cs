@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using MySchool.Integration.Core.Access;
 using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Gateway.Exports;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
@@ -32,4 +33,11 @@ public sealed class ClassModel(MonitoringReader monitoring, Appointments appoint
 
         return Page();
     }
+
+    /// <summary>The class's students as the table shows them, in CSV or XLSX.</summary>
+    public async Task<IActionResult> OnGetExportAsync(Guid id, Guid classId, string? format, CancellationToken cancellationToken) =>
+        Download(await OnGetAsync(id, classId, cancellationToken), format, () => new ListExport($"class-{Roster.Grade}-{Roster.Letter}", ["Ученик", "Дата рождения"],
+            [.. Roster.Students.Select(s => new object?[] { s.Name, BirthDate(s.BirthDate) })]));
+
+    public static string? BirthDate(DateOnly? date) => date?.ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture);
 }

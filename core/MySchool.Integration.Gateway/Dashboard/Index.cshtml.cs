@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Mvc;
 using MySchool.Integration.Core.Access;
 using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Gateway.Api;
+using MySchool.Integration.Gateway.Exports;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
@@ -42,4 +44,21 @@ public sealed class IndexModel(MonitoringReader monitoring, SyncLauncher launche
         Volume = await monitoring.VolumeAsync(codes, 14, cancellationToken);
         MailProblems = await monitoring.MailProblemsAsync(codes, cancellationToken);
     }
+
+    /// <summary>The regions' table or the undelivered mails as the page shows them, in CSV or XLSX.</summary>
+    public async Task<IActionResult> OnGetExportAsync(string? list, string? format, CancellationToken cancellationToken)
+    {
+        await OnGetAsync(cancellationToken);
+        return list switch
+        {
+            "regions" => Download(Page(), format, () => new ListExport("regions",
+                ["Регион", "Название", "Источник", "Последняя успешная", "Отставание", "Идёт", "Ошибок за 24 ч", "Строк за 24 ч", "В карантине", "Школ", "Обучающихся"],
+                [.. Regions.Select(r => new object?[] { r.Code, r.Name, r.Adapter, When(r.LastSuccess), Lag(r.LastSuccess, Now), r.Running, r.Failures24h, r.Rows24h, r.Quarantined, r.Schools, r.Students })])),
+            "mail" => Download(Page(), format, () => new ListExport("mail-problems", ["Кому", "Школа", "Состояние", "Попыток", "Ответ почтового сервера"],
+                [.. MailProblems.Select(m => new object?[] { m.Recipient, m.School, MailState(m), m.Attempts, m.Error })])),
+            _ => Missing("Списка"),
+        };
+    }
+
+    public static string MailState(MailProblem mail) => mail.Failed ? "не доставлено, попытки прекращены" : $"повтор в {When(mail.NextAttempt)}";
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using MySchool.Integration.Gateway.Auth;
+using MySchool.Integration.Gateway.Exports;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
@@ -30,6 +31,11 @@ public abstract class OperatorPage : PageModel
 
     /// <summary>A download asked for in a format other than CSV and XLSX.</summary>
     protected static IActionResult UnknownFormat() => Missing("Выгрузки в таком формате");
+
+    /// <summary>A list as the page shows it after <paramref name="shown"/> (its refusal, when it refused), in the format asked.</summary>
+    protected static IActionResult Download(IActionResult shown, string? format, Func<ListExport> export) =>
+        shown is not PageResult ? shown
+            : ListExport.IsFormat(format) ? export().ToFile(format!) : UnknownFormat();
 
     public static string When(DateTimeOffset? instant) =>
         instant is { } value ? TimeZoneInfo.ConvertTime(value, Moscow).ToString("dd.MM.yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " МСК" : "—";

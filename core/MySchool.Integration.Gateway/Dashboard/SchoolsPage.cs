@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using MySchool.Integration.Gateway.Exports;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
@@ -14,9 +12,4 @@ public abstract class SchoolsPage : OperatorPage
     public string? Sort { get; set; }
 
     public bool ByLag => Sort == "lag";
-
-    /// <summary>The schools as the page shows them after <paramref name="shown"/> (its refusal, when it refused), in the format asked.</summary>
-    protected static IActionResult Download(IActionResult shown, string? format, Func<ListExport> export) =>
-        shown is not PageResult ? shown
-            : ListExport.IsFormat(format) ? export().ToFile(format!) : UnknownFormat();
 }

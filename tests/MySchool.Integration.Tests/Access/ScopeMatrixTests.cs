@@ -53,6 +53,7 @@ public class ScopeMatrixTests
             ($"/municipalities/{second}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden),
             ($"/municipalities/{missing}", HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound),
             ($"/schools/{a}/classes/{classOfA}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.OK),
+            ($"/schools/{a}/classes/{classOfA}?handler=Export&format=xlsx", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.OK),
             ($"/schools/{a}/students/{studentOfA}/extract", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.OK),
             ($"/schools/{b}/students/{studentOfB}/extract", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden),
             ($"/municipalities/{second}?handler=Export&format=csv", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden),
@@ -70,6 +71,10 @@ public class ScopeMatrixTests
             ("/runs", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
             ("/audit", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
             ("/appointments", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
+            ("/appointments?handler=Export&format=csv", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
+            ("/?handler=Export&list=regions&format=xlsx", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
+            ("/?handler=Export&list=mail&format=csv", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
+            ("/?handler=Export&list=nothing&format=csv", HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound),
             ("/hangfire", HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden),
         ];
 
@@ -106,5 +111,15 @@ public class ScopeMatrixTests
         Assert.DoesNotContain($"\"id\":{regionRun},", listed, StringComparison.Ordinal);
         Assert.Contains($"href=\"/runs/{runOfA}\"", history, StringComparison.Ordinal);
         Assert.DoesNotContain($"href=\"/runs/{regionRun}\"", history, StringComparison.Ordinal);
+
+        // Downloads hold what the page holds: the class's students; the appointments within the viewer's scope.
+        var students = await admin.GetStringAsync(new Uri(site.Address, $"/schools/{a}/classes/{classOfA}?handler=Export&format=csv"));
+        var rows = students.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Ученик;Дата рождения", rows[0]);
+        Assert.Equal(await db.ScalarAsync<long>("SELECT count(*) FROM enrollment WHERE class_id = $1 AND ends_on IS NULL", classOfA) + 1, rows.Length);
+        using var municipal = await EsiaWalk.OperatorSessionAsync(site.Address, Municipal);
+        var appointed = await municipal.GetStringAsync(new Uri(site.Address, "/appointments?handler=Export&format=csv"));
+        var appointedRows = appointed.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(";Искитимский район;", Assert.Single(appointedRows[1..]), StringComparison.Ordinal);
     }
 }
