@@ -46,6 +46,11 @@ public sealed class QuarantineModel(MonitoringReader monitoring, QuarantineRevie
         Reasons = await review.ReasonsAsync(regions, schools, cancellationToken);
         var ownSchools = schools.Count == 0 ? [] : await monitoring.SchoolScopesAsync(schools, cancellationToken);
         Scopes = [.. launcher.Visible(Access).Select(r => (r.Code, $"{r.Code} · {r.Name}")), .. ownSchools.Select(s => (s, $"школа {s}"))];
+        // A school of a region the viewer holds, as a run's page links to it, stays chosen in the list.
+        if (Scope is { } chosen && chosen.Contains('/', StringComparison.Ordinal) && Scopes.All(s => s.Value != chosen) && regions.Contains(chosen.Split('/')[0]))
+        {
+            Scopes = [.. Scopes, (chosen, $"школа {chosen}")];
+        }
     }
 
     public async Task<IActionResult> OnGetExportAsync(string? format, CancellationToken cancellationToken)

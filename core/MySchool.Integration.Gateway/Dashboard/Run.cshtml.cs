@@ -11,6 +11,9 @@ public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audi
 {
     public SyncRun Run { get; private set; } = null!;
 
+    /// <summary>The run's region, whose code scopes its schools' quarantine (<c>54/1001</c>).</summary>
+    public string Region => Run.Scope.Split('/')[0];
+
     /// <summary>The schools the run has finished, failures first.</summary>
     public IReadOnlyList<RunSchool> Schools { get; private set; } = [];
 
@@ -30,7 +33,7 @@ public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audi
         Run = run;
         Schools = await runs.SchoolsAsync(id, cancellationToken);
         HeldPeople = run.Status == "held" ? await runs.HeldPeopleAsync(run, cancellationToken) : [];
-        Crumbs = [.. Trail.Region(Access.Scope, catalog, run.Scope.Split('/')[0]), new($"Запуск № {id}", null)];
+        Crumbs = [.. Trail.Region(Access.Scope, catalog, Region), new($"Запуск № {id}", null)];
         return Page();
     }
 

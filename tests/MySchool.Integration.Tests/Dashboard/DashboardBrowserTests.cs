@@ -206,8 +206,14 @@ public class DashboardBrowserTests
     {
         await using var browser = await BrowserFixture.StartAsync();
         browser.Harness.World.Nso.Faults.Arm(EljurFaults.MarkValueSix, 1);
-        await browser.Harness.SyncAsync();
+        var run = await browser.Harness.SyncAsync();
         var page = await browser.LoginAsync(BrowserFixture.Operator54);
+
+        // From the run, the school whose record was refused leads to that school's quarantine.
+        await page.GotoAsync(new Uri(browser.Address, $"/runs/{run.Id}").ToString());
+        await page.Locator("#run-schools-table a[href^='/quarantine']").ClickAsync();
+        await Assertions.Expect(page.Locator("#quarantine-filters select[name=scope] option:checked")).ToHaveAttributeAsync("value", new Regex("^54/"));
+        await Assertions.Expect(page.Locator("#quarantine tbody tr")).ToHaveCountAsync(1);
 
         await page.GotoAsync(new Uri(browser.Address, "/quarantine").ToString());
         // The reason is chosen from a list in Russian, not typed as a code.

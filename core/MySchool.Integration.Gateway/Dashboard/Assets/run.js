@@ -38,7 +38,14 @@
         name.append(link);
       } else name.textContent = school.sourceId;
       cell(row, school.succeeded ? 'успешно' : 'ошибка');
-      for (const counter of ['read', 'written', 'quarantined']) cell(row, number(school[counter]), 'number');
+      for (const counter of ['read', 'written']) cell(row, number(school[counter]), 'number');
+      const quarantined = cell(row, school.quarantined > 0 ? '' : number(school.quarantined), 'number');
+      if (school.quarantined > 0) {
+        const link = document.createElement('a');
+        link.href = `/quarantine?scope=${encodeURIComponent(`${section.dataset.region}/${school.sourceId}`)}`;
+        link.textContent = number(school.quarantined);
+        quarantined.append(link);
+      }
       cell(row, school.startedAt ? duration(Math.max(0, (Date.parse(school.finishedAt) - Date.parse(school.startedAt)) / 1000)) : '—', 'number');
       cell(row, school.error ?? '');
     }
