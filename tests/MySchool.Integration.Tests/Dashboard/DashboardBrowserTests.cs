@@ -87,6 +87,39 @@ public class DashboardBrowserTests
     }
 
     [Fact]
+    public async Task ARunningRun_IsCancelledFromItsPage_TheChartShowsTheDaysFailure_AndWhatDoesNotExistIs404()
+    {
+        await using var browser = await BrowserFixture.StartAsync();
+        await browser.Harness.SyncAsync();
+        await browser.Harness.RunWithAFailedSchoolAsync();
+        var page = await browser.LoginAsync(BrowserFixture.Operator54);
+
+        // Today's bar carries its values for the hover, and the failed run stands in the strip above the bars.
+        await Assertions.Expect(page.Locator("figure.chart g.failure")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("figure.chart g.failure .failure-count")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator("figure.chart rect.rows title").Last).ToContainTextAsync("сбоев: 1");
+        await Assertions.Expect(page.Locator("figure.chart figcaption")).ToContainTextAsync("запусков с ошибкой");
+        var icon = await page.APIRequest.GetAsync(new Uri(browser.Address, await page.Locator("link[rel=icon]").GetAttributeAsync("href")).ToString());
+        Assert.Equal(200, icon.Status);
+        var missing = await page.GotoAsync(new Uri(browser.Address, $"/schools/{Guid.NewGuid()}").ToString());
+        Assert.Equal(404, missing!.Status);
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Не найдено");
+
+        browser.Harness.World.Nso.Faults.Arm(EljurFaults.Slow, 20); // a run that would take minutes
+        await page.GotoAsync(new Uri(browser.Address, "/regions/54").ToString());
+        await page.Locator("#sync-region").ClickAsync();
+        await page.WaitForURLAsync(new Regex("/runs/\\d+$"));
+        await page.Locator("#cancel-run").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#run-status")).ToHaveTextAsync("отменён");
+        await Assertions.Expect(page.Locator("#run-error")).ToContainTextAsync("отменён оператором");
+        await Assertions.Expect(page.Locator("#cancel-run")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#retry-run")).ToBeVisibleAsync();
+        browser.Harness.World.Nso.Faults.Reset();
+        Assert.Equal(1L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'sync.cancel' AND actor = 'esia:1000000154'"));
+    }
+
+    [Fact]
     public async Task AHeldMassDeletion_IsApprovedByAnOperator_AndTheStudentsLeave()
     {
         await using var browser = await BrowserFixture.StartAsync();
