@@ -206,13 +206,18 @@ public class DashboardBrowserTests
         var kid = parent.Kids.First(k => k.Oid is not null && k.Snils is not null);
         var (school, className) = await ClassOfAsync(browser, kid.Snils!);
         var family = await browser.LoginAsync(parent.Oid, start: "/family");
+        async Task SendAsync()
+        {
+            await family.FillAsync("input[name=school]", school);
+            await family.ClickAsync("#find-school button");
+            await family.SelectOptionAsync("select[name=ChildId]", kid.Id.ToString(CultureInfo.InvariantCulture));
+            await family.SelectOptionAsync("select[name=SchoolId]", new SelectOptionValue { Label = school });
+            await family.FillAsync("input[name=ClassName]", className);
+            await family.ClickAsync("#request button");
+        }
 
-        await family.FillAsync("input[name=school]", school);
-        await family.ClickAsync("#find-school button");
-        await family.SelectOptionAsync("select[name=ChildId]", kid.Id.ToString(CultureInfo.InvariantCulture));
-        await family.SelectOptionAsync("select[name=SchoolId]", new SelectOptionValue { Label = school });
-        await family.FillAsync("input[name=ClassName]", className);
-        await family.ClickAsync("#request button");
+        await Assertions.Expect(family.Locator("#no-requests")).ToBeVisibleAsync();
+        await SendAsync();
 
         await Assertions.Expect(family.Locator("#outcome")).ToContainTextAsync("Запрос отправлен");
         await Assertions.Expect(family.Locator("#my-requests tbody tr")).ToHaveCountAsync(2);
@@ -221,6 +226,14 @@ public class DashboardBrowserTests
         await family.ReloadAsync();
         await Assertions.Expect(family.Locator("#outcome")).ToHaveCountAsync(0);
         await Assertions.Expect(family.Locator("#my-requests tbody tr")).ToHaveCountAsync(2);
+        // The same request again is answered as already sent; withdrawn, it may be sent anew.
+        await SendAsync();
+        await Assertions.Expect(family.Locator("#outcome")).ToContainTextAsync("уже отправлен");
+        await Assertions.Expect(family.Locator("#my-requests tbody tr")).ToHaveCountAsync(2);
+        await family.Locator("#my-requests button.withdraw").ClickAsync();
+        await Assertions.Expect(family.Locator("#my-requests tbody tr", new() { HasText = "отозван вами" })).ToHaveCountAsync(2);
+        await SendAsync();
+        await Assertions.Expect(family.Locator("#my-requests tbody tr")).ToHaveCountAsync(4);
         var admin = await browser.LoginAsync(BrowserFixture.Operator54);
         await admin.GotoAsync(new Uri(browser.Address, "/join-requests").ToString());
         var waiting = admin.Locator("#family-requests tbody tr", new() { HasText = "ждёт решения" });
