@@ -8,6 +8,7 @@ namespace MySchool.Integration.Tests.Access;
 /// Each role's main flow in Chromium: the region's coordinator appoints a municipal coordinator and a school
 /// administrator by SNILS; each logs in through ESIA, acts inside their scope and is refused outside it.
 /// </summary>
+[Collection(Dashboard.BrowserTestsOneAtATime.Name)]
 public class RoleBrowserTests
 {
     private const long Municipal = 1_000_000_201;

@@ -11,7 +11,7 @@ using MySchool.Integration.Tests.Infrastructure;
 namespace MySchool.Integration.Tests.Dashboard;
 
 /// <summary>The operators' dashboard in Debian's Chromium: ESIA login, regions, live runs, quarantine, refusals.</summary>
-[Collection(BrowserTestsRunAlone.Name)]
+[Collection(BrowserTestsOneAtATime.Name)]
 public class DashboardBrowserTests
 {
     [Fact]
@@ -353,9 +353,12 @@ public class DashboardBrowserTests
             "SELECT c.grade || ' «' || c.letter || '»' FROM person p JOIN enrollment e ON e.student_id = p.id AND e.ends_on IS NULL JOIN class c ON c.id = e.class_id WHERE p.snils = $1", snils));
 }
 
-/// <summary>Browser tests run alone: Chromium beside other test classes starves a 2-core machine.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class BrowserTestsRunAlone
+/// <summary>
+/// Browser tests run one after another (two Chromiums at once starve a 2-core machine), beside the other test
+/// classes, with timeouts as long as a busy machine needs.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserTestsOneAtATime
 {
     public const string Name = "browser";
 }

@@ -5,7 +5,7 @@ using MySchool.Integration.Tests.Infrastructure;
 namespace MySchool.Integration.Tests.Dashboard;
 
 /// <summary>An operator's searches (run history, journal, a region's schools) in Chromium, and each list downloaded as found.</summary>
-[Collection(BrowserTestsRunAlone.Name)]
+[Collection(BrowserTestsOneAtATime.Name)]
 public sealed class FindAndDownloadBrowserTests
 {
     [Fact]
