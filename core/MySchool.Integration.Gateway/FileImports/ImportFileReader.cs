@@ -158,12 +158,15 @@ public static class ImportFileReader
         {
             var other = ImportTemplate.All.FirstOrDefault(t => t != template && seen.Any(r => t.Columns.Where(c => c.Required).All(c => r.Any(cell => Same(cell, c.Header)))));
             throw other is not null
-                ? new ImportFileException("import.template", $"Это файл шаблона «{other.Title}», а загружается шаблон «{template.Title}»: выберите шаблон «{other.Title}» или возьмите файл нужного шаблона.")
+                ? AnotherTemplate(other, template)
                 : new ImportFileException("import.columns", $"В файле нет обязательных столбцов: {string.Join(", ", missing)}. Возьмите заголовки из шаблона «{template.Title}».");
         }
 
         return (map, best + 1, seen.Skip(best + 1).ToList());
     }
+
+    private static ImportFileException AnotherTemplate(ImportTemplate found, ImportTemplate expected) => new("import.template",
+        $"Это файл шаблона «{found.Title}», а загружается шаблон «{expected.Title}»: выберите шаблон «{found.Title}» или возьмите файл нужного шаблона.");
 
     private static int[] Matches(object?[] row, ImportTemplate template) =>
         [.. row.Select(cell => template.Columns.ToList().FindIndex(c => Same(cell, c.Header)))];
@@ -219,7 +222,7 @@ public static class ImportFileReader
         var other = ImportTemplate.All.FirstOrDefault(t => t != template && sheets.Contains(t.Title) && !sheets.Contains(template.Title));
         if (other is not null)
         {
-            throw new ImportFileException("import.template", $"Это файл шаблона «{other.Title}», а загружается шаблон «{template.Title}»: выберите шаблон «{other.Title}» или возьмите файл нужного шаблона.");
+            throw AnotherTemplate(other, template);
         }
 
         var sheet = sheets.Contains(template.Title) ? template.Title : sheets[0];
@@ -247,7 +250,7 @@ public static class ImportFileReader
 
         if (ImportTemplate.All.FirstOrDefault(t => marker.StartsWith($"Шаблон «{t.Title}»", StringComparison.Ordinal)) is { } named && named != template)
         {
-            throw new ImportFileException("import.template", $"Это файл шаблона «{named.Title}», а загружается шаблон «{template.Title}»: выберите шаблон «{named.Title}» или возьмите файл нужного шаблона.");
+            throw AnotherTemplate(named, template);
         }
 
         if (marker.StartsWith($"Шаблон «{template.Title}»", StringComparison.Ordinal))
