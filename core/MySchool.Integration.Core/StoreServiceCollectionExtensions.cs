@@ -26,6 +26,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<DiaryExtracts>();
         services.AddSingleton<Access.Appointments>();
         services.AddSingleton<SchoolOwnership>();
+        services.AddSingleton<SchoolRegistry>();
         services.AddSingleton<MonitoringReader>();
         services.AddSingleton<AuditReader>();
         services.AddSingleton<QuarantineReview>();

@@ -8,6 +8,7 @@ using MySchool.Integration.Gateway.Auth;
 using MySchool.Integration.Gateway.Dashboard;
 using MySchool.Integration.Gateway.Extracts;
 using MySchool.Integration.Gateway.Family;
+using MySchool.Integration.Gateway.FileImports;
 using MySchool.Integration.Gateway.Hosting;
 using MySchool.Integration.Gateway.Operators;
 
@@ -37,6 +38,7 @@ app.MapSyncApi();
 app.MapInvitationApi();
 app.MapDiaryExtracts();
 app.MapSchoolOwnershipApi();
+app.MapImportApi();
 await app.RunAsync();
 
 /// <summary>Visible to the functional tests' WebApplicationFactory.</summary>

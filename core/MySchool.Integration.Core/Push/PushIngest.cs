@@ -56,7 +56,18 @@ public sealed record PushOutcome(
 /// </summary>
 public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns runs, TimeProvider time, ILogger<PushIngest> logger)
 {
-    public async Task<PushOutcome> ApplyAsync(PushClient client, RegionSource region, PushBatch batch, CancellationToken cancellationToken)
+    public Task<PushOutcome> ApplyAsync(PushClient client, RegionSource region, PushBatch batch, CancellationToken cancellationToken) =>
+        IngestAsync(client, region, batch, check: false, cancellationToken);
+
+    /// <summary>
+    /// What the batch would do, found by doing it and rolling it back (a run of mode reconcile: its counts are the
+    /// differences): added, changed and ended, and the records refused. Nothing stays but the run; the key is not
+    /// recorded, so the batch may then be applied. A key already applied is answered as a duplicate.
+    /// </summary>
+    public Task<PushOutcome> CheckAsync(PushClient client, RegionSource region, PushBatch batch, CancellationToken cancellationToken) =>
+        IngestAsync(client, region, batch, check: true, cancellationToken);
+
+    private async Task<PushOutcome> IngestAsync(PushClient client, RegionSource region, PushBatch batch, bool check, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -67,12 +78,15 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
         }
 
         var startedAt = time.GetUtcNow();
-        var runId = await runs.QueueAsync(client.SourceSystem, $"{region.Code}/{batch.School.SourceId}", SyncMode.Push, cancellationToken);
+        var runId = await runs.QueueAsync(client.SourceSystem, $"{region.Code}/{batch.School.SourceId}", check ? SyncMode.Reconcile : SyncMode.Push, cancellationToken);
         await runs.StartAsync(runId, cancellationToken);
         try
         {
             var target = WriteTarget.For(client.SourceSystem, region, runId, Today(region));
-            var regionCounts = await SchoolWriter.WriteRegionAsync(dataSource, target, [batch.School], cancellationToken);
+            // A check writes even the region and municipality inside its transaction, to roll them back with the rest.
+            var regionCounts = check
+                ? await SchoolWriter.WriteRegionAsync(connection, target, [batch.School], cancellationToken)
+                : await SchoolWriter.WriteRegionAsync(dataSource, target, [batch.School], cancellationToken);
             await runs.PlannedAsync(runId, 1, regionCounts, cancellationToken);
 
             var roster = new SchoolRoster(batch.School, batch.Classes, batch.Students, batch.Teachers) { Calendar = batch.Calendar };
@@ -85,11 +99,24 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
             var (counts, writer) = await RecordIsolation.WriteAsync(connection, target, snapshot, cancellationToken);
             var outcome = new PushOutcome(batch.IdempotencyKey, false, runId, batch.RecordCount, counts.Inserted, counts.Updated, counts.Deleted,
                 [.. writer.Quarantined.Select(ForVendor)]);
-            await ExecuteAsync(connection, "INSERT INTO push_batch (client_id, idempotency_key, response) VALUES ($1, $2, $3::jsonb)", cancellationToken,
-                client.ClientId, batch.IdempotencyKey, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web));
-            await transaction.CommitAsync(cancellationToken);
-            await runs.SchoolDoneAsync(runId, batch.School.SourceId, startedAt, counts with { Read = batch.RecordCount }, null, writer.Held, CancellationToken.None);
-            LogPushApplied(client.ClientId, batch.IdempotencyKey, batch.RecordCount, counts.Written, outcome.Rejected.Count);
+            if (check)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+            }
+            else
+            {
+                await ExecuteAsync(connection, "INSERT INTO push_batch (client_id, idempotency_key, response) VALUES ($1, $2, $3::jsonb)", cancellationToken,
+                    client.ClientId, batch.IdempotencyKey, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web));
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            // A check holds nothing back: its deletions were never made, only counted.
+            await runs.SchoolDoneAsync(runId, batch.School.SourceId, startedAt, counts with { Read = batch.RecordCount }, null, check ? [] : writer.Held, CancellationToken.None);
+            if (!check)
+            {
+                LogPushApplied(client.ClientId, batch.IdempotencyKey, batch.RecordCount, counts.Written, outcome.Rejected.Count);
+            }
+
             return outcome;
         }
         catch (Exception exception)

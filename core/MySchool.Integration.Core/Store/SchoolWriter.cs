@@ -67,6 +67,12 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
     public static async Task<WriteCounts> WriteRegionAsync(NpgsqlDataSource dataSource, WriteTarget target, IEnumerable<SourceSchool> schools, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await WriteRegionAsync(connection, target, schools, cancellationToken);
+    }
+
+    /// <summary>The same, on a connection whose transaction the caller owns (a check rolls it back).</summary>
+    public static async Task<WriteCounts> WriteRegionAsync(NpgsqlConnection connection, WriteTarget target, IEnumerable<SourceSchool> schools, CancellationToken cancellationToken)
+    {
         var writer = new SchoolWriter(connection, target, cancellationToken);
         var regionId = await writer.UpsertReturningIdAsync(
             "region", "code = $1",

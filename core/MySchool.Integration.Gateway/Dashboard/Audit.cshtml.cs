@@ -14,6 +14,8 @@ public sealed class AuditModel(AuditReader audit) : ListPage
     public static readonly IReadOnlyDictionary<string, string> Actions = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["login"] = "вход в панель",
+        ["import.check"] = "проверка файла шаблона",
+        ["import.apply"] = "загрузка файла шаблона",
         ["login.refused"] = "вход отклонён",
         ["logout"] = "выход",
         ["family.login"] = "вход родителя",

@@ -28,6 +28,7 @@ public static class ExchangeHosting
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<VendorPush>();
         builder.Services.AddSingleton<Api.SyncLauncher>();
+        builder.Services.AddSingleton<FileImports.FileImport>();
         builder.Services.AddSoapExchange();
         return builder;
     }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using MySchool.Integration.Core.Push;
@@ -55,5 +57,55 @@ public sealed class StudentImportTests
 
         var again = await ingest.ApplyAsync(client, region, batch, CancellationToken.None);
         Assert.True(again.Duplicate);
+    }
+
+    [Fact]
+    public async Task OverTheApi_ACheckWritesNothing_ApplyWritesWhatItCounted_TheSameFileAgainIsAlreadyApplied_AndARefusedFileIsAProblem()
+    {
+        await using var push = await PushFixture.StartAsync();
+        var inn = Identifiers.Inn("54", 79);
+        var school = new SourceSchool(inn, inn, "МБОУ «Средняя школа № 79»", "Школа № 79", "50701000001", "город Новосибирск");
+        // The school is in the registry, loaded by the region's files before.
+        var ingest = push.Gateway.Services.GetRequiredService<PushIngest>();
+        var region = push.Gateway.Services.GetRequiredService<RegionCatalog>().Find("54")!;
+        await ingest.ApplyAsync(new PushClient("operator-54", "import:54"), region, new PushBatch("school-79", school, false, [], [], [], [], [], [], []), CancellationToken.None);
+        using var client = await push.Gateway.CreateClientAsync("operator-54");
+        var students = string.Join("\r\n",
+            "ИНН школы;Класс;Фамилия;Имя;Отчество;Дата рождения;Пол;СНИЛС",
+            $"{inn};7В;Ӧньӧ;Іван;;06.07.2013;м;",
+            $"{inn};7В;Попова;Анна;;10.10.2013;ж;",
+            $"{inn};7В;Сидоров;;;01.09.2013;м;");
+        async Task<System.Text.Json.Nodes.JsonObject> PostAsync(string path, string csv, HttpStatusCode expected)
+        {
+            using var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", "ученики.csv" } };
+            using var response = await client.PostAsync(new Uri(path, UriKind.Relative), form);
+            Assert.Equal(expected, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!;
+        }
+
+        Task<System.Text.Json.Nodes.JsonObject> ApplyAsync() => PostAsync("/api/imports/54/students?apply=true", students, HttpStatusCode.OK);
+
+        var check = await PostAsync("/api/imports/54/students", students, HttpStatusCode.OK);
+        Assert.Equal(0L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM person WHERE last_name IN ('Ӧньӧ', 'Попова')"));
+        Assert.Equal(0L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM quarantine"));
+        var applied = await ApplyAsync();
+
+        var (checkedSchool, appliedSchool) = (check["schools"]![0]!, applied["schools"]![0]!);
+        Assert.Equal((false, true), (check["applied"]!.GetValue<bool>(), applied["applied"]!.GetValue<bool>()));
+        Assert.Equal(3, check["rows"]!.GetValue<int>());
+        Assert.True(checkedSchool["added"]!.GetValue<long>() > 0);
+        Assert.Equal(checkedSchool["added"]!.GetValue<long>(), appliedSchool["added"]!.GetValue<long>());
+        Assert.Equal(4, appliedSchool["refused"]![0]!["row"]!.GetValue<int>());
+        Assert.Equal("import.required", appliedSchool["refused"]![0]!["code"]!.GetValue<string>());
+        Assert.Equal(2L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM person WHERE last_name IN ('Ӧньӧ', 'Попова')"));
+        Assert.Equal("reconcile", await push.Db.ScalarAsync<string>("SELECT mode FROM sync_run WHERE id = $1", checkedSchool["runId"]!.GetValue<long>()));
+        Assert.True((await ApplyAsync())["schools"]![0]!["alreadyApplied"]!.GetValue<bool>());
+
+        var parents = string.Join(';', ImportTemplate.Parents.Columns.Select(c => c.Title)) + "\r\n";
+        var wrong = await PostAsync("/api/imports/54/students", parents, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("import.template", wrong["code"]!.GetValue<string>());
+        Assert.Equal("import.forbidden", (await PostAsync("/api/imports/11/students", students, HttpStatusCode.Forbidden))["code"]!.GetValue<string>());
+        // The check and both applications are audited; the refused file and the foreign region changed nothing.
+        Assert.Equal(3L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action IN ('import.check', 'import.apply') AND actor = 'operator-54'"));
     }
 }

@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using MySchool.Integration.Core.Push;
+using MySchool.Integration.Core.Store;
+using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Gateway.Auth;
+
+namespace MySchool.Integration.Gateway.FileImports;
+
+/// <summary>A row's problem as the coordinator reads it: the row's number in the file, a code and a Russian reason.</summary>
+public sealed record RowProblem(int Row, string Code, string Reason);
+
+/// <summary>What a file did (or would do) to one school: its run, the counts, and the rows its rules refused.</summary>
+public sealed record SchoolOutcome(string Inn, string Name, long RunId, bool AlreadyApplied, long Added, long Changed, long Ended, IReadOnlyList<RowProblem> Refused);
+
+/// <summary>A file checked («Проверить») or applied («Применить»): the rows refused as a whole, and each school's outcome.</summary>
+public sealed record ImportOutcome(string Template, bool Applied, int Rows, IReadOnlyList<RowProblem> Refused, IReadOnlyList<SchoolOutcome> Schools);
+
+/// <summary>
+/// A filled template into the federal model, as the source <c>import:&lt;region&gt;</c>: read and mapped onto a push per
+/// school, then checked (written and rolled back: the counts are what would change) or applied, through the same
+/// rules, ownership checks, quarantine and safety brake as any push. Audited either way.
+/// </summary>
+public sealed class FileImport(PushIngest ingest, SchoolRegistry registry, AuditLog audit, TimeProvider time, IConfiguration configuration)
+{
+    /// <summary>The largest file taken (<c>Imports:MaxBytes</c>, 20 MB by default): a region's whole roster in XLSX is a few MB.</summary>
+    public long MaxBytes => configuration.GetValue("Imports:MaxBytes", 20L * 1024 * 1024);
+
+    /// <summary>Throws <see cref="ImportFileException"/> for a file refused as a whole; the stream must be seekable.</summary>
+    public async Task<ImportOutcome> RunAsync(ClientAccess access, RegionSource region, ImportTemplate template, Stream file, bool apply, bool completeRoster, CancellationToken cancellationToken)
+    {
+        if (template != ImportTemplate.Students)
+        {
+            throw new ImportFileException("import.unsupported", $"Загрузка шаблона «{template.Title}» ещё не принимается: пока только «{ImportTemplate.Students.Title}».");
+        }
+
+        // The same file with the same choice is one push per school, applied once.
+        var key = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken))[..32] + (completeRoster ? ":complete" : "");
+        file.Position = 0;
+        var rows = 0;
+        var counted = ImportFileReader.Read(file, template, MaxBytes).Select(row => { rows++; return row; });
+        var schools = await registry.HeadSchoolsAsync(region.Code, cancellationToken);
+        var plan = StudentImport.Plan(counted, inn => schools.GetValueOrDefault(inn), AcademicYear(region), completeRoster, key);
+
+        var client = new PushClient(access.ClientId, $"import:{region.Code}");
+        var outcomes = new List<SchoolOutcome>();
+        foreach (var batch in plan.Batches)
+        {
+            var outcome = apply ? await ingest.ApplyAsync(client, region, batch, cancellationToken) : await ingest.CheckAsync(client, region, batch, cancellationToken);
+            outcomes.Add(new(batch.School.Inn, batch.School.FullName, outcome.RunId, outcome.Duplicate, outcome.Inserted, outcome.Updated, outcome.Deleted,
+                [.. outcome.Rejected.Select(r => new RowProblem(plan.RowOf.GetValueOrDefault((batch.School.SourceId, r.Kind, r.SourceId ?? "")), r.ReasonCode, r.Reason)).OrderBy(p => p.Row)]));
+        }
+
+        var refused = plan.Refused.Select(r => new RowProblem(r.Row, r.Code, r.Reason)).ToList();
+        await audit.RecordAsync(access.ClientId, apply ? "import.apply" : "import.check", region.Code,
+            new { template = template.Code, rows, refused = refused.Count, schools = outcomes.Count, completeRoster }, cancellationToken);
+        return new ImportOutcome(template.Code, apply, rows, refused, outcomes);
+    }
+
+    /// <summary>The school year a file's classes are in: from 1 September, the year that starts then.</summary>
+    private string AcademicYear(RegionSource region)
+    {
+        var today = TimeZoneInfo.ConvertTime(time.GetUtcNow(), region.Zone);
+        var start = today.Month >= 9 ? today.Year : today.Year - 1;
+        return $"{start}/{start + 1}";
+    }
+}
