@@ -27,6 +27,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<Access.Appointments>();
         services.AddSingleton<SchoolOwnership>();
         services.AddSingleton<SchoolRegistry>();
+        services.AddSingleton<ImportUploads>();
         services.AddSingleton<MonitoringReader>();
         services.AddSingleton<AuditReader>();
         services.AddSingleton<QuarantineReview>();

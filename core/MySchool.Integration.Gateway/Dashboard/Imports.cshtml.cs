@@ -1,16 +1,27 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using MySchool.Integration.Core.Store;
+using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Gateway.Api;
 using MySchool.Integration.Gateway.Exports;
 using MySchool.Integration.Gateway.FileImports;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
 /// <summary>
-/// The template files a region without a journal API fills in (seed 002): what each holds, its columns, and its
-/// download as XLSX (instructions and drop-down lists included) or CSV.
+/// The template files a region without a journal API fills in (seed 002): what each holds, its columns, its download
+/// as XLSX (instructions and drop-down lists included) or CSV; and the upload of a filled one, checked first.
 /// </summary>
-public sealed class ImportsModel : OperatorPage
+public sealed class ImportsModel(SyncLauncher launcher, FileImport import, ImportUploads uploads) : OperatorPage
 {
     public static IReadOnlyList<ImportTemplate> Templates => ImportTemplate.All;
+
+    /// <summary>The regions the viewer may load files into.</summary>
+    public IReadOnlyList<RegionSource> Regions => launcher.Visible(Access);
+
+    /// <summary>Why the file was refused as a whole.</summary>
+    public string? Refusal { get; private set; }
 
     public void OnGet()
     {
@@ -19,4 +30,45 @@ public sealed class ImportsModel : OperatorPage
     public IActionResult OnGetTemplate(string? code, string? format) =>
         ImportTemplate.Find(code) is not { } template ? Missing("Шаблона")
             : ListExport.IsFormat(format) ? TemplateFiles.Download(template, format!) : UnknownFormat();
+
+    /// <summary>«Проверить»: the file is kept and checked (nothing written); its page shows what applying it would do.</summary>
+    public async Task<IActionResult> OnPostCheckAsync(string? region, string? template, IFormFile? file, bool complete, CancellationToken cancellationToken)
+    {
+        if (Regions.FirstOrDefault(r => r.Code == region) is not { } target)
+        {
+            return NotHeld();
+        }
+
+        if (ImportTemplate.Find(template) is not { } chosen)
+        {
+            return Missing("Шаблона");
+        }
+
+        if (file is null || file.Length == 0 || file.Length > import.MaxBytes)
+        {
+            return Refused(file is null || file.Length == 0 ? "Выберите файл." : $"Файл больше {import.MaxBytes / (1024 * 1024)} МБ: разделите его на части.");
+        }
+
+        using var content = new MemoryStream();
+        await file.CopyToAsync(content, cancellationToken);
+        try
+        {
+            content.Position = 0;
+            var outcome = await import.RunAsync(Access, target, chosen, content, apply: false, complete, cancellationToken);
+            var id = await uploads.SaveAsync(target.Code, chosen.Code, Path.GetFileName(file.FileName), content.ToArray(), complete, Access.ClientId, cancellationToken);
+            await uploads.RecordAsync(id, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web), applied: false, cancellationToken);
+            return Redirect($"/imports/{id}");
+        }
+        catch (ImportFileException refused)
+        {
+            return Refused(refused.Message);
+        }
+    }
+
+    private PageResult Refused(string reason)
+    {
+        Refusal = $"Файл не принят: {reason}";
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return Page();
+    }
 }

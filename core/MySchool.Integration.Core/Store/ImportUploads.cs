@@ -1,0 +1,34 @@
+using Npgsql;
+using static MySchool.Integration.Core.Store.Staging;
+
+namespace MySchool.Integration.Core.Store;
+
+/// <summary>An uploaded template file and what its last check or its application did (JSON, as the gateway reports it).</summary>
+public sealed record ImportUpload(Guid Id, string RegionCode, string Template, string FileName, byte[] Content, bool CompleteRoster, string UploadedBy, DateTimeOffset UploadedAt, string? Outcome, DateTimeOffset? AppliedAt);
+
+/// <summary>Files uploaded for import, in PostgreSQL so that the check and the application may reach different gateways.</summary>
+public sealed class ImportUploads(NpgsqlDataSource dataSource)
+{
+    public async Task<Guid> SaveAsync(string regionCode, string template, string fileName, byte[] content, bool completeRoster, string uploadedBy, CancellationToken cancellationToken)
+    {
+        await using var command = Command(dataSource, """
+            INSERT INTO import_upload (region_code, template, file_name, content, complete_roster, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+            """, regionCode, template, fileName, content, completeRoster, uploadedBy);
+        return (Guid)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<ImportUpload?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        (await ListAsync(dataSource, """
+            SELECT id, region_code, template, file_name, content, complete_roster, uploaded_by, uploaded_at, outcome::text, applied_at FROM import_upload WHERE id = $1
+            """, r => new ImportUpload(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<byte[]>(4), r.GetBoolean(5), r.GetString(6),
+                r.GetFieldValue<DateTimeOffset>(7), r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9)),
+            cancellationToken, id)).SingleOrDefault();
+
+    /// <summary>Keeps what a check or the application did; an application marks the upload applied, once.</summary>
+    public async Task RecordAsync(Guid id, string outcome, bool applied, CancellationToken cancellationToken)
+    {
+        await using var command = Command(dataSource,
+            "UPDATE import_upload SET outcome = $2::jsonb, applied_at = CASE WHEN $3 THEN coalesce(applied_at, now()) ELSE applied_at END WHERE id = $1", id, outcome, applied);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

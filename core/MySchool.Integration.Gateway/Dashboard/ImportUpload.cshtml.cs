@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using MySchool.Integration.Core.Store;
+using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Gateway.Exports;
+using MySchool.Integration.Gateway.FileImports;
+
+namespace MySchool.Integration.Gateway.Dashboard;
+
+/// <summary>
+/// An uploaded file: what its check found, row by row («Проверить»), the button that applies it («Применить»), and
+/// the report (the file's rows with the outcome beside each) to download, fix and upload again.
+/// </summary>
+public sealed class ImportUploadModel(ImportUploads uploads, FileImport import, RegionCatalog regions) : OperatorPage
+{
+    public ImportUpload Upload { get; private set; } = null!;
+
+    public ImportTemplate Template { get; private set; } = null!;
+
+    public ImportOutcome Outcome { get; private set; } = null!;
+
+    public IEnumerable<RowProblem> Problems => Outcome.Refused.Concat(Outcome.Schools.SelectMany(s => s.Refused)).OrderBy(p => p.Row);
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (await uploads.FindAsync(id, cancellationToken) is not { } upload || ImportTemplate.Find(upload.Template) is not { } template)
+        {
+            return Missing("Загруженного файла");
+        }
+
+        // The uploader, or whoever holds the region: a file of people is not for other regions' operators.
+        if (upload.UploadedBy != Access.ClientId && !Access.Holds(upload.RegionCode))
+        {
+            return NotHeld();
+        }
+
+        (Upload, Template) = (upload, template);
+        Outcome = JsonSerializer.Deserialize<ImportOutcome>(upload.Outcome!, JsonSerializerOptions.Web)!;
+        return Page();
+    }
+
+    /// <summary>«Применить»: the kept file written through the push path, once; the page then shows what was written.</summary>
+    public async Task<IActionResult> OnPostApplyAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var shown = await OnGetAsync(id, cancellationToken);
+        if (shown is not PageResult || Upload.AppliedAt is not null || !Access.Holds(Upload.RegionCode) || regions.Find(Upload.RegionCode) is not { } region)
+        {
+            return shown is PageResult ? Redirect($"/imports/{id}") : shown;
+        }
+
+        var outcome = await import.RunAsync(Access, region, Template, new MemoryStream(Upload.Content), apply: true, Upload.CompleteRoster, cancellationToken);
+        await uploads.RecordAsync(id, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web), applied: true, cancellationToken);
+        return Redirect($"/imports/{id}");
+    }
+
+    /// <summary>The file's rows with the outcome beside each, as XLSX.</summary>
+    public async Task<IActionResult> OnGetReportAsync(Guid id, CancellationToken cancellationToken) =>
+        Download(await OnGetAsync(id, cancellationToken), ListExport.Xlsx, () => ImportReport.For(Template, new MemoryStream(Upload.Content), Outcome, import.MaxBytes));
+}
