@@ -10,6 +10,7 @@ var scenarios = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["linking"] = LinkingBench.RunAsync,
     ["run-faults"] = RunFaultsBench.RunAsync,
     ["soap-guard"] = SoapGuardBench.RunAsync,
+    ["import"] = ImportBench.RunAsync,
 };
 
 if (args.Length != 1 || !scenarios.TryGetValue(args[0], out var scenario))
