@@ -56,6 +56,8 @@ public sealed class IndexModel(MonitoringReader monitoring, SyncLauncher launche
                 [.. Regions.Select(r => new object?[] { r.Code, r.Name, r.Adapter, When(r.LastSuccess), Lag(r.LastSuccess, Now), r.Running, r.Failures24h, r.Rows24h, r.Quarantined, r.Schools, r.Students })])),
             "mail" => Download(Page(), format, () => new ListExport("mail-problems", ["Кому", "Школа", "Состояние", "Попыток", "Ответ почтового сервера"],
                 [.. MailProblems.Select(m => new object?[] { m.Recipient, m.School, MailState(m), m.Attempts, m.Error })])),
+            "admin-policy" => Download(Page(), format, () => new ListExport("admin-policy", ["Школа", "Обучающихся", "Администраторов"],
+                [.. Indicators.AdminPolicyBreaches.Select(b => new object?[] { SchoolName(b.Name), b.Students, b.Admins })])),
             _ => Missing("Списка"),
         };
     }

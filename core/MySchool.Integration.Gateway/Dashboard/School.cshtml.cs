@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using MySchool.Integration.Core.Access;
 using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.Store;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Gateway.Api;
+using MySchool.Integration.Gateway.Exports;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
@@ -37,6 +39,22 @@ public sealed class SchoolModel(MonitoringReader monitoring, SchoolProfileReader
 
     /// <summary>Whether the viewer may appoint this school's administrators (its region's or its municipality's coordinators).</summary>
     public bool MayAppoint { get; private set; }
+
+    /// <summary>The school's classes, groups or events as the page shows them, in CSV or XLSX.</summary>
+    public async Task<IActionResult> OnGetExportAsync(Guid id, string? list, string? format, CancellationToken cancellationToken)
+    {
+        var shown = await OnGetAsync(id, cancellationToken);
+        return list switch
+        {
+            "classes" => Download(shown, format, () => new ListExport("classes", ["Класс", "Учебный год", "Обучающихся"],
+                [.. Classes.Select(c => new object?[] { $"{c.Grade} «{c.Letter}»", c.Year, c.Students })])),
+            "groups" => Download(shown, format, () => new ListExport("groups", ["Класс", "Группа", "Вид", "Предмет", "Учеников"],
+                [.. Profile.Groups.Select(g => new object?[] { g.ClassName, g.Name, GroupKind(g.Kind), g.Subject ?? "—", g.Members })])),
+            "events" => Download(shown, format, () => new ListExport("events", ["Когда", "Вид", "Класс", "Событие"],
+                [.. Profile.Events.Select(e => new object?[] { When(e.StartsAt), EventKind(e.Kind), e.ClassName ?? "вся школа", e.Title })])),
+            _ => shown is PageResult ? Missing("Списка") : shown,
+        };
+    }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {

@@ -53,6 +53,9 @@ public class ScopeMatrixTests
             ($"/municipalities/{second}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden),
             ($"/municipalities/{missing}", HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound),
             ($"/schools/{a}/classes/{classOfA}", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.OK),
+            ($"/schools/{a}?handler=Export&list=classes&format=csv", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.OK),
+            ($"/schools/{b}?handler=Export&list=events&format=xlsx", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden),
+            ($"/schools/{b}?handler=Export&list=nothing&format=csv", HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.Forbidden),
             ($"/schools/{a}/classes/{classOfA}?handler=Export&format=xlsx", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.OK),
             ($"/schools/{a}/students/{studentOfA}/extract", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.OK),
             ($"/schools/{b}/students/{studentOfB}/extract", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden),
@@ -73,6 +76,7 @@ public class ScopeMatrixTests
             ("/appointments", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
             ("/appointments?handler=Export&format=csv", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
             ("/?handler=Export&list=regions&format=xlsx", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
+            ("/?handler=Export&list=admin-policy&format=csv", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
             ("/?handler=Export&list=mail&format=csv", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
             ("/?handler=Export&list=nothing&format=csv", HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound),
             ("/hangfire", HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden),
@@ -112,7 +116,10 @@ public class ScopeMatrixTests
         Assert.Contains($"href=\"/runs/{runOfA}\"", history, StringComparison.Ordinal);
         Assert.DoesNotContain($"href=\"/runs/{regionRun}\"", history, StringComparison.Ordinal);
 
-        // Downloads hold what the page holds: the class's students; the appointments within the viewer's scope.
+        // Downloads hold what the page holds: the school's classes, the class's students; the appointments within the viewer's scope.
+        var classes = (await admin.GetStringAsync(new Uri(site.Address, $"/schools/{a}?handler=Export&list=classes&format=csv"))).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Класс;Учебный год;Обучающихся", classes[0]);
+        Assert.Equal(await db.ScalarAsync<long>("SELECT count(*) FROM class WHERE school_id = $1", a) + 1, classes.Length);
         var students = await admin.GetStringAsync(new Uri(site.Address, $"/schools/{a}/classes/{classOfA}?handler=Export&format=csv"));
         var rows = students.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("Ученик;Дата рождения", rows[0]);

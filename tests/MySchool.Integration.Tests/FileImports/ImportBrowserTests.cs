@@ -2,11 +2,7 @@ using System.IO.Compression;
 using System.Security;
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using MySchool.Integration.Core.Push;
-using MySchool.Integration.Core.Sync;
-using MySchool.Integration.Mocks.Synthetic;
 using MySchool.Integration.Tests.Dashboard;
 using MySchool.Integration.Tests.Infrastructure;
 
@@ -20,11 +16,7 @@ public sealed class ImportBrowserTests
     public async Task ACoordinator_FillsTheDownloadedTemplate_ChecksIt_AppliesIt_AndDownloadsTheReportByRow()
     {
         await using var browser = await BrowserFixture.StartAsync();
-        var inn = Identifiers.Inn("54", 80);
-        var school = new SourceSchool(inn, inn, "МБОУ «Средняя школа № 80»", "Школа № 80", "50701000001", "город Новосибирск");
-        var ingest = browser.Gateway.Services.GetRequiredService<PushIngest>();
-        var region = browser.Gateway.Services.GetRequiredService<RegionCatalog>().Find("54")!;
-        await ingest.ApplyAsync(new PushClient("esia:1000000154", "import:54"), region, new PushBatch("school-80", school, false, [], [], [], [], [], [], []), CancellationToken.None);
+        var inn = await RegistrySchool.AddAsync(browser.Gateway.Services, 80);
         var page = await browser.LoginAsync(BrowserFixture.Operator54, start: "/imports");
 
         var template = await page.RunAndWaitForDownloadAsync(() => page.Locator("#template-students .template-xlsx").ClickAsync());

@@ -18,8 +18,8 @@ public sealed class StudentImportTests
     public async Task AStudentsFile_IsAPushPerSchool_ItsBadRowsAreQuarantinedOrRefusedByRow_AndTheSameFileAgainIsAnswered()
     {
         await using var push = await PushFixture.StartAsync();
-        var inn = Identifiers.Inn("54", 78);
-        var school = new SourceSchool(inn, inn, "МБОУ «Средняя школа № 78»", "Школа № 78", "50701000001", "город Новосибирск");
+        var school = RegistrySchool.Of(78);
+        var inn = school.Inn;
         var snils = Identifiers.DashedSnils(Identifiers.Snils(7_801));
         var file = string.Join("\r\n",
             "ИНН школы;Класс;Фамилия;Имя;Отчество;Дата рождения;Пол;СНИЛС",
@@ -63,12 +63,7 @@ public sealed class StudentImportTests
     public async Task OverTheApi_ACheckWritesNothing_ApplyWritesWhatItCounted_TheSameFileAgainIsAlreadyApplied_AndARefusedFileIsAProblem()
     {
         await using var push = await PushFixture.StartAsync();
-        var inn = Identifiers.Inn("54", 79);
-        var school = new SourceSchool(inn, inn, "МБОУ «Средняя школа № 79»", "Школа № 79", "50701000001", "город Новосибирск");
-        // The school is in the registry, loaded by the region's files before.
-        var ingest = push.Gateway.Services.GetRequiredService<PushIngest>();
-        var region = push.Gateway.Services.GetRequiredService<RegionCatalog>().Find("54")!;
-        await ingest.ApplyAsync(new PushClient("operator-54", "import:54"), region, new PushBatch("school-79", school, false, [], [], [], [], [], [], []), CancellationToken.None);
+        var inn = await RegistrySchool.AddAsync(push.Gateway.Services, 79);
         using var client = await push.Gateway.CreateClientAsync("operator-54");
         var students = string.Join("\r\n",
             "ИНН школы;Класс;Фамилия;Имя;Отчество;Дата рождения;Пол;СНИЛС",

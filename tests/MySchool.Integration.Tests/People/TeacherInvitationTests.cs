@@ -69,6 +69,7 @@ public class TeacherInvitationTests
         Assert.Contains("id=\"mail-problems\"", overview, StringComparison.Ordinal);
         Assert.Contains("teacher@school.test", overview, StringComparison.Ordinal);
         Assert.Contains("550", overview, StringComparison.Ordinal);
+        Assert.Contains("href=\"/?handler=Export&amp;list=mail&amp;format=csv\" id=\"export-mail-csv\"", overview, StringComparison.Ordinal);
         var download = await operatorSession.GetStringAsync(new Uri(site.Address, "/?handler=Export&list=mail&format=csv"));
         var rows = download.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("Кому;Школа;Состояние;Попыток;Ответ почтового сервера", rows[0]);
