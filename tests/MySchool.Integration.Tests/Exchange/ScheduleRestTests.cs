@@ -66,22 +66,29 @@ public class ScheduleRestTests
         Assert.Empty(Assert.Single(school["class"]!.AsArray())!["lesson"]!.AsArray());
     }
 
-    [Theory]
-    [InlineData("/Schedule/1054000777?start=2023-11-06", HttpStatusCode.BadRequest, "structure")]
-    [InlineData("/Schedule/1054000777?start=2023-11-12&end=2023-11-06", HttpStatusCode.BadRequest, "structure")]
-    [InlineData("/Schedule/1054000777?start=2023-09-01&end=2024-05-31", HttpStatusCode.BadRequest, "structure")]
-    [InlineData("/Schedule/1054000777?start=2023-11-31&end=2023-12-01", HttpStatusCode.BadRequest, "structure")]
-    [InlineData("/Schedule/not-an-oid?start=2023-11-06&end=2023-11-12", HttpStatusCode.BadRequest, "structure")]
-    [InlineData("/Schedule/1000000042?start=2023-11-06&end=2023-11-12", HttpStatusCode.NotFound, "not-found")]
-    [InlineData("/Portfolio/1000000042", HttpStatusCode.NotFound, "not-found")]
-    public async Task BadRequests_AreOperationOutcomes_WithTheRightStatus(string path, HttpStatusCode status, string code)
+    [Fact]
+    public async Task BadRequests_AreOperationOutcomes_WithTheRightStatus()
     {
+        // One synced region answers every case: they only read.
+        (string Path, HttpStatusCode Status, string Code)[] cases =
+        [
+            ("/Schedule/1054000777?start=2023-11-06", HttpStatusCode.BadRequest, "structure"),
+            ("/Schedule/1054000777?start=2023-11-12&end=2023-11-06", HttpStatusCode.BadRequest, "structure"),
+            ("/Schedule/1054000777?start=2023-09-01&end=2024-05-31", HttpStatusCode.BadRequest, "structure"),
+            ("/Schedule/1054000777?start=2023-11-31&end=2023-12-01", HttpStatusCode.BadRequest, "structure"),
+            ("/Schedule/not-an-oid?start=2023-11-06&end=2023-11-12", HttpStatusCode.BadRequest, "structure"),
+            ("/Schedule/1000000042?start=2023-11-06&end=2023-11-12", HttpStatusCode.NotFound, "not-found"),
+            ("/Portfolio/1000000042", HttpStatusCode.NotFound, "not-found"),
+        ];
         await using var federal = await FederalFixture.StartAsync();
         var client = await federal.Gateway.CreateClientAsync("federal");
 
-        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
-
-        await AssertOutcomeAsync(response, status, code);
+        foreach (var (path, status, code) in cases)
+        {
+            using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+            var outcome = await Record.ExceptionAsync(() => AssertOutcomeAsync(response, status, code));
+            Assert.True(outcome is null, $"{path}: {outcome?.Message}");
+        }
     }
 
     [Fact]
