@@ -46,7 +46,7 @@ public sealed class ImportsModel(SyncLauncher launcher, FileImport import, Impor
 
         if (file is null || file.Length == 0 || file.Length > import.MaxBytes)
         {
-            return Refused(file is null || file.Length == 0 ? "Выберите файл." : $"Файл больше {import.MaxBytes / (1024 * 1024)} МБ: разделите его на части.");
+            return Refused(file is null || file.Length == 0 ? "Выберите файл." : ImportFileReader.TooLarge(import.MaxBytes).Message);
         }
 
         using var content = new MemoryStream();

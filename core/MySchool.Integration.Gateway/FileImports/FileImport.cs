@@ -36,10 +36,9 @@ public sealed class FileImport(PushIngest ingest, SchoolRegistry registry, Audit
         // The same file with the same choice is one push per school, applied once.
         var key = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken))[..32] + (completeRoster ? ":complete" : "");
         file.Position = 0;
-        var rows = 0;
-        var counted = ImportFileReader.Read(file, template, MaxBytes).Select(row => { rows++; return row; });
+        var rows = ImportFileReader.Read(file, template, MaxBytes);
         var schools = await registry.HeadSchoolsAsync(region.Code, cancellationToken);
-        var plan = StudentImport.Plan(counted, inn => schools.GetValueOrDefault(inn), AcademicYear(region), completeRoster, key);
+        var plan = StudentImport.Plan(rows, inn => schools.GetValueOrDefault(inn), AcademicYear(region), completeRoster, key);
 
         var client = new PushClient(access.ClientId, $"import:{region.Code}");
         var outcomes = new List<SchoolOutcome>();
@@ -52,8 +51,8 @@ public sealed class FileImport(PushIngest ingest, SchoolRegistry registry, Audit
 
         var refused = plan.Refused.Select(r => new RowProblem(r.Row, r.Code, r.Reason)).ToList();
         await audit.RecordAsync(access.ClientId, apply ? "import.apply" : "import.check", region.Code,
-            new { template = template.Code, rows, refused = refused.Count, schools = outcomes.Count, completeRoster }, cancellationToken);
-        return new ImportOutcome(template.Code, apply, rows, refused, outcomes);
+            new { template = template.Code, rows = plan.Rows, refused = refused.Count, schools = outcomes.Count, completeRoster }, cancellationToken);
+        return new ImportOutcome(template.Code, apply, plan.Rows, refused, outcomes);
     }
 
     /// <summary>The school year a file's classes are in: from 1 September, the year that starts then.</summary>

@@ -43,7 +43,7 @@ public static class ImportFileReader
     {
         if (file.Length > maxBytes)
         {
-            throw new ImportFileException("import.size", $"Файл больше {maxBytes / (1024 * 1024)} МБ: разделите его на части и загрузите каждую отдельно.");
+            throw TooLarge(maxBytes);
         }
 
         if (file.Length == 0)
@@ -73,27 +73,23 @@ public static class ImportFileReader
     /// <summary>The data rows: those read past the header while looking for it, then the rest as they stream.</summary>
     private static IEnumerable<ImportRow> Data(IEnumerator<object?[]> source, List<object?[]> pending, int[] map, int number, ImportTemplate template)
     {
+        foreach (var row in pending.Concat(Remaining(source)))
+        {
+            number++;
+            if (Values(row, map, template) is { } values)
+            {
+                yield return new ImportRow(number, values);
+            }
+        }
+    }
+
+    private static IEnumerable<object?[]> Remaining(IEnumerator<object?[]> source)
+    {
         using (source)
         {
-            foreach (var row in pending)
-            {
-                if (Values(row, map, template) is { } values)
-                {
-                    yield return new ImportRow(++number, values);
-                }
-                else
-                {
-                    number++;
-                }
-            }
-
             while (Next(source))
             {
-                number++;
-                if (Values(source.Current, map, template) is { } values)
-                {
-                    yield return new ImportRow(number, values);
-                }
+                yield return source.Current;
             }
         }
     }
@@ -121,10 +117,12 @@ public static class ImportFileReader
     private static (int[] Map, int Number, List<object?[]> Pending) Headers(IEnumerator<object?[]> source, ImportTemplate template)
     {
         var seen = new List<object?[]>();
+        var matched = new List<int[]>(); // per row read: which template column each cell names (-1: none)
         while (seen.Count < HeaderSearchRows && Next(source))
         {
             seen.Add(source.Current);
-            if (Matches(source.Current, template).Count(c => c >= 0) == template.Columns.Count)
+            matched.Add(Matches(source.Current, template));
+            if (matched[^1].Count(c => c >= 0) == template.Columns.Count)
             {
                 break; // every column found: the data follow
             }
@@ -135,7 +133,7 @@ public static class ImportFileReader
         var (best, most) = (-1, 0);
         for (var row = 0; row < seen.Count; row++)
         {
-            named.UnionWith(Matches(seen[row], template).Where(c => c >= 0));
+            named.UnionWith(matched[row].Where(c => c >= 0));
             (best, most) = named.Count > most ? (row, named.Count) : (best, most);
         }
 
@@ -143,12 +141,11 @@ public static class ImportFileReader
         var map = Enumerable.Repeat(-1, width).ToArray();
         for (var row = best; row >= 0; row--)
         {
-            var matches = Matches(seen[row], template);
-            for (var cell = 0; cell < matches.Length; cell++)
+            for (var cell = 0; cell < matched[row].Length; cell++)
             {
-                if (map[cell] < 0 && matches[cell] >= 0 && !map.Contains(matches[cell]))
+                if (map[cell] < 0 && matched[row][cell] >= 0 && !map.Contains(matched[row][cell]))
                 {
-                    map[cell] = matches[cell];
+                    map[cell] = matched[row][cell];
                 }
             }
         }
@@ -165,11 +162,15 @@ public static class ImportFileReader
         return (map, best + 1, seen.Skip(best + 1).ToList());
     }
 
+    /// <summary>A file over the limit, refused before it is read (or, by a caller, before it is even kept).</summary>
+    public static ImportFileException TooLarge(long maxBytes) =>
+        new("import.size", $"Файл больше {maxBytes / (1024 * 1024)} МБ: разделите его на части и загрузите каждую отдельно.");
+
     private static ImportFileException AnotherTemplate(ImportTemplate found, ImportTemplate expected) => new("import.template",
         $"Это файл шаблона «{found.Title}», а загружается шаблон «{expected.Title}»: выберите шаблон «{found.Title}» или возьмите файл нужного шаблона.");
 
     private static int[] Matches(object?[] row, ImportTemplate template) =>
-        [.. row.Select(cell => template.Columns.ToList().FindIndex(c => Same(cell, c.Header)))];
+        [.. row.Select(cell => Enumerable.Range(0, template.Columns.Count).FirstOrDefault(i => Same(cell, template.Columns[i].Header), -1))];
 
     /// <summary>A header as people retype it: any case, ё or е, spaces doubled or trailing, the asterisk of a required column.</summary>
     private static bool Same(object? cell, string header) => cell is string text && Normal(text) == Normal(header);

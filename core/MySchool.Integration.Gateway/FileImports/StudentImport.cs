@@ -13,7 +13,7 @@ public sealed record RowRefusal(int Row, string Code, string Reason);
 /// through the same rules, ownership checks, quarantine and safety brake. <see cref="RowOf"/> leads each record back
 /// to its row, for the report.
 /// </summary>
-public sealed record ImportPlan(IReadOnlyList<PushBatch> Batches, IReadOnlyList<RowRefusal> Refused, IReadOnlyDictionary<(string School, string Kind, string SourceId), int> RowOf);
+public sealed record ImportPlan(int Rows, IReadOnlyList<PushBatch> Batches, IReadOnlyList<RowRefusal> Refused, IReadOnlyDictionary<(string School, string Kind, string SourceId), int> RowOf);
 
 /// <summary>Maps the rows of the «Обучающиеся» template onto pushes, one per school the rows name by INN.</summary>
 public static class StudentImport
@@ -30,9 +30,11 @@ public static class StudentImport
         var columns = ImportTemplate.Students.Columns;
         var refused = new List<RowRefusal>();
         var rowOf = new Dictionary<(string, string, string), int>();
+        var count = 0;
         var bySchool = new Dictionary<string, (SourceSchool School, Dictionary<string, SourceClass> Classes, List<SourceStudent> Students, List<SourceRejection> Rejections)>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
+            count++;
             var inn = row.Values[Inn];
             if (inn is null || school(inn) is not { } found)
             {
@@ -72,7 +74,7 @@ public static class StudentImport
         }
 
         var batches = bySchool.Values.Select(s => new PushBatch($"import:{fileKey}:{s.School.SourceId}", s.School, completeRoster, [.. s.Classes.Values], s.Students, [], [], [], [], s.Rejections)).ToList();
-        return new ImportPlan(batches, refused, rowOf);
+        return new ImportPlan(count, batches, refused, rowOf);
     }
 
     /// <summary>

@@ -73,6 +73,20 @@ public sealed class BrowserFixture : IAsyncDisposable
         await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
     }
 
+    /// <summary>The text of a workbook the browser saved (its shared strings and sheets), to find a download's cells in.</summary>
+    public static string WorkbookText(string path)
+    {
+        using var workbook = System.IO.Compression.ZipFile.OpenRead(path);
+        var text = new System.Text.StringBuilder();
+        foreach (var part in workbook.Entries.Where(e => e.FullName.StartsWith("xl/", StringComparison.Ordinal) && e.FullName.EndsWith(".xml", StringComparison.Ordinal)))
+        {
+            using var reader = new StreamReader(part.Open());
+            text.Append(reader.ReadToEnd());
+        }
+
+        return text.ToString();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _browser.DisposeAsync();

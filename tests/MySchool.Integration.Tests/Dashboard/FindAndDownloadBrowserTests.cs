@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Microsoft.Playwright;
 using MySchool.Integration.Tests.Infrastructure;
 
@@ -45,7 +44,7 @@ public sealed class FindAndDownloadBrowserTests
         await BrowserFixture.ScreenshotAsync(page, "region-school-search");
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export-xlsx").ClickAsync());
         Assert.Equal("schools-54.xlsx", download.SuggestedFilename);
-        var sheet = await SheetTextAsync(download);
+        var sheet = BrowserFixture.WorkbookText(await download.PathAsync());
         Assert.Contains(inns[0], sheet, StringComparison.Ordinal);
         Assert.DoesNotContain(inns[1], sheet, StringComparison.Ordinal);
     }
@@ -56,20 +55,5 @@ public sealed class FindAndDownloadBrowserTests
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export-csv").ClickAsync());
         var text = await File.ReadAllTextAsync(await download.PathAsync());
         return (download.SuggestedFilename, text.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
-    }
-
-    /// <summary>The shared strings and inline text of the workbook the browser saved.</summary>
-    private static async Task<string> SheetTextAsync(IDownload download)
-    {
-        using var workbook = ZipFile.OpenRead(await download.PathAsync());
-        var parts = workbook.Entries.Where(e => e.FullName.StartsWith("xl/", StringComparison.Ordinal) && e.FullName.EndsWith(".xml", StringComparison.Ordinal));
-        var text = new System.Text.StringBuilder();
-        foreach (var part in parts)
-        {
-            using var reader = new StreamReader(part.Open());
-            text.Append(await reader.ReadToEndAsync());
-        }
-
-        return text.ToString();
     }
 }

@@ -49,7 +49,7 @@ public sealed class ImportBrowserTests
         Assert.Equal(2L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM person WHERE last_name IN ('Ӧньӧ', 'Попова')"));
 
         var report = await page.RunAndWaitForDownloadAsync(() => page.Locator("#report").ClickAsync());
-        var text = SheetText(await report.PathAsync());
+        var text = BrowserFixture.WorkbookText(await report.PathAsync());
         Assert.Contains("принята", text, StringComparison.Ordinal);
         Assert.Contains("отклонена", text, StringComparison.Ordinal);
         Assert.Contains("Не заполнен обязательный столбец «Имя»", text, StringComparison.Ordinal);
@@ -88,12 +88,5 @@ public sealed class ImportBrowserTests
         entry.Delete();
         using var writer = new StreamWriter(zip.CreateEntry("xl/worksheets/sheet1.xml").Open(), new UTF8Encoding(false));
         writer.Write(sheet);
-    }
-
-    private static string SheetText(string workbook)
-    {
-        using var zip = ZipFile.OpenRead(workbook);
-        return string.Concat(zip.Entries.Where(e => e.FullName.StartsWith("xl/", StringComparison.Ordinal) && e.FullName.EndsWith(".xml", StringComparison.Ordinal))
-            .Select(e => new StreamReader(e.Open()).ReadToEnd()));
     }
 }
