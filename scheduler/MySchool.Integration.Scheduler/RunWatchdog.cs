@@ -10,8 +10,8 @@ public sealed record RunWatchdogOptions(TimeSpan Quiet);
 /// <summary>
 /// A run always ends. Every minute the watchdog looks for runs queued or running that have not moved for the quiet
 /// period and have no live Hangfire job (processing or waiting in a queue): their jobs are gone (failed while the
-/// database was down, lost with their process). It ends each as failed («прервано») and queues its unfinished schools
-/// once more, once: a run that is itself such a retry is not retried again.
+/// database was down, lost with their process; a push or file whose process died). It ends each as failed («прервано»)
+/// and queues an adapter run's unfinished schools once more, once: a run that is itself such a retry is not retried again.
 /// </summary>
 public sealed class RunWatchdog(SyncRuns runs, JobStorage storage, IBackgroundJobClient jobs, RegionCatalog regions, RunWatchdogOptions options)
 {
@@ -35,10 +35,24 @@ public sealed class RunWatchdog(SyncRuns runs, JobStorage storage, IBackgroundJo
                 continue;
             }
 
-            if (regions.Find(run.Scope.Split('/')[0]) is { Adapter.Length: > 0 })
+            // Only the region's own adapter is read again; a push or a file is its sender's to send again.
+            if (run.Mode != SyncMode.Push && regions.Find(run.Scope.Split('/')[0]) is { Adapter.Length: > 0 } region && await IsAdapterOfAsync(region, run.SourceSystem))
             {
                 await SyncJobs.QueueRetryAsync(runs, jobs, run.SourceSystem, run.Scope, run.Mode, run.Id, cancellationToken);
             }
+        }
+    }
+
+    private async Task<bool> IsAdapterOfAsync(RegionSource region, string sourceSystem)
+    {
+        var adapter = regions.AdapterFor(region);
+        try
+        {
+            return adapter.SourceSystem == sourceSystem;
+        }
+        finally
+        {
+            await RegionCatalog.ReleaseAsync(adapter);
         }
     }
 

@@ -12,7 +12,7 @@ namespace MySchool.Integration.Core.Push;
 public sealed record PushBatch(
     string IdempotencyKey,
     SourceSchool School,
-    bool CompleteRoster,
+    RosterParts Complete,
     IReadOnlyList<SourceClass> Classes,
     IReadOnlyList<SourceStudent> Students,
     IReadOnlyList<SourceTeacher> Teachers,
@@ -67,14 +67,99 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
     public Task<PushOutcome> CheckAsync(PushClient client, RegionSource region, PushBatch batch, CancellationToken cancellationToken) =>
         IngestAsync(client, region, batch, check: true, cancellationToken);
 
+    /// <summary>
+    /// A file's batches, one per school, as one run of the region: its progress moves as each school is written, and
+    /// an operator's cancel stops it between schools. Applied, each school commits on its own, once per key; one that
+    /// fails is recorded in the run and the rest go on. Checked, all are written in one transaction (a branch sees
+    /// its head school) and rolled back. The outcomes are those of the schools written, in order.
+    /// </summary>
+    public async Task<(long RunId, IReadOnlyList<PushOutcome> Outcomes)> IngestFileAsync(PushClient client, RegionSource region, IReadOnlyList<PushBatch> batches, bool check, CancellationToken cancellationToken)
+    {
+        var runId = await runs.QueueAsync(client.SourceSystem, region.Code, check ? SyncMode.Reconcile : SyncMode.Push, cancellationToken);
+        await runs.StartAsync(runId, cancellationToken);
+        var target = WriteTarget.For(client.SourceSystem, region, runId, Today(region));
+        var outcomes = new List<PushOutcome>();
+        await using var checkConnection = check ? await dataSource.OpenConnectionAsync(cancellationToken) : null;
+        await using var checkTransaction = checkConnection is null ? null : await checkConnection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            var regionCounts = checkConnection is not null
+                ? await SchoolWriter.WriteRegionAsync(checkConnection, target, batches.Select(b => b.School), cancellationToken)
+                : await SchoolWriter.WriteRegionAsync(dataSource, target, batches.Select(b => b.School), cancellationToken);
+            await runs.PlannedAsync(runId, batches.Count, regionCounts, cancellationToken);
+            foreach (var batch in batches)
+            {
+                if (await runs.IsCancelledAsync(runId, cancellationToken))
+                {
+                    break;
+                }
+
+                outcomes.Add(checkConnection is not null
+                    ? await CheckInFileAsync(checkConnection, client, region, target, batch, cancellationToken)
+                    : await ApplyInFileAsync(client, region, target, batch, cancellationToken));
+            }
+
+            return (runId, outcomes);
+        }
+        catch (Exception exception)
+        {
+            await runs.FailAsync(runId, RunFailures.Describe(exception), CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<PushOutcome> ApplyInFileAsync(PushClient client, RegionSource region, WriteTarget target, PushBatch batch, CancellationToken cancellationToken)
+    {
+        var startedAt = time.GetUtcNow();
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            if (await RecordedAsync(connection, client, batch, cancellationToken) is { } recorded)
+            {
+                await runs.SchoolDoneAsync(target.RunId, batch.School.SourceId, startedAt, WriteCounts.Zero, null, [], CancellationToken.None);
+                return recorded;
+            }
+
+            var (outcome, counts, writer) = await WriteSchoolAsync(connection, client, region, target, batch, cancellationToken);
+            await RecordAsync(connection, client, batch, outcome, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            LogPushApplied(client.ClientId, batch.IdempotencyKey, outcome.Received, counts.Written, outcome.Rejected.Count);
+            await runs.SchoolDoneAsync(target.RunId, batch.School.SourceId, startedAt, counts with { Read = batch.RecordCount }, null, writer.Held, CancellationToken.None);
+            return outcome;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // One school's failure is the run's record of it; the file's other schools go on.
+            await runs.SchoolDoneAsync(target.RunId, batch.School.SourceId, startedAt, WriteCounts.Zero, RunFailures.Describe(exception), [], CancellationToken.None);
+            return new PushOutcome(batch.IdempotencyKey, false, target.RunId, batch.RecordCount, 0, 0, 0,
+                [new PushRejection("school", batch.School.SourceId, "import.failed", $"Школа не записана: {RunFailures.Describe(exception)}")]);
+        }
+    }
+
+    private async Task<PushOutcome> CheckInFileAsync(NpgsqlConnection connection, PushClient client, RegionSource region, WriteTarget target, PushBatch batch, CancellationToken cancellationToken)
+    {
+        var startedAt = time.GetUtcNow();
+        if (await RecordedAsync(connection, client, batch, cancellationToken) is { } recorded)
+        {
+            await runs.SchoolDoneAsync(target.RunId, batch.School.SourceId, startedAt, WriteCounts.Zero, null, [], CancellationToken.None);
+            return recorded;
+        }
+
+        var (outcome, counts, _) = await WriteSchoolAsync(connection, client, region, target, batch, cancellationToken);
+        // The next school stages its rows in tables of the same names; they are dropped at commit, which a check never reaches.
+        await ExecuteAsync(connection, "DISCARD TEMP", cancellationToken);
+        await runs.SchoolDoneAsync(target.RunId, batch.School.SourceId, startedAt, counts with { Read = batch.RecordCount }, null, [], CancellationToken.None);
+        return outcome;
+    }
+
     private async Task<PushOutcome> IngestAsync(PushClient client, RegionSource region, PushBatch batch, bool check, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, $"push:{client.ClientId}:{batch.IdempotencyKey}");
-        if (await ScalarAsync<object?>(connection, "SELECT response::text FROM push_batch WHERE client_id = $1 AND idempotency_key = $2", cancellationToken, client.ClientId, batch.IdempotencyKey) is string recorded)
+        if (await RecordedAsync(connection, client, batch, cancellationToken) is { } recorded)
         {
-            return JsonSerializer.Deserialize<PushOutcome>(recorded, JsonSerializerOptions.Web)! with { Duplicate = true };
+            return recorded;
         }
 
         var startedAt = time.GetUtcNow();
@@ -88,35 +173,20 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
                 ? await SchoolWriter.WriteRegionAsync(connection, target, [batch.School], cancellationToken)
                 : await SchoolWriter.WriteRegionAsync(dataSource, target, [batch.School], cancellationToken);
             await runs.PlannedAsync(runId, 1, regionCounts, cancellationToken);
-
-            var roster = new SchoolRoster(batch.School, batch.Classes, batch.Students, batch.Teachers) { Calendar = batch.Calendar };
-            var dates = batch.Lessons.Select(l => l.Date).Concat(batch.Marks.Select(m => m.LessonDate)).DefaultIfEmpty(Today(region)).ToList();
-            var journal = new SchoolJournal(dates.Min(), dates.Max(), batch.Lessons, batch.Marks, batch.Events, batch.Rejections) { Groups = batch.Groups };
-            var snapshot = SnapshotBuilder.Build(roster, journal, region.Zone, new PushOptions(batch.CompleteRoster, batch.DeletedMarks));
-
-            // The same lock as a sync of this school: a push and a pull never write one school at once.
-            await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, $"sync:{client.SourceSystem}:{batch.School.SourceId}");
-            var (counts, writer) = await RecordIsolation.WriteAsync(connection, target, snapshot, cancellationToken);
-            var outcome = new PushOutcome(batch.IdempotencyKey, false, runId, batch.RecordCount, counts.Inserted, counts.Updated, counts.Deleted,
-                [.. writer.Quarantined.Select(ForVendor)]);
+            var (outcome, counts, writer) = await WriteSchoolAsync(connection, client, region, target, batch, cancellationToken);
             if (check)
             {
                 await transaction.RollbackAsync(cancellationToken);
             }
             else
             {
-                await ExecuteAsync(connection, "INSERT INTO push_batch (client_id, idempotency_key, response) VALUES ($1, $2, $3::jsonb)", cancellationToken,
-                    client.ClientId, batch.IdempotencyKey, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web));
+                await RecordAsync(connection, client, batch, outcome, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
+                LogPushApplied(client.ClientId, batch.IdempotencyKey, outcome.Received, counts.Written, outcome.Rejected.Count);
             }
 
             // A check holds nothing back: its deletions were never made, only counted.
             await runs.SchoolDoneAsync(runId, batch.School.SourceId, startedAt, counts with { Read = batch.RecordCount }, null, check ? [] : writer.Held, CancellationToken.None);
-            if (!check)
-            {
-                LogPushApplied(client.ClientId, batch.IdempotencyKey, batch.RecordCount, counts.Written, outcome.Rejected.Count);
-            }
-
             return outcome;
         }
         catch (Exception exception)
@@ -124,6 +194,38 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
             await runs.FailAsync(runId, $"Пакет {batch.IdempotencyKey}: {RunFailures.Describe(exception)}", CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>The answer already given to this key (its first application's), under a lock held until the caller's transaction ends.</summary>
+    private static async Task<PushOutcome?> RecordedAsync(NpgsqlConnection connection, PushClient client, PushBatch batch, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, $"push:{client.ClientId}:{batch.IdempotencyKey}");
+        return await ScalarAsync<object?>(connection, "SELECT response::text FROM push_batch WHERE client_id = $1 AND idempotency_key = $2", cancellationToken, client.ClientId, batch.IdempotencyKey) is string recorded
+            ? JsonSerializer.Deserialize<PushOutcome>(recorded, JsonSerializerOptions.Web)! with { Duplicate = true }
+            : null;
+    }
+
+    private static async Task RecordAsync(NpgsqlConnection connection, PushClient client, PushBatch batch, PushOutcome outcome, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, "INSERT INTO push_batch (client_id, idempotency_key, response) VALUES ($1, $2, $3::jsonb)", cancellationToken,
+            client.ClientId, batch.IdempotencyKey, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web));
+    }
+
+    /// <summary>The batch through the rules and into the school, inside the caller's transaction, under the school's sync lock.</summary>
+    private async Task<(PushOutcome Outcome, WriteCounts Counts, SchoolWriter Writer)> WriteSchoolAsync(
+        NpgsqlConnection connection, PushClient client, RegionSource region, WriteTarget target, PushBatch batch, CancellationToken cancellationToken)
+    {
+        var roster = new SchoolRoster(batch.School, batch.Classes, batch.Students, batch.Teachers) { Calendar = batch.Calendar };
+        var dates = batch.Lessons.Select(l => l.Date).Concat(batch.Marks.Select(m => m.LessonDate)).DefaultIfEmpty(Today(region)).ToList();
+        var journal = new SchoolJournal(dates.Min(), dates.Max(), batch.Lessons, batch.Marks, batch.Events, batch.Rejections) { Groups = batch.Groups };
+        var snapshot = SnapshotBuilder.Build(roster, journal, region.Zone, new PushOptions(batch.Complete, batch.DeletedMarks));
+
+        // The same lock as a sync of this school: a push and a pull never write one school at once.
+        await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, $"sync:{client.SourceSystem}:{batch.School.SourceId}");
+        var (counts, writer) = await RecordIsolation.WriteAsync(connection, target, snapshot, cancellationToken);
+        var outcome = new PushOutcome(batch.IdempotencyKey, false, target.RunId, batch.RecordCount, counts.Inserted, counts.Updated, counts.Deleted,
+            [.. writer.Quarantined.Select(ForVendor)]);
+        return (outcome, counts, writer);
     }
 
     /// <summary>A vendor learns its record conflicts with the registry, never what the registry holds elsewhere.</summary>

@@ -62,7 +62,7 @@ public static class RecordIsolation
         var trial = accepted.Concat(chunk.Select(u => u.Key)).ToHashSet();
         var probe = Restrict(snapshot, trial.Contains, out _);
         // A probe only adds and updates (no roster endings, no journal deletions) and is always rolled back.
-        probe = probe with { CompleteRoster = false, Journal = probe.Journal is { } journal ? journal with { IsDelta = true, DeletedMarks = [] } : null };
+        probe = probe with { Complete = RosterParts.None, Journal = probe.Journal is { } journal ? journal with { IsDelta = true, DeletedMarks = [] } : null };
         var refusal = await TryAsync(connection, () => new SchoolWriter(connection, target, cancellationToken).WriteAsync(probe), cancellationToken, keep: false);
         if (refusal is null)
         {

@@ -413,7 +413,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             WHERE e.student_id = s.student_id AND e.ends_on IS NULL AND e.class_id <> s.class_id
             """, cancellationToken, yesterday);
 
-        var leaving = snapshot.CompleteRoster ? await LeavingAsync(schoolId) : [];
+        var leaving = snapshot.Complete.HasFlag(RosterParts.Enrollments) ? await LeavingAsync(schoolId) : [];
         var open = await ScalarAsync<long>(connection, "SELECT count(*) FROM enrollment e JOIN class c ON c.id = e.class_id WHERE c.school_id = $1 AND e.ends_on IS NULL", cancellationToken, schoolId);
         var ended = 0;
         if (leaving.Count > 0 && leaving.Count > target.SafetyShare * open)
@@ -475,7 +475,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             ON CONFLICT (parent_id, student_id) DO UPDATE SET relation = excluded.relation WHERE guardianship.relation IS DISTINCT FROM excluded.relation
             RETURNING (xmax = 0) AS inserted
             """, cancellationToken);
-        var deleted = !snapshot.CompleteRoster ? 0 : await ExecuteAsync(connection, """
+        var deleted = !snapshot.Complete.HasFlag(RosterParts.Guardians) ? 0 : await ExecuteAsync(connection, """
             DELETE FROM guardianship g USING s_enrollment s
             WHERE g.student_id = s.student_id AND NOT EXISTS (SELECT 1 FROM s_guardianship x WHERE x.parent_id = g.parent_id AND x.student_id = g.student_id)
             """, cancellationToken);
@@ -496,7 +496,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             WHERE (staff.subjects, staff.email) IS DISTINCT FROM (excluded.subjects, excluded.email)
             RETURNING (xmax = 0) AS inserted
             """, cancellationToken, schoolId);
-        var deleted = !snapshot.CompleteRoster ? 0 : await ExecuteAsync(connection,
+        var deleted = !snapshot.Complete.HasFlag(RosterParts.Staff) ? 0 : await ExecuteAsync(connection,
             "DELETE FROM staff WHERE school_id = $1 AND (person_id, role) NOT IN (SELECT person_id, role FROM s_staff)", cancellationToken, schoolId);
         Count(upserted, deleted);
     }

@@ -110,10 +110,11 @@ public sealed record SchoolSnapshot(
     public CheckedCalendar? Calendar { get; init; }
 
     /// <summary>
-    /// The classes, students and teachers are the school's whole roster (a sync, or a push that says so): a student
-    /// missing leaves, a teacher or guardian missing is removed. Otherwise the roster is only added to or updated.
+    /// The parts of the roster that are the school's whole (a sync's all, a push's those it says): a student missing
+    /// from complete enrollments leaves, a guardian or staff member missing from a complete part is removed. A part
+    /// not complete is only added to or updated.
     /// </summary>
-    public bool CompleteRoster { get; init; } = true;
+    public RosterParts Complete { get; init; } = RosterParts.All;
 
     /// <summary>The school's own identity was refused (its INN, OKTMO or ids): nothing of it is written, the refusal is quarantined.</summary>
     public bool SchoolRefused { get; init; }
@@ -145,4 +146,18 @@ public sealed record JournalWindow(
     /// groups of its classes; a delta's adds and updates, and replaces only the members of the groups it carries.
     /// </summary>
     public IReadOnlyList<CheckedGroup>? Groups { get; init; }
+}
+
+/// <summary>
+/// The parts of a school's roster a source can send in full. A vendor's push is whole or not; a template file is one
+/// part (a students file says nothing about staff, so it must not end them).
+/// </summary>
+[Flags]
+public enum RosterParts
+{
+    None = 0,
+    Enrollments = 1,
+    Guardians = 2,
+    Staff = 4,
+    All = Enrollments | Guardians | Staff,
 }

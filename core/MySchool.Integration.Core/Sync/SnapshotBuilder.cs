@@ -107,7 +107,7 @@ public static class SnapshotBuilder
         var window = journal is null ? null : CheckJournal(journal, knownClasses, enrollments, zone, quarantine, push);
         return new SchoolSnapshot(roster.School, classes, [.. people.Values], [.. enrollments.Values], guardianships, teachers, window, quarantine)
         {
-            CompleteRoster = push?.CompleteRoster ?? true,
+            Complete = push?.Complete ?? RosterParts.All,
             Calendar = calendar,
         };
     }
@@ -380,4 +380,4 @@ public static class SnapshotBuilder
 }
 
 /// <summary>How a vendor's push differs from a sync: see <see cref="SnapshotBuilder.Build"/>.</summary>
-public sealed record PushOptions(bool CompleteRoster, IReadOnlyList<string> DeletedMarks);
+public sealed record PushOptions(RosterParts Complete, IReadOnlyList<string> DeletedMarks);

@@ -117,11 +117,14 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
         VALUES ($1, $2, $3, 'skipped', now(), now(), $4)
         """, cancellationToken, sourceSystem, scope, mode.ToString().ToLowerInvariant(), $"Плановый запуск пропущен: ещё идёт запуск {activeRunId}");
 
-    /// <summary>Runs queued or running that have not moved for <paramref name="quiet"/> (pushes are answered at once, never stalled).</summary>
+    /// <summary>
+    /// Runs queued or running that have not moved for <paramref name="quiet"/>: a sync whose job was lost, or a push or
+    /// file whose process died while writing it.
+    /// </summary>
     public Task<List<StalledRun>> StalledAsync(TimeSpan quiet, CancellationToken cancellationToken) =>
         Staging.ListAsync(dataSource, """
             SELECT id, source_system, scope, mode, retry_of FROM sync_run
-            WHERE status IN ('queued', 'running') AND mode <> 'push' AND coalesce(last_activity_at, started_at, queued_at) < now() - $1
+            WHERE status IN ('queued', 'running') AND coalesce(last_activity_at, started_at, queued_at) < now() - $1
             ORDER BY id
             """, r => new StalledRun(r.GetInt64(0), r.GetString(1), r.GetString(2), Enum.Parse<SyncMode>(r.GetString(3), ignoreCase: true), r.IsDBNull(4) ? null : r.GetInt64(4)),
             cancellationToken, quiet);

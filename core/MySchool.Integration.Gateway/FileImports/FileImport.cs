@@ -13,7 +13,7 @@ public sealed record RowProblem(int Row, string Code, string Reason);
 public sealed record SchoolOutcome(string Inn, string Name, long RunId, bool AlreadyApplied, long Added, long Changed, long Ended, IReadOnlyList<RowProblem> Refused);
 
 /// <summary>A file checked («Проверить») or applied («Применить»): the rows refused as a whole, and each school's outcome.</summary>
-public sealed record ImportOutcome(string Template, bool Applied, int Rows, IReadOnlyList<RowProblem> Refused, IReadOnlyList<SchoolOutcome> Schools);
+public sealed record ImportOutcome(string Template, bool Applied, long RunId, int Rows, IReadOnlyList<RowProblem> Refused, IReadOnlyList<SchoolOutcome> Schools);
 
 /// <summary>
 /// A filled template into the federal model, as the source <c>import:&lt;region&gt;</c>: read and mapped onto a push per
@@ -28,32 +28,43 @@ public sealed class FileImport(PushIngest ingest, SchoolRegistry registry, Audit
     /// <summary>Throws <see cref="ImportFileException"/> for a file refused as a whole; the stream must be seekable.</summary>
     public async Task<ImportOutcome> RunAsync(ClientAccess access, RegionSource region, ImportTemplate template, Stream file, bool apply, bool completeRoster, CancellationToken cancellationToken)
     {
-        if (template != ImportTemplate.Students)
-        {
-            throw new ImportFileException("import.unsupported", $"Загрузка шаблона «{template.Title}» ещё не принимается: пока только «{ImportTemplate.Students.Title}».");
-        }
-
         // The same file with the same choice is one push per school, applied once.
         var key = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken))[..32] + (completeRoster ? ":complete" : "");
         file.Position = 0;
         var rows = ImportFileReader.Read(file, template, MaxBytes);
-        var schools = await registry.HeadSchoolsAsync(region.Code, cancellationToken);
-        var plan = StudentImport.Plan(rows, inn => schools.GetValueOrDefault(inn), AcademicYear(region), completeRoster, key);
-
-        var client = new PushClient(access.ClientId, $"import:{region.Code}");
-        var outcomes = new List<SchoolOutcome>();
-        foreach (var batch in plan.Batches)
+        var source = $"import:{region.Code}";
+        ImportPlan plan;
+        if (template == ImportTemplate.Schools)
         {
-            var outcome = apply ? await ingest.ApplyAsync(client, region, batch, cancellationToken) : await ingest.CheckAsync(client, region, batch, cancellationToken);
-            outcomes.Add(new(batch.School.Inn, batch.School.FullName, outcome.RunId, outcome.Duplicate, outcome.Inserted, outcome.Updated, outcome.Deleted,
-                [.. outcome.Rejected.Select(r => new RowProblem(plan.RowOf.GetValueOrDefault((batch.School.SourceId, r.Kind, r.SourceId ?? "")), r.ReasonCode, r.Reason)).OrderBy(p => p.Row)]));
+            plan = SchoolRows.Plan(rows, key);
         }
+        else
+        {
+            var schools = await registry.HeadSchoolsAsync(region.Code, cancellationToken);
+            plan = RosterImport.Plan(template, await RowsAsync(template, source, region, cancellationToken), rows, inn => schools.GetValueOrDefault(inn), completeRoster, key);
+        }
+
+        // The file source is the client: a file is applied once for the region, whoever uploads it again.
+        var (runId, applied) = await ingest.IngestFileAsync(new PushClient(source, source), region, plan.Batches, check: !apply, cancellationToken);
+        var outcomes = plan.Batches.Zip(applied, (batch, outcome) => new SchoolOutcome(batch.School.Inn, batch.School.FullName, outcome.RunId, outcome.Duplicate,
+            outcome.Inserted, outcome.Updated, outcome.Deleted,
+            [.. outcome.Rejected.Select(r => new RowProblem(plan.RowOf.GetValueOrDefault((batch.School.SourceId, r.Kind, r.SourceId ?? "")), r.ReasonCode, r.Reason)).OrderBy(p => p.Row)])).ToList();
 
         var refused = plan.Refused.Select(r => new RowProblem(r.Row, r.Code, r.Reason)).ToList();
         await audit.RecordAsync(access.ClientId, apply ? "import.apply" : "import.check", region.Code,
-            new { template = template.Code, rows = plan.Rows, refused = refused.Count, schools = outcomes.Count, completeRoster }, cancellationToken);
-        return new ImportOutcome(template.Code, apply, plan.Rows, refused, outcomes);
+            new { template = template.Code, runId, rows = plan.Rows, refused = refused.Count, schools = outcomes.Count, completeRoster }, cancellationToken);
+        return new ImportOutcome(template.Code, apply, runId, plan.Rows, refused, outcomes);
     }
+
+    /// <summary>How the rows of a template naming its schools by INN become their records.</summary>
+    private async Task<IRosterRows> RowsAsync(ImportTemplate template, string source, RegionSource region, CancellationToken cancellationToken) => template.Code switch
+    {
+        "classes" => new ClassRows(),
+        "students" => new StudentRows(AcademicYear(region)),
+        "parents" => new ParentRows(await registry.EnrolledBySnilsAsync(source, region.Code, cancellationToken)),
+        "staff" => new StaffRows(),
+        _ => throw new ArgumentException($"No rows mapping for the template {template.Code}.", nameof(template)),
+    };
 
     /// <summary>The school year a file's classes are in: from 1 September, the year that starts then.</summary>
     private string AcademicYear(RegionSource region)

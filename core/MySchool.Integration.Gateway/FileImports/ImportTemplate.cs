@@ -28,7 +28,8 @@ public sealed record ImportTemplate(string Code, string Title, int Version, stri
 {
     public const string InstructionSheet = "Инструкция";
 
-    private const string Inn = "ИНН школы";
+    /// <summary>The column by which every template but «Школы» names its row's school.</summary>
+    public const string SchoolInn = "ИНН школы";
 
     public static readonly ImportTemplate Schools = new("schools", "Школы", 1, "реестр школ региона: по строке на школу или филиал",
     [
@@ -43,7 +44,7 @@ public sealed record ImportTemplate(string Code, string Title, int Version, stri
 
     public static readonly ImportTemplate Classes = new("classes", "Классы", 1, "классы школ: по строке на класс",
     [
-        new(Inn, true, "10 цифр", CellKind.Digits, 10),
+        new(SchoolInn, true, "10 цифр", CellKind.Digits, 10),
         new("Параллель", true, "число от 1 до 11", Choices: [.. Enumerable.Range(1, 11).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))]),
         new("Литера", true, "буква класса: А, Б, В…"),
         new("Учебный год", true, "например 2026/2027"),
@@ -51,7 +52,7 @@ public sealed record ImportTemplate(string Code, string Title, int Version, stri
 
     public static readonly ImportTemplate Students = new("students", "Обучающиеся", 1, "обучающиеся по классам: по строке на обучающегося",
     [
-        new(Inn, true, "10 цифр", CellKind.Digits, 10),
+        new(SchoolInn, true, "10 цифр", CellKind.Digits, 10),
         new("Класс", true, "параллель и литера: 5А, 10Б"),
         new("Фамилия", true, "как в документе, с буквами ё, ӧ, і"),
         new("Имя", true, "как в документе"),
@@ -63,7 +64,7 @@ public sealed record ImportTemplate(string Code, string Title, int Version, stri
 
     public static readonly ImportTemplate Parents = new("parents", "Родители", 1, "родители и законные представители: по строке на связь с ребёнком",
     [
-        new(Inn, true, "школа ребёнка, 10 цифр", CellKind.Digits, 10),
+        new(SchoolInn, true, "школа ребёнка, 10 цифр", CellKind.Digits, 10),
         new("СНИЛС ребёнка", true, "11 цифр: по нему находится ребёнок из шаблона «Обучающиеся»", CellKind.Digits, 11),
         new("Фамилия", true, "родителя"),
         new("Имя", true, "родителя"),
@@ -75,7 +76,7 @@ public sealed record ImportTemplate(string Code, string Title, int Version, stri
 
     public static readonly ImportTemplate Staff = new("staff", "Педагоги и администраторы", 1, "работники школ: по строке на человека",
     [
-        new(Inn, true, "10 цифр", CellKind.Digits, 10),
+        new(SchoolInn, true, "10 цифр", CellKind.Digits, 10),
         new("Фамилия", true, "как в документе"),
         new("Имя", true, "как в документе"),
         new("Отчество", false, "если есть"),
@@ -91,4 +92,33 @@ public sealed record ImportTemplate(string Code, string Title, int Version, stri
 
     /// <summary>The marker the instruction sheet opens with: it names the template and its version.</summary>
     public string Marker => $"Шаблон «{Title}», версия {Version}";
+
+    /// <summary>The position of a column in a row read from this template.</summary>
+    public int IndexOf(string header)
+    {
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (Columns[i].Header == header)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentException($"The template {Code} has no column {header}.", nameof(header));
+    }
+}
+
+/// <summary>A row's cells named by the template's headers, so a mapping reads «Фамилия», not a column number.</summary>
+public sealed record TemplateRow(ImportTemplate Template, string?[] Values)
+{
+    public string? this[string header] => Values[Template.IndexOf(header)];
+
+    /// <summary>A column some templates have and others not (a birth date): blank where the template has none.</summary>
+    public string? Optional(string header) => Template.Columns.Any(c => c.Header == header) ? this[header] : null;
+
+    /// <summary>The first required column left blank, if any.</summary>
+    public TemplateColumn? MissingRequired => Template.Columns.Where((column, i) => column.Required && Values[i] is null).FirstOrDefault();
+
+    /// <summary>The row as the coordinator typed it, by header: what the quarantine keeps of a refused row.</summary>
+    public string Raw() => System.Text.Json.JsonSerializer.Serialize(Template.Columns.Select((c, i) => (c.Header, Value: Values[i])).Where(p => p.Value is not null).ToDictionary(p => p.Header, p => p.Value));
 }

@@ -85,7 +85,7 @@ public sealed class PushBatchBuilder(BatchHeader header)
                 Kpp = Optional(school.Kpp),
                 ParentSourceId = Optional(school.ParentSourceId),
             },
-            header.CompleteRoster, _classes, _students, _teachers, _lessons, _marks, _deletedMarks, _rejections)
+            header.CompleteRoster ? RosterParts.All : RosterParts.None, _classes, _students, _teachers, _lessons, _marks, _deletedMarks, _rejections)
         { Calendar = _calendar, Events = _events, Groups = _groups };
     }
 

@@ -20,7 +20,7 @@ public static class RegistrySchool
         var school = Of(serial);
         var region = services.GetRequiredService<RegionCatalog>().Find("54")!;
         await services.GetRequiredService<PushIngest>().ApplyAsync(
-            new PushClient("test", "import:54"), region, new PushBatch($"school-{serial}", school, false, [], [], [], [], [], [], []), CancellationToken.None);
+            new PushClient("test", "import:54"), region, new PushBatch($"school-{serial}", school, RosterParts.None, [], [], [], [], [], [], []), CancellationToken.None);
         return school.Inn;
     }
 }

@@ -31,7 +31,7 @@ public sealed class StudentImportTests
             $"{inn};5Б;Ёлкина;Мария;;31.02.2015;ж;");
         var rows = ImportFileReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(file)), ImportTemplate.Students, 1 << 20);
 
-        var plan = StudentImport.Plan(rows, found => found == inn ? school : null, "2026/2027", completeRoster: false, fileKey: "file-1");
+        var plan = RosterImport.Plan(ImportTemplate.Students, new StudentRows("2026/2027"), rows, found => found == inn ? school : null, complete: false, fileKey: "file-1");
 
         Assert.Equal([(5, "import.duplicate"), (6, "import.school")], plan.Refused.Select(r => (r.Row, r.Code)));
         var batch = Assert.Single(plan.Batches);

@@ -49,7 +49,7 @@ public class RunWatchdogTests
     }
 
     [Fact]
-    public async Task AnInterruptedRetry_IsEnded_ButNotRetriedAgain_AndAMovingRunIsLeftAlone()
+    public async Task AnInterruptedRetry_IsEnded_ButNotRetriedAgain_AStalledPushOrFileIsEndedButNotReadByTheAdapter_AndAMovingRunIsLeftAlone()
     {
         await using var harness = await SyncHarness.StartAsync("nso");
         var first = await harness.Db.ScalarAsync<long>("INSERT INTO sync_run (source_system, scope, mode, status, finished_at) VALUES ('nso', '54', 'full', 'failed', now()) RETURNING id");
@@ -61,6 +61,12 @@ public class RunWatchdogTests
             INSERT INTO sync_run (source_system, scope, mode, status, started_at, last_activity_at)
             VALUES ('nso', '54/1001', 'full', 'running', now() - interval '1 hour', now()) RETURNING id
             """);
+        // A file applied and a file checked whose gateway died while writing them: the region's adapter must not take them up.
+        await harness.Db.ExecuteAsync("""
+            INSERT INTO sync_run (source_system, scope, mode, status, started_at, last_activity_at)
+            VALUES ('import:54', '54', 'push', 'running', now() - interval '1 hour', now() - interval '1 hour'),
+                   ('import:54', '54', 'reconcile', 'running', now() - interval '1 hour', now() - interval '1 hour')
+            """);
         await using var gateway = new GatewayFactory(harness.Db.ConnectionString, SyncApiTests.RegionSettings(harness));
         gateway.CreateClient();
 
@@ -68,6 +74,7 @@ public class RunWatchdogTests
 
         Assert.Equal("failed", (await harness.Runs.FindAsync(retry, CancellationToken.None))!.Status);
         Assert.Equal("running", (await harness.Runs.FindAsync(moving, CancellationToken.None))!.Status);
-        Assert.Equal(3L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_run"));
+        Assert.Equal(2L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_run WHERE source_system = 'import:54' AND status = 'failed'"));
+        Assert.Equal(5L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_run"));
     }
 }
