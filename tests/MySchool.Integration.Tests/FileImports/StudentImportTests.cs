@@ -65,22 +65,13 @@ public sealed class StudentImportTests
         await using var push = await PushFixture.StartAsync();
         var inn = await RegistrySchool.AddAsync(push.Gateway.Services, 79);
         using var client = await push.Gateway.CreateClientAsync("operator-54");
-        var students = string.Join("\r\n",
-            "ИНН школы;Класс;Фамилия;Имя;Отчество;Дата рождения;Пол;СНИЛС",
+        var students = ImportPost.Csv(ImportTemplate.Students,
             $"{inn};7В;Ӧньӧ;Іван;;06.07.2013;м;",
             $"{inn};7В;Попова;Анна;;10.10.2013;ж;",
             $"{inn};7В;Сидоров;;;01.09.2013;м;");
-        async Task<System.Text.Json.Nodes.JsonObject> PostAsync(string path, string csv, HttpStatusCode expected)
-        {
-            using var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", "ученики.csv" } };
-            using var response = await client.PostAsync(new Uri(path, UriKind.Relative), form);
-            Assert.Equal(expected, response.StatusCode);
-            return (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!;
-        }
+        Task<System.Text.Json.Nodes.JsonObject> ApplyAsync() => client.PostAsync("/api/imports/54/students?apply=true", students);
 
-        Task<System.Text.Json.Nodes.JsonObject> ApplyAsync() => PostAsync("/api/imports/54/students?apply=true", students, HttpStatusCode.OK);
-
-        var check = await PostAsync("/api/imports/54/students", students, HttpStatusCode.OK);
+        var check = await client.PostAsync("/api/imports/54/students", students);
         Assert.Equal(0L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM person WHERE last_name IN ('Ӧньӧ', 'Попова')"));
         Assert.Equal(0L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM quarantine"));
         var applied = await ApplyAsync();
@@ -96,10 +87,9 @@ public sealed class StudentImportTests
         Assert.Equal("reconcile", await push.Db.ScalarAsync<string>("SELECT mode FROM sync_run WHERE id = $1", checkedSchool["runId"]!.GetValue<long>()));
         Assert.True((await ApplyAsync())["schools"]![0]!["alreadyApplied"]!.GetValue<bool>());
 
-        var parents = string.Join(';', ImportTemplate.Parents.Columns.Select(c => c.Title)) + "\r\n";
-        var wrong = await PostAsync("/api/imports/54/students", parents, HttpStatusCode.UnprocessableEntity);
+        var wrong = await client.PostAsync("/api/imports/54/students", ImportPost.Csv(ImportTemplate.Parents), HttpStatusCode.UnprocessableEntity);
         Assert.Equal("import.template", wrong["code"]!.GetValue<string>());
-        Assert.Equal("import.forbidden", (await PostAsync("/api/imports/11/students", students, HttpStatusCode.Forbidden))["code"]!.GetValue<string>());
+        Assert.Equal("import.forbidden", (await client.PostAsync("/api/imports/11/students", students, HttpStatusCode.Forbidden))["code"]!.GetValue<string>());
         // The check and both applications are audited; the refused file and the foreign region changed nothing.
         Assert.Equal(3L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action IN ('import.check', 'import.apply') AND actor = 'operator-54'"));
     }
