@@ -7,21 +7,24 @@ namespace MySchool.Integration.Core.Store;
 /// <summary>A student a source enrolled, as that source would list them again: the person and their class.</summary>
 public sealed record ImportedStudent(SourcePerson Person, SourceClass Class);
 
+/// <summary>A school of the registry: its federal id, and its header as a file source would send it.</summary>
+public sealed record RegisteredSchool(Guid Id, SourceSchool School);
+
 /// <summary>The schools of a region as the registry holds them, by INN: what a file naming schools by INN refers to.</summary>
 public sealed class SchoolRegistry(NpgsqlDataSource dataSource)
 {
     /// <summary>
     /// The region's head schools (not branches) as a source would send them, keyed by INN, which is also their id in
-    /// a file's source: a file does not know another source's ids.
+    /// a file's source (a file does not know another source's ids), with their federal ids.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, SourceSchool>> HeadSchoolsAsync(string regionCode, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyDictionary<string, RegisteredSchool>> HeadSchoolsAsync(string regionCode, CancellationToken cancellationToken) =>
         (await ListAsync(dataSource, """
-            SELECT s.inn, s.full_name, s.short_name, s.oktmo, m.name
+            SELECT s.inn, s.full_name, s.short_name, s.oktmo, m.name, s.id
             FROM school s JOIN municipality m ON m.id = s.municipality_id JOIN region r ON r.id = m.region_id
             WHERE r.code = $1 AND s.parent_school_id IS NULL ORDER BY s.inn, s.kpp NULLS FIRST
-            """, r => new SourceSchool(r.GetString(0), r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4)),
+            """, r => new RegisteredSchool(r.GetGuid(5), new SourceSchool(r.GetString(0), r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4))),
             cancellationToken, regionCode))
-        .DistinctBy(s => s.Inn).ToDictionary(s => s.Inn, StringComparer.Ordinal);
+        .DistinctBy(s => s.School.Inn).ToDictionary(s => s.School.Inn, StringComparer.Ordinal);
 
     /// <summary>
     /// The students <paramref name="sourceSystem"/> enrolled in the region's schools and knows by their SNILS, keyed

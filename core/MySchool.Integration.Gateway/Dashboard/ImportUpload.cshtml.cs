@@ -29,7 +29,7 @@ public sealed class ImportUploadModel(ImportUploads uploads, FileImport import, 
             return Missing("Загруженного файла");
         }
 
-        // The uploader, or whoever holds the region: a file of people is not for other regions' operators.
+        // The uploader, or whoever holds the region: a file of people is not for other operators.
         if (upload.UploadedBy != Access.ClientId && !Access.Holds(upload.RegionCode))
         {
             return NotHeld();
@@ -44,12 +44,22 @@ public sealed class ImportUploadModel(ImportUploads uploads, FileImport import, 
     public async Task<IActionResult> OnPostApplyAsync(Guid id, CancellationToken cancellationToken)
     {
         var shown = await OnGetAsync(id, cancellationToken);
-        if (shown is not PageResult || Upload.AppliedAt is not null || !Access.Holds(Upload.RegionCode) || regions.Find(Upload.RegionCode) is not { } region)
+        if (shown is not PageResult || Upload.AppliedAt is not null || regions.Find(Upload.RegionCode) is not { } region)
         {
             return shown is PageResult ? Redirect($"/imports/{id}") : shown;
         }
 
-        var outcome = await import.RunAsync(Access, region, Template, new MemoryStream(Upload.Content), apply: true, Upload.CompleteRoster, cancellationToken);
+        // The applier's own scope decides again which rows are theirs: the uploader's, or the region coordinator's.
+        ImportOutcome outcome;
+        try
+        {
+            outcome = await import.RunAsync(Access, region, Template, new MemoryStream(Upload.Content), apply: true, Upload.CompleteRoster, cancellationToken);
+        }
+        catch (ImportFileException refused) when (refused.Code == FileImport.Forbidden)
+        {
+            return NotHeld();
+        }
+
         await uploads.RecordAsync(id, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web), applied: true, cancellationToken);
         return Redirect($"/imports/{id}");
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using MySchool.Integration.Core.Access;
 using MySchool.Integration.Core.Store;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Gateway.Api;
@@ -13,19 +14,17 @@ namespace MySchool.Integration.Gateway.Dashboard;
 /// The template files a region without a journal API fills in (seed 002): what each holds, its columns, its download
 /// as XLSX (instructions and drop-down lists included) or CSV; and the upload of a filled one, checked first.
 /// </summary>
-public sealed class ImportsModel(SyncLauncher launcher, FileImport import, ImportUploads uploads) : OperatorPage
+public sealed class ImportsModel(SyncLauncher launcher, RegionCatalog regions, Appointments appointments, FileImport import, ImportUploads uploads) : OperatorPage
 {
     public static IReadOnlyList<ImportTemplate> Templates => ImportTemplate.All;
 
-    /// <summary>The regions the viewer may load files into.</summary>
-    public IReadOnlyList<RegionSource> Regions => launcher.Visible(Access);
+    /// <summary>The regions the viewer may load files into: those they coordinate, and those of their municipalities and schools.</summary>
+    public IReadOnlyList<RegionSource> Regions { get; private set; } = [];
 
     /// <summary>Why the file was refused as a whole.</summary>
     public string? Refusal { get; private set; }
 
-    public void OnGet()
-    {
-    }
+    public Task OnGetAsync(CancellationToken cancellationToken) => LoadRegionsAsync(cancellationToken);
 
     public IActionResult OnGetTemplate(string? code, string? format) =>
         ImportTemplate.Find(code) is not { } template ? Missing("Шаблона")
@@ -34,6 +33,7 @@ public sealed class ImportsModel(SyncLauncher launcher, FileImport import, Impor
     /// <summary>«Проверить»: the file is kept and checked (nothing written); its page shows what applying it would do.</summary>
     public async Task<IActionResult> OnPostCheckAsync(string? region, string? template, IFormFile? file, bool complete, CancellationToken cancellationToken)
     {
+        await LoadRegionsAsync(cancellationToken);
         if (Regions.FirstOrDefault(r => r.Code == region) is not { } target)
         {
             return NotHeld();
@@ -59,10 +59,22 @@ public sealed class ImportsModel(SyncLauncher launcher, FileImport import, Impor
             await uploads.RecordAsync(id, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web), applied: false, cancellationToken);
             return Redirect($"/imports/{id}");
         }
-        catch (ImportFileException refused)
+        catch (ImportFileException refused) when (refused.Code != FileImport.Forbidden)
         {
             return Refused(refused.Message);
         }
+        catch (ImportFileException)
+        {
+            return NotHeld();
+        }
+    }
+
+    private async Task LoadRegionsAsync(CancellationToken cancellationToken)
+    {
+        var below = Access.Scope.BelowRegions;
+        var places = below.IsEmpty ? [] : await appointments.SchoolsWithinAsync(below, cancellationToken);
+        Regions = [.. launcher.Visible(Access).UnionBy(places.Select(p => p.Region).Distinct().Select(regions.Find).OfType<RegionSource>(), r => r.Code)
+            .OrderBy(r => r.Code, StringComparer.Ordinal)];
     }
 
     private PageResult Refused(string reason)

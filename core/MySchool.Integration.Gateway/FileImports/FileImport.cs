@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using MySchool.Integration.Core.Access;
 using MySchool.Integration.Core.Push;
 using MySchool.Integration.Core.Store;
 using MySchool.Integration.Core.Sync;
@@ -20,29 +21,37 @@ public sealed record ImportOutcome(string Template, bool Applied, long RunId, in
 /// school, then checked (written and rolled back: the counts are what would change) or applied, through the same
 /// rules, ownership checks, quarantine and safety brake as any push. Audited either way.
 /// </summary>
-public sealed class FileImport(PushIngest ingest, SchoolRegistry registry, AuditLog audit, TimeProvider time, IConfiguration configuration)
+public sealed class FileImport(PushIngest ingest, SchoolRegistry registry, Appointments appointments, AuditLog audit, TimeProvider time, IConfiguration configuration)
 {
+    /// <summary>The code of a file the uploader may not load at all: answered 403, not 422.</summary>
+    public const string Forbidden = "import.forbidden";
+
     /// <summary>The largest file taken (<c>Imports:MaxBytes</c>, 20 MB by default): a region's whole roster in XLSX is a few MB.</summary>
     public long MaxBytes => configuration.GetValue("Imports:MaxBytes", 20L * 1024 * 1024);
 
-    /// <summary>Throws <see cref="ImportFileException"/> for a file refused as a whole; the stream must be seekable.</summary>
+    /// <summary>
+    /// Throws <see cref="ImportFileException"/> for a file refused as a whole (<c>import.forbidden</c> when nothing of
+    /// the region, or not this template, is the uploader's); the stream must be seekable.
+    /// </summary>
     public async Task<ImportOutcome> RunAsync(ClientAccess access, RegionSource region, ImportTemplate template, Stream file, bool apply, bool completeRoster, CancellationToken cancellationToken)
     {
+        var scope = await ImportScope.OfAsync(access, region.Code, appointments, cancellationToken);
+        if (scope.IsEmpty || !scope.MayLoad(template))
+        {
+            throw new ImportFileException(Forbidden, scope.IsEmpty
+                ? $"Загружать файлы региона {region.Code} вам не разрешено"
+                : $"Шаблон «{template.Title}» загружает координатор региона или муниципалитета");
+        }
+
         // The same file with the same choice is one push per school, applied once.
         var key = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken))[..32] + (completeRoster ? ":complete" : "");
         file.Position = 0;
         var rows = ImportFileReader.Read(file, template, MaxBytes);
         var source = $"import:{region.Code}";
-        ImportPlan plan;
-        if (template == ImportTemplate.Schools)
-        {
-            plan = SchoolRows.Plan(rows, key);
-        }
-        else
-        {
-            var schools = await registry.HeadSchoolsAsync(region.Code, cancellationToken);
-            plan = RosterImport.Plan(template, await RowsAsync(template, source, region, cancellationToken), rows, inn => schools.GetValueOrDefault(inn), completeRoster, key);
-        }
+        var schools = await registry.HeadSchoolsAsync(region.Code, cancellationToken);
+        var plan = template == ImportTemplate.Schools
+            ? SchoolRows.Plan(rows, schools.GetValueOrDefault, scope, key)
+            : RosterImport.Plan(template, await RowsAsync(template, source, region, cancellationToken), rows, schools.GetValueOrDefault, scope, completeRoster, key);
 
         // The file source is the client: a file is applied once for the region, whoever uploads it again.
         var (runId, applied) = await ingest.IngestFileAsync(new PushClient(source, source), region, plan.Batches, check: !apply, cancellationToken);

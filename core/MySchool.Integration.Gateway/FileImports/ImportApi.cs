@@ -26,11 +26,6 @@ public static class ImportApi
             return Problem(StatusCodes.Status404NotFound, "import.region", $"Регион {Core.Rules.SourceText.Excerpt(region)} не подключён к шлюзу");
         }
 
-        if (!access.Holds(source.Code))
-        {
-            return Problem(StatusCodes.Status403Forbidden, "import.forbidden", $"Загружать файлы региона {source.Code} вам не разрешено");
-        }
-
         if (ImportTemplate.Find(template) is not { } chosen)
         {
             return Problem(StatusCodes.Status404NotFound, "import.template", $"Шаблона «{Core.Rules.SourceText.Excerpt(template)}» нет: есть {string.Join(", ", ImportTemplate.All.Select(t => t.Code))}");
@@ -49,7 +44,7 @@ public static class ImportApi
         }
         catch (ImportFileException refused)
         {
-            return Problem(StatusCodes.Status422UnprocessableEntity, refused.Code, refused.Message);
+            return Problem(refused.Code == FileImport.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status422UnprocessableEntity, refused.Code, refused.Message);
         }
     }
 

@@ -1,5 +1,6 @@
 using MySchool.Integration.Core.Push;
 using MySchool.Integration.Core.Rules;
+using MySchool.Integration.Core.Store;
 using MySchool.Integration.Core.Sync;
 
 namespace MySchool.Integration.Gateway.FileImports;
@@ -70,9 +71,10 @@ public static class RosterImport
 {
     /// <param name="rows">The file's data rows in the template's column order.</param>
     /// <param name="school">The registry's school of an INN in the importing region (null: not there).</param>
+    /// <param name="scope">The schools the uploader may load rows into.</param>
     /// <param name="complete">The file lists the template's part of each of its schools whole: what it no longer lists ends (under the safety brake).</param>
     /// <param name="fileKey">The file's content hash: uploading the same file again is answered, not applied twice.</param>
-    public static ImportPlan Plan(ImportTemplate template, IRosterRows mapping, IEnumerable<ImportRow> rows, Func<string, SourceSchool?> school, bool complete, string fileKey)
+    public static ImportPlan Plan(ImportTemplate template, IRosterRows mapping, IEnumerable<ImportRow> rows, Func<string, RegisteredSchool?> school, ImportScope scope, bool complete, string fileKey)
     {
         var refused = new List<RowRefusal>();
         var rowOf = new Dictionary<(string, string, string), int>();
@@ -84,13 +86,21 @@ public static class RosterImport
             count++;
             var row = new TemplateRow(template, values);
             var inn = row[ImportTemplate.SchoolInn];
-            if (inn is null || school(inn) is not { } found)
+            if (inn is null || school(inn) is not { } registered)
             {
                 refused.Add(new(number, "import.school", inn is null
                     ? "Не заполнен ИНН школы"
                     : $"Школы с ИНН {SourceText.Excerpt(inn)} нет в реестре региона: сначала загрузите её шаблоном «{ImportTemplate.Schools.Title}»"));
                 continue;
             }
+
+            if (!scope.Covers(registered))
+            {
+                refused.Add(new(number, "import.scope", $"Школа с ИНН {inn} {ImportScope.OutsideReason}"));
+                continue;
+            }
+
+            var found = registered.School;
 
             if (!firstRow.TryAdd((found.SourceId, mapping.RowKey(row)), number))
             {

@@ -1,3 +1,4 @@
+using MySchool.Integration.Core.Store;
 using MySchool.Integration.Core.Sync;
 
 namespace MySchool.Integration.Gateway.FileImports;
@@ -9,7 +10,8 @@ namespace MySchool.Integration.Gateway.FileImports;
 /// </summary>
 public static class SchoolRows
 {
-    public static ImportPlan Plan(IEnumerable<ImportRow> rows, string fileKey)
+    /// <param name="registered">The region's head school of an INN, when the registry has it: only an uploader who holds it may change it.</param>
+    public static ImportPlan Plan(IEnumerable<ImportRow> rows, Func<string, RegisteredSchool?> registered, ImportScope scope, string fileKey)
     {
         var refused = new List<RowRefusal>();
         var rowOf = new Dictionary<(string, string, string), int>();
@@ -26,6 +28,13 @@ public static class SchoolRows
             if (missing is not null)
             {
                 refused.Add(new(number, "import.required", missing));
+                continue;
+            }
+
+            // A municipal coordinator registers schools in their municipalities, and changes only schools they hold.
+            if (!scope.CoversOktmo(row["ОКТМО"]!) || (registered(row["ИНН"]!) is { } held && !scope.Covers(held)))
+            {
+                refused.Add(new(number, "import.scope", $"Школа {ImportScope.OutsideReason}"));
                 continue;
             }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using MySchool.Integration.Core.Push;
+using MySchool.Integration.Core.Store;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Gateway.FileImports;
 using MySchool.Integration.Mocks.Synthetic;
@@ -31,7 +32,7 @@ public sealed class StudentImportTests
             $"{inn};5Б;Ёлкина;Мария;;31.02.2015;ж;");
         var rows = ImportFileReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(file)), ImportTemplate.Students, 1 << 20);
 
-        var plan = RosterImport.Plan(ImportTemplate.Students, new StudentRows("2026/2027"), rows, found => found == inn ? school : null, complete: false, fileKey: "file-1");
+        var plan = RosterImport.Plan(ImportTemplate.Students, new StudentRows("2026/2027"), rows, found => found == inn ? new RegisteredSchool(Guid.NewGuid(), school) : null, ImportScope.Region, complete: false, fileKey: "file-1");
 
         Assert.Equal([(5, "import.duplicate"), (6, "import.school")], plan.Refused.Select(r => (r.Row, r.Code)));
         var batch = Assert.Single(plan.Batches);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using MySchool.Integration.Core.Push;
 using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Gateway.Auth;
 using MySchool.Integration.Gateway.FileImports;
 using MySchool.Integration.Mocks.Synthetic;
 using MySchool.Integration.Tests.Exchange;
@@ -101,6 +102,44 @@ public sealed class TemplateImportTests
             $"{inn};Кузнецова;Мария;Ивановна;{teacher};m.k@school.example;педагог;\"Математика; Физика\""));
         Assert.Equal("teacher", await StaffRolesAsync(push, inn));
         Assert.Equal(2L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM enrollment WHERE ends_on IS NULL"));
+    }
+
+    [Fact]
+    public async Task AMunicipalCoordinatorOrASchoolAdministrator_LoadsRowsOfTheirOwnSchoolsOnly_AndNoOneElseLoadsTheRegion()
+    {
+        await using var push = await PushFixture.StartAsync();
+        var (city, district) = (await RegistrySchool.AddAsync(push.Gateway.Services, 81), await RegistrySchool.AddAsync(push.Gateway.Services, 82));
+        // The second school lies in a municipality of its own, the one the municipal coordinator runs.
+        var municipality = await push.Db.ScalarAsync<Guid>("""
+            INSERT INTO municipality (region_id, oktmo, name) SELECT m.region_id, '50719000', 'Искитимский район' FROM municipality m JOIN school s ON s.municipality_id = m.id WHERE s.inn = $1 RETURNING id
+            """, district);
+        await push.Db.ExecuteAsync("UPDATE school SET municipality_id = $1, oktmo = '50719000001' WHERE inn = $2", municipality, district);
+        var districtSchool = await push.Db.ScalarAsync<Guid>("SELECT id FROM school WHERE inn = $1", district);
+        var import = push.Gateway.Services.GetRequiredService<FileImport>();
+        var region = push.Gateway.Services.GetRequiredService<RegionCatalog>().Find("54")!;
+        static ClientAccess Appointee(string id) => new(id, id, new HashSet<string>(), new HashSet<string>());
+        var municipal = Appointee("esia:201") with { Municipalities = new HashSet<Guid> { municipality } };
+        var schoolAdmin = Appointee("esia:301") with { Schools = new HashSet<Guid> { districtSchool } };
+        Task<ImportOutcome> LoadAsync(ClientAccess who, ImportTemplate template, params string[] rows) =>
+            import.RunAsync(who, region, template, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Csv(template, rows))), apply: true, completeRoster: false, CancellationToken.None);
+        var staff = new[] { $"{city};Кузнецова;Мария;;{Identifiers.Snils(8_101)};;педагог;", $"{district};Смирнов;Олег;;{Identifiers.Snils(8_102)};;педагог;" };
+
+        var byMunicipal = await LoadAsync(municipal, ImportTemplate.Schools,
+            $"МБОУ «Ооошская школа»;;{Identifiers.Inn("54", 83)};;50719000016;Искитимский район;",
+            $"МБОУ «Городская школа»;;{Identifiers.Inn("54", 84)};;50701000001;город Новосибирск;",
+            $"Школа, перенесённая в район;;{city};;50719000001;Искитимский район;");
+        var staffByMunicipal = await LoadAsync(municipal, ImportTemplate.Staff, staff);
+        var staffByAdmin = await LoadAsync(schoolAdmin, ImportTemplate.Staff, staff);
+
+        Assert.Equal([(3, "import.scope"), (4, "import.scope")], byMunicipal.Refused.Select(r => (r.Row, r.Code)));
+        Assert.Equal([Identifiers.Inn("54", 83)], byMunicipal.Schools.Select(s => s.Inn));
+        Assert.Equal("город Новосибирск", await push.Db.ScalarAsync<string>("SELECT m.name FROM school s JOIN municipality m ON m.id = s.municipality_id WHERE s.inn = $1", city));
+        Assert.Equal([(2, "import.scope")], staffByMunicipal.Refused.Select(r => (r.Row, r.Code)));
+        Assert.Equal([(2, "import.scope")], staffByAdmin.Refused.Select(r => (r.Row, r.Code)));
+        Assert.Equal(0L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM staff st JOIN school s ON s.id = st.school_id WHERE s.inn = $1", city));
+        // A school's administrator does not load the registry of schools; an operator with nothing in the region loads nothing.
+        Assert.Equal(FileImport.Forbidden, (await Assert.ThrowsAsync<ImportFileException>(() => LoadAsync(schoolAdmin, ImportTemplate.Schools))).Code);
+        Assert.Equal(FileImport.Forbidden, (await Assert.ThrowsAsync<ImportFileException>(() => LoadAsync(Appointee("esia:401"), ImportTemplate.Staff, staff))).Code);
     }
 
     private static Task<string> StaffRolesAsync(PushFixture push, string inn) => push.Db.ScalarAsync<string>(
