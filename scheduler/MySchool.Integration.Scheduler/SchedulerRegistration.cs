@@ -63,6 +63,7 @@ public static class SchedulerRegistration
         services.AddTransient<RunWatchdog>();
         services.AddTransient<CommunityJobs>();
         services.AddTransient<PeopleJobs>();
+        services.AddTransient<ImportJobs>();
         return services;
     }
 
@@ -95,6 +96,10 @@ public static class SchedulerRegistration
         jobs.AddOrUpdate<PeopleJobs>("people-year-rollover", job => job.RollOverYearAsync(CancellationToken.None), "30 0 * * *");
         jobs.AddOrUpdate<PeopleJobs>("people-link-esia", job => job.LinkEsiaAccountsAsync(CancellationToken.None), "0 2 * * *");
     }
+
+    /// <summary>Every night, uploaded files past their keeping are deleted.</summary>
+    public static void ScheduleImports(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<ImportJobs>("imports-forget-uploads", job => job.ForgetUploadsAsync(CancellationToken.None), "15 1 * * *");
 
     /// <summary>The outbox's delivery, when a mail relay is configured.</summary>
     public static void ScheduleMail(IRecurringJobManager jobs) =>

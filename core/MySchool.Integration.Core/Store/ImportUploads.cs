@@ -4,25 +4,47 @@ using static MySchool.Integration.Core.Store.Staging;
 namespace MySchool.Integration.Core.Store;
 
 /// <summary>An uploaded template file and what its last check or its application did (JSON, as the gateway reports it).</summary>
-public sealed record ImportUpload(Guid Id, string RegionCode, string Template, string FileName, byte[] Content, bool CompleteRoster, string UploadedBy, DateTimeOffset UploadedAt, string? Outcome, DateTimeOffset? AppliedAt);
+public sealed record ImportUpload(Guid Id, string RegionCode, string Template, string FileName, byte[] Content, bool CompleteRoster, string UploadedBy, DateTimeOffset UploadedAt, string? Outcome, DateTimeOffset? AppliedAt)
+{
+    /// <summary>The uploader's name as their session gave it, when it did.</summary>
+    public string? UploaderName { get; init; }
+}
+
+/// <summary>An upload as a list shows it: no content.</summary>
+public sealed record ImportUploadLine(Guid Id, string RegionCode, string Template, string FileName, string Uploader, DateTimeOffset UploadedAt, DateTimeOffset? AppliedAt);
 
 /// <summary>Files uploaded for import, in PostgreSQL so that the check and the application may reach different gateways.</summary>
 public sealed class ImportUploads(NpgsqlDataSource dataSource)
 {
-    public async Task<Guid> SaveAsync(string regionCode, string template, string fileName, byte[] content, bool completeRoster, string uploadedBy, CancellationToken cancellationToken)
+    public async Task<Guid> SaveAsync(string regionCode, string template, string fileName, byte[] content, bool completeRoster, string uploadedBy, string? uploaderName, CancellationToken cancellationToken)
     {
         await using var command = Command(dataSource, """
-            INSERT INTO import_upload (region_code, template, file_name, content, complete_roster, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
-            """, regionCode, template, fileName, content, completeRoster, uploadedBy);
+            INSERT INTO import_upload (region_code, template, file_name, content, complete_roster, uploaded_by, uploader_name) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+            """, regionCode, template, fileName, content, completeRoster, uploadedBy, new NpgsqlParameter { Value = (object?)uploaderName ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         return (Guid)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<ImportUpload?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         (await ListAsync(dataSource, """
-            SELECT id, region_code, template, file_name, content, complete_roster, uploaded_by, uploaded_at, outcome::text, applied_at FROM import_upload WHERE id = $1
+            SELECT id, region_code, template, file_name, content, complete_roster, uploaded_by, uploaded_at, outcome::text, applied_at, uploader_name FROM import_upload WHERE id = $1
             """, r => new ImportUpload(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<byte[]>(4), r.GetBoolean(5), r.GetString(6),
-                r.GetFieldValue<DateTimeOffset>(7), r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9)),
+                r.GetFieldValue<DateTimeOffset>(7), r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9))
+        { UploaderName = r.IsDBNull(10) ? null : r.GetString(10) },
             cancellationToken, id)).SingleOrDefault();
+
+    /// <summary>The latest uploads of <paramref name="uploadedBy"/> or into <paramref name="regions"/>, newest first.</summary>
+    public Task<List<ImportUploadLine>> LatestAsync(string uploadedBy, IReadOnlyCollection<string> regions, int limit, CancellationToken cancellationToken) => ListAsync(dataSource, """
+        SELECT id, region_code, template, file_name, coalesce(uploader_name, uploaded_by), uploaded_at, applied_at FROM import_upload
+        WHERE uploaded_by = $1 OR region_code = ANY($2) ORDER BY uploaded_at DESC LIMIT $3
+        """, r => new ImportUploadLine(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetFieldValue<DateTimeOffset>(5),
+            r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6)), cancellationToken, uploadedBy, regions.ToArray(), limit);
+
+    /// <summary>Deletes the files uploaded more than <paramref name="keep"/> ago (they hold people's data); how many went.</summary>
+    public async Task<int> ForgetAsync(TimeSpan keep, CancellationToken cancellationToken)
+    {
+        await using var command = Command(dataSource, "DELETE FROM import_upload WHERE uploaded_at < now() - $1", keep);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     /// <summary>Keeps what a check or the application did; an application marks the upload applied, once.</summary>
     public async Task RecordAsync(Guid id, string outcome, bool applied, CancellationToken cancellationToken)

@@ -24,7 +24,14 @@ public sealed class ImportsModel(SyncLauncher launcher, RegionCatalog regions, A
     /// <summary>Why the file was refused as a whole.</summary>
     public string? Refusal { get; private set; }
 
-    public Task OnGetAsync(CancellationToken cancellationToken) => LoadRegionsAsync(cancellationToken);
+    /// <summary>The viewer's latest files and those of their regions: back to a check to apply it, or to a report.</summary>
+    public IReadOnlyList<ImportUploadLine> Latest { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        await LoadRegionsAsync(cancellationToken);
+        Latest = await uploads.LatestAsync(Access.ClientId, [.. launcher.Visible(Access).Select(r => r.Code)], 20, cancellationToken);
+    }
 
     public IActionResult OnGetTemplate(string? code, string? format) =>
         ImportTemplate.Find(code) is not { } template ? Missing("Шаблона")
@@ -55,7 +62,7 @@ public sealed class ImportsModel(SyncLauncher launcher, RegionCatalog regions, A
         {
             content.Position = 0;
             var outcome = await import.RunAsync(Access, target, chosen, content, apply: false, complete, cancellationToken);
-            var id = await uploads.SaveAsync(target.Code, chosen.Code, Path.GetFileName(file.FileName), content.ToArray(), complete, Access.ClientId, cancellationToken);
+            var id = await uploads.SaveAsync(target.Code, chosen.Code, Path.GetFileName(file.FileName), content.ToArray(), complete, Access.ClientId, User.Identity?.Name, cancellationToken);
             await uploads.RecordAsync(id, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web), applied: false, cancellationToken);
             return Redirect($"/imports/{id}");
         }

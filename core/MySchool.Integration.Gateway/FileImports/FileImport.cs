@@ -10,10 +10,10 @@ namespace MySchool.Integration.Gateway.FileImports;
 /// <summary>A row's problem as the coordinator reads it: the row's number in the file, a code and a Russian reason.</summary>
 public sealed record RowProblem(int Row, string Code, string Reason);
 
-/// <summary>What a file did (or would do) to one school: its run, the counts, and the rows its rules refused.</summary>
-public sealed record SchoolOutcome(string Inn, string Name, long RunId, bool AlreadyApplied, long Added, long Changed, long Ended, IReadOnlyList<RowProblem> Refused);
+/// <summary>What a file did (or would do) to one school: the counts, and the rows its rules refused.</summary>
+public sealed record SchoolOutcome(string Inn, string Name, bool AlreadyApplied, long Added, long Changed, long Ended, IReadOnlyList<RowProblem> Refused);
 
-/// <summary>A file checked («Проверить») or applied («Применить»): the rows refused as a whole, and each school's outcome.</summary>
+/// <summary>A file checked («Проверить») or applied («Применить») as one run: the rows refused before any school saw them, and each school's outcome.</summary>
 public sealed record ImportOutcome(string Template, bool Applied, long RunId, int Rows, IReadOnlyList<RowProblem> Refused, IReadOnlyList<SchoolOutcome> Schools);
 
 /// <summary>
@@ -55,7 +55,7 @@ public sealed class FileImport(PushIngest ingest, SchoolRegistry registry, Appoi
 
         // The file source is the client: a file is applied once for the region, whoever uploads it again.
         var (runId, applied) = await ingest.IngestFileAsync(new PushClient(source, source), region, plan.Batches, check: !apply, cancellationToken);
-        var outcomes = plan.Batches.Zip(applied, (batch, outcome) => new SchoolOutcome(batch.School.Inn, batch.School.FullName, outcome.RunId, outcome.Duplicate,
+        var outcomes = plan.Batches.Zip(applied, (batch, outcome) => new SchoolOutcome(batch.School.Inn, batch.School.FullName, outcome.Duplicate,
             outcome.Inserted, outcome.Updated, outcome.Deleted,
             [.. outcome.Rejected.Select(r => new RowProblem(plan.RowOf.GetValueOrDefault((batch.School.SourceId, r.Kind, r.SourceId ?? "")), r.ReasonCode, r.Reason)).OrderBy(p => p.Row)])).ToList();
 

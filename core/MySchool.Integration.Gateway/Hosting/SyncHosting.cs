@@ -30,6 +30,7 @@ public static class SyncHosting
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         SchedulerRegistration.ScheduleRegions(recurring, app.Services.GetRequiredService<RegionCatalog>());
         SchedulerRegistration.SchedulePeople(recurring);
+        SchedulerRegistration.ScheduleImports(recurring);
         if (app.Services.GetService<Core.Communities.CommunitySync>() is not null)
         {
             SchedulerRegistration.ScheduleCommunities(recurring);

@@ -2,7 +2,9 @@ using System.IO.Compression;
 using System.Security;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using MySchool.Integration.Scheduler;
 using MySchool.Integration.Tests.Dashboard;
 using MySchool.Integration.Tests.Infrastructure;
 
@@ -54,6 +56,24 @@ public sealed class ImportBrowserTests
         Assert.Contains("отклонена", text, StringComparison.Ordinal);
         Assert.Contains("Не заполнен обязательный столбец «Имя»", text, StringComparison.Ordinal);
         Assert.Contains("Ӧньӧ", text, StringComparison.Ordinal);
+
+        // The file was one run, ended; the list of latest files names it, applied, with the uploader by name.
+        var who = (await page.Locator(".who").InnerTextAsync()).Split(" · ")[0];
+        await page.Locator("#import-run").ClickAsync();
+        await Assertions.Expect(page.Locator("#run-status")).ToHaveTextAsync("успешно");
+        await page.GotoAsync(new Uri(browser.Address, "/imports").ToString());
+        var latest = page.Locator("#import-latest tbody tr").First;
+        await Assertions.Expect(latest).ToContainTextAsync(Path.GetFileName(filled));
+        await Assertions.Expect(latest).ToContainTextAsync(who);
+        await Assertions.Expect(latest).ToContainTextAsync("применён");
+
+        // Past its keeping, the file (people's data) is deleted by the nightly job; a day younger, it stays.
+        await browser.Harness.Db.ExecuteAsync("UPDATE import_upload SET uploaded_at = now() - interval '29 days'");
+        await browser.Gateway.Services.GetRequiredService<ImportJobs>().ForgetUploadsAsync(CancellationToken.None);
+        Assert.Equal(1L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM import_upload"));
+        await browser.Harness.Db.ExecuteAsync("UPDATE import_upload SET uploaded_at = now() - interval '31 days'");
+        await browser.Gateway.Services.GetRequiredService<ImportJobs>().ForgetUploadsAsync(CancellationToken.None);
+        Assert.Equal(0L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM import_upload"));
         File.Delete(filled);
     }
 

@@ -85,7 +85,7 @@ public sealed class StudentImportTests
         Assert.Equal(4, appliedSchool["refused"]![0]!["row"]!.GetValue<int>());
         Assert.Equal("import.required", appliedSchool["refused"]![0]!["code"]!.GetValue<string>());
         Assert.Equal(2L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM person WHERE last_name IN ('Ӧньӧ', 'Попова')"));
-        Assert.Equal("reconcile", await push.Db.ScalarAsync<string>("SELECT mode FROM sync_run WHERE id = $1", checkedSchool["runId"]!.GetValue<long>()));
+        Assert.Equal("reconcile", await push.Db.ScalarAsync<string>("SELECT mode FROM sync_run WHERE id = $1", check["runId"]!.GetValue<long>()));
         Assert.True((await ApplyAsync())["schools"]![0]!["alreadyApplied"]!.GetValue<bool>());
 
         var wrong = await client.PostAsync("/api/imports/54/students", ImportPost.Csv(ImportTemplate.Parents), HttpStatusCode.UnprocessableEntity);

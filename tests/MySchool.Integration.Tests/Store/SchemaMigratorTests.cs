@@ -7,7 +7,7 @@ namespace MySchool.Integration.Tests.Store;
 
 public class SchemaMigratorTests
 {
-    private static readonly string[] AllScripts = ["0001_change_tracking.sql", "0002_federal_model.sql", "0003_plumbing.sql", "0004_mark_source_identity.sql", "0005_attendance_by_lesson.sql", "0006_sync_run_schools.sql", "0007_exchange.sql", "0008_operators.sql", "0009_communities.sql", "0010_teacher_invitations.sql", "0011_reconcile_runs.sql", "0012_family_requests.sql", "0013_committed_change_versions.sql", "0014_mail_outbox.sql", "0015_ownership.sql", "0016_run_guards.sql", "0017_run_school_outcomes.sql", "0018_calendar.sql", "0019_groups.sql", "0020_schedule_reads.sql", "0021_set_based_integrity.sql", "0022_appointments.sql", "0023_join_request_decisions.sql", "0024_run_school_counts.sql", "0025_family_request_withdrawal.sql", "0026_import_uploads.sql"];
+    private static readonly string[] AllScripts = ["0001_change_tracking.sql", "0002_federal_model.sql", "0003_plumbing.sql", "0004_mark_source_identity.sql", "0005_attendance_by_lesson.sql", "0006_sync_run_schools.sql", "0007_exchange.sql", "0008_operators.sql", "0009_communities.sql", "0010_teacher_invitations.sql", "0011_reconcile_runs.sql", "0012_family_requests.sql", "0013_committed_change_versions.sql", "0014_mail_outbox.sql", "0015_ownership.sql", "0016_run_guards.sql", "0017_run_school_outcomes.sql", "0018_calendar.sql", "0019_groups.sql", "0020_schedule_reads.sql", "0021_set_based_integrity.sql", "0022_appointments.sql", "0023_join_request_decisions.sql", "0024_run_school_counts.sql", "0025_family_request_withdrawal.sql", "0026_import_uploads.sql", "0027_import_uploader_name.sql"];
 
     [Fact]
     public async Task Migrate_MissingDatabase_CreatesItAndAppliesEveryScriptInOrder()
