@@ -73,20 +73,23 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
     /// fails is recorded in the run and the rest go on. Checked, all are written in one transaction (a branch sees
     /// its head school) and rolled back. The outcomes are those of the schools written, in order.
     /// </summary>
-    public async Task<(long RunId, IReadOnlyList<PushOutcome> Outcomes)> IngestFileAsync(PushClient client, RegionSource region, IReadOnlyList<PushBatch> batches, bool check, CancellationToken cancellationToken)
+    /// <param name="schools">The file's schools, known before its batches are made: the run's plan, and the region's municipalities.</param>
+    /// <param name="batches">A batch per school, made as they are enumerated (a file is not held whole).</param>
+    public async Task<(long RunId, IReadOnlyList<(SourceSchool School, PushOutcome Outcome)> Outcomes)> IngestFileAsync(
+        PushClient client, RegionSource region, IReadOnlyList<SourceSchool> schools, IEnumerable<PushBatch> batches, bool check, CancellationToken cancellationToken)
     {
         var runId = await runs.QueueAsync(client.SourceSystem, region.Code, check ? SyncMode.Reconcile : SyncMode.Push, cancellationToken);
         await runs.StartAsync(runId, cancellationToken);
         var target = WriteTarget.For(client.SourceSystem, region, runId, Today(region));
-        var outcomes = new List<PushOutcome>();
+        var outcomes = new List<(SourceSchool, PushOutcome)>();
         await using var checkConnection = check ? await dataSource.OpenConnectionAsync(cancellationToken) : null;
         await using var checkTransaction = checkConnection is null ? null : await checkConnection.BeginTransactionAsync(cancellationToken);
         try
         {
             var regionCounts = checkConnection is not null
-                ? await SchoolWriter.WriteRegionAsync(checkConnection, target, batches.Select(b => b.School), cancellationToken)
-                : await SchoolWriter.WriteRegionAsync(dataSource, target, batches.Select(b => b.School), cancellationToken);
-            await runs.PlannedAsync(runId, batches.Count, regionCounts, cancellationToken);
+                ? await SchoolWriter.WriteRegionAsync(checkConnection, target, schools, cancellationToken)
+                : await SchoolWriter.WriteRegionAsync(dataSource, target, schools, cancellationToken);
+            await runs.PlannedAsync(runId, schools.Count, regionCounts, cancellationToken);
             foreach (var batch in batches)
             {
                 if (await runs.IsCancelledAsync(runId, cancellationToken))
@@ -94,9 +97,9 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
                     break;
                 }
 
-                outcomes.Add(checkConnection is not null
+                outcomes.Add((batch.School, checkConnection is not null
                     ? await CheckInFileAsync(checkConnection, client, region, target, batch, cancellationToken)
-                    : await ApplyInFileAsync(client, region, target, batch, cancellationToken));
+                    : await ApplyInFileAsync(client, region, target, batch, cancellationToken)));
             }
 
             return (runId, outcomes);

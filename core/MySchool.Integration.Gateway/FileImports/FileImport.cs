@@ -45,19 +45,23 @@ public sealed class FileImport(PushIngest ingest, SchoolRegistry registry, Appoi
 
         // The same file with the same choice is one push per school, applied once.
         var key = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken))[..32] + (completeRoster ? ":complete" : "");
-        file.Position = 0;
-        var rows = ImportFileReader.Read(file, template, MaxBytes);
+        IEnumerable<ImportRow> Rows()
+        {
+            file.Position = 0;
+            return ImportFileReader.Read(file, template, MaxBytes);
+        }
+
         var source = $"import:{region.Code}";
         var schools = await registry.HeadSchoolsAsync(region.Code, cancellationToken);
         var plan = template == ImportTemplate.Schools
-            ? SchoolRows.Plan(rows, schools.GetValueOrDefault, scope, key)
-            : RosterImport.Plan(template, await RowsAsync(template, source, region, cancellationToken), rows, schools.GetValueOrDefault, scope, completeRoster, key);
+            ? SchoolRows.Plan(Rows(), schools.GetValueOrDefault, scope, key)
+            : RosterImport.Plan(template, await RowsAsync(template, source, region, cancellationToken), Rows, schools.GetValueOrDefault, scope, completeRoster, key);
 
         // The file source is the client: a file is applied once for the region, whoever uploads it again.
-        var (runId, applied) = await ingest.IngestFileAsync(new PushClient(source, source), region, plan.Batches, check: !apply, cancellationToken);
-        var outcomes = plan.Batches.Zip(applied, (batch, outcome) => new SchoolOutcome(batch.School.Inn, batch.School.FullName, outcome.Duplicate,
-            outcome.Inserted, outcome.Updated, outcome.Deleted,
-            [.. outcome.Rejected.Select(r => new RowProblem(plan.RowOf.GetValueOrDefault((batch.School.SourceId, r.Kind, r.SourceId ?? "")), r.ReasonCode, r.Reason)).OrderBy(p => p.Row)])).ToList();
+        var (runId, applied) = await ingest.IngestFileAsync(new PushClient(source, source), region, plan.Schools, plan.Batches, check: !apply, cancellationToken);
+        var outcomes = applied.Select(written => new SchoolOutcome(written.School.Inn, written.School.FullName, written.Outcome.Duplicate,
+            written.Outcome.Inserted, written.Outcome.Updated, written.Outcome.Deleted,
+            [.. written.Outcome.Rejected.Select(r => new RowProblem(plan.RowOf.GetValueOrDefault((written.School.SourceId, r.Kind, r.SourceId ?? "")), r.ReasonCode, r.Reason)).OrderBy(p => p.Row)])).ToList();
 
         var refused = plan.Refused.Select(r => new RowProblem(r.Row, r.Code, r.Reason)).ToList();
         await audit.RecordAsync(access.ClientId, apply ? "import.apply" : "import.check", region.Code,

@@ -10,10 +10,31 @@ public sealed record RowRefusal(int Row, string Code, string Reason);
 
 /// <summary>
 /// A file as pushes: a batch per school, exactly as a vendor would push that school's records, so the rows go through
-/// the same rules, ownership checks, quarantine and safety brake. <see cref="RowOf"/> leads each record back to its
-/// row, for the report.
+/// the same rules, ownership checks, quarantine and safety brake. <see cref="Schools"/> are known before any batch is
+/// made; <see cref="Batches"/> are made as they are enumerated, each as soon as its school's last row is read, so only
+/// the schools whose rows are still to come are held, never the whole file. <see cref="Refused"/> and
+/// <see cref="RowOf"/> (each record's row, for the report) are complete once the batches have been enumerated.
 /// </summary>
-public sealed record ImportPlan(int Rows, IReadOnlyList<PushBatch> Batches, IReadOnlyList<RowRefusal> Refused, IReadOnlyDictionary<(string School, string Kind, string SourceId), int> RowOf);
+public sealed class ImportPlan
+{
+    /// <param name="batches">Makes the batches, lazily, writing the plan's refusals and rows as it goes.</param>
+    public ImportPlan(int rows, IReadOnlyList<SourceSchool> schools, Func<ImportPlan, IEnumerable<PushBatch>> batches)
+    {
+        Rows = rows;
+        Schools = schools;
+        Batches = batches(this);
+    }
+
+    public int Rows { get; }
+
+    public IReadOnlyList<SourceSchool> Schools { get; }
+
+    public IEnumerable<PushBatch> Batches { get; }
+
+    public List<RowRefusal> Refused { get; } = [];
+
+    public Dictionary<(string School, string Kind, string SourceId), int> RowOf { get; } = [];
+}
 
 /// <summary>How the rows of one template that names a school by INN become that school's records.</summary>
 public interface IRosterRows
@@ -37,6 +58,9 @@ public interface IRosterRows
 /// <summary>One school's records gathered from a file's rows, as its push will carry them.</summary>
 public sealed class SchoolRecords(SourceSchool school, Dictionary<(string School, string Kind, string SourceId), int> rowOf)
 {
+    /// <summary>Each record's row in the file, shared by the file's schools.</summary>
+    public Dictionary<(string School, string Kind, string SourceId), int> RowOf => rowOf;
+
     private readonly Dictionary<string, SourceClass> _classes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SourceStudent> _students = new(StringComparer.Ordinal);
 
@@ -69,68 +93,101 @@ public sealed class SchoolRecords(SourceSchool school, Dictionary<(string School
 /// <summary>Maps the rows of a template that names a school by INN (classes, students, parents, staff) onto a push per school.</summary>
 public static class RosterImport
 {
-    /// <param name="rows">The file's data rows in the template's column order.</param>
+    /// <param name="rows">Reads the file's data rows in the template's column order, from the start: twice, once to count each school's rows.</param>
     /// <param name="school">The registry's school of an INN in the importing region (null: not there).</param>
     /// <param name="scope">The schools the uploader may load rows into.</param>
     /// <param name="complete">The file lists the template's part of each of its schools whole: what it no longer lists ends (under the safety brake).</param>
     /// <param name="fileKey">The file's content hash: uploading the same file again is answered, not applied twice.</param>
-    public static ImportPlan Plan(ImportTemplate template, IRosterRows mapping, IEnumerable<ImportRow> rows, Func<string, RegisteredSchool?> school, ImportScope scope, bool complete, string fileKey)
+    public static ImportPlan Plan(ImportTemplate template, IRosterRows mapping, Func<IEnumerable<ImportRow>> rows, Func<string, RegisteredSchool?> school, ImportScope scope, bool complete, string fileKey)
     {
-        var refused = new List<RowRefusal>();
-        var rowOf = new Dictionary<(string, string, string), int>();
-        var firstRow = new Dictionary<(string, string), int>();
+        // The first pass counts the rows each school of the file has, so that the second can let a school go as soon as its last row is read.
         var count = 0;
-        var bySchool = new Dictionary<string, SchoolRecords>(StringComparer.Ordinal);
-        foreach (var (number, values) in rows)
+        var remaining = new Dictionary<string, int>(StringComparer.Ordinal);
+        var schools = new List<SourceSchool>();
+        foreach (var (_, values) in rows())
         {
             count++;
-            var row = new TemplateRow(template, values);
-            var inn = row[ImportTemplate.SchoolInn];
-            if (inn is null || school(inn) is not { } registered)
+            if (Resolve(new TemplateRow(template, values), school, scope) is not { } found)
             {
-                refused.Add(new(number, "import.school", inn is null
-                    ? "Не заполнен ИНН школы"
-                    : $"Школы с ИНН {SourceText.Excerpt(inn)} нет в реестре региона: сначала загрузите её шаблоном «{ImportTemplate.Schools.Title}»"));
                 continue;
             }
 
-            if (!scope.Covers(registered))
+            if (remaining.TryAdd(found.SourceId, 1))
             {
-                refused.Add(new(number, "import.scope", $"Школа с ИНН {inn} {ImportScope.OutsideReason}"));
-                continue;
+                schools.Add(found);
             }
-
-            var found = registered.School;
-
-            if (!firstRow.TryAdd((found.SourceId, mapping.RowKey(row)), number))
+            else
             {
-                refused.Add(new(number, "import.duplicate", $"То же самое уже в строке {firstRow[(found.SourceId, mapping.RowKey(row))]}: строка пропущена"));
-                continue;
-            }
-
-            if (!bySchool.TryGetValue(found.SourceId, out var target))
-            {
-                target = new SchoolRecords(found, rowOf);
-                bySchool[found.SourceId] = target;
-            }
-
-            var sourceId = mapping.SourceId(row);
-            rowOf.TryAdd((found.SourceId, mapping.Kind, sourceId), number);
-            target.Row = number;
-            var rejection = row.MissingRequired is { } missing
-                ? new SourceRejection(mapping.Kind, sourceId, row.Raw(), "import.required", $"Не заполнен обязательный столбец «{missing.Header}»")
-                : mapping.Add(target, row, sourceId);
-            if (rejection is not null)
-            {
-                target.Rejections.Add(rejection);
+                remaining[found.SourceId]++;
             }
         }
 
         var parts = complete ? mapping.Completes : RosterParts.None;
-        var batches = bySchool.Values.Select(s => s.Batch($"import:{fileKey}:{s.School.SourceId}", parts)).ToList();
-        return new ImportPlan(count, batches, refused, rowOf);
+        return new ImportPlan(count, schools, plan => Batches(plan, template, mapping, rows, school, scope, remaining, parts, fileKey));
     }
 
+    private static IEnumerable<PushBatch> Batches(ImportPlan plan, ImportTemplate template, IRosterRows mapping, Func<IEnumerable<ImportRow>> rows,
+        Func<string, RegisteredSchool?> school, ImportScope scope, Dictionary<string, int> remaining, RosterParts complete, string fileKey)
+    {
+        var firstRow = new Dictionary<(string, string), int>();
+        var open = new Dictionary<string, SchoolRecords>(StringComparer.Ordinal);
+        foreach (var (number, values) in rows())
+        {
+            var row = new TemplateRow(template, values);
+            if (Resolve(row, school, scope) is not { } found)
+            {
+                plan.Refused.Add(Unresolved(number, row, school));
+                continue;
+            }
+
+            if (!open.TryGetValue(found.SourceId, out var target))
+            {
+                target = new SchoolRecords(found, plan.RowOf);
+                open[found.SourceId] = target;
+            }
+
+            if (!firstRow.TryAdd((found.SourceId, mapping.RowKey(row)), number))
+            {
+                plan.Refused.Add(new(number, "import.duplicate", $"То же самое уже в строке {firstRow[(found.SourceId, mapping.RowKey(row))]}: строка пропущена"));
+            }
+            else
+            {
+                Map(mapping, target, row, number);
+            }
+
+            if (--remaining[found.SourceId] == 0)
+            {
+                open.Remove(found.SourceId);
+                yield return target.Batch($"import:{fileKey}:{found.SourceId}", complete);
+            }
+        }
+    }
+
+    private static void Map(IRosterRows mapping, SchoolRecords target, TemplateRow row, int number)
+    {
+        var sourceId = mapping.SourceId(row);
+        target.RowOf.TryAdd((target.School.SourceId, mapping.Kind, sourceId), number);
+        target.Row = number;
+        var rejection = row.MissingRequired is { } missing
+            ? new SourceRejection(mapping.Kind, sourceId, row.Raw(), "import.required", $"Не заполнен обязательный столбец «{missing.Header}»")
+            : mapping.Add(target, row, sourceId);
+        if (rejection is not null)
+        {
+            target.Rejections.Add(rejection);
+        }
+    }
+
+    /// <summary>The row's school, when the registry has it and the uploader may load it.</summary>
+    private static SourceSchool? Resolve(TemplateRow row, Func<string, RegisteredSchool?> school, ImportScope scope) =>
+        row[ImportTemplate.SchoolInn] is { } inn && school(inn) is { } registered && scope.Covers(registered) ? registered.School : null;
+
+    private static RowRefusal Unresolved(int number, TemplateRow row, Func<string, RegisteredSchool?> school) => row[ImportTemplate.SchoolInn] switch
+    {
+        null => new(number, "import.school", "Не заполнен ИНН школы"),
+        var inn when school(inn) is null => new(number, "import.school",
+            $"Школы с ИНН {SourceText.Excerpt(inn)} нет в реестре региона: сначала загрузите её шаблоном «{ImportTemplate.Schools.Title}»"),
+        var inn => new(number, "import.scope", $"Школа с ИНН {inn} {ImportScope.OutsideReason}"),
+    };
     /// <summary>
     /// A person's identity in the file source: the SNILS when it is valid (it stays when the file is fixed and
     /// uploaded again), otherwise the name and birth date.

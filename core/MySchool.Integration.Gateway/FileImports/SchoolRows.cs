@@ -55,8 +55,14 @@ public static class SchoolRows
         }
 
         // Head schools first: a branch is written under a head school this source has written.
-        var batches = schools.OrderBy(s => s.ParentSourceId is not null)
-            .Select(s => new Core.Push.PushBatch($"import:{fileKey}:{s.SourceId}", s, RosterParts.None, [], [], [], [], [], [], [])).ToList();
-        return new ImportPlan(count, batches, refused, rowOf);
+        List<SourceSchool> ordered = [.. schools.OrderBy(s => s.ParentSourceId is not null)];
+        var plan = new ImportPlan(count, ordered, _ => ordered.Select(s => new Core.Push.PushBatch($"import:{fileKey}:{s.SourceId}", s, RosterParts.None, [], [], [], [], [], [], [])));
+        plan.Refused.AddRange(refused);
+        foreach (var (key, row) in rowOf)
+        {
+            plan.RowOf[key] = row;
+        }
+
+        return plan;
     }
 }

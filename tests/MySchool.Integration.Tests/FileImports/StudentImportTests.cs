@@ -30,12 +30,12 @@ public sealed class StudentImportTests
             $"{inn};5А;Ӧньӧ;Іван;;06.07.2015;м;{snils}",
             "5400000000;5А;Ким;Олег;;01.01.2015;м;",
             $"{inn};5Б;Ёлкина;Мария;;31.02.2015;ж;");
-        var rows = ImportFileReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(file)), ImportTemplate.Students, 1 << 20);
+        IEnumerable<ImportRow> Rows() => ImportFileReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(file)), ImportTemplate.Students, 1 << 20);
 
-        var plan = RosterImport.Plan(ImportTemplate.Students, new StudentRows("2026/2027"), rows, found => found == inn ? new RegisteredSchool(Guid.NewGuid(), school) : null, ImportScope.Region, complete: false, fileKey: "file-1");
+        var plan = RosterImport.Plan(ImportTemplate.Students, new StudentRows("2026/2027"), Rows, found => found == inn ? new RegisteredSchool(Guid.NewGuid(), school) : null, ImportScope.Region, complete: false, fileKey: "file-1");
 
+        var batch = Assert.Single(plan.Batches.ToList());
         Assert.Equal([(5, "import.duplicate"), (6, "import.school")], plan.Refused.Select(r => (r.Row, r.Code)));
-        var batch = Assert.Single(plan.Batches);
         var ingest = push.Gateway.Services.GetRequiredService<PushIngest>();
         var region = push.Gateway.Services.GetRequiredService<RegionCatalog>().Find("54")!;
         var client = new PushClient("esia:1000000154", "import:54");
@@ -58,6 +58,35 @@ public sealed class StudentImportTests
 
         var again = await ingest.ApplyAsync(client, region, batch, CancellationToken.None);
         Assert.True(again.Duplicate);
+    }
+
+    [Fact]
+    public void ASchoolsBatch_IsMadeAsSoonAsItsLastRowIsRead_SoTheFileIsNeverHeldWhole()
+    {
+        var (first, second) = (RegistrySchool.Of(1), RegistrySchool.Of(2));
+        var lines = new[] { first, first, second, second }.Select((s, i) => new ImportRow(i + 2, [s.Inn, "5А", $"Ученик{i}", "Иван", null, "01.01.2015", "м", null])).ToList();
+        var read = 0;
+        IEnumerable<ImportRow> Rows()
+        {
+            read = 0;
+            foreach (var line in lines)
+            {
+                read++;
+                yield return line;
+            }
+        }
+
+        var plan = RosterImport.Plan(ImportTemplate.Students, new StudentRows("2026/2027"), Rows,
+            inn => new[] { first, second }.FirstOrDefault(s => s.Inn == inn) is { } s ? new RegisteredSchool(Guid.NewGuid(), s) : null, ImportScope.Region, complete: true, fileKey: "f");
+
+        Assert.Equal([first.Inn, second.Inn], plan.Schools.Select(s => s.Inn));
+        using var batches = plan.Batches.GetEnumerator();
+        Assert.True(batches.MoveNext());
+        Assert.Equal((first.Inn, 2, 2), (batches.Current.School.Inn, batches.Current.Students.Count, read));
+        Assert.Equal(RosterParts.Enrollments, batches.Current.Complete);
+        Assert.True(batches.MoveNext());
+        Assert.Equal((second.Inn, 4), (batches.Current.School.Inn, read));
+        Assert.False(batches.MoveNext());
     }
 
     [Fact]
