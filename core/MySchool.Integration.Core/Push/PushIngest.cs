@@ -54,8 +54,10 @@ public sealed record PushOutcome(
 /// idempotency key (СМЭВ 3's delivery with ids): the key is recorded with the answer in that transaction, so a
 /// repeat, even a concurrent one, is answered from the record and never applied twice.
 /// </summary>
-public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns runs, TimeProvider time, ILogger<PushIngest> logger)
+public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns runs, TimeProvider time, ILogger<PushIngest> logger, StoreRetry? storeRetry = null)
 {
+    private readonly StoreRetry _storeRetry = storeRetry ?? StoreRetry.Default;
+
     public Task<PushOutcome> ApplyAsync(PushClient client, RegionSource region, PushBatch batch, CancellationToken cancellationToken) =>
         IngestAsync(client, region, batch, check: false, cancellationToken);
 
@@ -76,7 +78,7 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
     /// <param name="schools">The file's schools, known before its batches are made: the run's plan, and the region's municipalities.</param>
     /// <param name="batches">A batch per school, made as they are enumerated (a file is not held whole).</param>
     public async Task<(long RunId, IReadOnlyList<(SourceSchool School, PushOutcome Outcome)> Outcomes)> IngestFileAsync(
-        PushClient client, RegionSource region, IReadOnlyList<SourceSchool> schools, IEnumerable<PushBatch> batches, bool check, CancellationToken cancellationToken)
+        PushClient client, RegionSource region, IReadOnlyList<SourceSchool> schools, IAsyncEnumerable<PushBatch> batches, bool check, CancellationToken cancellationToken)
     {
         var runId = await runs.QueueAsync(client.SourceSystem, region.Code, check ? SyncMode.Reconcile : SyncMode.Push, cancellationToken);
         await runs.StartAsync(runId, cancellationToken);
@@ -90,16 +92,34 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
                 ? await SchoolWriter.WriteRegionAsync(checkConnection, target, schools, cancellationToken)
                 : await SchoolWriter.WriteRegionAsync(dataSource, target, schools, cancellationToken);
             await runs.PlannedAsync(runId, schools.Count, regionCounts, cancellationToken);
-            foreach (var batch in batches)
+            if (checkConnection is not null)
             {
-                if (await runs.IsCancelledAsync(runId, cancellationToken))
+                await foreach (var batch in batches.WithCancellation(cancellationToken))
                 {
-                    break;
-                }
+                    if (await runs.IsCancelledAsync(runId, cancellationToken))
+                    {
+                        break;
+                    }
 
-                outcomes.Add((batch.School, checkConnection is not null
-                    ? await CheckInFileAsync(checkConnection, client, region, target, batch, cancellationToken)
-                    : await ApplyInFileAsync(client, region, target, batch, cancellationToken)));
+                    outcomes.Add((batch.School, await CheckInFileAsync(checkConnection, client, region, target, batch, cancellationToken)));
+                }
+            }
+            else
+            {
+                // Schools are independent transactions: while one commits, the next is written.
+                var order = schools.Select((school, index) => (school.SourceId, index)).ToDictionary(s => s.SourceId, s => s.index, StringComparer.Ordinal);
+                await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = FileSchoolsAtOnce, CancellationToken = cancellationToken }, async (batch, ct) =>
+                {
+                    if (!await runs.IsCancelledAsync(runId, ct))
+                    {
+                        var outcome = await ApplyInFileAsync(client, region, target, batch, ct);
+                        lock (outcomes)
+                        {
+                            outcomes.Add((batch.School, outcome));
+                        }
+                    }
+                });
+                outcomes.Sort((a, b) => order[a.Item1.SourceId].CompareTo(order[b.Item1.SourceId]));
             }
 
             return (runId, outcomes);
@@ -111,24 +131,31 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
         }
     }
 
+    /// <summary>A file's schools written at once: two keep PostgreSQL busy while one of them commits.</summary>
+    private const int FileSchoolsAtOnce = 2;
+
     private async Task<PushOutcome> ApplyInFileAsync(PushClient client, RegionSource region, WriteTarget target, PushBatch batch, CancellationToken cancellationToken)
     {
         var startedAt = time.GetUtcNow();
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            if (await RecordedAsync(connection, client, batch, cancellationToken) is { } recorded)
+            // Two schools written at once may meet on one person (a parent of children in both): a deadlock is retried.
+            var (outcome, counts, held) = await _storeRetry.Writes.ExecuteAsync(async ct =>
             {
-                await runs.SchoolDoneAsync(target.RunId, batch.School.SourceId, startedAt, WriteCounts.Zero, null, [], CancellationToken.None);
-                return recorded;
-            }
+                await using var connection = await dataSource.OpenConnectionAsync(ct);
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                if (await RecordedAsync(connection, client, batch, ct) is { } recorded)
+                {
+                    return (recorded, WriteCounts.Zero, (IReadOnlyList<HeldDeletion>)[]);
+                }
 
-            var (outcome, counts, writer) = await WriteSchoolAsync(connection, client, region, target, batch, cancellationToken);
-            await RecordAsync(connection, client, batch, outcome, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            LogPushApplied(client.ClientId, batch.IdempotencyKey, outcome.Received, counts.Written, outcome.Rejected.Count);
-            await runs.SchoolDoneAsync(target.RunId, batch.School.SourceId, startedAt, counts with { Read = batch.RecordCount }, null, writer.Held, CancellationToken.None);
+                var (written, counts, writer) = await WriteSchoolAsync(connection, client, region, target, batch, ct);
+                await RecordAsync(connection, client, batch, written, ct);
+                await transaction.CommitAsync(ct);
+                LogPushApplied(client.ClientId, batch.IdempotencyKey, written.Received, counts.Written, written.Rejected.Count);
+                return (written, counts with { Read = batch.RecordCount }, writer.Held);
+            }, cancellationToken);
+            await runs.SchoolDoneAsync(target.RunId, batch.School.SourceId, startedAt, counts, null, held, CancellationToken.None);
             return outcome;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
