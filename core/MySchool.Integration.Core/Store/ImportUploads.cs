@@ -13,9 +13,15 @@ public sealed record ImportUpload(Guid Id, string RegionCode, string Template, s
 /// <summary>An upload as a list shows it: no content.</summary>
 public sealed record ImportUploadLine(Guid Id, string RegionCode, string Template, string FileName, string Uploader, DateTimeOffset UploadedAt, DateTimeOffset? AppliedAt);
 
+/// <summary>How long an uploaded file is kept (<c>Imports:KeepDays</c>): it holds people's data.</summary>
+public sealed record ImportRetention(TimeSpan Keep);
+
 /// <summary>Files uploaded for import, in PostgreSQL so that the check and the application may reach different gateways.</summary>
-public sealed class ImportUploads(NpgsqlDataSource dataSource)
+public sealed class ImportUploads(NpgsqlDataSource dataSource, ImportRetention? retention = null)
 {
+    /// <summary>How long a file is kept after its upload: 30 days unless configured.</summary>
+    public TimeSpan Keep => retention?.Keep ?? TimeSpan.FromDays(30);
+
     public async Task<Guid> SaveAsync(string regionCode, string template, string fileName, byte[] content, bool completeRoster, string uploadedBy, string? uploaderName, CancellationToken cancellationToken)
     {
         await using var command = Command(dataSource, """
@@ -39,10 +45,10 @@ public sealed class ImportUploads(NpgsqlDataSource dataSource)
         """, r => new ImportUploadLine(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetFieldValue<DateTimeOffset>(5),
             r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6)), cancellationToken, uploadedBy, regions.ToArray(), limit);
 
-    /// <summary>Deletes the files uploaded more than <paramref name="keep"/> ago (they hold people's data); how many went.</summary>
-    public async Task<int> ForgetAsync(TimeSpan keep, CancellationToken cancellationToken)
+    /// <summary>Deletes the files uploaded more than <see cref="Keep"/> ago; how many went.</summary>
+    public async Task<int> ForgetAsync(CancellationToken cancellationToken)
     {
-        await using var command = Command(dataSource, "DELETE FROM import_upload WHERE uploaded_at < now() - $1", keep);
+        await using var command = Command(dataSource, "DELETE FROM import_upload WHERE uploaded_at < now() - $1", Keep);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

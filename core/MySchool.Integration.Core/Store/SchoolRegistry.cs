@@ -27,11 +27,11 @@ public sealed class SchoolRegistry(NpgsqlDataSource dataSource)
         .DistinctBy(s => s.School.Inn).ToDictionary(s => s.School.Inn, StringComparer.Ordinal);
 
     /// <summary>
-    /// The students <paramref name="sourceSystem"/> enrolled in the region's schools and knows by their SNILS, keyed
-    /// by school INN and SNILS: whom a parents file may name. Listed as the store holds them, so listing them again
-    /// changes nothing of theirs.
+    /// The students <paramref name="sourceSystem"/> enrolled in the schools of <paramref name="inns"/> (head schools)
+    /// and knows by their SNILS, keyed by school INN and SNILS: whom a parents file may name. Listed as the store holds
+    /// them, so listing them again changes nothing of theirs.
     /// </summary>
-    public async Task<IReadOnlyDictionary<(string Inn, string Snils), ImportedStudent>> EnrolledBySnilsAsync(string sourceSystem, string regionCode, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyDictionary<(string Inn, string Snils), ImportedStudent>> EnrolledBySnilsAsync(string sourceSystem, string[] inns, CancellationToken cancellationToken) =>
         (await ListAsync(dataSource, """
             SELECT s.inn, p.snils::text, m.source_id, p.last_name, p.first_name, p.middle_name, to_char(p.birth_date, 'YYYY-MM-DD'), p.gender::text,
                    cm.source_id, c.grade || c.letter, y.name
@@ -39,12 +39,12 @@ public sealed class SchoolRegistry(NpgsqlDataSource dataSource)
             JOIN enrollment e ON e.student_id = p.id AND e.ends_on IS NULL
             JOIN class c ON c.id = e.class_id JOIN grade_level g ON g.id = c.grade_level_id JOIN academic_year y ON y.id = g.academic_year_id
             JOIN identity_map cm ON cm.federal_id = c.id AND cm.source_system = m.source_system AND cm.kind = 'class'
-            JOIN school s ON s.id = c.school_id JOIN municipality mu ON mu.id = s.municipality_id JOIN region r ON r.id = mu.region_id
-            WHERE m.source_system = $1 AND m.kind = 'student' AND r.code = $2 AND p.snils IS NOT NULL
+            JOIN school s ON s.id = c.school_id
+            WHERE m.source_system = $1 AND m.kind = 'student' AND s.inn = ANY($2) AND s.parent_school_id IS NULL AND p.snils IS NOT NULL
             """, r => (Key: (r.GetString(0), r.GetString(1)), Student: new ImportedStudent(
                 new SourcePerson(r.GetString(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6),
                     r.IsDBNull(7) ? null : r.GetString(7), r.GetString(1), "{}"),
                 new SourceClass(r.GetString(8), r.GetString(9), r.GetString(10)))),
-            cancellationToken, sourceSystem, regionCode))
+            cancellationToken, sourceSystem, inns))
         .DistinctBy(s => s.Key).ToDictionary(s => s.Key, s => s.Student);
 }

@@ -12,8 +12,11 @@ namespace MySchool.Integration.Gateway.Dashboard;
 /// An uploaded file: what its check found, row by row («Проверить»), the button that applies it («Применить»), and
 /// the report (the file's rows with the outcome beside each) to download, fix and upload again.
 /// </summary>
-public sealed class ImportUploadModel(ImportUploads uploads, FileImport import, RegionCatalog regions) : OperatorPage
+public sealed class ImportUploadModel(ImportUploads uploads, FileImport import, RegionCatalog regions, SyncRuns runs) : OperatorPage
 {
+    /// <summary>The file's run as it stands now: held when the safety brake stopped its endings.</summary>
+    public SyncRun? Run { get; private set; }
+
     public ImportUpload Upload { get; private set; } = null!;
 
     public ImportTemplate Template { get; private set; } = null!;
@@ -37,6 +40,7 @@ public sealed class ImportUploadModel(ImportUploads uploads, FileImport import, 
 
         (Upload, Template) = (upload, template);
         Outcome = JsonSerializer.Deserialize<ImportOutcome>(upload.Outcome!, JsonSerializerOptions.Web)!;
+        Run = await runs.FindAsync(Outcome.RunId, cancellationToken);
         return Page();
     }
 
@@ -53,14 +57,15 @@ public sealed class ImportUploadModel(ImportUploads uploads, FileImport import, 
         ImportOutcome outcome;
         try
         {
-            outcome = await import.RunAsync(Access, region, Template, new MemoryStream(Upload.Content), apply: true, Upload.CompleteRoster, cancellationToken);
+            // Written to the end even when the page is left: the run shows it, and the upload records it.
+            outcome = await import.RunAsync(Access, region, Template, new MemoryStream(Upload.Content), apply: true, Upload.CompleteRoster, CancellationToken.None);
         }
         catch (ImportFileException refused) when (refused.Code == FileImport.Forbidden)
         {
             return NotHeld();
         }
 
-        await uploads.RecordAsync(id, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web), applied: true, cancellationToken);
+        await uploads.RecordAsync(id, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web), applied: true, CancellationToken.None);
         return Redirect($"/imports/{id}");
     }
 

@@ -24,6 +24,9 @@ public sealed class ImportsModel(SyncLauncher launcher, RegionCatalog regions, A
     /// <summary>Why the file was refused as a whole.</summary>
     public string? Refusal { get; private set; }
 
+    /// <summary>How many days a kept file lives (<c>Imports:KeepDays</c>).</summary>
+    public int KeepDays => (int)uploads.Keep.TotalDays;
+
     /// <summary>The viewer's latest files and those of their regions: back to a check to apply it, or to a report.</summary>
     public IReadOnlyList<ImportUploadLine> Latest { get; private set; } = [];
 

@@ -55,9 +55,17 @@ public sealed class FileImport(PushIngest ingest, SchoolRegistry registry, Appoi
 
         var source = $"import:{region.Code}";
         var schools = await registry.HeadSchoolsAsync(region.Code, cancellationToken);
-        var plan = template == ImportTemplate.Schools
-            ? SchoolRows.Plan(Rows(), schools.GetValueOrDefault, scope, key)
-            : RosterImport.Plan(template, await RowsAsync(template, source, region, cancellationToken), Rows, schools.GetValueOrDefault, scope, completeRoster, key);
+        ImportPlan plan;
+        if (template == ImportTemplate.Schools)
+        {
+            plan = SchoolRows.Plan(Rows(), schools.GetValueOrDefault, scope, key);
+        }
+        else
+        {
+            var census = RosterImport.Census(template, Rows(), schools.GetValueOrDefault, scope);
+            var mapping = await RowsAsync(template, source, region, census.Schools, cancellationToken);
+            plan = RosterImport.Plan(template, mapping, census, Rows, schools.GetValueOrDefault, scope, completeRoster, key);
+        }
 
         // The file source is the client: a file is applied once for the region, whoever uploads it again.
         var (runId, applied) = await ingest.IngestFileAsync(new PushClient(source, source), region, plan.Schools, ReadAhead(plan.Batches, cancellationToken), check: !apply, cancellationToken);
@@ -111,11 +119,11 @@ public sealed class FileImport(PushIngest ingest, SchoolRegistry registry, Appoi
     }
 
     /// <summary>How the rows of a template naming its schools by INN become their records.</summary>
-    private async Task<IRosterRows> RowsAsync(ImportTemplate template, string source, RegionSource region, CancellationToken cancellationToken) => template.Code switch
+    private async Task<IRosterRows> RowsAsync(ImportTemplate template, string source, RegionSource region, IReadOnlyList<SourceSchool> schools, CancellationToken cancellationToken) => template.Code switch
     {
         "classes" => new ClassRows(),
         "students" => new StudentRows(AcademicYear(region)),
-        "parents" => new ParentRows(await registry.EnrolledBySnilsAsync(source, region.Code, cancellationToken)),
+        "parents" => new ParentRows(await registry.EnrolledBySnilsAsync(source, [.. schools.Select(s => s.Inn)], cancellationToken)),
         "staff" => new StaffRows(),
         _ => throw new ArgumentException($"No rows mapping for the template {template.Code}.", nameof(template)),
     };

@@ -36,6 +36,16 @@ public sealed class ImportPlan
     public Dictionary<(string School, string Kind, string SourceId), int> RowOf { get; } = [];
 }
 
+/// <summary>A file's first pass: its rows, the schools they name (in the file's order) and each school's rows.</summary>
+public sealed class FileCensus
+{
+    public int Rows { get; set; }
+
+    public List<SourceSchool> Schools { get; } = [];
+
+    public Dictionary<string, int> RowsOf { get; } = new(StringComparer.Ordinal);
+}
+
 /// <summary>How the rows of one template that names a school by INN become that school's records.</summary>
 public interface IRosterRows
 {
@@ -93,37 +103,46 @@ public sealed class SchoolRecords(SourceSchool school, Dictionary<(string School
 /// <summary>Maps the rows of a template that names a school by INN (classes, students, parents, staff) onto a push per school.</summary>
 public static class RosterImport
 {
-    /// <param name="rows">Reads the file's data rows in the template's column order, from the start: twice, once to count each school's rows.</param>
-    /// <param name="school">The registry's school of an INN in the importing region (null: not there).</param>
-    /// <param name="scope">The schools the uploader may load rows into.</param>
-    /// <param name="complete">The file lists the template's part of each of its schools whole: what it no longer lists ends (under the safety brake).</param>
-    /// <param name="fileKey">The file's content hash: uploading the same file again is answered, not applied twice.</param>
-    public static ImportPlan Plan(ImportTemplate template, IRosterRows mapping, Func<IEnumerable<ImportRow>> rows, Func<string, RegisteredSchool?> school, ImportScope scope, bool complete, string fileKey)
+    /// <summary>
+    /// The first pass: how many rows each school of the file has (the schools in the order the file names them), so
+    /// that the second can let a school go as soon as its last row is read, and the rows in all.
+    /// </summary>
+    public static FileCensus Census(ImportTemplate template, IEnumerable<ImportRow> rows, Func<string, RegisteredSchool?> school, ImportScope scope)
     {
-        // The first pass counts the rows each school of the file has, so that the second can let a school go as soon as its last row is read.
-        var count = 0;
-        var remaining = new Dictionary<string, int>(StringComparer.Ordinal);
-        var schools = new List<SourceSchool>();
-        foreach (var (_, values) in rows())
+        var census = new FileCensus();
+        foreach (var (_, values) in rows)
         {
-            count++;
+            census.Rows++;
             if (Resolve(new TemplateRow(template, values), school, scope) is not { } found)
             {
                 continue;
             }
 
-            if (remaining.TryAdd(found.SourceId, 1))
+            if (census.RowsOf.TryAdd(found.SourceId, 1))
             {
-                schools.Add(found);
+                census.Schools.Add(found);
             }
             else
             {
-                remaining[found.SourceId]++;
+                census.RowsOf[found.SourceId]++;
             }
         }
 
+        return census;
+    }
+
+    /// <param name="census">The file's first pass (<see cref="Census"/>).</param>
+    /// <param name="rows">Reads the file's data rows in the template's column order, from the start.</param>
+    /// <param name="school">The registry's school of an INN in the importing region (null: not there).</param>
+    /// <param name="scope">The schools the uploader may load rows into.</param>
+    /// <param name="complete">The file lists the template's part of each of its schools whole: what it no longer lists ends (under the safety brake).</param>
+    /// <param name="fileKey">The file's content hash: uploading the same file again is answered, not applied twice.</param>
+    public static ImportPlan Plan(ImportTemplate template, IRosterRows mapping, FileCensus census, Func<IEnumerable<ImportRow>> rows, Func<string, RegisteredSchool?> school,
+        ImportScope scope, bool complete, string fileKey)
+    {
         var parts = complete ? mapping.Completes : RosterParts.None;
-        return new ImportPlan(count, schools, plan => Batches(plan, template, mapping, rows, school, scope, remaining, parts, fileKey));
+        var remaining = new Dictionary<string, int>(census.RowsOf, StringComparer.Ordinal);
+        return new ImportPlan(census.Rows, census.Schools, plan => Batches(plan, template, mapping, rows, school, scope, remaining, parts, fileKey));
     }
 
     private static IEnumerable<PushBatch> Batches(ImportPlan plan, ImportTemplate template, IRosterRows mapping, Func<IEnumerable<ImportRow>> rows,

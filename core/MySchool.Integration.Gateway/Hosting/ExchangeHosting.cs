@@ -29,6 +29,7 @@ public static class ExchangeHosting
         builder.Services.AddSingleton<VendorPush>();
         builder.Services.AddSingleton<Api.SyncLauncher>();
         builder.Services.AddSingleton<FileImports.FileImport>();
+        builder.Services.AddSingleton(new Core.Store.ImportRetention(TimeSpan.FromDays(builder.Configuration.GetValue("Imports:KeepDays", 30.0))));
         builder.Services.AddSoapExchange();
         return builder;
     }

@@ -32,7 +32,9 @@ public sealed class StudentImportTests
             $"{inn};5Б;Ёлкина;Мария;;31.02.2015;ж;");
         IEnumerable<ImportRow> Rows() => ImportFileReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(file)), ImportTemplate.Students, 1 << 20);
 
-        var plan = RosterImport.Plan(ImportTemplate.Students, new StudentRows("2026/2027"), Rows, found => found == inn ? new RegisteredSchool(Guid.NewGuid(), school) : null, ImportScope.Region, complete: false, fileKey: "file-1");
+        RegisteredSchool? Registered(string found) => found == inn ? new RegisteredSchool(Guid.NewGuid(), school) : null;
+        var census = RosterImport.Census(ImportTemplate.Students, Rows(), Registered, ImportScope.Region);
+        var plan = RosterImport.Plan(ImportTemplate.Students, new StudentRows("2026/2027"), census, Rows, Registered, ImportScope.Region, complete: false, fileKey: "file-1");
 
         var batch = Assert.Single(plan.Batches.ToList());
         Assert.Equal([(5, "import.duplicate"), (6, "import.school")], plan.Refused.Select(r => (r.Row, r.Code)));
@@ -76,8 +78,9 @@ public sealed class StudentImportTests
             }
         }
 
-        var plan = RosterImport.Plan(ImportTemplate.Students, new StudentRows("2026/2027"), Rows,
-            inn => new[] { first, second }.FirstOrDefault(s => s.Inn == inn) is { } s ? new RegisteredSchool(Guid.NewGuid(), s) : null, ImportScope.Region, complete: true, fileKey: "f");
+        RegisteredSchool? Registered(string inn) => new[] { first, second }.FirstOrDefault(s => s.Inn == inn) is { } s ? new RegisteredSchool(Guid.NewGuid(), s) : null;
+        var census = RosterImport.Census(ImportTemplate.Students, Rows(), Registered, ImportScope.Region);
+        var plan = RosterImport.Plan(ImportTemplate.Students, new StudentRows("2026/2027"), census, Rows, Registered, ImportScope.Region, complete: true, fileKey: "f");
 
         Assert.Equal([first.Inn, second.Inn], plan.Schools.Select(s => s.Inn));
         using var batches = plan.Batches.GetEnumerator();

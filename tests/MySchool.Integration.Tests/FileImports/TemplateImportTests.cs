@@ -102,6 +102,11 @@ public sealed class TemplateImportTests
             $"{inn};Кузнецова;Мария;Ивановна;{teacher};m.k@school.example;педагог;\"Математика; Физика\""));
         Assert.Equal("teacher", await StaffRolesAsync(push, inn));
         Assert.Equal(2L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM enrollment WHERE ends_on IS NULL"));
+
+        // A complete students file that would end half the school's enrollments is held by the safety brake, as any source's.
+        var half = await client.PostAsync("/api/imports/54/students?apply=true&complete=true", Csv(ImportTemplate.Students, $"{inn};6Б;Ӧньӧ;Анна;;06.07.2014;ж;{ann}"));
+        Assert.Equal("held", await push.Db.ScalarAsync<string>("SELECT status FROM sync_run WHERE id = $1", half["runId"]!.GetValue<long>()));
+        Assert.Equal(2L, await push.Db.ScalarAsync<long>("SELECT count(*) FROM enrollment WHERE ends_on IS NULL"));
     }
 
     [Fact]
