@@ -15,14 +15,26 @@ public sealed class BrowserFixture : IAsyncDisposable
     public const long FederalOperator = SiteOnPorts.FederalOperator;
     public const long NoRole = SiteOnPorts.NoRole;
 
-    private readonly SiteOnPorts _site;
-    private readonly IPlaywright _playwright;
-    private readonly IBrowser _browser;
+    // One Chromium for the whole test process: the browser tests run one at a time, each in contexts of its own
+    // (closed with its fixture), and a launch with Playwright's driver cost every test about a second of the chain.
+    private static readonly Lazy<Task<IBrowser>> Chromium = new(async () =>
+    {
+        var playwright = await Playwright.CreateAsync();
+        return await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    });
 
-    private BrowserFixture(SiteOnPorts site, IPlaywright playwright, IBrowser browser)
+    private readonly SiteOnPorts _site;
+    private readonly IBrowser _browser;
+    private readonly List<IBrowserContext> _contexts = [];
+
+    private BrowserFixture(SiteOnPorts site, IBrowser browser)
     {
         _site = site;
-        _playwright = playwright;
         _browser = browser;
     }
 
@@ -36,20 +48,14 @@ public sealed class BrowserFixture : IAsyncDisposable
     {
         var site = await SiteOnPorts.StartAsync(extra);
         Assertions.SetDefaultExpectTimeout(30_000);
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        return new BrowserFixture(site, playwright, browser);
+        return new BrowserFixture(site, await Chromium.Value);
     }
 
     /// <summary>A fresh browser session opening <paramref name="start"/>, logged in through the mock ESIA as <paramref name="oid"/> (or only at the consent page when null).</summary>
     public async Task<IPage> LoginAsync(long? oid, string decision = "grant", string start = "/")
     {
         var context = await _browser.NewContextAsync(new() { Locale = "ru-RU", ViewportSize = new() { Width = 1280, Height = 900 } });
+        _contexts.Add(context);
         // A busy 2-core CI machine runs Chromium, the gateway, PostgreSQL and the mocks at once: be patient.
         context.SetDefaultNavigationTimeout(90_000);
         context.SetDefaultTimeout(60_000);
@@ -89,8 +95,11 @@ public sealed class BrowserFixture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        foreach (var context in _contexts)
+        {
+            await context.CloseAsync();
+        }
+
         await _site.DisposeAsync();
     }
 }
