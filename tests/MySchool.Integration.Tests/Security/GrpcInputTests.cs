@@ -6,14 +6,14 @@ using MySchool.Integration.Tests.Infrastructure;
 namespace MySchool.Integration.Tests.Security;
 
 /// <summary>gRPC input a careless or hostile client sends: bytes that are no message, header fields that are no values.</summary>
-public class GrpcInputTests
+public class GrpcInputTests(SharedPush shared) : IClassFixture<SharedPush>
 {
     private static readonly Marshaller<byte[]> Raw = Marshallers.Create(bytes => bytes, bytes => bytes);
 
     [Fact]
     public async Task BytesThatAreNoProtobufMessage_AreInvalidArgument_AndNothingIsWritten()
     {
-        await using var push = await PushFixture.StartAsync();
+        var push = shared.Push;
         var channel = await push.Gateway.ChannelAsync("vendor-54");
         var method = new Method<byte[], byte[]>(MethodType.ClientStreaming, VendorExchange.Descriptor.FullName, "Push", Raw, Raw);
         using var call = channel.CreateCallInvoker().AsyncClientStreamingCall(method, null, new CallOptions());
@@ -36,7 +36,7 @@ public class GrpcInputTests
     [InlineData("header.school.oktmo", "5070")]
     public async Task AHeaderFieldThatIsNoValue_IsInvalidArgument_NamingTheField(string field, string value)
     {
-        await using var push = await PushFixture.StartAsync();
+        var push = shared.Push;
         var header = PushFixture.Header("header-probe");
         switch (field)
         {
@@ -59,7 +59,7 @@ public class GrpcInputTests
     [InlineData("ReadRows", MethodType.ServerStreaming)]
     public async Task BytesThatAreNoProtobufMessage_AreInvalidArgument_OnThePull(string name, MethodType type)
     {
-        await using var push = await PushFixture.StartAsync();
+        var push = shared.Push;
         var invoker = (await push.Gateway.ChannelAsync("federal")).CreateCallInvoker();
         var method = new Method<byte[], byte[]>(type, Protos.Federal.V1.FederalPull.Descriptor.FullName, name, Raw, Raw);
         byte[] garbage = [0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x01];

@@ -9,7 +9,7 @@ using MySchool.Integration.Tests.Infrastructure;
 namespace MySchool.Integration.Tests.Security;
 
 /// <summary>A malformed or foreign token is a 401 with a body saying so, never a 500; every refusal of a JSON API has a body.</summary>
-public class MalformedTokenTests
+public class MalformedTokenTests(SharedGateway shared) : IClassFixture<SharedGateway>
 {
     public static TheoryData<string> Tokens => ["a.b.c", "....", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", "не-токен", new string('x', 4000), "a.b.c.d.e"];
 
@@ -17,8 +17,8 @@ public class MalformedTokenTests
     [MemberData(nameof(Tokens))]
     public async Task TheScheduleRest_WithAMalformedOrForeignToken_Is401_AnOperationOutcome(string token)
     {
-        await using var federal = await FederalFixture.StartAsync();
-        var client = federal.Gateway.CreateClient();
+        // Refused before any read: the gateway needs no data.
+        var client = shared.Gateway.CreateClient();
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Bearer {token}");
 
         using var response = await client.GetAsync(new Uri($"/Schedule/{FederalFixture.StudentOid}?start=2023-11-06&end=2023-11-12", UriKind.Relative));
@@ -35,9 +35,7 @@ public class MalformedTokenTests
     [InlineData("federal", HttpStatusCode.Forbidden)]
     public async Task TheSyncApi_RefusesWithAProblemInRussian(string? caller, HttpStatusCode status)
     {
-        var cluster = await PostgresCluster.SharedAsync();
-        await using var gateway = new GatewayFactory(await cluster.CreateMigratedDatabaseAsync());
-        var client = caller is null or "a.b.c" ? gateway.CreateClient() : await gateway.CreateClientAsync(caller);
+        var client = caller is null or "a.b.c" ? shared.Gateway.CreateClient() : await shared.Gateway.CreateClientAsync(caller);
         if (caller == "a.b.c")
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", caller);

@@ -10,7 +10,7 @@ namespace MySchool.Integration.Tests.Security;
 /// Hostile and careless SOAP bodies are refused by the guard in front of SoapCore with a coded Client fault that
 /// echoes nothing of them; without a token the body is not even read.
 /// </summary>
-public class SoapGuardTests
+public class SoapGuardTests(SharedPush shared) : IClassFixture<SharedPush>
 {
     public static TheoryData<string, string> HostileBodies => new()
     {
@@ -33,7 +33,7 @@ public class SoapGuardTests
     [MemberData(nameof(HostileBodies))]
     public async Task AHostileOrCarelessBody_IsA400ClientFault_ThatEchoesNothing_AndWritesNothing(string name, string subcode)
     {
-        await using var push = await PushFixture.StartAsync();
+        var push = shared.Push;
 
         using var response = await SoapExchangeTests.PostAsync(push, "1.1", await push.Gateway.TokenAsync("vendor-54"), SoapCorpus.Body(name));
 
@@ -48,7 +48,7 @@ public class SoapGuardTests
     [Fact]
     public async Task AHostileBodyWithoutAToken_IsA401_BeforeItIsRead()
     {
-        await using var push = await PushFixture.StartAsync();
+        var push = shared.Push;
 
         using var response = await SoapExchangeTests.PostAsync(push, "1.1", token: null, SoapCorpus.Body("nested-100000-levels"));
 
@@ -59,7 +59,7 @@ public class SoapGuardTests
     [Fact]
     public async Task ARefusalInSoap12_IsASenderFaultInSoap12()
     {
-        await using var push = await PushFixture.StartAsync();
+        var push = shared.Push;
 
         using var response = await SoapExchangeTests.PostAsync(push, "1.2", await push.Gateway.TokenAsync("vendor-54"), SoapCorpus.Body("nested-50-levels").Replace("schemas.xmlsoap.org/soap/envelope/", "www.w3.org/2003/05/soap-envelope", StringComparison.Ordinal));
 
@@ -98,7 +98,7 @@ public class SoapGuardTests
     [InlineData("application/json")]
     public async Task ABodyWithoutASoapContentType_IsA415ClientFault(string? contentType)
     {
-        await using var push = await PushFixture.StartAsync();
+        var push = shared.Push;
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/soap/exchange", UriKind.Relative)) { Content = new UnknownLengthContent(SoapCorpus.Body("nested-50-levels"), contentType) };
         request.Headers.Authorization = new("Bearer", await push.Gateway.TokenAsync("vendor-54"));
 
