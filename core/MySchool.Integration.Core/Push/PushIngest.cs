@@ -77,10 +77,13 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
     /// </summary>
     /// <param name="schools">The file's schools, known before its batches are made: the run's plan, and the region's municipalities.</param>
     /// <param name="batches">A batch per school, made as they are enumerated (a file is not held whole).</param>
+    /// <param name="inOrder">Each batch may need the ones before it written (a branch its head school): one school at a time.</param>
+    /// <param name="queued">The run queued for it beforehand (<see cref="QueueFileAsync"/>), so that its page could be shown at once; otherwise a new one.</param>
     public async Task<(long RunId, IReadOnlyList<(SourceSchool School, PushOutcome Outcome)> Outcomes)> IngestFileAsync(
-        PushClient client, RegionSource region, IReadOnlyList<SourceSchool> schools, IAsyncEnumerable<PushBatch> batches, bool check, CancellationToken cancellationToken)
+        PushClient client, RegionSource region, IReadOnlyList<SourceSchool> schools, IAsyncEnumerable<PushBatch> batches, bool check, bool inOrder, CancellationToken cancellationToken,
+        long? queued = null)
     {
-        var runId = await runs.QueueAsync(client.SourceSystem, region.Code, check ? SyncMode.Reconcile : SyncMode.Push, cancellationToken);
+        var runId = queued ?? await QueueFileAsync(client, region, check, cancellationToken);
         await runs.StartAsync(runId, cancellationToken);
         var target = WriteTarget.For(client.SourceSystem, region, runId, Today(region));
         var outcomes = new List<(SourceSchool, PushOutcome)>();
@@ -108,7 +111,7 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
             {
                 // Schools are independent transactions: while one commits, the next is written.
                 var order = schools.Select((school, index) => (school.SourceId, index)).ToDictionary(s => s.SourceId, s => s.index, StringComparer.Ordinal);
-                await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = FileSchoolsAtOnce, CancellationToken = cancellationToken }, async (batch, ct) =>
+                await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = inOrder ? 1 : FileSchoolsAtOnce, CancellationToken = cancellationToken }, async (batch, ct) =>
                 {
                     if (!await runs.IsCancelledAsync(runId, ct))
                     {
@@ -130,6 +133,10 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
             throw;
         }
     }
+
+    /// <summary>A file's run, queued before the file is read: its page exists from the start.</summary>
+    public Task<long> QueueFileAsync(PushClient client, RegionSource region, bool check, CancellationToken cancellationToken) =>
+        runs.QueueAsync(client.SourceSystem, region.Code, check ? SyncMode.Reconcile : SyncMode.Push, cancellationToken);
 
     /// <summary>A file's schools written at once: two keep PostgreSQL busy while one of them commits.</summary>
     private const int FileSchoolsAtOnce = 2;

@@ -8,6 +8,9 @@ public sealed record ImportUpload(Guid Id, string RegionCode, string Template, s
 {
     /// <summary>The uploader's name as their session gave it, when it did.</summary>
     public string? UploaderName { get; init; }
+
+    /// <summary>The run applying the file, from «Применить» until it records its outcome (and after).</summary>
+    public long? ApplyRunId { get; init; }
 }
 
 /// <summary>An upload as a list shows it: no content.</summary>
@@ -32,7 +35,8 @@ public sealed class ImportUploads(NpgsqlDataSource dataSource, ImportRetention? 
 
     public async Task<ImportUpload?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         (await ListAsync(dataSource, """
-            SELECT id, region_code, template, file_name, content, complete_roster, uploaded_by, uploaded_at, outcome::text, applied_at, uploader_name FROM import_upload WHERE id = $1
+            SELECT id, region_code, template, file_name, content, complete_roster, uploaded_by, uploaded_at, outcome::text, applied_at, uploader_name, apply_run_id
+            FROM import_upload WHERE id = $1
             """, r => new ImportUpload(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<byte[]>(4), r.GetBoolean(5), r.GetString(6),
                 r.GetFieldValue<DateTimeOffset>(7), r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9))
         { UploaderName = r.IsDBNull(10) ? null : r.GetString(10) },
@@ -50,6 +54,13 @@ public sealed class ImportUploads(NpgsqlDataSource dataSource, ImportRetention? 
     {
         await using var command = Command(dataSource, "DELETE FROM import_upload WHERE uploaded_at < now() - $1", Keep);
         return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The file is being applied by <paramref name="runId"/>.</summary>
+    public async Task ApplyingAsync(Guid id, long runId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(dataSource, "UPDATE import_upload SET apply_run_id = $2 WHERE id = $1", id, runId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Keeps what a check or the application did; an application marks the upload applied, once.</summary>

@@ -12,10 +12,13 @@ namespace MySchool.Integration.Gateway.Dashboard;
 /// An uploaded file: what its check found, row by row («Проверить»), the button that applies it («Применить»), and
 /// the report (the file's rows with the outcome beside each) to download, fix and upload again.
 /// </summary>
-public sealed class ImportUploadModel(ImportUploads uploads, FileImport import, RegionCatalog regions, SyncRuns runs) : OperatorPage
+public sealed class ImportUploadModel(ImportUploads uploads, FileImport import, ImportRunner runner, RegionCatalog regions, SyncRuns runs) : OperatorPage
 {
-    /// <summary>The file's run as it stands now: held when the safety brake stopped its endings.</summary>
+    /// <summary>The file's last run as it stands now: held when the safety brake stopped its endings.</summary>
     public SyncRun? Run { get; private set; }
+
+    /// <summary>The run applying the file, once «Применить» was pressed.</summary>
+    public SyncRun? ApplyRun { get; private set; }
 
     public ImportUpload Upload { get; private set; } = null!;
 
@@ -41,10 +44,15 @@ public sealed class ImportUploadModel(ImportUploads uploads, FileImport import, 
         (Upload, Template) = (upload, template);
         Outcome = JsonSerializer.Deserialize<ImportOutcome>(upload.Outcome!, JsonSerializerOptions.Web)!;
         Run = await runs.FindAsync(Outcome.RunId, cancellationToken);
+        ApplyRun = upload.ApplyRunId is { } applyRun ? await runs.FindAsync(applyRun, cancellationToken) : null;
         return Page();
     }
 
-    /// <summary>«Применить»: the kept file written through the push path, once; the page then shows what was written.</summary>
+    /// <summary>
+    /// «Применить»: the kept file is handed to the background (<see cref="ImportRunner"/>) under a run queued now, and
+    /// the run's page shows it moving; the upload records what was written when the run ends. A file being applied
+    /// is not applied twice at once.
+    /// </summary>
     public async Task<IActionResult> OnPostApplyAsync(Guid id, CancellationToken cancellationToken)
     {
         var shown = await OnGetAsync(id, cancellationToken);
@@ -53,21 +61,30 @@ public sealed class ImportUploadModel(ImportUploads uploads, FileImport import, 
             return shown is PageResult ? Redirect($"/imports/{id}") : shown;
         }
 
-        // The applier's own scope decides again which rows are theirs: the uploader's, or the region coordinator's.
-        ImportOutcome outcome;
-        try
+        if (Applying)
         {
-            // Written to the end even when the page is left: the run shows it, and the upload records it.
-            outcome = await import.RunAsync(Access, region, Template, new MemoryStream(Upload.Content), apply: true, Upload.CompleteRoster, CancellationToken.None);
+            return Redirect($"/runs/{Upload.ApplyRunId}");
         }
-        catch (ImportFileException refused) when (refused.Code == FileImport.Forbidden)
+
+        // The applier's own scope decides again which rows are theirs: the uploader's, or the region coordinator's.
+        var (access, template, content, complete) = (Access, Template, Upload.Content, Upload.CompleteRoster);
+        if (!await import.MayLoadAsync(access, region, template, cancellationToken))
         {
             return NotHeld();
         }
 
-        await uploads.RecordAsync(id, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web), applied: true, CancellationToken.None);
-        return Redirect($"/imports/{id}");
+        var runId = await import.QueueApplicationAsync(region, cancellationToken);
+        await uploads.ApplyingAsync(id, runId, cancellationToken);
+        runner.Enqueue(runId, async stopping =>
+        {
+            var outcome = await import.RunAsync(access, region, template, new MemoryStream(content), apply: true, complete, stopping, queued: runId);
+            await uploads.RecordAsync(id, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web), applied: true, CancellationToken.None);
+        });
+        return Redirect($"/runs/{runId}");
     }
+
+    /// <summary>The file is being applied now: its run has not failed, and the upload has not recorded its outcome yet.</summary>
+    public bool Applying => Upload.AppliedAt is null && ApplyRun is { Status: not ("failed" or "cancelled") };
 
     /// <summary>The file's rows with the outcome beside each, as XLSX.</summary>
     public async Task<IActionResult> OnGetReportAsync(Guid id, CancellationToken cancellationToken) =>

@@ -35,14 +35,14 @@ public sealed class FileImport(PushIngest ingest, SchoolRegistry registry, Appoi
     /// Throws <see cref="ImportFileException"/> for a file refused as a whole (<c>import.forbidden</c> when nothing of
     /// the region, or not this template, is the uploader's); the stream must be seekable.
     /// </summary>
-    public async Task<ImportOutcome> RunAsync(ClientAccess access, RegionSource region, ImportTemplate template, Stream file, bool apply, bool completeRoster, CancellationToken cancellationToken)
+    /// <param name="queued">The run queued for an application beforehand (<see cref="QueueApplicationAsync"/>); otherwise a new one.</param>
+    public async Task<ImportOutcome> RunAsync(ClientAccess access, RegionSource region, ImportTemplate template, Stream file, bool apply, bool completeRoster, CancellationToken cancellationToken,
+        long? queued = null)
     {
         var scope = await ImportScope.OfAsync(access, region.Code, appointments, cancellationToken);
-        if (scope.IsEmpty || !scope.MayLoad(template))
+        if (Refusal(scope, region, template) is { } refusal)
         {
-            throw new ImportFileException(Forbidden, scope.IsEmpty
-                ? $"Загружать файлы региона {region.Code} вам не разрешено"
-                : $"Шаблон «{template.Title}» загружает координатор региона или муниципалитета");
+            throw refusal;
         }
 
         // The same file with the same choice is one push per school, applied once.
@@ -53,7 +53,7 @@ public sealed class FileImport(PushIngest ingest, SchoolRegistry registry, Appoi
             return ImportFileReader.Read(file, template, MaxBytes);
         }
 
-        var source = $"import:{region.Code}";
+        var source = FileSource(region).SourceSystem;
         var schools = await registry.HeadSchoolsAsync(region.Code, cancellationToken);
         ImportPlan plan;
         if (template == ImportTemplate.Schools)
@@ -67,8 +67,7 @@ public sealed class FileImport(PushIngest ingest, SchoolRegistry registry, Appoi
             plan = RosterImport.Plan(template, mapping, census, Rows, schools.GetValueOrDefault, scope, completeRoster, key);
         }
 
-        // The file source is the client: a file is applied once for the region, whoever uploads it again.
-        var (runId, applied) = await ingest.IngestFileAsync(new PushClient(source, source), region, plan.Schools, ReadAhead(plan.Batches, cancellationToken), check: !apply, cancellationToken);
+        var (runId, applied) = await ingest.IngestFileAsync(FileSource(region), region, plan.Schools, ReadAhead(plan.Batches, cancellationToken), check: !apply, plan.InOrder, cancellationToken, queued);
         var outcomes = applied.Select(written => new SchoolOutcome(written.School.Inn, written.School.FullName, written.Outcome.Duplicate,
             written.Outcome.Inserted, written.Outcome.Updated, written.Outcome.Deleted,
             [.. written.Outcome.Rejected.Select(r => new RowProblem(plan.RowOf.GetValueOrDefault((written.School.SourceId, r.Kind, r.SourceId ?? "")), r.ReasonCode, r.Reason)).OrderBy(p => p.Row)])).ToList();
@@ -78,6 +77,22 @@ public sealed class FileImport(PushIngest ingest, SchoolRegistry registry, Appoi
             new { template = template.Code, runId, rows = plan.Rows, refused = refused.Count, schools = outcomes.Count, completeRoster }, cancellationToken);
         return new ImportOutcome(template.Code, apply, runId, plan.Rows, refused, outcomes);
     }
+
+    /// <summary>Whether the caller may load this template into the region at all (some of its rows may still be outside their scope).</summary>
+    public async Task<bool> MayLoadAsync(ClientAccess access, RegionSource region, ImportTemplate template, CancellationToken cancellationToken) =>
+        Refusal(await ImportScope.OfAsync(access, region.Code, appointments, cancellationToken), region, template) is null;
+
+    /// <summary>The run of an application queued before the file is read, so that its page can be shown at once.</summary>
+    public Task<long> QueueApplicationAsync(RegionSource region, CancellationToken cancellationToken) =>
+        ingest.QueueFileAsync(FileSource(region), region, check: false, cancellationToken);
+
+    /// <summary>The file source is its own client: a file is applied once for the region, whoever uploads it again.</summary>
+    private static PushClient FileSource(RegionSource region) => new($"import:{region.Code}", $"import:{region.Code}");
+
+    private static ImportFileException? Refusal(ImportScope scope, RegionSource region, ImportTemplate template) =>
+        scope.IsEmpty ? new ImportFileException(Forbidden, $"Загружать файлы региона {region.Code} вам не разрешено")
+        : !scope.MayLoad(template) ? new ImportFileException(Forbidden, $"Шаблон «{template.Title}» загружает координатор региона или муниципалитета")
+        : null;
 
     /// <summary>
     /// The file's next school is read and mapped on another thread while the current one is written: reading is

@@ -31,6 +31,9 @@ public sealed class ImportPlan
 
     public IEnumerable<PushBatch> Batches { get; }
 
+    /// <summary>A batch may need the ones before it written (a branch its head school): they are written one at a time, in order.</summary>
+    public bool InOrder { get; init; }
+
     public List<RowRefusal> Refused { get; } = [];
 
     public Dictionary<(string School, string Kind, string SourceId), int> RowOf { get; } = [];

@@ -56,7 +56,10 @@ public static class SchoolRows
 
         // Head schools first: a branch is written under a head school this source has written.
         List<SourceSchool> ordered = [.. schools.OrderBy(s => s.ParentSourceId is not null)];
-        var plan = new ImportPlan(count, ordered, _ => ordered.Select(s => new Core.Push.PushBatch($"import:{fileKey}:{s.SourceId}", s, RosterParts.None, [], [], [], [], [], [], [])));
+        var plan = new ImportPlan(count, ordered, _ => ordered.Select(s => new Core.Push.PushBatch($"import:{fileKey}:{s.SourceId}", s, RosterParts.None, [], [], [], [], [], [], [])))
+        {
+            InOrder = true,
+        };
         plan.Refused.AddRange(refused);
         foreach (var (key, row) in rowOf)
         {

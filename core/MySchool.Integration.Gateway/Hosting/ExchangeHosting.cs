@@ -29,6 +29,8 @@ public static class ExchangeHosting
         builder.Services.AddSingleton<VendorPush>();
         builder.Services.AddSingleton<Api.SyncLauncher>();
         builder.Services.AddSingleton<FileImports.FileImport>();
+        builder.Services.AddSingleton<FileImports.ImportRunner>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<FileImports.ImportRunner>());
         builder.Services.AddSingleton(new Core.Store.ImportRetention(TimeSpan.FromDays(builder.Configuration.GetValue("Imports:KeepDays", 30.0))));
         builder.Services.AddSoapExchange();
         return builder;

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using MySchool.Integration.Scheduler;
+using MySchool.Integration.Testing;
 using MySchool.Integration.Tests.Dashboard;
 using MySchool.Integration.Tests.Infrastructure;
 
@@ -44,7 +45,13 @@ public sealed class ImportBrowserTests
         await BrowserFixture.ScreenshotAsync(page, "import-check");
         Assert.Equal(0L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM person WHERE last_name IN ('Ӧньӧ', 'Попова')"));
 
+        // «Применить» opens the file's run, which moves to its end; the upload then records what was written.
+        var upload = page.Url;
         await page.Locator("#apply-import").ClickAsync();
+        await page.WaitForURLAsync(new Regex("/runs/[0-9]+$"));
+        await Assertions.Expect(page.Locator("#run-status")).ToHaveTextAsync("успешно");
+        await StorePolling.UntilAsync(browser.Harness.Db, "SELECT bool_and(applied_at IS NOT NULL) FROM import_upload WHERE file_name = $1", Path.GetFileName(filled), TimeSpan.FromMinutes(1));
+        await page.GotoAsync(upload);
         await Assertions.Expect(page.Locator("#import-state")).ToContainTextAsync("Применён");
         await Assertions.Expect(page.Locator("#apply-import")).ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(page, "import-applied");
@@ -57,7 +64,7 @@ public sealed class ImportBrowserTests
         Assert.Contains("Не заполнен обязательный столбец «Имя»", text, StringComparison.Ordinal);
         Assert.Contains("Ӧньӧ", text, StringComparison.Ordinal);
 
-        // The file was one run, ended; the list of latest files names it, applied, with the uploader by name.
+        // The file's run is linked from its page; the list of latest files names it, applied, with the uploader by name.
         var who = (await page.Locator(".who").InnerTextAsync()).Split(" · ")[0];
         await page.Locator("#import-run").ClickAsync();
         await Assertions.Expect(page.Locator("#run-status")).ToHaveTextAsync("успешно");

@@ -52,7 +52,9 @@ public class DatabaseRestartTests(ITestOutputHelper output)
             output.WriteLine(await harness.Db.ScalarAsync<string>("""
                 SELECT concat_ws(E'\n', (SELECT row_to_json(r)::text FROM sync_run r WHERE r.id = $1),
                     (SELECT string_agg(row_to_json(s)::text, E'\n') FROM sync_run_school s WHERE s.run_id = $1),
-                    (SELECT string_agg(j.id || ' ' || j.statename || ' ' || left(j.invocationdata::text, 160), E'\n' ORDER BY j.id) FROM hangfire.job j))
+                    (SELECT string_agg(j.id || ' ' || j.statename || ' ' || left(j.invocationdata::text, 160), E'\n' ORDER BY j.id) FROM hangfire.job j),
+                    (SELECT string_agg(s.jobid || ' ' || s.name || ' ' || coalesce(s.reason, '') || ' ' || left(s.data::text, 400), E'\n' ORDER BY s.id)
+                     FROM hangfire.state s WHERE s.name IN ('Failed', 'Scheduled')))
                 """, runId));
             throw;
         }
