@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using MySchool.Integration.Core.Store;
@@ -63,7 +65,7 @@ public sealed class ImportUploadModel(ImportUploads uploads, FileImport import, 
 
         if (Applying)
         {
-            return Redirect($"/runs/{Upload.ApplyRunId}");
+            return Redirect(SeesRuns ? $"/runs/{Upload.ApplyRunId}" : $"/imports/{id}");
         }
 
         // The applier's own scope decides again which rows are theirs: the uploader's, or the region coordinator's.
@@ -80,7 +82,20 @@ public sealed class ImportUploadModel(ImportUploads uploads, FileImport import, 
             var outcome = await import.RunAsync(access, region, template, new MemoryStream(content), apply: true, complete, stopping, queued: runId);
             await uploads.RecordAsync(id, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web), applied: true, CancellationToken.None);
         });
-        return Redirect($"/runs/{runId}");
+        return Redirect(SeesRuns ? $"/runs/{runId}" : $"/imports/{id}");
+    }
+
+    /// <summary>
+    /// A file's run is one of the region (its scope is the region), so its page is the region's coordinators': a
+    /// municipal coordinator or a school administrator follows the file on this page instead.
+    /// </summary>
+    public bool SeesRuns => Access.Holds(Upload.RegionCode);
+
+    /// <summary>A run named as a link for those who may open it, as text for the others.</summary>
+    public IHtmlContent RunLink(long runId, string text)
+    {
+        var encoded = HtmlEncoder.Default.Encode($"{text} № {runId}");
+        return new HtmlString(SeesRuns ? $"<a href=\"/runs/{runId}\">{encoded}</a>" : encoded);
     }
 
     /// <summary>The file is being applied now: its run has not failed, and the upload has not recorded its outcome yet.</summary>

@@ -66,7 +66,7 @@ public sealed class ImportBrowserTests
 
         // The file's run is linked from its page; the list of latest files names it, applied, with the uploader by name.
         var who = (await page.Locator(".who").InnerTextAsync()).Split(" · ")[0];
-        await page.Locator("#import-run").ClickAsync();
+        await page.Locator("#import-run a").ClickAsync();
         await Assertions.Expect(page.Locator("#run-status")).ToHaveTextAsync("успешно");
         await page.GotoAsync(new Uri(browser.Address, "/imports").ToString());
         var latest = page.Locator("#import-latest tbody tr").First;
