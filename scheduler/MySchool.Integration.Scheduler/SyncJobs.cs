@@ -17,7 +17,10 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
     [JobDisplayName("Синхронизация региона {1} (запуск {0})")]
     // Only the database failing under the job (a restart, no connection slots) is worth a retry: the engine
     // retries its writes itself, and this carries on a job that met the database down between them. Idempotent.
-    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [5, 15, 30, 60, 120], OnlyOn = [typeof(NpgsqlException)])]
+    // Hangfire's own filters read the job's parameters from the database before it runs, and wrap that failure in an
+    // InvalidOperationException («Could not get a value of the job parameter»): without it, a school job starting
+    // while PostgreSQL restarted failed for good and left its run to the watchdog's ten minutes.
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [5, 15, 30, 60, 120], OnlyOn = [typeof(NpgsqlException), typeof(InvalidOperationException)])]
     public Task RunAsync(long runId, string regionCode, string? schoolSourceId, SyncMode mode, CancellationToken cancellationToken) =>
         PlanAndFanOutAsync(runId, regionCode, schoolSourceId, mode, cancellationToken);
 
@@ -38,7 +41,7 @@ public sealed class SyncJobs(RegionCatalog regions, SyncRuns runs, SyncEngine en
 
     /// <summary>One school of a planned run.</summary>
     [SchoolJobName]
-    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [5, 15, 30, 60, 120], OnlyOn = [typeof(NpgsqlException)])] // as RunAsync
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [5, 15, 30, 60, 120], OnlyOn = [typeof(NpgsqlException), typeof(InvalidOperationException)])] // as RunAsync
     public async Task SchoolAsync(long runId, string regionCode, SourceSchool school, string? cursor, bool dryRun, CancellationToken cancellationToken)
     {
         var region = Region(regionCode);
