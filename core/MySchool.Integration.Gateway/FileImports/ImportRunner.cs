@@ -36,7 +36,8 @@ public sealed partial class ImportRunner(SyncRuns runs, ILogger<ImportRunner> lo
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                // The run records the failure itself (PushIngest); the runner goes on with the next file.
+                // A failure while writing the schools is in the run already (PushIngest); one before or after them
+                // (reading the file, recording the outcome) is recorded here. The runner goes on with the next file.
                 LogFileFailed(exception, runId);
                 await runs.FailAsync(runId, RunFailures.Describe(exception), CancellationToken.None);
             }
