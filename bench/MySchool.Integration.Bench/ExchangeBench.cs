@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Grpc.Core;
 using MySchool.Integration.Protos.Exchange.V1;
+using MySchool.Integration.Protos.Federal.V1;
 using MySchool.Integration.Testing;
 using Npgsql;
 
@@ -79,6 +81,69 @@ internal static partial class ExchangeBench
         Console.WriteLine($"same-schema COPY of the same rows (indexes, reference checks, triggers): {copySeconds:F1} s = {marks / copySeconds:N0} rows/s; push takes {pushSeconds / copySeconds:F1}x its time");
 
         await ScheduleLoadAsync(db, gateway, token);
+        await FederalPullAsync(db, gateway, channel);
+    }
+
+    /// <summary>
+    /// The federal pull of the pushed marks against its baseline, a raw COPY of the same rows in the same form (the
+    /// feed's own SELECT, one statement, binary) read to the end by a client: `ReadRows` of the region's marks, then
+    /// `ReadChanges` since version 0 (the rosters, lessons and marks), each streamed over gRPC and counted.
+    /// </summary>
+    private static async Task FederalPullAsync(NpgsqlDataSource db, GatewayProcess gateway, Grpc.Net.Client.GrpcChannel channel)
+    {
+        var pull = new FederalPull.FederalPullClient(channel);
+        await MeasurePullAsync(db, gateway, "ReadRows of the region's marks",
+            "SELECT kind, id, change_version, row::text FROM federal_row WHERE kind = 'mark' AND '54' = ANY(regions) ORDER BY change_version",
+            async () =>
+            {
+                var (rows, bytes) = (0L, 0L);
+                using var call = pull.ReadRows(new ReadRowsRequest { RegionCode = "54", Kind = "mark" });
+                await foreach (var row in call.ResponseStream.ReadAllAsync())
+                {
+                    (rows, bytes) = (rows + 1, bytes + row.Json.Length);
+                }
+
+                return (rows, bytes);
+            });
+        await MeasurePullAsync(db, gateway, "ReadChanges since version 0",
+            "SELECT change_version, kind, id, false, row::text FROM federal_row WHERE '54' = ANY(regions) UNION ALL SELECT change_version, kind, federal_id, true, natural_key::text FROM tombstone ORDER BY 1",
+            async () =>
+            {
+                var (rows, bytes) = (0L, 0L);
+                using var call = pull.ReadChanges(new ReadChangesRequest { RegionCode = "54" });
+                await foreach (var change in call.ResponseStream.ReadAllAsync())
+                {
+                    (rows, bytes) = (rows + 1, bytes + change.Json.Length);
+                }
+
+                return (rows, bytes);
+            });
+    }
+
+    private static async Task MeasurePullAsync(NpgsqlDataSource db, GatewayProcess gateway, string name, string select, Func<Task<(long Rows, long JsonChars)>> pull)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var copied = 0L;
+        await using (var connection = await db.OpenConnectionAsync())
+        await using (var copy = await connection.BeginRawBinaryCopyAsync($"COPY ({select}) TO STDOUT (FORMAT BINARY)"))
+        {
+            var buffer = new byte[64 * 1024];
+            int read;
+            while ((read = await copy.ReadAsync(buffer.AsMemory(), CancellationToken.None)) > 0)
+            {
+                copied += read;
+            }
+        }
+
+        var copySeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var (cpu, gatewayCpu) = (CpuSeconds(), gateway.CpuTime);
+        started = Stopwatch.GetTimestamp();
+        var (rows, chars) = await pull();
+        var pullSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var spent = CpuSeconds();
+        Console.WriteLine($"{name}: {rows:N0} rows ({chars / 1024.0 / 1024.0:F0} M characters of JSON) in {pullSeconds:F1} s = {rows / pullSeconds:N0} rows/s; "
+            + $"CPU PostgreSQL {spent["postgres"] - cpu["postgres"]:F1} s, gateway {(gateway.CpuTime - gatewayCpu).TotalSeconds:F1} s");
+        Console.WriteLine($"  baseline: raw COPY of the same rows ({copied / 1024.0 / 1024.0:F0} MiB binary) in {copySeconds:F1} s; ratio {copySeconds / pullSeconds:F2}x (throughput)");
     }
 
     /// <summary>

@@ -20,11 +20,7 @@ public sealed record ChangeVersions(long Oldest, long Newest);
 public sealed class FederalFeed(NpgsqlDataSource dataSource)
 {
     /// <summary>Every kind the feed serves, parents before children: the order a mirror loads them in.</summary>
-    public static readonly IReadOnlyList<string> Kinds =
-    [
-        "region", "municipality", "school", "academic_year", "period", "holiday", "grade_level", "class", "class_group",
-        "person", "enrollment", "guardianship", "staff", "subject", "lesson", "homework", "mark", "attendance", "event", "group_member",
-    ];
+    public static readonly IReadOnlyList<string> Kinds = [.. FederalKinds.All.Select(kind => kind.Name)];
 
     /// <summary>
     /// Tombstones are kept, so every version since 0 can be asked for. The newest is the newest committed version
@@ -55,27 +51,13 @@ public sealed class FederalFeed(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Rows of one kind in a region (every region when null) with versions in (<paramref name="after"/>, <paramref name="upTo"/>].</summary>
-    public async IAsyncEnumerable<FederalRow> RowsAsync(
-        string kind, string? region, long after, long upTo, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<FederalRow> RowsAsync(string kind, string? region, long after, long upTo, int pageSize, CancellationToken cancellationToken)
     {
-        while (true)
-        {
-            var page = 0;
-            await foreach (var row in QueryAsync(
-                "SELECT kind, id, change_version, row::text FROM federal_row WHERE kind = $1 AND change_version > $2 AND change_version <= $3 AND ($4::text IS NULL OR $4 = ANY(regions)) ORDER BY change_version LIMIT $5",
-                reader => new FederalRow(reader.GetString(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetString(3)),
-                cancellationToken, kind, after, upTo, region, pageSize))
-            {
-                page++;
-                after = row.ChangeVersion;
-                yield return row;
-            }
-
-            if (page < pageSize)
-            {
-                yield break;
-            }
-        }
+        var source = FederalKinds.Find(kind) ?? throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a kind the feed serves");
+        return PagedAsync(
+            source.Select($"t.id, t.change_version, {source.JsonText}"),
+            reader => new FederalRow(kind, reader.GetGuid(0), reader.GetInt64(1), reader.GetString(2)),
+            row => row.ChangeVersion, after, upTo, pageSize, cancellationToken, region);
     }
 
     /// <summary>
@@ -83,27 +65,75 @@ public sealed class FederalFeed(NpgsqlDataSource dataSource)
     /// version order. Deletions are not scoped to a region (a deleted row's region is gone with it): deleting an
     /// id a mirror never held is a no-op.
     /// </summary>
+    /// <remarks>
+    /// Each kind and the tombstones are read as their own keyset-paged stream (an ordered scan of the table's version
+    /// index) and merged here: one statement uniting every kind made PostgreSQL join every kind to its region again
+    /// for each page, and fetch each kept row's JSON by its id (a random-UUID index) after the sort.
+    /// </remarks>
     public async IAsyncEnumerable<FederalChange> ChangesAsync(
         string? region, long after, long upTo, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var streams = Kinds.Select(kind => Changes(RowsAsync(kind, region, after, upTo, pageSize, cancellationToken)))
+            .Append(PagedAsync(
+                "SELECT change_version, kind, federal_id, natural_key::text FROM tombstone WHERE change_version > $1 AND change_version <= $2 ORDER BY change_version LIMIT $3",
+                reader => new FederalChange(reader.GetInt64(0), reader.GetString(1), reader.GetGuid(2), true, reader.GetString(3)),
+                change => change.ChangeVersion, after, upTo, pageSize, cancellationToken));
+        var next = new PriorityQueue<IAsyncEnumerator<FederalChange>, long>();
+        var open = new List<IAsyncEnumerator<FederalChange>>();
+        try
+        {
+            foreach (var stream in streams)
+            {
+                var enumerator = stream.GetAsyncEnumerator(cancellationToken);
+                open.Add(enumerator);
+                if (await enumerator.MoveNextAsync())
+                {
+                    next.Enqueue(enumerator, enumerator.Current.ChangeVersion);
+                }
+            }
+
+            while (next.TryDequeue(out var earliest, out _))
+            {
+                yield return earliest.Current;
+                if (await earliest.MoveNextAsync())
+                {
+                    next.Enqueue(earliest, earliest.Current.ChangeVersion);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var enumerator in open)
+            {
+                await enumerator.DisposeAsync();
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<FederalChange> Changes(IAsyncEnumerable<FederalRow> rows)
+    {
+        await foreach (var row in rows)
+        {
+            yield return new FederalChange(row.ChangeVersion, row.Kind, row.Id, false, row.Json);
+        }
+    }
+
+    /// <summary>
+    /// A statement's rows page by page, by keyset on the version: $1 the version after which a page starts, $2 the
+    /// last version to read, $3 the page's size, then <paramref name="parameters"/>.
+    /// </summary>
+    private async IAsyncEnumerable<T> PagedAsync<T>(
+        string sql, Func<NpgsqlDataReader, T> read, Func<T, long> version, long after, long upTo, int pageSize,
+        [EnumeratorCancellation] CancellationToken cancellationToken, params object?[] parameters)
     {
         while (true)
         {
             var page = 0;
-            await foreach (var change in QueryAsync(
-                """
-                (SELECT change_version, kind, id, false, row::text FROM federal_row
-                 WHERE change_version > $1 AND change_version <= $2 AND ($3::text IS NULL OR $3 = ANY(regions)) ORDER BY change_version LIMIT $4)
-                UNION ALL
-                (SELECT change_version, kind, federal_id, true, natural_key::text FROM tombstone
-                 WHERE change_version > $1 AND change_version <= $2 ORDER BY change_version LIMIT $4)
-                ORDER BY 1 LIMIT $4
-                """,
-                reader => new FederalChange(reader.GetInt64(0), reader.GetString(1), reader.GetGuid(2), reader.GetBoolean(3), reader.GetString(4)),
-                cancellationToken, after, upTo, region, pageSize))
+            await foreach (var item in QueryAsync(sql, read, cancellationToken, [after, upTo, pageSize, .. parameters]))
             {
                 page++;
-                after = change.ChangeVersion;
-                yield return change;
+                after = version(item);
+                yield return item;
             }
 
             if (page < pageSize)

@@ -5,6 +5,7 @@ using MySchool.Integration.Core.Federal;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Protos.Federal.V1;
 using MySchool.Integration.Tests.Infrastructure;
+using MySchool.Integration.Tests.Sync;
 
 namespace MySchool.Integration.Tests.Exchange;
 
@@ -211,11 +212,41 @@ public class FederalPullTests
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
     }
 
+    [Fact]
+    public async Task Pages_CutAnywhere_ServeEveryRowOnce_InVersionOrder_AndOnlyTheRegionsRows()
+    {
+        await using var harness = await SyncHarness.StartAsync("nso");
+        Assert.Equal("succeeded", (await harness.SyncAsync()).Status);
+        var feed = new FederalFeed(harness.Db);
+        var newest = (await feed.VersionsAsync(default)).Newest;
+
+        // Pages of seven rows cut every kind and the feed in many places; one page of all is the reference.
+        var rows = new List<FederalRow>();
+        foreach (var kind in FederalFeed.Kinds)
+        {
+            var paged = await feed.RowsAsync(kind, "54", 0, newest, 7, default).ToListAsync();
+            Assert.Equal(await feed.RowsAsync(kind, "54", 0, newest, 1_000_000, default).ToListAsync(), paged);
+            Assert.Equal(paged.Select(row => row.ChangeVersion).Order(), paged.Select(row => row.ChangeVersion));
+            Assert.Empty(await feed.RowsAsync(kind, "11", 0, newest, 7, default).ToListAsync());
+            rows.AddRange(paged);
+        }
+
+        var changes = await feed.ChangesAsync("54", 0, newest, 7, default).ToListAsync();
+        Assert.Equal(await feed.ChangesAsync("54", 0, newest, 1_000_000, default).ToListAsync(), changes);
+        Assert.Equal(changes.Select(change => change.ChangeVersion).Order(), changes.Select(change => change.ChangeVersion));
+        Assert.Equal(rows.Select(row => (row.Kind, row.Id, row.Json)).OrderBy(row => row.Id), changes.Select(change => (change.Kind, change.Id, change.Json)).OrderBy(row => row.Id));
+        var store = await StoreRowsAsync(harness);
+        Assert.Equal(store, rows.ToDictionary(row => (row.Kind, row.Id.ToString()), row => row.Json));
+        Assert.Empty(await feed.ChangesAsync("11", 0, newest, 7, default).ToListAsync());
+    }
+
     /// <summary>What the store holds for the region, read straight from the tables the feed serves.</summary>
-    private static async Task<Dictionary<(string Kind, string Id), string>> StoreRowsAsync(FederalFixture federal)
+    private static Task<Dictionary<(string Kind, string Id), string>> StoreRowsAsync(FederalFixture federal) => StoreRowsAsync(federal.Harness);
+
+    private static async Task<Dictionary<(string Kind, string Id), string>> StoreRowsAsync(SyncHarness harness)
     {
         var rows = new Dictionary<(string, string), string>();
-        await using var command = federal.Harness.Db.CreateCommand("SELECT kind, id::text, row::text FROM federal_row WHERE '54' = ANY(regions)");
+        await using var command = harness.Db.CreateCommand("SELECT kind, id::text, row::text FROM federal_row WHERE '54' = ANY(regions)");
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
