@@ -88,24 +88,29 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
         await _storeRetry.Records.ExecuteAsync(async ct => await runs.SchoolDoneAsync(plan.RunId, school.SourceId, startedAt, counts, error, held, ct), CancellationToken.None);
     }
 
+    /// <summary>
+    /// Reads one school whole (roster, the journal's window, calendar) and checks it: the snapshot a sync writes.
+    /// Everything is read before anything is written, so a cut-off or failed read never leaves a half-written school.
+    /// </summary>
+    public async Task<SchoolSnapshot> ReadSchoolAsync(RegionSource region, ISourceAdapter adapter, SourceSchool school, CancellationToken cancellationToken)
+    {
+        var today = Today(region);
+        var roster = await adapter.ReadRosterAsync(school, cancellationToken);
+        var journal = await adapter.ReadJournalAsync(roster, region.JournalFrom ?? today.AddDays(-region.JournalDays), region.JournalTo ?? today, cancellationToken);
+        if (adapter is ICalendarSource calendars)
+        {
+            roster = roster with { Calendar = await calendars.ReadCalendarAsync(roster, cancellationToken) };
+        }
+
+        return SnapshotBuilder.Build(roster, journal, region.Zone);
+    }
+
     private async Task<(WriteCounts Counts, List<HeldDeletion> Held, string? Error)> ReadAndWriteAsync(
         RegionSource region, ISourceAdapter adapter, SyncPlan plan, SourceSchool school, CancellationToken cancellationToken)
     {
-        var zone = region.Zone;
-        var today = Today(region);
-        var from = region.JournalFrom ?? today.AddDays(-region.JournalDays);
-        var to = region.JournalTo ?? today;
         try
         {
-            // Read everything first: a cut-off or failed read never leaves a half-written school.
-            var roster = await adapter.ReadRosterAsync(school, cancellationToken);
-            var journal = await adapter.ReadJournalAsync(roster, from, to, cancellationToken);
-            if (adapter is ICalendarSource calendars)
-            {
-                roster = roster with { Calendar = await calendars.ReadCalendarAsync(roster, cancellationToken) };
-            }
-
-            var snapshot = SnapshotBuilder.Build(roster, journal, zone);
+            var snapshot = await ReadSchoolAsync(region, adapter, school, cancellationToken);
             // Read once, written as often as a restarting database needs: a failed transaction rolled back whole.
             var (counts, held) = await _storeRetry.Writes.ExecuteAsync(
                 async ct => await WriteAsync(region, adapter, plan, school, snapshot, ct), cancellationToken);
