@@ -89,14 +89,15 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             RETURNING (xmax = 0) AS inserted
             """, cancellationToken), 0);
 
-        await CopyAsync(connection, "s_mark", "source_key text, student_id uuid, class_id uuid, group_id uuid, lesson_date date, number smallint, subject_id uuid, mark_date date, code text, numeric_value numeric, counts boolean, weight numeric, work_kind text, is_debt boolean, comment text",
+        // A new mark's id is time-ordered (UUIDv7), so the primary key grows at its right edge instead of at random pages.
+        await CopyAsync(connection, "s_mark", "id uuid, source_key text, student_id uuid, class_id uuid, group_id uuid, lesson_date date, number smallint, subject_id uuid, mark_date date, code text, numeric_value numeric, counts boolean, weight numeric, work_kind text, is_debt boolean, comment text",
             journal.Marks.Where(m => Resolved(m.ClassSourceId, m.LessonGroup, m.StudentSourceId)),
-            [NpgsqlDbType.Text, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Text, NpgsqlDbType.Numeric, NpgsqlDbType.Boolean, NpgsqlDbType.Numeric, NpgsqlDbType.Text, NpgsqlDbType.Boolean, NpgsqlDbType.Text],
-            m => [m.SourceKey, people[("student", m.StudentSourceId)], classes[m.ClassSourceId], Group(m.ClassSourceId, m.LessonGroup), m.LessonDate, (short)m.LessonNumber, subjects[Normalize(m.Subject)], m.Date, m.Value.Code, m.Value.Numeric, m.Value.Counts, m.Weight, m.WorkKind, m.IsDebt, m.Comment],
+            [NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Text, NpgsqlDbType.Numeric, NpgsqlDbType.Boolean, NpgsqlDbType.Numeric, NpgsqlDbType.Text, NpgsqlDbType.Boolean, NpgsqlDbType.Text],
+            m => [Guid.CreateVersion7(), m.SourceKey, people[("student", m.StudentSourceId)], classes[m.ClassSourceId], Group(m.ClassSourceId, m.LessonGroup), m.LessonDate, (short)m.LessonNumber, subjects[Normalize(m.Subject)], m.Date, m.Value.Code, m.Value.Numeric, m.Value.Counts, m.Weight, m.WorkKind, m.IsDebt, m.Comment],
             cancellationToken);
         count(await UpsertAsync(connection, $"""
-            INSERT INTO mark (source_system, source_key, student_id, lesson_id, subject_id, mark_date, code, numeric_value, counts, weight, work_kind, is_debt, comment)
-            SELECT $1, s.source_key, s.student_id, l.id, s.subject_id, s.mark_date, s.code, s.numeric_value, s.counts, s.weight, s.work_kind, s.is_debt, s.comment
+            INSERT INTO mark (id, source_system, source_key, student_id, lesson_id, subject_id, mark_date, code, numeric_value, counts, weight, work_kind, is_debt, comment)
+            SELECT s.id, $1, s.source_key, s.student_id, l.id, s.subject_id, s.mark_date, s.code, s.numeric_value, s.counts, s.weight, s.work_kind, s.is_debt, s.comment
             FROM s_mark s JOIN lesson l ON {LessonKey}
             ON CONFLICT ON CONSTRAINT mark_source_identity DO UPDATE SET student_id = excluded.student_id, lesson_id = excluded.lesson_id, subject_id = excluded.subject_id,
                 mark_date = excluded.mark_date, code = excluded.code, numeric_value = excluded.numeric_value, counts = excluded.counts, weight = excluded.weight,
