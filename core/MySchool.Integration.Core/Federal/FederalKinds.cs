@@ -60,7 +60,11 @@ internal static class FederalKinds
     /// <summary>A kind that belongs to one school, found through <paramref name="joins"/> ending in <c>sr</c>.</summary>
     private static FederalKind Schools(string name, string joins) => new(name, name, joins, region => $"sr.code = {region}");
 
-    /// <summary>A person belongs to every region where they study or work.</summary>
+    /// <summary>
+    /// A person belongs to every region where they study, teach or are a guardian. Their regions are looked up per row
+    /// through the indexes, as the view does: an EXISTS here may be planned as a hash of every person of the region,
+    /// built again for each page.
+    /// </summary>
     private static string InSchoolsOf(string person, string region) =>
-        $"EXISTS (SELECT 1 FROM person_school ps JOIN school_region sr ON sr.school_id = ps.school_id WHERE ps.person_id = {person} AND sr.code = {region})";
+        $"{region} = ANY(ARRAY(SELECT sr.code FROM person_school ps JOIN school_region sr ON sr.school_id = ps.school_id WHERE ps.person_id = {person}))";
 }
