@@ -39,7 +39,7 @@ public sealed class ImportUploads(NpgsqlDataSource dataSource, ImportRetention? 
             FROM import_upload WHERE id = $1
             """, r => new ImportUpload(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<byte[]>(4), r.GetBoolean(5), r.GetString(6),
                 r.GetFieldValue<DateTimeOffset>(7), r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9))
-        { UploaderName = r.IsDBNull(10) ? null : r.GetString(10) },
+        { UploaderName = r.IsDBNull(10) ? null : r.GetString(10), ApplyRunId = r.IsDBNull(11) ? null : r.GetInt64(11) },
             cancellationToken, id)).SingleOrDefault();
 
     /// <summary>The latest uploads of <paramref name="uploadedBy"/> or into <paramref name="regions"/>, newest first.</summary>

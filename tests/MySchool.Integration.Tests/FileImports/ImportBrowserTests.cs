@@ -4,6 +4,9 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using MySchool.Integration.Core.Store;
+using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Gateway.FileImports;
 using MySchool.Integration.Scheduler;
 using MySchool.Integration.Testing;
 using MySchool.Integration.Tests.Dashboard;
@@ -45,8 +48,23 @@ public sealed class ImportBrowserTests
         await BrowserFixture.ScreenshotAsync(page, "import-check");
         Assert.Equal(0L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM person WHERE last_name IN ('Ӧньӧ', 'Попова')"));
 
-        // «Применить» opens the file's run, which moves to its end; the upload then records what was written.
+        // While a run applies the file, the page says so and offers no second «Применить»; a run that failed leaves
+        // the file to be applied again, and says so.
         var upload = page.Url;
+        var uploadId = Guid.Parse(upload[^36..]);
+        var (import, uploads, runs) = (browser.Gateway.Services.GetRequiredService<FileImport>(), browser.Gateway.Services.GetRequiredService<ImportUploads>(),
+            browser.Gateway.Services.GetRequiredService<SyncRuns>());
+        var interrupted = await import.QueueApplicationAsync(browser.Gateway.Services.GetRequiredService<RegionCatalog>().Find("54")!, CancellationToken.None);
+        await uploads.ApplyingAsync(uploadId, interrupted, CancellationToken.None);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#import-applying")).ToContainTextAsync($"запуск № {interrupted}");
+        await Assertions.Expect(page.Locator("#apply-import")).ToHaveCountAsync(0);
+        await runs.FailAsync(interrupted, "Шлюз остановлен", CancellationToken.None);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("p.problem")).ToContainTextAsync("Применение прервано");
+        await Assertions.Expect(page.Locator("#import-applying")).ToHaveCountAsync(0);
+
+        // «Применить» opens the file's run, which moves to its end; the upload then records what was written.
         await page.Locator("#apply-import").ClickAsync();
         await page.WaitForURLAsync(new Regex("/runs/[0-9]+$"));
         await Assertions.Expect(page.Locator("#run-status")).ToHaveTextAsync("успешно");
