@@ -85,8 +85,8 @@ internal static partial class ExchangeBench
     }
 
     /// <summary>
-    /// The federal pull of the pushed marks against its baseline, a raw COPY of the same rows in the same form (the
-    /// feed's own SELECT, one statement, binary) read to the end by a client: `ReadRows` of the region's marks, then
+    /// The federal pull of the pushed marks against its baseline, a raw COPY of the same rows in the same form (from
+    /// the view federal_row, one statement, binary) read to the end by a client: `ReadRows` of the region's marks, then
     /// `ReadChanges` since version 0 (the rosters, lessons and marks), each streamed over gRPC and counted.
     /// </summary>
     private static async Task FederalPullAsync(NpgsqlDataSource db, GatewayProcess gateway, Grpc.Net.Client.GrpcChannel channel)
@@ -94,30 +94,25 @@ internal static partial class ExchangeBench
         var pull = new FederalPull.FederalPullClient(channel);
         await MeasurePullAsync(db, gateway, "ReadRows of the region's marks",
             "SELECT kind, id, change_version, row::text FROM federal_row WHERE kind = 'mark' AND '54' = ANY(regions) ORDER BY change_version",
-            async () =>
-            {
-                var (rows, bytes) = (0L, 0L);
-                using var call = pull.ReadRows(new ReadRowsRequest { RegionCode = "54", Kind = "mark" });
-                await foreach (var row in call.ResponseStream.ReadAllAsync())
-                {
-                    (rows, bytes) = (rows + 1, bytes + row.Json.Length);
-                }
-
-                return (rows, bytes);
-            });
+            () => CountAsync(pull.ReadRows(new ReadRowsRequest { RegionCode = "54", Kind = "mark" }), row => row.Json));
         await MeasurePullAsync(db, gateway, "ReadChanges since version 0",
             "SELECT change_version, kind, id, false, row::text FROM federal_row WHERE '54' = ANY(regions) UNION ALL SELECT change_version, kind, federal_id, true, natural_key::text FROM tombstone ORDER BY 1",
-            async () =>
-            {
-                var (rows, bytes) = (0L, 0L);
-                using var call = pull.ReadChanges(new ReadChangesRequest { RegionCode = "54" });
-                await foreach (var change in call.ResponseStream.ReadAllAsync())
-                {
-                    (rows, bytes) = (rows + 1, bytes + change.Json.Length);
-                }
+            () => CountAsync(pull.ReadChanges(new ReadChangesRequest { RegionCode = "54" }), change => change.Json));
+    }
 
-                return (rows, bytes);
-            });
+    /// <summary>Reads a stream to its end: the messages and the characters of their JSON.</summary>
+    private static async Task<(long Rows, long JsonChars)> CountAsync<T>(AsyncServerStreamingCall<T> call, Func<T, string> json)
+    {
+        using (call)
+        {
+            var (rows, chars) = (0L, 0L);
+            await foreach (var message in call.ResponseStream.ReadAllAsync())
+            {
+                (rows, chars) = (rows + 1, chars + json(message).Length);
+            }
+
+            return (rows, chars);
+        }
     }
 
     private static async Task MeasurePullAsync(NpgsqlDataSource db, GatewayProcess gateway, string name, string select, Func<Task<(long Rows, long JsonChars)>> pull)
