@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using MySchool.Integration.Core.Federal;
 using MySchool.Integration.Core.Monitoring;
 using MySchool.Integration.Core.People;
@@ -21,6 +22,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<FederalFeed>();
         services.AddSingleton(provider => new FederalReadPool(connectionString(provider)));
         services.AddSingleton(provider => new ScheduleReader(provider.GetRequiredService<FederalReadPool>().DataSource));
+        services.AddSingleton(provider => new ScheduleSignals(connectionString(provider), provider.GetRequiredService<ILogger<ScheduleSignals>>()));
         services.AddSingleton<PortfolioReader>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<DiaryExtracts>();

@@ -2,7 +2,21 @@ using Npgsql;
 
 namespace MySchool.Integration.Core.Federal;
 
-public sealed record StudentSchedule(DateTimeOffset? LastUpdated, IReadOnlyList<ScheduleSchool> Schools);
+/// <param name="LastUpdated">When the student's regions were last written by a run that succeeded, in the first school's offset.</param>
+public sealed record StudentSchedule(DateTimeOffset? LastUpdated, IReadOnlyList<ScheduleSchool> Schools)
+{
+    public Guid StudentId { get; init; }
+
+    /// <summary>Each of the student's regions in the range, with the end of its newest successful run (UTC).</summary>
+    public IReadOnlyDictionary<string, DateTime?> RegionRuns { get; init; } = new Dictionary<string, DateTime?>();
+
+    /// <summary>The zone <see cref="LastUpdated"/> is shown in: the first school's; null without schools.</summary>
+    public TimeZoneInfo? Zone { get; init; }
+
+    /// <summary>The newest of <paramref name="runs"/> in <paramref name="zone"/>: lastUpdated as the contract shows it.</summary>
+    public static DateTimeOffset? Newest(IEnumerable<DateTime?> runs, TimeZoneInfo? zone) =>
+        runs.Max() is { } at && zone is not null ? TimeZoneInfo.ConvertTime(new DateTimeOffset(at, TimeSpan.Zero), zone) : null;
+}
 
 public sealed record ScheduleSchool(Guid Id, string Name, string AcademicYear, IReadOnlyList<ScheduleClass> Classes)
 {
@@ -112,8 +126,13 @@ public sealed class ScheduleReader(NpgsqlDataSource dataSource)
         }
 
         await reader.NextResultAsync(cancellationToken);
-        var finished = await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) ? reader.GetFieldValue<DateTime>(0) : (DateTime?)null;
-        if (studentId is null)
+        var regionRuns = new Dictionary<string, DateTime?>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            regionRuns[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTime>(1);
+        }
+
+        if (studentId is not { } id)
         {
             return null;
         }
@@ -125,7 +144,7 @@ public sealed class ScheduleReader(NpgsqlDataSource dataSource)
                 [.. c.Select(r => r.Lesson).OfType<LessonRow>().Select(l => l.ToLesson(marks.GetValueOrDefault(l.Id) ?? []))]))])
         { Holidays = [.. holidaysBySchool[school.Key.School]] }).ToList();
         var zoneOfFirst = rows.Count == 0 ? null : rows[0].Zone;
-        return new StudentSchedule(finished is { } at && zoneOfFirst is not null ? TimeZoneInfo.ConvertTime(new DateTimeOffset(at, TimeSpan.Zero), zoneOfFirst) : null, schools);
+        return new StudentSchedule(StudentSchedule.Newest(regionRuns.Values, zoneOfFirst), schools) { StudentId = id, RegionRuns = regionRuns, Zone = zoneOfFirst };
     }
 
     /// <summary>
@@ -169,11 +188,11 @@ public sealed class ScheduleReader(NpgsqlDataSource dataSource)
             SELECT DISTINCT y.school_id, h.name, h.starts_on, h.ends_on FROM holiday h JOIN academic_year y ON y.id = h.academic_year_id
             WHERE y.school_id IN (SELECT s.id FROM {Enrolled("")}) AND h.starts_on <= $3 AND h.ends_on >= $2 ORDER BY h.starts_on
             """,
-            // When the student's regions were last written by a run that succeeded: each region's newest, by index.
+            // When each of the student's regions was last written by a run that succeeded: its newest, by index.
             $"""
-            SELECT max(r.finished_at) FROM (SELECT DISTINCT sr.code FROM {Enrolled("JOIN school_region sr ON sr.school_id = s.id")}) codes
-            CROSS JOIN LATERAL (SELECT finished_at FROM sync_run WHERE status = 'succeeded' AND split_part(scope, '/', 1) = codes.code AND finished_at IS NOT NULL
-                                ORDER BY finished_at DESC LIMIT 1) r
+            SELECT codes.code, r.finished_at FROM (SELECT DISTINCT sr.code FROM {Enrolled("JOIN school_region sr ON sr.school_id = s.id")}) codes
+            LEFT JOIN LATERAL (SELECT finished_at FROM sync_run WHERE status = 'succeeded' AND split_part(scope, '/', 1) = codes.code AND finished_at IS NOT NULL
+                               ORDER BY finished_at DESC LIMIT 1) r ON true
             """,
         ];
     }

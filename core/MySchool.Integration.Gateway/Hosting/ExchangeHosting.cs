@@ -27,6 +27,8 @@ public static class ExchangeHosting
         builder.Services.AddGrpcReflection();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<VendorPush>();
+        builder.Services.AddSingleton<ScheduleAnswers>();
+        builder.Services.AddHostedService<ScheduleSignalsListener>();
         builder.Services.AddSingleton<Api.SyncLauncher>();
         builder.Services.AddSingleton<FileImports.FileImport>();
         builder.Services.AddSingleton<FileImports.ImportRunner>();

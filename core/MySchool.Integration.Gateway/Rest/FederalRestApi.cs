@@ -22,7 +22,7 @@ public static class FederalRestApi
     /// <summary>The longest range one call may ask for: a quarter.</summary>
     public const int MaxDays = 92;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     public static IEndpointRouteBuilder MapFederalRestApi(this IEndpointRouteBuilder app)
     {
@@ -36,7 +36,7 @@ public static class FederalRestApi
         return app;
     }
 
-    private static async Task<IResult> ScheduleAsync(string esiaId, string? start, string? end, ScheduleReader schedules, CancellationToken cancellationToken)
+    private static async Task<IResult> ScheduleAsync(string esiaId, string? start, string? end, ScheduleAnswers answers, CancellationToken cancellationToken)
     {
         if (!long.TryParse(esiaId, NumberStyles.None, CultureInfo.InvariantCulture, out var oid))
         {
@@ -53,44 +53,8 @@ public static class FederalRestApi
             return OperationOutcome.Structure($"Период должен начинаться не позже конца и быть не длиннее {MaxDays} дней");
         }
 
-        if (await schedules.ReadAsync(oid, from, to, cancellationToken) is not { } schedule)
-        {
-            return OperationOutcome.NotFound($"Обучающийся с oid {oid} не связан ни с одной записью реестра");
-        }
-
-        return Results.Json(new
-        {
-            resourceType = "Schedule",
-            id = esiaId,
-            meta = new { lastUpdated = schedule.LastUpdated },
-            school = schedule.Schools.Select(school => new
-            {
-                id = school.Id,
-                name = school.Name,
-                academYear = ShortYear(school.AcademicYear),
-                period = new { start = Iso(from), end = Iso(to) },
-                // Ours, beside Приложение 5's fields: the holidays in the range, so a day without lessons says why.
-                holiday = school.Holidays.Count == 0 ? null : school.Holidays.Select(h => new { name = h.Name, period = new { start = Iso(h.Start), end = Iso(h.End) } }),
-                @class = school.Classes.Select(c => new
-                {
-                    @class = $"{c.Grade}{c.Letter.ToLowerInvariant()}",
-                    grade = c.Grade.ToString(CultureInfo.InvariantCulture),
-                    lesson = c.Lessons.Select(lesson => new
-                    {
-                        id = lesson.Id,
-                        subject = lesson.Subject,
-                        topic = lesson.Topic,
-                        homework = lesson.Homework,
-                        period = new { start = lesson.StartsAt, end = lesson.EndsAt },
-                        classroom = lesson.Room,
-                        // Ours: the group (a subgroup's half of the class) whose lesson this is; absent for the whole class's.
-                        group = lesson.Group,
-                        attendance = lesson.Attendance is null ? null : new { code = lesson.Attendance },
-                        score = lesson.Marks.Select(mark => new { code = mark.Code, weight = (double)mark.Weight, score = (double?)mark.Value, scoreSystem = "5-балльная" }),
-                    }),
-                }),
-            }),
-        }, Json, "application/fhir+json; charset=utf-8");
+        return await answers.ReadAsync(oid, esiaId, from, to, cancellationToken)
+            ?? OperationOutcome.NotFound($"Обучающийся с oid {oid} не связан ни с одной записью реестра");
     }
 
     private static async Task<IResult> PortfolioAsync(string esiaId, PortfolioReader portfolios, CancellationToken cancellationToken)
@@ -144,9 +108,4 @@ public static class FederalRestApi
 
     private static bool TryDate(string? value, out DateOnly date) =>
         DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
-
-    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    /// <summary>2023/2024 as the contract writes it: 2023/24.</summary>
-    private static string ShortYear(string year) => year.Length == 9 ? $"{year[..5]}{year[7..]}" : year;
 }

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using MySchool.Integration.Tests.Infrastructure;
+using Npgsql;
 
 namespace MySchool.Integration.Tests.Exchange;
 
@@ -67,6 +69,44 @@ public class ScheduleRestTests
     }
 
     [Fact]
+    public async Task Schedule_IsServedFromMemory_AndReadAgainAfterEveryChangeThatConcernsIt()
+    {
+        await using var federal = await FederalFixture.StartAsync();
+        var (start, end) = (federal.Harness.Region.JournalFrom!.Value, federal.Harness.Region.JournalTo!.Value);
+        var client = await federal.Gateway.CreateClientAsync("federal");
+        var path = new Uri($"/Schedule/{FederalFixture.StudentOid}?start={start:yyyy-MM-dd}&end={end:yyyy-MM-dd}", UriKind.Relative);
+        var lesson = await federal.Harness.Db.ScalarAsync<Guid>(
+            "SELECT id FROM lesson WHERE class_id = $1 AND group_id IS NULL AND lesson_date BETWEEN $2 AND $3 ORDER BY starts_at LIMIT 1", federal.ClassId, start, end);
+        var first = await client.GetStringAsync(path);
+
+        // A write no trigger sees (as a replica applies it) is not signalled: the answer kept in memory is served.
+        await UnsignalledAsync(federal, "UPDATE lesson SET topic = 'Тема без сигнала' WHERE id = $1", lesson);
+        Assert.Equal(first, await client.GetStringAsync(path));
+
+        // Any write that concerns the student's school is signalled, and the answer read again.
+        await federal.Harness.Db.ExecuteAsync("UPDATE lesson SET room = 'Каб. 7ӧ' WHERE id = $1", lesson);
+        var seen = await EventuallyAsync(client, path, body => body.Contains("Каб. 7ӧ", StringComparison.Ordinal));
+        Assert.Contains("Тема без сигнала", Regex.Unescape(seen), StringComparison.Ordinal);
+
+        // A run that succeeds in the region moves lastUpdated without a change to the school.
+        var lastUpdated = LastUpdated(seen);
+        await federal.Harness.Db.ExecuteAsync("""
+            INSERT INTO sync_run (source_system, scope, mode, status, started_at, finished_at)
+            SELECT 'test', code || '/1', 'push', 'succeeded', now(), now() + interval '1 hour' FROM school_region WHERE school_id = (SELECT school_id FROM class WHERE id = $1)
+            """, federal.ClassId);
+        await EventuallyAsync(client, path, body => LastUpdated(body) > lastUpdated);
+
+        // A signal lost while the listener's connection was down: everything kept before it dropped is read again.
+        await UnsignalledAsync(federal, "UPDATE lesson SET topic = 'Тема после обрыва' WHERE id = $1", lesson);
+        await federal.Harness.Db.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{Core.Federal.ScheduleSignals.Channel}' AND datname = current_database()");
+        await EventuallyAsync(client, path, body => body.Contains("Тема после обрыва", StringComparison.Ordinal));
+
+        // The oid taken from the student: no longer theirs.
+        await federal.Harness.Db.ExecuteAsync("UPDATE person SET esia_oid = NULL WHERE id = $1", federal.StudentId);
+        await EventuallyAsync(client, path, body => body.Contains("OperationOutcome", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task BadRequests_AreOperationOutcomes_WithTheRightStatus()
     {
         // One synced region answers every case: they only read.
@@ -124,6 +164,51 @@ public class ScheduleRestTests
 
         Assert.NotNull(document!["paths"]!["/Schedule/{esiaId}"]);
         Assert.NotNull(document["paths"]!["/Portfolio/{esiaId}"]);
+    }
+
+    /// <summary>
+    /// The answer once its text (the JSON's \u escapes of Cyrillic undone) satisfies <paramref name="seen"/>: a signal
+    /// arrives within milliseconds of its commit.
+    /// </summary>
+    private static async Task<string> EventuallyAsync(HttpClient client, Uri path, Func<string, bool> seen)
+    {
+        var body = string.Empty;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            using var response = await client.GetAsync(path);
+            body = await response.Content.ReadAsStringAsync();
+            if (seen(Regex.Unescape(body)))
+            {
+                return body;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"Not seen within 10 s: {body[..Math.Min(300, body.Length)]}");
+        return body;
+    }
+
+    private static DateTimeOffset LastUpdated(string body) => JsonNode.Parse(body)!["meta"]!["lastUpdated"]!.GetValue<DateTimeOffset>();
+
+    /// <summary>Commits <paramref name="sql"/> with every trigger off, as a logical replica applies rows: nothing is signalled.</summary>
+    private static async Task UnsignalledAsync(FederalFixture federal, string sql, params object[] values)
+    {
+        await using var connection = await federal.Harness.Db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var replica = new NpgsqlCommand("SET LOCAL session_replication_role = replica", connection, transaction))
+        {
+            await replica.ExecuteNonQueryAsync();
+        }
+
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        await command.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
     }
 
     private static async Task<List<(Guid Lesson, string Code)>> MarksAsync(FederalFixture federal, DateOnly start, DateOnly end)
