@@ -95,6 +95,7 @@ public sealed partial class ScheduleSignals(string connectionString, ILogger<Sch
         }
     }
 
+    /// <summary>A signal: space-separated keys, or "*" for everything.</summary>
     private void Heard(string payload)
     {
         if (payload == "*")
@@ -103,7 +104,11 @@ public sealed partial class ScheduleSignals(string connectionString, ILogger<Sch
             return;
         }
 
-        _changedAt[payload] = Interlocked.Increment(ref _sequence);
+        foreach (var key in payload.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            _changedAt[key] = Interlocked.Increment(ref _sequence);
+        }
+
         if (_changedAt.Count > MaxRemembered)
         {
             Disown();

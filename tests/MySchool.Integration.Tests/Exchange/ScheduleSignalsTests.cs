@@ -27,6 +27,7 @@ public sealed class ScheduleSignalsTests(ScheduleSignalsTests.Region region) : I
         { "a mark changed", "UPDATE mark SET code = code WHERE student_id = @student", ["school"] },
         { "an absence deleted", "DELETE FROM attendance WHERE student_id = @student", ["school"] },
         { "an enrollment ended", "UPDATE enrollment SET ends_on = '2024-05-31' WHERE student_id = @student AND ends_on IS NULL", ["school", "student"] },
+        { "every enrollment of the school touched (keys over many signals)", "UPDATE enrollment SET starts_on = starts_on WHERE class_id IN (SELECT id FROM class WHERE school_id = @school)", ["school", "student"] },
         { "a group left", "DELETE FROM group_member WHERE student_id = @student", ["school", "student"] },
         { "an oid given to someone else", "UPDATE person SET esia_oid = NULL WHERE id = @student", ["student"] },
         { "a run succeeded", "INSERT INTO sync_run (source_system, scope, mode, status, started_at, finished_at) VALUES ('test', @region || '/1', 'push', 'succeeded', now(), now())", ["region"] },

@@ -4,24 +4,34 @@
 -- with transition tables, not the writers' SQL: a write from anywhere (a writer, an operator's psql, a cascade)
 -- signals, and a statement of 50,000 marks costs one small query, not one per row.
 --
--- A payload is 's' and a school's id (the school's rows, or anything in it, changed), 'p' and a person's id (their
+-- A key is 's' and a school's id (the school's rows, or anything in it, changed), 'p' and a person's id (their
 -- esia_oid, enrollments or groups changed: a student can move to a school their answer did not list), 'r' and a
 -- region's code (a run there succeeded: the answers' lastUpdated), or '*' (a TRUNCATE: everything).
 CREATE FUNCTION signal_schedule() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     target text;
     statement_rows text;
+    payload text := '';
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         PERFORM pg_notify('schedule_changed', '*');
         RETURN NULL;
     END IF;
-    -- TG_ARGV[0] selects the payloads from %s: the statement's rows (before and after, for an update); a query that
+    -- TG_ARGV[0] selects the keys from %s: the statement's rows (before and after, for an update); a query that
     -- reads them twice names them twice.
     statement_rows := CASE TG_OP WHEN 'UPDATE' THEN '(SELECT * FROM changed UNION ALL SELECT * FROM changed_before)' ELSE 'changed' END;
+    -- Keys go out space-separated, as many to a signal as fit under NOTIFY's 8,000 bytes: a sync's first write of a
+    -- school's 1,000 students is five signals, not a thousand.
     FOR target IN EXECUTE format(TG_ARGV[0], statement_rows, statement_rows) LOOP
-        PERFORM pg_notify('schedule_changed', target);
+        IF length(payload) + length(target) >= 7900 THEN
+            PERFORM pg_notify('schedule_changed', payload);
+            payload := '';
+        END IF;
+        payload := CASE payload WHEN '' THEN target ELSE payload || ' ' || target END;
     END LOOP;
+    IF payload <> '' THEN
+        PERFORM pg_notify('schedule_changed', payload);
+    END IF;
     RETURN NULL;
 END $$;
 
