@@ -17,8 +17,9 @@ public static class RecordIsolation
     public static async Task<(WriteCounts Counts, SchoolWriter Writer)> WriteAsync(NpgsqlConnection connection, WriteTarget target, SchoolSnapshot snapshot, CancellationToken cancellationToken)
     {
         // A school's staged rows are sorted and hashed in memory (its marks take tens of MB), and sampled lightly:
-        // their statistics only steer the joins to hash joins.
-        await ExecuteAsync(connection, "SET LOCAL work_mem = '64MB'; SET LOCAL default_statistics_target = 10", cancellationToken);
+        // their statistics only steer the joins to hash joins. No JIT: a school's statements are short, and a
+        // first load's missing statistics can price one high enough to compile it (100–200 ms) for nothing.
+        await ExecuteAsync(connection, "SET LOCAL work_mem = '64MB'; SET LOCAL default_statistics_target = 10; SET LOCAL jit = off", cancellationToken);
         var writer = new SchoolWriter(connection, target, cancellationToken);
         var counts = WriteCounts.Zero;
         if (await TryAsync(connection, async () => counts = await writer.WriteAsync(snapshot), cancellationToken) is not { } refusal)

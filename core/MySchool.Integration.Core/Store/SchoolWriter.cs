@@ -337,17 +337,22 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
     private sealed record PersonStanding(string LastName, string FirstName, DateOnly? BirthDate, string? Owner, OpenEnrollment? OpenSchool);
 
     /// <summary>What the store holds of people a snapshot may touch: their owner, their details, their open enrollment.</summary>
+    /// <remarks>
+    /// Each person, and their open enrollment, by index (the fences keep the planner from hashing every person and
+    /// open enrollment: before statistics it guesses a few hundred, and a school's first sync is read that way).
+    /// </remarks>
     private async Task<Dictionary<Guid, PersonStanding>> StandingAsync(Guid[] ids)
     {
         var rows = await ListAsync(connection, """
-            SELECT p.id, p.last_name, p.first_name, p.birth_date, po.source_system, o.school_id, o.name, o.code, o.owner
-            FROM person p LEFT JOIN person_owner po ON po.person_id = p.id
+            SELECT p.id, p.last_name, p.first_name, p.birth_date, p.owner, o.school_id, o.name, o.code, o.owner
+            FROM unnest($1::uuid[]) AS wanted(id)
+            CROSS JOIN LATERAL (SELECT p.id, p.last_name, p.first_name, p.birth_date, po.source_system AS owner
+                                FROM person p LEFT JOIN person_owner po ON po.person_id = p.id WHERE p.id = wanted.id OFFSET 0) p
             LEFT JOIN LATERAL (
                 SELECT s.id AS school_id, coalesce(s.short_name, s.full_name) AS name, r.code, so.source_system AS owner
                 FROM enrollment e JOIN class c ON c.id = e.class_id JOIN school s ON s.id = c.school_id
                 JOIN municipality m ON m.id = s.municipality_id JOIN region r ON r.id = m.region_id LEFT JOIN school_owner so ON so.school_id = s.id
-                WHERE e.student_id = p.id AND e.ends_on IS NULL) o ON true
-            WHERE p.id = ANY($1)
+                WHERE e.student_id = p.id AND e.ends_on IS NULL OFFSET 0) o ON true
             """, r => (Id: r.GetGuid(0), Standing: new PersonStanding(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetFieldValue<DateOnly>(3),
                 r.IsDBNull(4) ? null : r.GetString(4),
                 r.IsDBNull(5) ? null : new OpenEnrollment(r.GetGuid(5), r.GetString(6), r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8)))),
@@ -368,7 +373,12 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
     private async Task<Dictionary<(string, string), Guid>> KnownIdentitiesAsync(IReadOnlyList<CheckedPerson> people)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT m.kind, m.source_id, m.federal_id FROM identity_map m JOIN unnest($2::text[], $3::text[]) AS p(kind, source_id) USING (kind, source_id) WHERE m.source_system = $1",
+            // One primary-key lookup a person (the fence keeps the planner from hashing every identity of the source,
+            // which it does when it guesses, before statistics, that a source has a few hundred).
+            """
+            SELECT p.kind, p.source_id, m.federal_id FROM unnest($2::text[], $3::text[]) AS p(kind, source_id)
+            CROSS JOIN LATERAL (SELECT federal_id FROM identity_map m WHERE m.source_system = $1 AND m.kind = p.kind AND m.source_id = p.source_id OFFSET 0) m
+            """,
             connection);
         command.Parameters.Add(new NpgsqlParameter { Value = target.SourceSystem });
         command.Parameters.Add(new NpgsqlParameter { Value = people.Select(p => p.Role).ToArray() });
@@ -385,7 +395,8 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
 
     private async Task<Dictionary<string, Guid>> PeopleBySnilsAsync(IReadOnlyList<CheckedPerson> people)
     {
-        await using var command = new NpgsqlCommand("SELECT snils, id FROM person WHERE snils = ANY($1)", connection);
+        // As char(11), the column's type: compared as text, the column was cast and its unique index never used.
+        await using var command = new NpgsqlCommand("SELECT snils, id FROM person WHERE snils = ANY($1::char(11)[])", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = people.Where(p => p.Snils is not null).Select(p => p.Snils!.Value.Canonical).Distinct().ToArray() });
         var bySnils = new Dictionary<string, Guid>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -414,7 +425,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             """, cancellationToken, yesterday);
 
         var leaving = snapshot.Complete.HasFlag(RosterParts.Enrollments) ? await LeavingAsync(schoolId) : [];
-        var open = await ScalarAsync<long>(connection, "SELECT count(*) FROM enrollment e JOIN class c ON c.id = e.class_id WHERE c.school_id = $1 AND e.ends_on IS NULL", cancellationToken, schoolId);
+        var open = await ScalarAsync<long>(connection, $"SELECT count(*) FROM {SchoolEnrollments} WHERE c.school_id = $1 AND e.ends_on IS NULL", cancellationToken, schoolId);
         var ended = 0;
         if (leaving.Count > 0 && leaving.Count > target.SafetyShare * open)
         {
@@ -437,12 +448,18 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             """, cancellationToken, target.Today), transferred + ended);
     }
 
+    /// <summary>
+    /// Enrollments as <c>e</c> with their classes as <c>c</c>, class by class through its index: the fence keeps the planner from
+    /// intersecting each class's with every open enrollment of the database, as it does before statistics.
+    /// </summary>
+    private const string SchoolEnrollments = "class c CROSS JOIN LATERAL (SELECT id, student_id, ends_on FROM enrollment WHERE class_id = c.id OFFSET 0) e";
+
     /// <summary>Open enrollments of the school whose students the roster no longer lists.</summary>
     private async Task<List<Guid>> LeavingAsync(Guid schoolId)
     {
         var leaving = new List<Guid>();
-        await using var command = Command(connection, """
-            SELECT e.id FROM enrollment e JOIN class c ON c.id = e.class_id
+        await using var command = Command(connection, $"""
+            SELECT e.id FROM {SchoolEnrollments}
             WHERE c.school_id = $1 AND e.ends_on IS NULL AND NOT EXISTS (SELECT 1 FROM s_enrollment s WHERE s.student_id = e.student_id)
             """, schoolId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
