@@ -82,16 +82,18 @@ public sealed partial class ScheduleSignals(string connectionString, ILogger<Sch
             {
                 break;
             }
-            catch (Exception exception) when (exception is NpgsqlException or System.IO.IOException or TimeoutException)
+            catch (Exception exception)
             {
-                _listening = false;
+                // Whatever ends the connection (PostgreSQL restarted, the network, a bug), the gateway goes on serving
+                // every answer from PostgreSQL, and listens again.
                 LogListenerLost(exception);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
             finally
             {
                 _listening = false;
             }
+
+            await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(1), stoppingToken));
         }
     }
 
