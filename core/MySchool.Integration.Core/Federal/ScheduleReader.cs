@@ -2,8 +2,7 @@ using Npgsql;
 
 namespace MySchool.Integration.Core.Federal;
 
-/// <param name="LastUpdated">When the student's regions were last written by a run that succeeded, in the first school's offset.</param>
-public sealed record StudentSchedule(DateTimeOffset? LastUpdated, IReadOnlyList<ScheduleSchool> Schools)
+public sealed record StudentSchedule(IReadOnlyList<ScheduleSchool> Schools)
 {
     public Guid StudentId { get; init; }
 
@@ -12,6 +11,9 @@ public sealed record StudentSchedule(DateTimeOffset? LastUpdated, IReadOnlyList<
 
     /// <summary>The zone <see cref="LastUpdated"/> is shown in: the first school's; null without schools.</summary>
     public TimeZoneInfo? Zone { get; init; }
+
+    /// <summary>When the student's regions were last written by a run that succeeded, in the first school's offset.</summary>
+    public DateTimeOffset? LastUpdated => Newest(RegionRuns.Values, Zone);
 
     /// <summary>The newest of <paramref name="runs"/> in <paramref name="zone"/>: lastUpdated as the contract shows it.</summary>
     public static DateTimeOffset? Newest(IEnumerable<DateTime?> runs, TimeZoneInfo? zone) =>
@@ -67,7 +69,7 @@ public sealed class ScheduleReader(NpgsqlDataSource dataSource)
 
     /// <param name="region">Only the schools of this region (a vendor's read); null for every school (the federal platform's).</param>
     public async Task<StudentSchedule> ReadAsync(Guid studentId, DateOnly start, DateOnly end, CancellationToken cancellationToken, string? region = null) =>
-        await ReadAsync(ById, studentId, start, end, region, cancellationToken) ?? new StudentSchedule(null, []);
+        await ReadAsync(ById, studentId, start, end, region, cancellationToken) ?? new StudentSchedule([]);
 
     private async Task<StudentSchedule?> ReadAsync(string[] statements, object student, DateOnly start, DateOnly end, string? region, CancellationToken cancellationToken)
     {
@@ -143,8 +145,7 @@ public sealed class ScheduleReader(NpgsqlDataSource dataSource)
             [.. school.GroupBy(r => (r.Grade, r.Letter)).Select(c => new ScheduleClass(c.Key.Grade, c.Key.Letter,
                 [.. c.Select(r => r.Lesson).OfType<LessonRow>().Select(l => l.ToLesson(marks.GetValueOrDefault(l.Id) ?? []))]))])
         { Holidays = [.. holidaysBySchool[school.Key.School]] }).ToList();
-        var zoneOfFirst = rows.Count == 0 ? null : rows[0].Zone;
-        return new StudentSchedule(StudentSchedule.Newest(regionRuns.Values, zoneOfFirst), schools) { StudentId = id, RegionRuns = regionRuns, Zone = zoneOfFirst };
+        return new StudentSchedule(schools) { StudentId = id, RegionRuns = regionRuns, Zone = rows.Count == 0 ? null : rows[0].Zone };
     }
 
     /// <summary>
