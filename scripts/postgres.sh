@@ -54,6 +54,8 @@ start() {
   local opts="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400"
   # Throwaway test clusters trade durability for speed; run.sh's demo cluster keeps it.
   [ "$mode" = "--ephemeral" ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  # For profiling a bench, e.g. MSI_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements".
+  opts="$opts ${MSI_PG_OPTIONS:-}"
   as_owner "$bin/pg_ctl" -D "$dir/data" -o "$opts" -l "$dir/postgres.log" -w -t 60 start >/dev/null \
     || { tail -n 20 "$dir/postgres.log" >&2; exit 1; }
 }

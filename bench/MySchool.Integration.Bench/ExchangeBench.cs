@@ -187,7 +187,7 @@ internal static partial class ExchangeBench
     }
 
     /// <summary>CPU seconds (user + system) used so far by every process of each name: where PostgreSQL's time goes.</summary>
-    private static Dictionary<string, double> CpuSeconds()
+    public static Dictionary<string, double> CpuSeconds()
     {
         var seconds = new Dictionary<string, double> { ["postgres"] = 0 };
         foreach (var dir in Directory.GetDirectories("/proc").Where(d => char.IsAsciiDigit(Path.GetFileName(d)[0])))

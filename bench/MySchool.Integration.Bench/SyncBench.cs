@@ -38,21 +38,32 @@ internal static class SyncBench
         // The read-only pass twice: first as the process's first pass over the mock (the JIT's, like the first sync),
         // then again; the sync's ratio is to the faster.
         var (readOnlySeconds, read) = (new double[2], 0L);
+        var cpu = new CpuSplit();
         for (var pass = 0; pass < readOnlySeconds.Length; pass++)
         {
+            cpu = new CpuSplit();
             var began = Stopwatch.GetTimestamp();
             read = await sync.ReadOnlyAsync();
             readOnlySeconds[pass] = Stopwatch.GetElapsedTime(began).TotalSeconds;
         }
 
+        var readOnlyCpu = cpu.Spent();
+
+        var statements = await StatementProfile.StartAsync(db);
+        cpu = new CpuSplit();
         var started = Stopwatch.GetTimestamp();
         var run = await sync.RunAsync();
         var syncSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var syncCpu = cpu.Spent();
         var rows = await RowCountAsync(db);
 
+        await statements.PrintAsync("full sync");
+        cpu = new CpuSplit();
         started = Stopwatch.GetTimestamp();
         var repeat = await sync.RunAsync();
         var repeatSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var repeatCpu = cpu.Spent();
+        await statements.PrintAsync("repeat sync");
 
         await using var baseline = NpgsqlDataSource.Create(await cluster.CreateMigratedDatabaseAsync("baseline"));
         started = Stopwatch.GetTimestamp();
@@ -68,6 +79,7 @@ internal static class SyncBench
         Console.WriteLine($"ratio sync / COPY: {syncSeconds / copySeconds:F1}x");
         Console.WriteLine($"read-only pass (the same adapter reads and checks every school, writes nothing): {read:N0} records in {readOnlySeconds[0]:F1} s, again {readOnlySeconds[1]:F1} s");
         Console.WriteLine($"ratio full sync / read-only: {syncSeconds / readOnlySeconds.Min():F2}x; repeat sync / read-only: {repeatSeconds / readOnlySeconds.Min():F2}x");
+        Console.WriteLine($"CPU (the bench's process: mock, adapter, engine / PostgreSQL): read-only pass {readOnlyCpu}; full sync {syncCpu}; repeat {repeatCpu}");
         Console.WriteLine($"peak working set of the process (mock + engine): {process.PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB");
     }
 
@@ -95,6 +107,16 @@ internal static class SyncBench
             await reader.CopyToAsync(writer);
         }
     }
+}
+
+/// <summary>CPU seconds spent from its creation by this process (the mock, the adapter and the engine) and by PostgreSQL.</summary>
+internal sealed class CpuSplit
+{
+    private readonly TimeSpan _process = Process.GetCurrentProcess().TotalProcessorTime;
+    private readonly double _postgres = ExchangeBench.CpuSeconds()["postgres"];
+
+    public string Spent() =>
+        $"{(Process.GetCurrentProcess().TotalProcessorTime - _process).TotalSeconds:F1} s / {ExchangeBench.CpuSeconds()["postgres"] - _postgres:F1} s";
 }
 
 /// <summary>A region's full sync from its mock, as the engine runs it: for scenarios that time it or only need its rows.</summary>

@@ -14,6 +14,9 @@ namespace MySchool.Integration.Core.Store;
 /// </summary>
 internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget target, CancellationToken cancellationToken)
 {
+    // The window's lessons of the classes read ($1, from $2 to $3), by the class/date index.
+    private const string WindowLessons = "(SELECT * FROM lesson WHERE class_id = ANY($1) AND lesson_date BETWEEN $2 AND $3 OFFSET 0) l";
+
     // A lesson's slot: its class, its group (none for the whole class), its date and number.
     private const string LessonKey = "l.class_id = s.class_id AND l.group_id IS NOT DISTINCT FROM s.group_id AND l.lesson_date = s.lesson_date AND l.number = s.number";
 
@@ -61,62 +64,120 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
                 : new Rejection("lesson.unknown-class", $"Класс урока {lesson.ClassSourceId} не передавался в эту школу")));
         }
 
-        await CopyAsync(connection, "s_lesson", "class_id uuid, group_id uuid, lesson_date date, number smallint, starts_at timestamptz, ends_at timestamptz, subject_id uuid, room text, teacher_id uuid, topic text",
-            journal.Lessons.Where(l => Placed(l.ClassSourceId, l.Group)),
-            [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz, NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Uuid, NpgsqlDbType.Text],
-            l => [classes[l.ClassSourceId], Group(l.ClassSourceId, l.Group), l.Date, (short)l.Number, l.StartsAt.ToUniversalTime(), l.EndsAt.ToUniversalTime(), subjects[Normalize(l.Subject)], l.Room, Person("teacher", l.TeacherSourceId), l.Topic],
-            cancellationToken);
-        count(await UpsertAsync(connection, """
-            INSERT INTO lesson (class_id, group_id, lesson_date, number, starts_at, ends_at, subject_id, room, teacher_id, topic)
-            SELECT class_id, group_id, lesson_date, number, starts_at, ends_at, subject_id, room, teacher_id, topic FROM s_lesson
-            ON CONFLICT ON CONSTRAINT lesson_class_id_group_id_lesson_date_number_key DO UPDATE SET starts_at = excluded.starts_at, ends_at = excluded.ends_at,
-                subject_id = excluded.subject_id, room = excluded.room, teacher_id = excluded.teacher_id, topic = excluded.topic
-            WHERE (lesson.starts_at, lesson.ends_at, lesson.subject_id, lesson.room, lesson.teacher_id, lesson.topic)
-                IS DISTINCT FROM (excluded.starts_at, excluded.ends_at, excluded.subject_id, excluded.room, excluded.teacher_id, excluded.topic)
-            RETURNING (xmax = 0) AS inserted
-            """, cancellationToken), 0);
+        // A sync's window is the school's whole: a table whose rows in it the store already holds, value for value, is
+        // not staged again (a repeat sync finds most of them so). A delta names no whole, so it is always staged.
+        var scope = new object[] { classes.Values.ToArray(), journal.From, journal.To, target.SourceSystem };
+        var staged = new HashSet<string>(StringComparer.Ordinal);
+        async Task<bool> StageAsync<TKey, TRow>(string table, List<(TKey Key, TRow Row)> rows, string storedSql, Func<NpgsqlDataReader, (TKey, TRow)> read)
+            where TKey : notnull
+        {
+            if (!journal.IsDelta && await HoldsExactlyAsync(connection, rows, storedSql, read, cancellationToken, scope))
+            {
+                return false;
+            }
 
-        await CopyAsync(connection, "s_homework", "class_id uuid, group_id uuid, lesson_date date, number smallint, source_key text, text text, individual boolean, attachments jsonb",
-            journal.Homework.Where(h => Placed(h.ClassSourceId, h.Group)),
-            [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Boolean, NpgsqlDbType.Jsonb],
-            h => [classes[h.ClassSourceId], Group(h.ClassSourceId, h.Group), h.Date, (short)h.Number, h.SourceKey, h.Text, h.Individual, JsonSerializer.Serialize(h.Attachments)],
-            cancellationToken);
-        count(await UpsertAsync(connection, $"""
-            INSERT INTO homework (lesson_id, source_key, text, individual, attachments)
-            SELECT l.id, s.source_key, s.text, s.individual, s.attachments FROM s_homework s JOIN lesson l ON {LessonKey}
-            ON CONFLICT (lesson_id, source_key) DO UPDATE SET text = excluded.text, individual = excluded.individual, attachments = excluded.attachments
-            WHERE (homework.text, homework.individual, homework.attachments) IS DISTINCT FROM (excluded.text, excluded.individual, excluded.attachments)
-            RETURNING (xmax = 0) AS inserted
-            """, cancellationToken), 0);
+            staged.Add(table);
+            return true;
+        }
 
-        // A new mark's id is time-ordered (UUIDv7), so the primary key grows at its right edge instead of at random pages.
-        await CopyAsync(connection, "s_mark", "id uuid, source_key text, student_id uuid, class_id uuid, group_id uuid, lesson_date date, number smallint, subject_id uuid, mark_date date, code text, numeric_value numeric, counts boolean, weight numeric, work_kind text, is_debt boolean, comment text",
-            journal.Marks.Where(m => Resolved(m.ClassSourceId, m.LessonGroup, m.StudentSourceId)),
-            [NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Text, NpgsqlDbType.Numeric, NpgsqlDbType.Boolean, NpgsqlDbType.Numeric, NpgsqlDbType.Text, NpgsqlDbType.Boolean, NpgsqlDbType.Text],
-            m => [Guid.CreateVersion7(), m.SourceKey, people[("student", m.StudentSourceId)], classes[m.ClassSourceId], Group(m.ClassSourceId, m.LessonGroup), m.LessonDate, (short)m.LessonNumber, subjects[Normalize(m.Subject)], m.Date, m.Value.Code, m.Value.Numeric, m.Value.Counts, m.Weight, m.WorkKind, m.IsDebt, m.Comment],
-            cancellationToken);
-        count(await UpsertAsync(connection, $"""
-            INSERT INTO mark (id, source_system, source_key, student_id, lesson_id, subject_id, mark_date, code, numeric_value, counts, weight, work_kind, is_debt, comment)
-            SELECT s.id, $1, s.source_key, s.student_id, l.id, s.subject_id, s.mark_date, s.code, s.numeric_value, s.counts, s.weight, s.work_kind, s.is_debt, s.comment
-            FROM s_mark s JOIN lesson l ON {LessonKey}
-            ON CONFLICT ON CONSTRAINT mark_source_identity DO UPDATE SET student_id = excluded.student_id, lesson_id = excluded.lesson_id, subject_id = excluded.subject_id,
-                mark_date = excluded.mark_date, code = excluded.code, numeric_value = excluded.numeric_value, counts = excluded.counts, weight = excluded.weight,
-                work_kind = excluded.work_kind, is_debt = excluded.is_debt, comment = excluded.comment, change_version = next_change_version()
-            WHERE (mark.student_id, mark.lesson_id, mark.subject_id, mark.mark_date, mark.code, mark.numeric_value, mark.counts, mark.weight, mark.work_kind, mark.is_debt, mark.comment)
-                IS DISTINCT FROM (excluded.student_id, excluded.lesson_id, excluded.subject_id, excluded.mark_date, excluded.code, excluded.numeric_value, excluded.counts, excluded.weight, excluded.work_kind, excluded.is_debt, excluded.comment)
-            RETURNING (xmax = 0) AS inserted
-            """, cancellationToken, target.SourceSystem), 0);
+        var lessons = journal.Lessons.Where(l => Placed(l.ClassSourceId, l.Group)).Select(l => (
+            Key: new Slot(classes[l.ClassSourceId], Group(l.ClassSourceId, l.Group), l.Date, (short)l.Number),
+            Row: new LessonRow(l.StartsAt.ToUniversalTime(), l.EndsAt.ToUniversalTime(), subjects[Normalize(l.Subject)], l.Room, Person("teacher", l.TeacherSourceId), l.Topic))).ToList();
+        if (await StageAsync("lesson", lessons, $"SELECT l.class_id, l.group_id, l.lesson_date, l.number, l.starts_at, l.ends_at, l.subject_id, l.room, l.teacher_id, l.topic FROM {WindowLessons}",
+            r => (ReadSlot(r, 0), new LessonRow(r.GetFieldValue<DateTimeOffset>(4), r.GetFieldValue<DateTimeOffset>(5), r.GetGuid(6), Text(r, 7), r.IsDBNull(8) ? null : r.GetGuid(8), Text(r, 9)))))
+        {
+            await CopyAsync(connection, "s_lesson", "class_id uuid, group_id uuid, lesson_date date, number smallint, starts_at timestamptz, ends_at timestamptz, subject_id uuid, room text, teacher_id uuid, topic text",
+                lessons,
+                [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz, NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Uuid, NpgsqlDbType.Text],
+                l => [l.Key.Class, l.Key.Group, l.Key.Date, l.Key.Number, l.Row.StartsAt, l.Row.EndsAt, l.Row.Subject, l.Row.Room, l.Row.Teacher, l.Row.Topic],
+                cancellationToken);
+            count(await UpsertAsync(connection, """
+                INSERT INTO lesson (class_id, group_id, lesson_date, number, starts_at, ends_at, subject_id, room, teacher_id, topic)
+                SELECT class_id, group_id, lesson_date, number, starts_at, ends_at, subject_id, room, teacher_id, topic FROM s_lesson
+                ON CONFLICT ON CONSTRAINT lesson_class_id_group_id_lesson_date_number_key DO UPDATE SET starts_at = excluded.starts_at, ends_at = excluded.ends_at,
+                    subject_id = excluded.subject_id, room = excluded.room, teacher_id = excluded.teacher_id, topic = excluded.topic
+                WHERE (lesson.starts_at, lesson.ends_at, lesson.subject_id, lesson.room, lesson.teacher_id, lesson.topic)
+                    IS DISTINCT FROM (excluded.starts_at, excluded.ends_at, excluded.subject_id, excluded.room, excluded.teacher_id, excluded.topic)
+                RETURNING (xmax = 0) AS inserted
+                """, cancellationToken), 0);
+        }
 
-        await CopyAsync(connection, "s_attendance", "student_id uuid, class_id uuid, group_id uuid, lesson_date date, number smallint, code text",
-            journal.Attendance.Where(a => Resolved(a.ClassSourceId, a.LessonGroup, a.StudentSourceId)),
-            [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Text],
-            a => [people[("student", a.StudentSourceId)], classes[a.ClassSourceId], Group(a.ClassSourceId, a.LessonGroup), a.Date, (short)a.Number, a.Code],
-            cancellationToken);
-        count(await UpsertAsync(connection, $"""
-            INSERT INTO attendance (student_id, lesson_id, code) SELECT s.student_id, l.id, s.code FROM s_attendance s JOIN lesson l ON {LessonKey}
-            ON CONFLICT (student_id, lesson_id) DO UPDATE SET code = excluded.code, change_version = next_change_version() WHERE attendance.code IS DISTINCT FROM excluded.code
-            RETURNING (xmax = 0) AS inserted
-            """, cancellationToken), 0);
+        var homework = journal.Homework.Where(h => Placed(h.ClassSourceId, h.Group)).Select(h => (
+            Key: (Lesson: new Slot(classes[h.ClassSourceId], Group(h.ClassSourceId, h.Group), h.Date, (short)h.Number), h.SourceKey),
+            Row: new HomeworkRow(h.Text, h.Individual, JsonSerializer.Serialize(h.Attachments)))).ToList();
+        if (await StageAsync("homework", homework, $"""
+            SELECT l.class_id, l.group_id, l.lesson_date, l.number, h.source_key, h.text, h.individual,
+                CASE WHEN jsonb_typeof(h.attachments) = 'array' THEN ARRAY(SELECT jsonb_array_elements_text(h.attachments)) END
+            FROM {WindowLessons} CROSS JOIN LATERAL (SELECT * FROM homework WHERE lesson_id = l.id OFFSET 0) h
+            """, r => ((ReadSlot(r, 0), r.GetString(4)), new HomeworkRow(r.GetString(5), r.GetBoolean(6), r.IsDBNull(7) ? "" : JsonSerializer.Serialize(r.GetFieldValue<string[]>(7))))))
+        {
+            await CopyAsync(connection, "s_homework", "class_id uuid, group_id uuid, lesson_date date, number smallint, source_key text, text text, individual boolean, attachments jsonb",
+                homework,
+                [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Boolean, NpgsqlDbType.Jsonb],
+                h => [h.Key.Lesson.Class, h.Key.Lesson.Group, h.Key.Lesson.Date, h.Key.Lesson.Number, h.Key.SourceKey, h.Row.Text, h.Row.Individual, h.Row.Attachments],
+                cancellationToken);
+            count(await UpsertAsync(connection, $"""
+                INSERT INTO homework (lesson_id, source_key, text, individual, attachments)
+                SELECT l.id, s.source_key, s.text, s.individual, s.attachments FROM s_homework s JOIN lesson l ON {LessonKey}
+                ON CONFLICT (lesson_id, source_key) DO UPDATE SET text = excluded.text, individual = excluded.individual, attachments = excluded.attachments
+                WHERE (homework.text, homework.individual, homework.attachments) IS DISTINCT FROM (excluded.text, excluded.individual, excluded.attachments)
+                RETURNING (xmax = 0) AS inserted
+                """, cancellationToken), 0);
+        }
+
+        var marks = journal.Marks.Where(m => Resolved(m.ClassSourceId, m.LessonGroup, m.StudentSourceId)).Select(m => (
+            Key: m.SourceKey,
+            Row: new MarkRow(people[("student", m.StudentSourceId)], new Slot(classes[m.ClassSourceId], Group(m.ClassSourceId, m.LessonGroup), m.LessonDate, (short)m.LessonNumber),
+                subjects[Normalize(m.Subject)], m.Date, m.Value.Code, m.Value.Numeric, m.Value.Counts, m.Weight, m.WorkKind, m.IsDebt, m.Comment))).ToList();
+        // The scope is the stale marks' (the source's, of the students it enrolls here), and a mark stored outside it
+        // is not among these rows: its upsert would move it.
+        if (await StageAsync("mark", marks, $"""
+            SELECT m.source_key, m.student_id, l.class_id, l.group_id, l.lesson_date, l.number, m.subject_id, m.mark_date, m.code, m.numeric_value, m.counts, m.weight,
+                m.work_kind, m.is_debt, m.comment
+            FROM {WindowLessons} CROSS JOIN LATERAL (SELECT * FROM mark WHERE lesson_id = l.id OFFSET 0) m
+            WHERE m.source_system = $4 AND m.student_id IN (SELECT student_id FROM s_enrollment)
+            """, r => (r.GetString(0), new MarkRow(r.GetGuid(1), ReadSlot(r, 2), r.GetGuid(6), r.GetFieldValue<DateOnly>(7), r.GetString(8), r.IsDBNull(9) ? null : r.GetDecimal(9),
+                r.GetBoolean(10), r.GetDecimal(11), Text(r, 12), r.GetBoolean(13), Text(r, 14)))))
+        {
+            // A new mark's id is time-ordered (UUIDv7), so the primary key grows at its right edge instead of at random pages.
+            await CopyAsync(connection, "s_mark", "id uuid, source_key text, student_id uuid, class_id uuid, group_id uuid, lesson_date date, number smallint, subject_id uuid, mark_date date, code text, numeric_value numeric, counts boolean, weight numeric, work_kind text, is_debt boolean, comment text",
+                marks,
+                [NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Text, NpgsqlDbType.Numeric, NpgsqlDbType.Boolean, NpgsqlDbType.Numeric, NpgsqlDbType.Text, NpgsqlDbType.Boolean, NpgsqlDbType.Text],
+                m => [Guid.CreateVersion7(), m.Key, m.Row.Student, m.Row.Lesson.Class, m.Row.Lesson.Group, m.Row.Lesson.Date, m.Row.Lesson.Number, m.Row.Subject, m.Row.Date, m.Row.Code, m.Row.Numeric, m.Row.Counts, m.Row.Weight, m.Row.WorkKind, m.Row.IsDebt, m.Row.Comment],
+                cancellationToken);
+            count(await UpsertAsync(connection, $"""
+                INSERT INTO mark (id, source_system, source_key, student_id, lesson_id, subject_id, mark_date, code, numeric_value, counts, weight, work_kind, is_debt, comment)
+                SELECT s.id, $1, s.source_key, s.student_id, l.id, s.subject_id, s.mark_date, s.code, s.numeric_value, s.counts, s.weight, s.work_kind, s.is_debt, s.comment
+                FROM s_mark s JOIN lesson l ON {LessonKey}
+                ON CONFLICT ON CONSTRAINT mark_source_identity DO UPDATE SET student_id = excluded.student_id, lesson_id = excluded.lesson_id, subject_id = excluded.subject_id,
+                    mark_date = excluded.mark_date, code = excluded.code, numeric_value = excluded.numeric_value, counts = excluded.counts, weight = excluded.weight,
+                    work_kind = excluded.work_kind, is_debt = excluded.is_debt, comment = excluded.comment, change_version = next_change_version()
+                WHERE (mark.student_id, mark.lesson_id, mark.subject_id, mark.mark_date, mark.code, mark.numeric_value, mark.counts, mark.weight, mark.work_kind, mark.is_debt, mark.comment)
+                    IS DISTINCT FROM (excluded.student_id, excluded.lesson_id, excluded.subject_id, excluded.mark_date, excluded.code, excluded.numeric_value, excluded.counts, excluded.weight, excluded.work_kind, excluded.is_debt, excluded.comment)
+                RETURNING (xmax = 0) AS inserted
+                """, cancellationToken, target.SourceSystem), 0);
+        }
+
+        var attendance = journal.Attendance.Where(a => Resolved(a.ClassSourceId, a.LessonGroup, a.StudentSourceId)).Select(a => (
+            Key: (Student: people[("student", a.StudentSourceId)], Lesson: new Slot(classes[a.ClassSourceId], Group(a.ClassSourceId, a.LessonGroup), a.Date, (short)a.Number)),
+            Row: a.Code)).ToList();
+        if (await StageAsync("attendance", attendance, $"""
+            SELECT a.student_id, l.class_id, l.group_id, l.lesson_date, l.number, a.code
+            FROM {WindowLessons} CROSS JOIN LATERAL (SELECT * FROM attendance WHERE lesson_id = l.id OFFSET 0) a
+            WHERE a.student_id IN (SELECT student_id FROM s_enrollment)
+            """, r => ((r.GetGuid(0), ReadSlot(r, 1)), r.GetString(5))))
+        {
+            await CopyAsync(connection, "s_attendance", "student_id uuid, class_id uuid, group_id uuid, lesson_date date, number smallint, code text",
+                attendance,
+                [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Text],
+                a => [a.Key.Student, a.Key.Lesson.Class, a.Key.Lesson.Group, a.Key.Lesson.Date, a.Key.Lesson.Number, a.Row],
+                cancellationToken);
+            count(await UpsertAsync(connection, $"""
+                INSERT INTO attendance (student_id, lesson_id, code) SELECT s.student_id, l.id, s.code FROM s_attendance s JOIN lesson l ON {LessonKey}
+                ON CONFLICT (student_id, lesson_id) DO UPDATE SET code = excluded.code, change_version = next_change_version() WHERE attendance.code IS DISTINCT FROM excluded.code
+                RETURNING (xmax = 0) AS inserted
+                """, cancellationToken), 0);
+        }
 
         await CopyAsync(connection, "s_event", "class_id uuid, source_key text, kind text, starts_at timestamptz, ends_at timestamptz, title text, body text",
             journal.Events.Where(e => e.ClassSourceId is null || classes.ContainsKey(e.ClassSourceId)),
@@ -135,7 +196,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
 
         if (!journal.IsDelta)
         {
-            count((0, 0), await DeleteStaleAsync(window) + await DeleteStaleEventsAsync(schoolId, journal));
+            count((0, 0), await DeleteStaleAsync(window, staged) + await DeleteStaleEventsAsync(schoolId, journal));
             return;
         }
 
@@ -144,6 +205,21 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
         await QuarantineLessonlessAsync(journal, absences, quarantine);
         count((0, 0), await ExecuteAsync(connection, "DELETE FROM mark WHERE source_system = $1 AND source_key = ANY($2)", cancellationToken, target.SourceSystem, journal.DeletedMarks.ToArray()));
     }
+
+    /// <summary>A lesson's slot in the terms the store keys it by: the key its marks, homework and absences hang on.</summary>
+    private readonly record struct Slot(Guid Class, Guid? Group, DateOnly Date, short Number);
+
+    private readonly record struct LessonRow(DateTimeOffset StartsAt, DateTimeOffset EndsAt, Guid Subject, string? Room, Guid? Teacher, string? Topic);
+
+    private readonly record struct HomeworkRow(string Text, bool Individual, string Attachments);
+
+    private readonly record struct MarkRow(
+        Guid Student, Slot Lesson, Guid Subject, DateOnly Date, string Code, decimal? Numeric, bool Counts, decimal Weight, string? WorkKind, bool IsDebt, string? Comment);
+
+    private static Slot ReadSlot(NpgsqlDataReader r, int at) =>
+        new(r.GetGuid(at), r.IsDBNull(at + 1) ? null : r.GetGuid(at + 1), r.GetFieldValue<DateOnly>(at + 2), r.GetInt16(at + 3));
+
+    private static string? Text(NpgsqlDataReader r, int at) => r.IsDBNull(at) ? null : r.GetString(at);
 
     private static readonly Rejection Orphan = new("mark.orphan", "Отметка ссылается на неизвестного ученика, класс или урок");
 
@@ -178,10 +254,16 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
     /// <summary>
     /// Deletions inside the window only, for the classes and students this read delivered. The window's lessons
     /// are collected first (through the class/date index): every deletion then starts from that small table, a
-    /// plan that stays linear even before PostgreSQL has statistics on freshly loaded tables.
+    /// plan that stays linear even before PostgreSQL has statistics on freshly loaded tables. A table not staged holds
+    /// exactly what the source has there, so nothing of it is stale.
     /// </summary>
-    private async Task<long> DeleteStaleAsync(object[] window)
+    private async Task<long> DeleteStaleAsync(object[] window, HashSet<string> staged)
     {
+        if (staged.Count == 0)
+        {
+            return 0;
+        }
+
         const string SameLesson = "s.class_id = w.class_id AND s.group_id IS NOT DISTINCT FROM w.group_id AND s.lesson_date = w.lesson_date AND s.number = w.number";
         await ExecuteAsync(connection, """
             CREATE TEMP TABLE w_lesson ON COMMIT DROP AS
@@ -192,21 +274,21 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
         long deleted = 0;
         // The window's marks are walked lesson by lesson (the fence keeps the planner from joining all of the source's
         // marks instead: before statistics it guesses a source has a few hundred) and deleted by id.
-        deleted += await ExecuteAsync(connection, """
+        deleted += !staged.Contains("mark") ? 0 : await ExecuteAsync(connection, """
             DELETE FROM mark WHERE id = ANY(ARRAY(
                 SELECT k.id FROM w_lesson w CROSS JOIN LATERAL (SELECT id, source_system, source_key, student_id FROM mark WHERE lesson_id = w.id OFFSET 0) k
                 WHERE k.source_system = $1 AND k.student_id IN (SELECT student_id FROM s_enrollment)
                   AND NOT EXISTS (SELECT 1 FROM s_mark s WHERE s.source_key = k.source_key)))
             """, cancellationToken, target.SourceSystem);
-        deleted += await ExecuteAsync(connection, $"""
+        deleted += !staged.Contains("attendance") ? 0 : await ExecuteAsync(connection, $"""
             DELETE FROM attendance a USING w_lesson w WHERE a.lesson_id = w.id AND a.student_id IN (SELECT student_id FROM s_enrollment)
               AND NOT EXISTS (SELECT 1 FROM s_attendance s WHERE s.student_id = a.student_id AND {SameLesson})
             """, cancellationToken);
-        deleted += await ExecuteAsync(connection, $"""
+        deleted += !staged.Contains("homework") ? 0 : await ExecuteAsync(connection, $"""
             DELETE FROM homework h USING w_lesson w WHERE h.lesson_id = w.id
               AND NOT EXISTS (SELECT 1 FROM s_homework s WHERE s.source_key = h.source_key AND {SameLesson})
             """, cancellationToken);
-        deleted += await ExecuteAsync(connection, $"""
+        deleted += !staged.Contains("lesson") ? 0 : await ExecuteAsync(connection, $"""
             DELETE FROM lesson l USING w_lesson w WHERE l.id = w.id AND NOT EXISTS (SELECT 1 FROM s_lesson s WHERE {SameLesson})
             """, cancellationToken);
         return deleted;

@@ -55,6 +55,47 @@ internal static class Staging
         }
     }
 
+    /// <summary>
+    /// Whether writing <paramref name="rows"/> would change nothing: the rows <paramref name="storedSql"/> reads (the
+    /// whole scope the stage upserts into and deletes from, each keyed as its upsert's conflict target) are exactly
+    /// these, value for value. Equality is the upsert's own <c>IS DISTINCT FROM</c>: ordinal text, numbers by value,
+    /// instants by instant. A key given twice is a doubt, and a doubt answers false: the stage is then written as always.
+    /// </summary>
+    public static async Task<bool> HoldsExactlyAsync<TKey, TRow>(
+        NpgsqlConnection connection,
+        IEnumerable<(TKey Key, TRow Row)> rows,
+        string storedSql,
+        Func<NpgsqlDataReader, (TKey Key, TRow Row)> read,
+        CancellationToken cancellationToken,
+        params object?[] parameters)
+        where TKey : notnull
+    {
+        var wanted = new Dictionary<TKey, TRow>();
+        foreach (var (key, row) in rows)
+        {
+            if (!wanted.TryAdd(key, row))
+            {
+                return false;
+            }
+        }
+
+        await using var command = Command(connection, storedSql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var matched = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var (key, stored) = read(reader);
+            if (!wanted.TryGetValue(key, out var row) || !EqualityComparer<TRow>.Default.Equals(row, stored))
+            {
+                return false;
+            }
+
+            matched++;
+        }
+
+        return matched == wanted.Count;
+    }
+
     public static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)
     {
         await using var command = Command(connection, sql, parameters);

@@ -56,6 +56,38 @@ public class AdapterAcceptanceTests
         Assert.Equal(first.Read, second.Read);
     }
 
+    /// <summary>
+    /// A repeat sync leaves a journal table alone when the store already holds exactly the source's rows of the window.
+    /// It must find that out from the store itself: rows changed, removed or added there by plain SQL, outside the
+    /// writers, are each put back by the next sync, and nothing else is written.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Adapters))]
+    public async Task FullSync_AfterTheJournalWasChangedBehindItsBack_PutsBackExactlyWhatChanged(string adapter)
+    {
+        await using var harness = await SyncHarness.StartAsync(adapter);
+        await harness.SyncAsync();
+
+        async Task<long> TamperAsync(string sql) => await harness.Db.ScalarAsync<long>($"WITH tampered AS ({sql} RETURNING 1) SELECT count(*) FROM tampered");
+        var updated = await TamperAsync("UPDATE mark SET comment = coalesce(comment, '') || ' (исправлено в базе)' WHERE id = (SELECT min(id::text)::uuid FROM mark)")
+            + await TamperAsync("UPDATE lesson SET topic = coalesce(topic, '') || ' (исправлено в базе)' WHERE id = (SELECT min(id::text)::uuid FROM lesson)");
+        var inserted = await TamperAsync("DELETE FROM homework WHERE id = (SELECT min(id::text)::uuid FROM homework)")
+            + await TamperAsync("DELETE FROM attendance WHERE id = (SELECT min(id::text)::uuid FROM attendance)");
+        var deleted = await TamperAsync("""
+            INSERT INTO mark (source_system, source_key, student_id, lesson_id, subject_id, mark_date, code, numeric_value, counts, weight, work_kind, is_debt, comment)
+            SELECT source_system, source_key || '-лишняя', student_id, lesson_id, subject_id, mark_date, code, numeric_value, counts, weight, work_kind, is_debt, comment
+            FROM mark WHERE id = (SELECT max(id::text)::uuid FROM mark)
+            """);
+
+        var run = await harness.SyncAsync();
+
+        Assert.True(run.Status == "succeeded", run.Error);
+        Assert.Equal((2L, 1L), (updated, deleted));
+        Assert.InRange(inserted, 1L, 2L); // a homework and an absence, where the source's journal has both
+        Assert.Equal((inserted, updated, deleted), (run.Inserted, run.Updated, run.Deleted));
+        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
+    }
+
     [Theory]
     [MemberData(nameof(Adapters))]
     public async Task Reconciliation_CountsTheDifferencesFromTheSource_AndWritesNothing(string adapter)
