@@ -279,29 +279,43 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             rows[id] = rows.TryGetValue(id, out var other) ? Merge(other, person) : person;
         }
 
-        await CopyAsync(connection, "s_person", "id uuid, last_name text, first_name text, middle_name text, search_name text, birth_date date, gender char(1), snils char(11)",
-            rows, [NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Date, NpgsqlDbType.Char, NpgsqlDbType.Char],
-            row => [row.Key, row.Value.LastName, row.Value.FirstName, row.Value.MiddleName, SearchName(row.Value), row.Value.BirthDate, row.Value.Gender, row.Value.Snils?.Canonical],
-            cancellationToken);
-        // What a source does not know (a parent's birth date, a dropped SNILS) never erases what another source told us.
-        Count(await UpsertAsync(connection, """
-            INSERT INTO person (id, last_name, first_name, middle_name, search_name, birth_date, gender, snils)
-            SELECT id, last_name, first_name, middle_name, search_name, birth_date, gender, snils FROM s_person
-            ON CONFLICT (id) DO UPDATE SET last_name = excluded.last_name, first_name = excluded.first_name, middle_name = excluded.middle_name,
-                search_name = excluded.search_name, birth_date = COALESCE(excluded.birth_date, person.birth_date),
-                gender = COALESCE(excluded.gender, person.gender), snils = COALESCE(excluded.snils, person.snils)
-            WHERE (person.last_name, person.first_name, person.middle_name, person.search_name, person.birth_date, person.gender, person.snils)
-                IS DISTINCT FROM (excluded.last_name, excluded.first_name, excluded.middle_name, excluded.search_name,
-                    COALESCE(excluded.birth_date, person.birth_date), COALESCE(excluded.gender, person.gender), COALESCE(excluded.snils, person.snils))
-            RETURNING (xmax = 0) AS inserted
-            """, cancellationToken));
-        await ExecuteAsync(connection, """
-            INSERT INTO person_owner (person_id, source_system) SELECT unnest($1::uuid[]), $2
-            ON CONFLICT (person_id) DO UPDATE SET source_system = excluded.source_system
-            """, cancellationToken, owners.Distinct().ToArray(), target.SourceSystem);
-        await CopyAsync(connection, "s_identity", "kind text, source_id text, federal_id uuid", newIdentities,
-            [NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Uuid], row => [row.Kind, row.SourceId, row.Id], cancellationToken);
-        await ExecuteAsync(connection, "INSERT INTO identity_map (source_system, kind, source_id, federal_id) SELECT $1, kind, source_id, federal_id FROM s_identity ON CONFLICT DO NOTHING", cancellationToken, target.SourceSystem);
+        // Only the people whose row the upsert would change are staged: a repeat sync finds them all as stored.
+        var changed = rows.Where(row => standing.GetValueOrDefault(row.Key)?.Stored is not { } stored || stored.With(row.Value) != stored).ToList();
+        if (changed.Count > 0)
+        {
+            await CopyAsync(connection, "s_person", "id uuid, last_name text, first_name text, middle_name text, search_name text, birth_date date, gender char(1), snils char(11)",
+                changed, [NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Date, NpgsqlDbType.Char, NpgsqlDbType.Char],
+                row => [row.Key, row.Value.LastName, row.Value.FirstName, row.Value.MiddleName, SearchName(row.Value), row.Value.BirthDate, row.Value.Gender, row.Value.Snils?.Canonical],
+                cancellationToken);
+            // What a source does not know (a parent's birth date, a dropped SNILS) never erases what another source told us.
+            Count(await UpsertAsync(connection, """
+                INSERT INTO person (id, last_name, first_name, middle_name, search_name, birth_date, gender, snils)
+                SELECT id, last_name, first_name, middle_name, search_name, birth_date, gender, snils FROM s_person
+                ON CONFLICT (id) DO UPDATE SET last_name = excluded.last_name, first_name = excluded.first_name, middle_name = excluded.middle_name,
+                    search_name = excluded.search_name, birth_date = COALESCE(excluded.birth_date, person.birth_date),
+                    gender = COALESCE(excluded.gender, person.gender), snils = COALESCE(excluded.snils, person.snils)
+                WHERE (person.last_name, person.first_name, person.middle_name, person.search_name, person.birth_date, person.gender, person.snils)
+                    IS DISTINCT FROM (excluded.last_name, excluded.first_name, excluded.middle_name, excluded.search_name,
+                        COALESCE(excluded.birth_date, person.birth_date), COALESCE(excluded.gender, person.gender), COALESCE(excluded.snils, person.snils))
+                RETURNING (xmax = 0) AS inserted
+                """, cancellationToken));
+        }
+
+        if (owners.Count > 0)
+        {
+            await ExecuteAsync(connection, """
+                INSERT INTO person_owner (person_id, source_system) SELECT unnest($1::uuid[]), $2
+                ON CONFLICT (person_id) DO UPDATE SET source_system = excluded.source_system
+                """, cancellationToken, owners.Distinct().ToArray(), target.SourceSystem);
+        }
+
+        if (newIdentities.Count > 0)
+        {
+            await CopyAsync(connection, "s_identity", "kind text, source_id text, federal_id uuid", newIdentities,
+                [NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Uuid], row => [row.Kind, row.SourceId, row.Id], cancellationToken);
+            await ExecuteAsync(connection, "INSERT INTO identity_map (source_system, kind, source_id, federal_id) SELECT $1, kind, source_id, federal_id FROM s_identity ON CONFLICT DO NOTHING", cancellationToken, target.SourceSystem);
+        }
+
         return ids;
     }
 
@@ -334,7 +348,19 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
 
     private sealed record OpenEnrollment(Guid SchoolId, string Name, string Region, string? Owner);
 
-    private sealed record PersonStanding(string LastName, string FirstName, DateOnly? BirthDate, string? Owner, OpenEnrollment? OpenSchool);
+    private sealed record PersonStanding(string LastName, string FirstName, DateOnly? BirthDate, string? Owner, OpenEnrollment? OpenSchool)
+    {
+        /// <summary>The person's row as stored: what the upsert would compare.</summary>
+        public required StoredPerson Stored { get; init; }
+    }
+
+    /// <summary>A person's row as the store holds it, or as the upsert would leave it.</summary>
+    private sealed record StoredPerson(string LastName, string FirstName, string? MiddleName, string SearchName, DateOnly? BirthDate, string? Gender, string? Snils)
+    {
+        /// <summary>The row after the upsert of <paramref name="person"/>: what a source does not know is kept.</summary>
+        public StoredPerson With(CheckedPerson person) => new(person.LastName, person.FirstName, person.MiddleName, SchoolWriter.SearchName(person),
+            person.BirthDate ?? BirthDate, person.Gender ?? Gender, person.Snils?.Canonical ?? Snils);
+    }
 
     /// <summary>What the store holds of people a snapshot may touch: their owner, their details, their open enrollment.</summary>
     /// <remarks>
@@ -344,9 +370,9 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
     private async Task<Dictionary<Guid, PersonStanding>> StandingAsync(Guid[] ids)
     {
         var rows = await ListAsync(connection, """
-            SELECT p.id, p.last_name, p.first_name, p.birth_date, p.owner, o.school_id, o.name, o.code, o.owner
+            SELECT p.id, p.last_name, p.first_name, p.birth_date, p.owner, o.school_id, o.name, o.code, o.owner, p.middle_name, p.search_name, p.gender, p.snils
             FROM unnest($1::uuid[]) AS wanted(id)
-            CROSS JOIN LATERAL (SELECT p.id, p.last_name, p.first_name, p.birth_date, po.source_system AS owner
+            CROSS JOIN LATERAL (SELECT p.id, p.last_name, p.first_name, p.birth_date, po.source_system AS owner, p.middle_name, p.search_name, p.gender, p.snils
                                 FROM person p LEFT JOIN person_owner po ON po.person_id = p.id WHERE p.id = wanted.id OFFSET 0) p
             LEFT JOIN LATERAL (
                 SELECT s.id AS school_id, coalesce(s.short_name, s.full_name) AS name, r.code, so.source_system AS owner
@@ -355,7 +381,11 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
                 WHERE e.student_id = p.id AND e.ends_on IS NULL OFFSET 0) o ON true
             """, r => (Id: r.GetGuid(0), Standing: new PersonStanding(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetFieldValue<DateOnly>(3),
                 r.IsDBNull(4) ? null : r.GetString(4),
-                r.IsDBNull(5) ? null : new OpenEnrollment(r.GetGuid(5), r.GetString(6), r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8)))),
+                r.IsDBNull(5) ? null : new OpenEnrollment(r.GetGuid(5), r.GetString(6), r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8)))
+        {
+            Stored = new StoredPerson(r.GetString(1), r.GetString(2), r.IsDBNull(9) ? null : r.GetString(9), r.GetString(10),
+                        r.IsDBNull(3) ? null : r.GetFieldValue<DateOnly>(3), r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetString(12)),
+        }),
             cancellationToken, ids);
         return rows.ToDictionary(row => row.Id, row => row.Standing);
     }
@@ -484,7 +514,16 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
                 new Rejection("guardian.is-student", "Законным представителем ученика указан он сам")));
         }
 
-        var rows = listed.Where(g => g.Parent != g.Student).DistinctBy(g => (g.Parent, g.Student));
+        var rows = listed.Where(g => g.Parent != g.Student).DistinctBy(g => (g.Parent, g.Student)).ToList();
+        // A whole list that the store already holds for these students, relation for relation, is not staged again.
+        if (snapshot.Complete.HasFlag(RosterParts.Guardians) && await HoldsExactlyAsync(connection, rows.Select(g => (Key: (g.Parent, g.Student), Row: g.Relation)), """
+            SELECT g.parent_id, g.student_id, g.relation
+            FROM s_enrollment s CROSS JOIN LATERAL (SELECT parent_id, student_id, relation FROM guardianship WHERE student_id = s.student_id OFFSET 0) g
+            """, r => ((r.GetGuid(0), r.GetGuid(1)), r.GetString(2)), cancellationToken))
+        {
+            return;
+        }
+
         await CopyAsync(connection, "s_guardianship", "parent_id uuid, student_id uuid, relation text", rows,
             [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Text], row => [row.Parent, row.Student, row.Relation], cancellationToken);
         var upserted = await UpsertAsync(connection, """

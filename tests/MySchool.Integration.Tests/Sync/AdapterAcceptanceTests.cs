@@ -68,7 +68,7 @@ public class AdapterAcceptanceTests
         await using var harness = await SyncHarness.StartAsync(adapter);
         await harness.SyncAsync();
 
-        async Task<long> TamperAsync(string sql) => await harness.Db.ScalarAsync<long>($"WITH tampered AS ({sql} RETURNING 1) SELECT count(*) FROM tampered");
+        Task<long> TamperAsync(string sql) => Tamper(harness, sql);
         var updated = await TamperAsync("UPDATE mark SET comment = coalesce(comment, '') || ' (исправлено в базе)' WHERE id = (SELECT min(id::text)::uuid FROM mark)")
             + await TamperAsync("UPDATE lesson SET topic = coalesce(topic, '') || ' (исправлено в базе)' WHERE id = (SELECT min(id::text)::uuid FROM lesson)");
         var inserted = await TamperAsync("DELETE FROM homework WHERE id = (SELECT min(id::text)::uuid FROM homework)")
@@ -87,6 +87,35 @@ public class AdapterAcceptanceTests
         Assert.Equal((inserted, updated, deleted), (run.Inserted, run.Updated, run.Deleted));
         StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
     }
+
+    /// <summary>The same for the roster: a person and a student's guardians are compared with the store, not remembered.</summary>
+    [Theory]
+    [MemberData(nameof(Adapters))]
+    public async Task FullSync_AfterTheRosterWasChangedBehindItsBack_PutsBackExactlyWhatChanged(string adapter)
+    {
+        await using var harness = await SyncHarness.StartAsync(adapter);
+        await harness.SyncAsync();
+
+        var updated = await Tamper(harness, "UPDATE person SET last_name = last_name || 'ӧ' WHERE id = (SELECT min(student_id::text)::uuid FROM enrollment)");
+        var inserted = await Tamper(harness, "DELETE FROM guardianship WHERE (parent_id, student_id) = (SELECT parent_id, student_id FROM guardianship ORDER BY 1, 2 LIMIT 1)");
+        var deleted = await Tamper(harness, """
+            INSERT INTO guardianship (parent_id, student_id, relation)
+            SELECT g.parent_id, e.student_id, g.relation FROM guardianship g CROSS JOIN enrollment e
+            WHERE g.parent_id <> e.student_id AND NOT EXISTS (SELECT 1 FROM guardianship x WHERE x.parent_id = g.parent_id AND x.student_id = e.student_id)
+            ORDER BY 1, 2 LIMIT 1
+            """);
+
+        var run = await harness.SyncAsync();
+
+        Assert.True(run.Status == "succeeded", run.Error);
+        Assert.Equal((1L, 1L, 1L), (inserted, updated, deleted));
+        Assert.Equal((inserted, updated, deleted), (run.Inserted, run.Updated, run.Deleted));
+        StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
+    }
+
+    /// <summary>A write in plain SQL, outside the writers; answers the rows it touched.</summary>
+    private static Task<long> Tamper(SyncHarness harness, string sql) =>
+        harness.Db.ScalarAsync<long>($"WITH tampered AS ({sql} RETURNING 1) SELECT count(*) FROM tampered");
 
     [Theory]
     [MemberData(nameof(Adapters))]
