@@ -172,28 +172,47 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
 
     private static NpgsqlParameter Uuid(Guid? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid };
 
+    /// <summary>
+    /// The school's years, grade levels and classes, a statement each for all of them (their natural keys join them),
+    /// then every class's id and its identity: a handful of statements a school rather than six a class.
+    /// </summary>
     private async Task<Dictionary<string, Guid>> WriteClassesAsync(Guid schoolId, IReadOnlyList<CheckedClass> classes)
     {
         var ids = new Dictionary<string, Guid>(StringComparer.Ordinal);
-        foreach (var schoolClass in classes)
+        if (classes.Count == 0)
         {
-            var startYear = int.Parse(schoolClass.Year.AsSpan(0, 4), System.Globalization.CultureInfo.InvariantCulture);
-            var yearId = await UpsertReturningIdAsync(
-                "academic_year", "school_id = $1 AND name = $2",
-                "INSERT INTO academic_year (school_id, name, starts_on, ends_on) VALUES ($1, $2, $3, $4) ON CONFLICT (school_id, name) DO NOTHING",
-                schoolId, schoolClass.Year, new DateOnly(startYear, 9, 1), new DateOnly(startYear + 1, 8, 31));
-            var gradeLevelId = await UpsertReturningIdAsync(
-                "grade_level", "academic_year_id = $1 AND grade = $2",
-                "INSERT INTO grade_level (academic_year_id, grade) VALUES ($1, $2) ON CONFLICT (academic_year_id, grade) DO NOTHING",
-                yearId, (short)schoolClass.Name.Grade);
-            var classId = await UpsertReturningIdAsync(
-                "class", "grade_level_id = $2 AND letter = $4",
-                "INSERT INTO class (school_id, grade_level_id, grade, letter) VALUES ($1, $2, $3, $4) ON CONFLICT (grade_level_id, letter) DO NOTHING",
-                schoolId, gradeLevelId, (short)schoolClass.Name.Grade, schoolClass.Name.Letter.ToString());
-            await MapIdentityAsync("class", schoolClass.SourceId, classId);
-            ids[schoolClass.SourceId] = classId;
+            return ids;
         }
 
+        var startYears = classes.Select(c => int.Parse(c.Year.AsSpan(0, 4), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var wanted = new object[]
+        {
+            schoolId, classes.Select(c => c.Year).ToArray(), classes.Select(c => (short)c.Name.Grade).ToArray(), classes.Select(c => c.Name.Letter.ToString()).ToArray(),
+            startYears.Select(year => new DateOnly(year, 9, 1)).ToArray(), startYears.Select(year => new DateOnly(year + 1, 8, 31)).ToArray(),
+        };
+        const string Wanted = "unnest($2::text[], $3::smallint[], $4::text[], $5::date[], $6::date[]) WITH ORDINALITY AS w(year, grade, letter, starts_on, ends_on, ord)";
+        const string Levels = "JOIN academic_year y ON y.school_id = $1 AND y.name = w.year JOIN grade_level g ON g.academic_year_id = y.id AND g.grade = w.grade";
+        Count(await UpsertAsync(connection, $"""
+            INSERT INTO academic_year (school_id, name, starts_on, ends_on) SELECT DISTINCT $1::uuid, w.year, w.starts_on, w.ends_on FROM {Wanted}
+            ON CONFLICT (school_id, name) DO NOTHING RETURNING (xmax = 0) AS inserted
+            """, cancellationToken, wanted));
+        Count(await UpsertAsync(connection, $"""
+            INSERT INTO grade_level (academic_year_id, grade) SELECT DISTINCT y.id, w.grade FROM {Wanted} JOIN academic_year y ON y.school_id = $1 AND y.name = w.year
+            ON CONFLICT (academic_year_id, grade) DO NOTHING RETURNING (xmax = 0) AS inserted
+            """, cancellationToken, wanted));
+        Count(await UpsertAsync(connection, $"""
+            INSERT INTO class (school_id, grade_level_id, grade, letter) SELECT DISTINCT $1::uuid, g.id, w.grade, w.letter FROM {Wanted} {Levels}
+            ON CONFLICT (grade_level_id, letter) DO NOTHING RETURNING (xmax = 0) AS inserted
+            """, cancellationToken, wanted));
+        foreach (var (ord, classId) in await ListAsync(connection, $"SELECT w.ord, c.id FROM {Wanted} {Levels} JOIN class c ON c.grade_level_id = g.id AND c.letter = w.letter",
+            r => (r.GetInt64(0), r.GetGuid(1)), cancellationToken, wanted))
+        {
+            ids[classes[(int)ord - 1].SourceId] = classId;
+        }
+
+        await ExecuteAsync(connection, """
+            INSERT INTO identity_map (source_system, kind, source_id, federal_id) SELECT $1, 'class', * FROM unnest($2::text[], $3::uuid[]) ON CONFLICT DO NOTHING
+            """, cancellationToken, target.SourceSystem, ids.Keys.ToArray(), ids.Values.ToArray());
         return ids;
     }
 
