@@ -68,14 +68,18 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
         // not staged again (a repeat sync finds most of them so). A delta names no whole, so it is always staged.
         var scope = new object[] { classes.Values.ToArray(), journal.From, journal.To, target.SourceSystem };
         var staged = new HashSet<string>(StringComparer.Ordinal);
+        var compare = !journal.IsDelta;
         async Task<bool> StageAsync<TKey, TRow>(string table, List<(TKey Key, TRow Row)> rows, string storedSql, Func<NpgsqlDataReader, (TKey, TRow)> read)
             where TKey : notnull
         {
-            if (!journal.IsDelta && await HoldsExactlyAsync(connection, rows, storedSql, read, cancellationToken, scope))
+            var held = compare ? await CompareStoredAsync(connection, rows, storedSql, read, cancellationToken, scope) : StoreHolds.Different;
+            if (held == StoreHolds.Same)
             {
                 return false;
             }
 
+            // A window without a lesson in the store (a first load) holds nothing that hangs on one: no need to look.
+            compare &= !(table == "lesson" && held == StoreHolds.Nothing);
             staged.Add(table);
             return true;
         }

@@ -535,7 +535,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
 
         var rows = listed.Where(g => g.Parent != g.Student).DistinctBy(g => (g.Parent, g.Student)).ToList();
         // A whole list that the store already holds for these students, relation for relation, is not staged again.
-        if (snapshot.Complete.HasFlag(RosterParts.Guardians) && await HoldsExactlyAsync(connection, rows.Select(g => (Key: (g.Parent, g.Student), Row: g.Relation)), """
+        if (snapshot.Complete.HasFlag(RosterParts.Guardians) && StoreHolds.Same == await CompareStoredAsync(connection, rows.Select(g => (Key: (g.Parent, g.Student), Row: g.Relation)), """
             SELECT g.parent_id, g.student_id, g.relation
             FROM s_enrollment s CROSS JOIN LATERAL (SELECT parent_id, student_id, relation FROM guardianship WHERE student_id = s.student_id OFFSET 0) g
             """, r => ((r.GetGuid(0), r.GetGuid(1)), r.GetString(2)), cancellationToken))

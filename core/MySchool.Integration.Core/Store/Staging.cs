@@ -56,12 +56,13 @@ internal static class Staging
     }
 
     /// <summary>
-    /// Whether writing <paramref name="rows"/> would change nothing: the rows <paramref name="storedSql"/> reads (the
-    /// whole scope the stage upserts into and deletes from, each keyed as its upsert's conflict target) are exactly
-    /// these, value for value. Equality is the upsert's own <c>IS DISTINCT FROM</c>: ordinal text, numbers by value,
-    /// instants by instant. A key given twice is a doubt, and a doubt answers false: the stage is then written as always.
+    /// What the store holds against <paramref name="rows"/>: <see cref="StoreHolds.Same"/> when writing them would change
+    /// nothing, the rows <paramref name="storedSql"/> reads (the whole scope the stage upserts into and deletes from,
+    /// each keyed as its upsert's conflict target) being exactly these, value for value. Equality is the upsert's own
+    /// <c>IS DISTINCT FROM</c>: ordinal text, numbers by value, instants by instant. A key given twice is a doubt, and a
+    /// doubt answers <see cref="StoreHolds.Different"/>: the stage is then written as always.
     /// </summary>
-    public static async Task<bool> HoldsExactlyAsync<TKey, TRow>(
+    public static async Task<StoreHolds> CompareStoredAsync<TKey, TRow>(
         NpgsqlConnection connection,
         IEnumerable<(TKey Key, TRow Row)> rows,
         string storedSql,
@@ -75,7 +76,7 @@ internal static class Staging
         {
             if (!wanted.TryAdd(key, row))
             {
-                return false;
+                return StoreHolds.Different;
             }
         }
 
@@ -87,13 +88,26 @@ internal static class Staging
             var (key, stored) = read(reader);
             if (!wanted.TryGetValue(key, out var row) || !EqualityComparer<TRow>.Default.Equals(row, stored))
             {
-                return false;
+                return StoreHolds.Different;
             }
 
             matched++;
         }
 
-        return matched == wanted.Count;
+        return matched == wanted.Count ? StoreHolds.Same : matched == 0 ? StoreHolds.Nothing : StoreHolds.Different;
+    }
+
+    /// <summary>What the store holds in a stage's scope, against the rows the stage would write.</summary>
+    public enum StoreHolds
+    {
+        /// <summary>Exactly those rows: writing them changes nothing.</summary>
+        Same,
+
+        /// <summary>Something else.</summary>
+        Different,
+
+        /// <summary>Nothing at all (and the stage has rows to write).</summary>
+        Nothing,
     }
 
     public static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)
