@@ -346,8 +346,8 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
     /// changed last name alone (marriage) or a corrected patronymic is the same person.
     /// </summary>
     private static bool Mismatch(PersonStanding stand, CheckedPerson person) =>
-        (stand.BirthDate is { } born && person.BirthDate is { } claimed && born != claimed)
-        || (PersonNames.Fold(stand.LastName) != PersonNames.Fold(person.LastName) && PersonNames.Fold(stand.FirstName) != PersonNames.Fold(person.FirstName));
+        (stand.Stored.BirthDate is { } born && person.BirthDate is { } claimed && born != claimed)
+        || (PersonNames.Fold(stand.Stored.LastName) != PersonNames.Fold(person.LastName) && PersonNames.Fold(stand.Stored.FirstName) != PersonNames.Fold(person.FirstName));
 
     /// <summary>The holder's operators see the claim too: under their own source, school and student id.</summary>
     private async Task NoteForHolderAsync(Guid personId, OpenEnrollment open, Guid claimingSchoolId)
@@ -367,11 +367,8 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
 
     private sealed record OpenEnrollment(Guid SchoolId, string Name, string Region, string? Owner);
 
-    private sealed record PersonStanding(string LastName, string FirstName, DateOnly? BirthDate, string? Owner, OpenEnrollment? OpenSchool)
-    {
-        /// <summary>The person's row as stored: what the upsert would compare.</summary>
-        public required StoredPerson Stored { get; init; }
-    }
+    /// <param name="Stored">The person's row as stored: what the upsert would compare, and a SNILS match is checked against.</param>
+    private sealed record PersonStanding(StoredPerson Stored, string? Owner, OpenEnrollment? OpenSchool);
 
     /// <summary>A person's row as the store holds it, or as the upsert would leave it.</summary>
     private sealed record StoredPerson(string LastName, string FirstName, string? MiddleName, string SearchName, DateOnly? BirthDate, string? Gender, string? Snils)
@@ -398,13 +395,11 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
                 FROM enrollment e JOIN class c ON c.id = e.class_id JOIN school s ON s.id = c.school_id
                 JOIN municipality m ON m.id = s.municipality_id JOIN region r ON r.id = m.region_id LEFT JOIN school_owner so ON so.school_id = s.id
                 WHERE e.student_id = p.id AND e.ends_on IS NULL OFFSET 0) o ON true
-            """, r => (Id: r.GetGuid(0), Standing: new PersonStanding(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetFieldValue<DateOnly>(3),
+            """, r => (Id: r.GetGuid(0), Standing: new PersonStanding(
+                new StoredPerson(r.GetString(1), r.GetString(2), r.IsDBNull(9) ? null : r.GetString(9), r.GetString(10),
+                    r.IsDBNull(3) ? null : r.GetFieldValue<DateOnly>(3), r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetString(12)),
                 r.IsDBNull(4) ? null : r.GetString(4),
-                r.IsDBNull(5) ? null : new OpenEnrollment(r.GetGuid(5), r.GetString(6), r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8)))
-        {
-            Stored = new StoredPerson(r.GetString(1), r.GetString(2), r.IsDBNull(9) ? null : r.GetString(9), r.GetString(10),
-                        r.IsDBNull(3) ? null : r.GetFieldValue<DateOnly>(3), r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetString(12)),
-        }),
+                r.IsDBNull(5) ? null : new OpenEnrollment(r.GetGuid(5), r.GetString(6), r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8)))),
             cancellationToken, ids);
         return rows.ToDictionary(row => row.Id, row => row.Standing);
     }
