@@ -149,7 +149,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             await CopyAsync(connection, "s_mark", "id uuid, source_key text, student_id uuid, class_id uuid, group_id uuid, lesson_date date, number smallint, subject_id uuid, mark_date date, code text, numeric_value numeric, counts boolean, weight numeric, work_kind text, is_debt boolean, comment text",
                 marks,
                 [NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Text, NpgsqlDbType.Numeric, NpgsqlDbType.Boolean, NpgsqlDbType.Numeric, NpgsqlDbType.Text, NpgsqlDbType.Boolean, NpgsqlDbType.Text],
-                m => [Guid.CreateVersion7(), m.Key, m.Row.Student, m.Row.Lesson.Class, m.Row.Lesson.Group, m.Row.Lesson.Date, m.Row.Lesson.Number, m.Row.Subject, m.Row.Date, m.Row.Code, m.Row.Numeric, m.Row.Counts, m.Row.Weight, m.Row.WorkKind, m.Row.IsDebt, m.Row.Comment],
+                m => [TimeOrderedIds.Next(), m.Key, m.Row.Student, m.Row.Lesson.Class, m.Row.Lesson.Group, m.Row.Lesson.Date, m.Row.Lesson.Number, m.Row.Subject, m.Row.Date, m.Row.Code, m.Row.Numeric, m.Row.Counts, m.Row.Weight, m.Row.WorkKind, m.Row.IsDebt, m.Row.Comment],
                 cancellationToken);
             count(await UpsertAsync(connection, $"""
                 INSERT INTO mark (id, source_system, source_key, student_id, lesson_id, subject_id, mark_date, code, numeric_value, counts, weight, work_kind, is_debt, comment)

@@ -245,7 +245,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
                 continue;
             }
 
-            var id = mapped ? mappedId : matched ? bySnils[snils!] : Guid.CreateVersion7();
+            var id = mapped ? mappedId : matched ? bySnils[snils!] : TimeOrderedIds.Next();
             var stand = standing.GetValueOrDefault(id);
             if (matched && stand is not null && Mismatch(stand, person))
             {
