@@ -45,6 +45,7 @@ internal static partial class ExchangeBench
             await PushAsync(client, $"roster-{school}", school, [Roster(school)]);
         }
 
+        var statements = await StatementProfile.StartAsync(db);
         var started = Stopwatch.GetTimestamp();
         var (cpu, gatewayCpu, clientCpu) = (CpuSeconds(), gateway.CpuTime, Process.GetCurrentProcess().TotalProcessorTime);
         var rejected = 0L;
@@ -59,6 +60,7 @@ internal static partial class ExchangeBench
         var marks = await CountAsync(db, "SELECT count(*) FROM mark");
         Console.WriteLine($"gRPC push: {marks:N0} marks in {MarksTotal / MarksPerBatch} batches of {MarksPerBatch:N0} ({Streams} streams at once), {pushSeconds:F1} s = {marks / pushSeconds:N0} rows/s, {rejected} rejected");
         Console.WriteLine($"CPU of the push: PostgreSQL {spent["postgres"] - cpu["postgres"]:F1} s, gateway {(gateway.CpuTime - gatewayCpu).TotalSeconds:F1} s, the bench's client {(Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalSeconds:F1} s; gateway peak RSS {gateway.PeakWorkingSet / 1024.0 / 1024.0:F0} MiB");
+        await statements.PrintAsync("push");
 
         // The physical limit: the same mark rows, binary COPY into a plain table with its primary key only.
         await using var plain = NpgsqlDataSource.Create(await cluster.CreateMigratedDatabaseAsync("plain"));

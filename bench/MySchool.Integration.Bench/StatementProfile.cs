@@ -17,7 +17,7 @@ internal sealed class StatementProfile(NpgsqlDataSource? db)
             return new StatementProfile(null);
         }
 
-        await using var reset = db.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()");
+        await using var reset = db.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset(), pg_stat_reset()");
         await reset.ExecuteNonQueryAsync();
         return new StatementProfile(db);
     }
@@ -51,7 +51,21 @@ internal sealed class StatementProfile(NpgsqlDataSource? db)
             }
         }
 
-        await using var reset = db.CreateCommand("SELECT pg_stat_statements_reset()");
+        // Trigger functions, when the cluster also tracks them (-c track_functions=pl): pg_stat_statements shows only
+        // their statements, apart from the statement that fired them.
+        await using (var functions = db.CreateCommand("""
+            SELECT round(total_time::numeric), round(self_time::numeric), calls, funcname FROM pg_stat_user_functions
+            WHERE total_time > 50 ORDER BY total_time DESC LIMIT 10
+            """))
+        await using (var reader = await functions.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                Console.WriteLine($"  {reader.GetDecimal(0),8:N0} ms ({reader.GetDecimal(1):N0} ms its own) {reader.GetInt64(2),8:N0} calls  function {reader.GetString(3)}");
+            }
+        }
+
+        await using var reset = db.CreateCommand("SELECT pg_stat_statements_reset(), pg_stat_reset()");
         await reset.ExecuteNonQueryAsync();
     }
 }
