@@ -29,7 +29,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
         Action<(long, long), long> count,
         Action<QuarantinedRecord> quarantine)
     {
-        await CopyAsync(connection, "s_class", "class_id uuid", classes.Values, [NpgsqlDbType.Uuid], id => [id], cancellationToken);
+        await CopyAsync(connection, "s_class", classes.Values, columns => columns.Add("class_id uuid", id => id), cancellationToken);
         var subjects = await WriteSubjectsAsync(schoolId, journal, teachers);
         var groups = await new GroupWriter(connection, cancellationToken).WriteAsync(journal, classes, people, count, quarantine);
         var window = new object[] { journal.From, journal.To };
@@ -92,10 +92,9 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
         if (await StageAsync("lesson", lessons, $"SELECT l.class_id, l.group_id, l.lesson_date, l.number, l.starts_at, l.ends_at, l.subject_id, l.room, l.teacher_id, l.topic FROM {WindowLessons}",
             r => (ReadSlot(r, 0), new LessonRow(r.GetFieldValue<DateTimeOffset>(4), r.GetFieldValue<DateTimeOffset>(5), r.GetGuid(6), Text(r, 7), r.IsDBNull(8) ? null : r.GetGuid(8), Text(r, 9)))))
         {
-            await CopyAsync(connection, "s_lesson", "class_id uuid, group_id uuid, lesson_date date, number smallint, starts_at timestamptz, ends_at timestamptz, subject_id uuid, room text, teacher_id uuid, topic text",
-                lessons,
-                [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz, NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Uuid, NpgsqlDbType.Text],
-                l => [l.Key.Class, l.Key.Group, l.Key.Date, l.Key.Number, l.Row.StartsAt, l.Row.EndsAt, l.Row.Subject, l.Row.Room, l.Row.Teacher, l.Row.Topic],
+            await CopyAsync(connection, "s_lesson", lessons, columns => SlotColumns(columns, l => l.Key)
+                .Add("starts_at timestamptz", l => l.Row.StartsAt).Add("ends_at timestamptz", l => l.Row.EndsAt).Add("subject_id uuid", l => l.Row.Subject)
+                .Add("room text", l => l.Row.Room).Add("teacher_id uuid", l => l.Row.Teacher).Add("topic text", l => l.Row.Topic),
                 cancellationToken);
             count(await UpsertAsync(connection, """
                 INSERT INTO lesson (class_id, group_id, lesson_date, number, starts_at, ends_at, subject_id, room, teacher_id, topic)
@@ -117,10 +116,9 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             FROM {WindowLessons} CROSS JOIN LATERAL (SELECT * FROM homework WHERE lesson_id = l.id OFFSET 0) h
             """, r => ((ReadSlot(r, 0), r.GetString(4)), new HomeworkRow(r.GetString(5), r.GetBoolean(6), r.IsDBNull(7) ? "" : JsonSerializer.Serialize(r.GetFieldValue<string[]>(7))))))
         {
-            await CopyAsync(connection, "s_homework", "class_id uuid, group_id uuid, lesson_date date, number smallint, source_key text, text text, individual boolean, attachments jsonb",
-                homework,
-                [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Boolean, NpgsqlDbType.Jsonb],
-                h => [h.Key.Lesson.Class, h.Key.Lesson.Group, h.Key.Lesson.Date, h.Key.Lesson.Number, h.Key.SourceKey, h.Row.Text, h.Row.Individual, h.Row.Attachments],
+            await CopyAsync(connection, "s_homework", homework, columns => SlotColumns(columns, h => h.Key.Lesson)
+                .Add("source_key text", h => h.Key.SourceKey).Add("text text", h => h.Row.Text).Add("individual boolean", h => h.Row.Individual)
+                .Add("attachments jsonb", h => h.Row.Attachments),
                 cancellationToken);
             count(await UpsertAsync(connection, $"""
                 INSERT INTO homework (lesson_id, source_key, text, individual, attachments)
@@ -146,10 +144,11 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
                 r.GetBoolean(10), r.GetDecimal(11), Text(r, 12), r.GetBoolean(13), Text(r, 14)))))
         {
             // A new mark's id is time-ordered (UUIDv7), so the primary key grows at its right edge instead of at random pages.
-            await CopyAsync(connection, "s_mark", "id uuid, source_key text, student_id uuid, class_id uuid, group_id uuid, lesson_date date, number smallint, subject_id uuid, mark_date date, code text, numeric_value numeric, counts boolean, weight numeric, work_kind text, is_debt boolean, comment text",
-                marks,
-                [NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Text, NpgsqlDbType.Numeric, NpgsqlDbType.Boolean, NpgsqlDbType.Numeric, NpgsqlDbType.Text, NpgsqlDbType.Boolean, NpgsqlDbType.Text],
-                m => [TimeOrderedIds.Next(), m.Key, m.Row.Student, m.Row.Lesson.Class, m.Row.Lesson.Group, m.Row.Lesson.Date, m.Row.Lesson.Number, m.Row.Subject, m.Row.Date, m.Row.Code, m.Row.Numeric, m.Row.Counts, m.Row.Weight, m.Row.WorkKind, m.Row.IsDebt, m.Row.Comment],
+            await CopyAsync(connection, "s_mark", marks, columns => SlotColumns(columns
+                    .Add("id uuid", _ => TimeOrderedIds.Next()).Add("source_key text", m => m.Key).Add("student_id uuid", m => m.Row.Student), m => m.Row.Lesson)
+                .Add("subject_id uuid", m => m.Row.Subject).Add("mark_date date", m => m.Row.Date).Add("code text", m => m.Row.Code)
+                .Add("numeric_value numeric", m => m.Row.Numeric).Add("counts boolean", m => m.Row.Counts).Add("weight numeric", m => m.Row.Weight)
+                .Add("work_kind text", m => m.Row.WorkKind).Add("is_debt boolean", m => m.Row.IsDebt).Add("comment text", m => m.Row.Comment),
                 cancellationToken);
             count(await UpsertAsync(connection, $"""
                 INSERT INTO mark (id, source_system, source_key, student_id, lesson_id, subject_id, mark_date, code, numeric_value, counts, weight, work_kind, is_debt, comment)
@@ -173,10 +172,8 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             WHERE a.student_id IN (SELECT student_id FROM s_enrollment)
             """, r => ((r.GetGuid(0), ReadSlot(r, 1)), r.GetString(5))))
         {
-            await CopyAsync(connection, "s_attendance", "student_id uuid, class_id uuid, group_id uuid, lesson_date date, number smallint, code text",
-                attendance,
-                [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Date, NpgsqlDbType.Smallint, NpgsqlDbType.Text],
-                a => [a.Key.Student, a.Key.Lesson.Class, a.Key.Lesson.Group, a.Key.Lesson.Date, a.Key.Lesson.Number, a.Row],
+            await CopyAsync(connection, "s_attendance", attendance, columns => SlotColumns(columns.Add("student_id uuid", a => a.Key.Student), a => a.Key.Lesson)
+                .Add("code text", a => a.Row),
                 cancellationToken);
             count(await UpsertAsync(connection, $"""
                 INSERT INTO attendance (student_id, lesson_id, code) SELECT s.student_id, l.id, s.code FROM s_attendance s JOIN lesson l ON {LessonKey}
@@ -185,10 +182,10 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
                 """, cancellationToken), 0);
         }
 
-        await CopyAsync(connection, "s_event", "class_id uuid, source_key text, kind text, starts_at timestamptz, ends_at timestamptz, title text, body text",
-            journal.Events.Where(e => e.ClassSourceId is null || classes.ContainsKey(e.ClassSourceId)),
-            [NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz, NpgsqlDbType.Text, NpgsqlDbType.Text],
-            e => [e.ClassSourceId is null ? null : classes[e.ClassSourceId], e.SourceKey, e.Kind, e.StartsAt.ToUniversalTime(), e.EndsAt?.ToUniversalTime(), e.Title, e.Body],
+        await CopyAsync(connection, "s_event", journal.Events.Where(e => e.ClassSourceId is null || classes.ContainsKey(e.ClassSourceId)), columns => columns
+                .Add("class_id uuid", e => e.ClassSourceId is null ? (Guid?)null : classes[e.ClassSourceId]).Add("source_key text", e => e.SourceKey).Add("kind text", e => e.Kind)
+                .Add("starts_at timestamptz", e => e.StartsAt.ToUniversalTime()).Add("ends_at timestamptz", e => e.EndsAt?.ToUniversalTime())
+                .Add("title text", e => e.Title).Add("body text", e => e.Body),
             cancellationToken);
         count(await UpsertAsync(connection, """
             INSERT INTO event (school_id, class_id, source_key, kind, starts_at, ends_at, title, body)
@@ -224,6 +221,11 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
 
     private static Slot ReadSlot(NpgsqlDataReader r, int at) =>
         new(r.GetGuid(at), r.IsDBNull(at + 1) ? null : r.GetGuid(at + 1), r.GetFieldValue<DateOnly>(at + 2), r.GetInt16(at + 3));
+
+    /// <summary>A lesson's slot as four stage columns, the ones <see cref="LessonKey"/> joins on.</summary>
+    private static StageColumns<T> SlotColumns<T>(StageColumns<T> columns, Func<T, Slot> slot) => columns
+        .Add("class_id uuid", row => slot(row).Class).Add("group_id uuid", row => slot(row).Group)
+        .Add("lesson_date date", row => slot(row).Date).Add("number smallint", row => slot(row).Number);
 
     private static string? Text(NpgsqlDataReader r, int at) => r.IsDBNull(at) ? null : r.GetString(at);
 

@@ -15,6 +15,9 @@ namespace MySchool.Integration.Core.Store;
 public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target, CancellationToken cancellationToken)
 {
     private readonly List<QuarantinedRecord> _quarantine = [];
+
+    /// <summary>Each known person's open class as read before this school's writes: where the enrollments already stand.</summary>
+    private readonly Dictionary<Guid, Guid> _openClasses = [];
     private WriteCounts _counts = WriteCounts.Zero;
 
     public List<HeldDeletion> Held { get; } = [];
@@ -226,8 +229,28 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
     private async Task<Dictionary<(string Role, string SourceId), Guid>> WritePeopleAsync(Guid schoolId, IReadOnlyList<CheckedPerson> people)
     {
         var known = await KnownIdentitiesAsync(people);
-        var bySnils = await PeopleBySnilsAsync(people);
-        var standing = await StandingAsync([.. known.Values.Concat(bySnils.Values).Distinct()]);
+        var standing = await StandingAsync([.. known.Values.Distinct()]);
+        // A SNILS is looked up only where it may belong to someone else: a person the map does not know, or one whose
+        // stored SNILS is another. A repeat sync, whose people are all known as they are, looks none up.
+        var bySnils = await PeopleBySnilsAsync([.. people
+            .Where(p => p.Snils is not null && !(known.TryGetValue((p.Role, p.SourceId), out var id) && standing.GetValueOrDefault(id)?.Stored.Snils == p.Snils.Value.Canonical))
+            .Select(p => p.Snils!.Value.Canonical).Distinct()]);
+        Guid[] unseen = [.. bySnils.Values.Where(id => !standing.ContainsKey(id)).Distinct()];
+        if (unseen.Length > 0)
+        {
+            foreach (var (id, stand) in await StandingAsync(unseen))
+            {
+                standing[id] = stand;
+            }
+        }
+
+        foreach (var (id, stand) in standing)
+        {
+            if (stand.OpenSchool is { } open)
+            {
+                _openClasses[id] = open.ClassId;
+            }
+        }
         var ids = new Dictionary<(string, string), Guid>();
         var rows = new Dictionary<Guid, CheckedPerson>();
         var newIdentities = new List<(string Kind, string SourceId, Guid Id)>();
@@ -302,10 +325,11 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
         var changed = rows.Where(row => standing.GetValueOrDefault(row.Key)?.Stored is not { } stored || stored.With(row.Value) != stored).ToList();
         if (changed.Count > 0)
         {
-            await CopyAsync(connection, "s_person", "id uuid, last_name text, first_name text, middle_name text, search_name text, birth_date date, gender char(1), snils char(11)",
-                changed, [NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Date, NpgsqlDbType.Char, NpgsqlDbType.Char],
-                row => [row.Key, row.Value.LastName, row.Value.FirstName, row.Value.MiddleName, SearchName(row.Value), row.Value.BirthDate, row.Value.Gender, row.Value.Snils?.Canonical],
-                cancellationToken);
+            await CopyAsync(connection, "s_person", changed, columns => columns
+                    .Add("id uuid", row => row.Key).Add("last_name text", row => row.Value.LastName).Add("first_name text", row => row.Value.FirstName)
+                    .Add("middle_name text", row => row.Value.MiddleName).Add("search_name text", row => SearchName(row.Value)).Add("birth_date date", row => row.Value.BirthDate)
+                    .Add("gender char(1)", row => row.Value.Gender).Add("snils char(11)", row => row.Value.Snils?.Canonical),
+                cancellationToken, joined: false);
             // What a source does not know (a parent's birth date, a dropped SNILS) never erases what another source told us.
             Count(await UpsertAsync(connection, """
                 INSERT INTO person (id, last_name, first_name, middle_name, search_name, birth_date, gender, snils)
@@ -330,8 +354,8 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
 
         if (newIdentities.Count > 0)
         {
-            await CopyAsync(connection, "s_identity", "kind text, source_id text, federal_id uuid", newIdentities,
-                [NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Uuid], row => [row.Kind, row.SourceId, row.Id], cancellationToken);
+            await CopyAsync(connection, "s_identity", newIdentities, columns => columns
+                .Add("kind text", row => row.Kind).Add("source_id text", row => row.SourceId).Add("federal_id uuid", row => row.Id), cancellationToken, joined: false);
             await ExecuteAsync(connection, "INSERT INTO identity_map (source_system, kind, source_id, federal_id) SELECT $1, kind, source_id, federal_id FROM s_identity ON CONFLICT DO NOTHING", cancellationToken, target.SourceSystem);
         }
 
@@ -365,7 +389,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             reason.Code, reason.Message, open.Owner ?? "");
     }
 
-    private sealed record OpenEnrollment(Guid SchoolId, string Name, string Region, string? Owner);
+    private sealed record OpenEnrollment(Guid SchoolId, string Name, string Region, string? Owner, Guid ClassId);
 
     /// <param name="Stored">The person's row as stored: what the upsert would compare, and a SNILS match is checked against.</param>
     private sealed record PersonStanding(StoredPerson Stored, string? Owner, OpenEnrollment? OpenSchool);
@@ -386,12 +410,12 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
     private async Task<Dictionary<Guid, PersonStanding>> StandingAsync(Guid[] ids)
     {
         var rows = await ListAsync(connection, """
-            SELECT p.id, p.last_name, p.first_name, p.birth_date, p.owner, o.school_id, o.name, o.code, o.owner, p.middle_name, p.search_name, p.gender, p.snils
+            SELECT p.id, p.last_name, p.first_name, p.birth_date, p.owner, o.school_id, o.name, o.code, o.owner, p.middle_name, p.search_name, p.gender, p.snils, o.class_id
             FROM unnest($1::uuid[]) AS wanted(id)
             CROSS JOIN LATERAL (SELECT p.id, p.last_name, p.first_name, p.birth_date, po.source_system AS owner, p.middle_name, p.search_name, p.gender, p.snils
                                 FROM person p LEFT JOIN person_owner po ON po.person_id = p.id WHERE p.id = wanted.id OFFSET 0) p
             LEFT JOIN LATERAL (
-                SELECT s.id AS school_id, coalesce(s.short_name, s.full_name) AS name, r.code, so.source_system AS owner
+                SELECT s.id AS school_id, coalesce(s.short_name, s.full_name) AS name, r.code, so.source_system AS owner, c.id AS class_id
                 FROM enrollment e JOIN class c ON c.id = e.class_id JOIN school s ON s.id = c.school_id
                 JOIN municipality m ON m.id = s.municipality_id JOIN region r ON r.id = m.region_id LEFT JOIN school_owner so ON so.school_id = s.id
                 WHERE e.student_id = p.id AND e.ends_on IS NULL OFFSET 0) o ON true
@@ -399,7 +423,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
                 new StoredPerson(r.GetString(1), r.GetString(2), r.IsDBNull(9) ? null : r.GetString(9), r.GetString(10),
                     r.IsDBNull(3) ? null : r.GetFieldValue<DateOnly>(3), r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetString(12)),
                 r.IsDBNull(4) ? null : r.GetString(4),
-                r.IsDBNull(5) ? null : new OpenEnrollment(r.GetGuid(5), r.GetString(6), r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8)))),
+                r.IsDBNull(5) ? null : new OpenEnrollment(r.GetGuid(5), r.GetString(6), r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8), r.GetGuid(13)))),
             cancellationToken, ids);
         return rows.ToDictionary(row => row.Id, row => row.Standing);
     }
@@ -437,12 +461,17 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
         return known;
     }
 
-    private async Task<Dictionary<string, Guid>> PeopleBySnilsAsync(IReadOnlyList<CheckedPerson> people)
+    private async Task<Dictionary<string, Guid>> PeopleBySnilsAsync(string[] snilses)
     {
+        var bySnils = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        if (snilses.Length == 0)
+        {
+            return bySnils;
+        }
+
         // As char(11), the column's type: compared as text, the column was cast and its unique index never used.
         await using var command = new NpgsqlCommand("SELECT snils, id FROM person WHERE snils = ANY($1::char(11)[])", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = people.Where(p => p.Snils is not null).Select(p => p.Snils!.Value.Canonical).Distinct().ToArray() });
-        var bySnils = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        command.Parameters.Add(new NpgsqlParameter { Value = snilses });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -461,9 +490,12 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
         var rows = snapshot.Enrollments
             .Where(e => people.ContainsKey(("student", e.StudentSourceId)))
             .Select(e => (Student: people[("student", e.StudentSourceId)], Class: classes[e.ClassSourceId]));
-        await CopyAsync(connection, "s_enrollment", "student_id uuid, class_id uuid", rows, [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid], row => [row.Student, row.Class], cancellationToken);
+        await CopyAsync(connection, "s_enrollment", rows, columns => columns.Add("student_id uuid", row => row.Student).Add("class_id uuid", row => row.Class), cancellationToken);
+        // Every student listed already open-enrolled in the class listed (a repeat sync): no transfer to close, no
+        // enrollment to open, and neither statement is sent.
+        var settled = rows.All(row => _openClasses.TryGetValue(row.Student, out var open) && open == row.Class);
         var yesterday = target.Today.AddDays(-1);
-        var transferred = await ExecuteAsync(connection, """
+        var transferred = settled ? 0 : await ExecuteAsync(connection, """
             UPDATE enrollment e SET ends_on = GREATEST(e.starts_on, $1) FROM s_enrollment s
             WHERE e.student_id = s.student_id AND e.ends_on IS NULL AND e.class_id <> s.class_id
             """, cancellationToken, yesterday);
@@ -481,7 +513,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
         }
 
         // A student's first enrollment starts with the school year; a later one (a transfer) starts today.
-        Count(await UpsertAsync(connection, """
+        Count(settled ? (0, 0) : await UpsertAsync(connection, """
             INSERT INTO enrollment (student_id, class_id, starts_on)
             SELECT s.student_id, s.class_id,
                    CASE WHEN EXISTS (SELECT 1 FROM enrollment p WHERE p.student_id = s.student_id) THEN $1 ELSE y.starts_on END
@@ -538,8 +570,8 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             return;
         }
 
-        await CopyAsync(connection, "s_guardianship", "parent_id uuid, student_id uuid, relation text", rows,
-            [NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Text], row => [row.Parent, row.Student, row.Relation], cancellationToken);
+        await CopyAsync(connection, "s_guardianship", rows, columns => columns
+            .Add("parent_id uuid", row => row.Parent).Add("student_id uuid", row => row.Student).Add("relation text", row => row.Relation), cancellationToken);
         var upserted = await UpsertAsync(connection, """
             INSERT INTO guardianship (parent_id, student_id, relation) SELECT parent_id, student_id, relation FROM s_guardianship
             ON CONFLICT (parent_id, student_id) DO UPDATE SET relation = excluded.relation WHERE guardianship.relation IS DISTINCT FROM excluded.relation
@@ -558,8 +590,8 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
         var rows = snapshot.Teachers.Where(t => people.ContainsKey(("teacher", t.SourceId))).DistinctBy(t => people[("teacher", t.SourceId)])
             .SelectMany(t => t.Roles.Select(role => (Person: people[("teacher", t.SourceId)], Role: role,
                 Subjects: role == "teacher" ? t.Subjects.Order(StringComparer.Ordinal).ToArray() : [], t.Email)));
-        await CopyAsync(connection, "s_staff", "person_id uuid, role text, subjects text[], email text", rows,
-            [NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Array | NpgsqlDbType.Text, NpgsqlDbType.Text], row => [row.Person, row.Role, row.Subjects, row.Email], cancellationToken);
+        await CopyAsync(connection, "s_staff", rows, columns => columns
+            .Add("person_id uuid", row => row.Person).Add("role text", row => row.Role).Add("subjects text[]", row => row.Subjects).Add("email text", row => row.Email), cancellationToken);
         var upserted = await UpsertAsync(connection, """
             INSERT INTO staff (person_id, school_id, role, subjects, email) SELECT person_id, $1, role, subjects, email FROM s_staff
             ON CONFLICT (person_id, school_id, role) DO UPDATE SET subjects = excluded.subjects, email = excluded.email

@@ -96,8 +96,10 @@ public class AdapterAcceptanceTests
         await using var harness = await SyncHarness.StartAsync(adapter);
         await harness.SyncAsync();
 
-        var updated = await Tamper(harness, "UPDATE person SET last_name = last_name || 'ӧ' WHERE id = (SELECT min(student_id::text)::uuid FROM enrollment)");
-        var inserted = await Tamper(harness, "DELETE FROM guardianship WHERE (parent_id, student_id) = (SELECT parent_id, student_id FROM guardianship ORDER BY 1, 2 LIMIT 1)");
+        var updated = await Tamper(harness, "UPDATE person SET last_name = last_name || 'ӧ' WHERE id = (SELECT min(student_id::text)::uuid FROM enrollment)")
+            + await Tamper(harness, "UPDATE person SET snils = NULL WHERE id = (SELECT max(p.id::text)::uuid FROM person p JOIN enrollment e ON e.student_id = p.id WHERE p.snils IS NOT NULL)");
+        var inserted = await Tamper(harness, "DELETE FROM guardianship WHERE (parent_id, student_id) = (SELECT parent_id, student_id FROM guardianship ORDER BY 1, 2 LIMIT 1)")
+            + await Tamper(harness, "UPDATE enrollment SET ends_on = starts_on WHERE id = (SELECT id FROM enrollment WHERE ends_on IS NULL ORDER BY student_id DESC LIMIT 1)");
         var deleted = await Tamper(harness, """
             INSERT INTO guardianship (parent_id, student_id, relation)
             SELECT g.parent_id, e.student_id, g.relation FROM guardianship g CROSS JOIN enrollment e
@@ -108,7 +110,7 @@ public class AdapterAcceptanceTests
         var run = await harness.SyncAsync();
 
         Assert.True(run.Status == "succeeded", run.Error);
-        Assert.Equal((1L, 1L, 1L), (inserted, updated, deleted));
+        Assert.Equal((2L, 2L, 1L), (inserted, updated, deleted));
         Assert.Equal((inserted, updated, deleted), (run.Inserted, run.Updated, run.Deleted));
         StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
     }
