@@ -93,6 +93,13 @@ internal sealed class GroupWriter(NpgsqlConnection connection, CancellationToken
         }
 
         var groupIds = groups.Select(g => ids[(classes[g.ClassSourceId], g.Name)]).ToArray();
+        // Members the store already holds exactly (a repeat sync) are not written again.
+        if (await CompareStoredAsync(connection, members.Select(m => (m, true)), "SELECT group_id, student_id FROM group_member WHERE group_id = ANY($1)",
+            r => ((r.GetGuid(0), r.GetGuid(1)), true), cancellationToken, groupIds) == StoreHolds.Same)
+        {
+            return;
+        }
+
         count((0, 0), await ExecuteAsync(connection, """
             DELETE FROM group_member m WHERE m.group_id = ANY($1)
               AND NOT EXISTS (SELECT 1 FROM unnest($2::uuid[], $3::uuid[]) AS k(group_id, student_id) WHERE k.group_id = m.group_id AND k.student_id = m.student_id)

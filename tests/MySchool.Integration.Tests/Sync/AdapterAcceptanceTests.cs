@@ -72,7 +72,8 @@ public class AdapterAcceptanceTests
         var updated = await TamperAsync("UPDATE mark SET comment = coalesce(comment, '') || ' (исправлено в базе)' WHERE id = (SELECT min(id::text)::uuid FROM mark)")
             + await TamperAsync("UPDATE lesson SET topic = coalesce(topic, '') || ' (исправлено в базе)' WHERE id = (SELECT min(id::text)::uuid FROM lesson)");
         var inserted = await TamperAsync("DELETE FROM homework WHERE id = (SELECT min(id::text)::uuid FROM homework)")
-            + await TamperAsync("DELETE FROM attendance WHERE id = (SELECT min(id::text)::uuid FROM attendance)");
+            + await TamperAsync("DELETE FROM attendance WHERE id = (SELECT min(id::text)::uuid FROM attendance)")
+            + await TamperAsync("DELETE FROM group_member WHERE (group_id, student_id) = (SELECT group_id, student_id FROM group_member ORDER BY 1, 2 LIMIT 1)");
         var deleted = await TamperAsync("""
             INSERT INTO mark (source_system, source_key, student_id, lesson_id, subject_id, mark_date, code, numeric_value, counts, weight, work_kind, is_debt, comment)
             SELECT source_system, source_key || '-лишняя', student_id, lesson_id, subject_id, mark_date, code, numeric_value, counts, weight, work_kind, is_debt, comment
@@ -83,7 +84,7 @@ public class AdapterAcceptanceTests
 
         Assert.True(run.Status == "succeeded", run.Error);
         Assert.Equal((2L, 1L), (updated, deleted));
-        Assert.InRange(inserted, 1L, 2L); // a homework and an absence, where the source's journal has both
+        Assert.InRange(inserted, 2L, 3L); // a homework, a group's member, and an absence where the source's journal has one
         Assert.Equal((inserted, updated, deleted), (run.Inserted, run.Updated, run.Deleted));
         StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
     }
