@@ -90,7 +90,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             Key: new Slot(classes[l.ClassSourceId], Group(l.ClassSourceId, l.Group), l.Date, (short)l.Number),
             Row: new LessonRow(l.StartsAt.ToUniversalTime(), l.EndsAt.ToUniversalTime(), subjects[Normalize(l.Subject)], l.Room, Person("teacher", l.TeacherSourceId), l.Topic)));
         if (await StageAsync("lesson", lessons, $"SELECT l.class_id, l.group_id, l.lesson_date, l.number, l.starts_at, l.ends_at, l.subject_id, l.room, l.teacher_id, l.topic FROM {WindowLessons}",
-            r => (ReadSlot(r, 0), new LessonRow(r.GetFieldValue<DateTimeOffset>(4), r.GetFieldValue<DateTimeOffset>(5), r.GetGuid(6), ReadText(r, 7), r.IsDBNull(8) ? null : r.GetGuid(8), ReadText(r, 9)))))
+            r => (ReadSlot(r, 0), new LessonRow(r.GetFieldValue<DateTimeOffset>(4), r.GetFieldValue<DateTimeOffset>(5), r.GetGuid(6), Text(r, 7), r.IsDBNull(8) ? null : r.GetGuid(8), Text(r, 9)))))
         {
             await CopyAsync(connection, "s_lesson", lessons, columns => SlotColumns(columns, l => l.Key)
                 .Add("starts_at timestamptz", l => l.Row.StartsAt).Add("ends_at timestamptz", l => l.Row.EndsAt).Add("subject_id uuid", l => l.Row.Subject)
@@ -141,7 +141,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             FROM {WindowLessons} CROSS JOIN LATERAL (SELECT * FROM mark WHERE lesson_id = l.id OFFSET 0) m
             WHERE m.source_system = $4 AND m.student_id IN (SELECT student_id FROM s_enrollment)
             """, r => (r.GetString(0), new MarkRow(r.GetGuid(1), ReadSlot(r, 2), r.GetGuid(6), r.GetFieldValue<DateOnly>(7), r.GetString(8), r.IsDBNull(9) ? null : r.GetDecimal(9),
-                r.GetBoolean(10), r.GetDecimal(11), ReadText(r, 12), r.GetBoolean(13), ReadText(r, 14)))))
+                r.GetBoolean(10), r.GetDecimal(11), Text(r, 12), r.GetBoolean(13), Text(r, 14)))))
         {
             // A new mark's id is time-ordered (UUIDv7), so the primary key grows at its right edge instead of at random pages.
             await CopyAsync(connection, "s_mark", marks, columns => SlotColumns(columns
@@ -226,6 +226,8 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
     private static StageColumns<T> SlotColumns<T>(StageColumns<T> columns, Func<T, Slot> slot) => columns
         .Add("class_id uuid", row => slot(row).Class).Add("group_id uuid", row => slot(row).Group)
         .Add("lesson_date date", row => slot(row).Date).Add("number smallint", row => slot(row).Number);
+
+    private static string? Text(NpgsqlDataReader r, int at) => r.IsDBNull(at) ? null : r.GetString(at);
 
     private static readonly Rejection Orphan = new("mark.orphan", "Отметка ссылается на неизвестного ученика, класс или урок");
 

@@ -228,7 +228,8 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
     /// </summary>
     private async Task<Dictionary<(string Role, string SourceId), Guid>> WritePeopleAsync(Guid schoolId, IReadOnlyList<CheckedPerson> people)
     {
-        var (known, standing) = await KnownPeopleAsync(people);
+        var known = await KnownIdentitiesAsync(people);
+        var standing = await StandingAsync([.. known.Values.Distinct()]);
         // A SNILS is looked up only where it may belong to someone else: a person the map does not know, or one whose
         // stored SNILS is another. A repeat sync, whose people are all known as they are, looks none up.
         var bySnils = await PeopleBySnilsAsync([.. people
@@ -404,61 +405,27 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
     /// <summary>What the store holds of people a snapshot may touch: their owner, their details, their open enrollment.</summary>
     /// <remarks>
     /// Each person, and their open enrollment, by index (the fences keep the planner from hashing every person and
-    /// open enrollment: before statistics it guesses a few hundred, and a school's first sync is read that way). The
-    /// ids wanted are <c>wanted.id</c>; a person the store does not hold reads as nulls.
+    /// open enrollment: before statistics it guesses a few hundred, and a school's first sync is read that way).
     /// </remarks>
-    private const string StandingColumns =
-        "p.id, p.last_name, p.first_name, p.birth_date, p.owner, o.school_id, o.name, o.code, o.owner, p.middle_name, p.search_name, p.gender, p.snils, o.class_id";
-
-    private const string StandingJoins = """
-        LEFT JOIN LATERAL (SELECT p.id, p.last_name, p.first_name, p.birth_date, po.source_system AS owner, p.middle_name, p.search_name, p.gender, p.snils
-                           FROM person p LEFT JOIN person_owner po ON po.person_id = p.id WHERE p.id = wanted.id OFFSET 0) p ON true
-        LEFT JOIN LATERAL (
-            SELECT s.id AS school_id, coalesce(s.short_name, s.full_name) AS name, r.code, so.source_system AS owner, c.id AS class_id
-            FROM enrollment e JOIN class c ON c.id = e.class_id JOIN school s ON s.id = c.school_id
-            JOIN municipality m ON m.id = s.municipality_id JOIN region r ON r.id = m.region_id LEFT JOIN school_owner so ON so.school_id = s.id
-            WHERE e.student_id = p.id AND e.ends_on IS NULL OFFSET 0) o ON true
-        """;
-
-    /// <summary>The <see cref="StandingColumns"/> read from <paramref name="at"/> on; null for a person the store does not hold.</summary>
-    private static PersonStanding? ReadStanding(NpgsqlDataReader r, int at) => r.IsDBNull(at) ? null : new PersonStanding(
-        new StoredPerson(r.GetString(at + 1), r.GetString(at + 2), ReadText(r, at + 9), r.GetString(at + 10),
-            r.IsDBNull(at + 3) ? null : r.GetFieldValue<DateOnly>(at + 3), ReadText(r, at + 11), ReadText(r, at + 12)),
-        ReadText(r, at + 4),
-        r.IsDBNull(at + 5) ? null : new OpenEnrollment(r.GetGuid(at + 5), r.GetString(at + 6), r.GetString(at + 7), ReadText(r, at + 8), r.GetGuid(at + 13)));
-
-    /// <summary>The standing of people by their federal ids.</summary>
     private async Task<Dictionary<Guid, PersonStanding>> StandingAsync(Guid[] ids)
     {
-        var rows = await ListAsync(connection, $"SELECT {StandingColumns} FROM unnest($1::uuid[]) AS wanted(id) {StandingJoins}",
-            r => (Id: r.GetGuid(0), Standing: ReadStanding(r, 0)), cancellationToken, ids);
-        return rows.Where(row => row.Standing is not null).ToDictionary(row => row.Id, row => row.Standing!);
-    }
-
-    /// <summary>
-    /// The people the identity map knows, by role and source id, with their standing, in one statement: one
-    /// primary-key lookup of the map a person (the fence keeps the planner from hashing every identity of the source,
-    /// which it does when it guesses, before statistics, that a source has a few hundred).
-    /// </summary>
-    private async Task<(Dictionary<(string, string), Guid> Known, Dictionary<Guid, PersonStanding> Standing)> KnownPeopleAsync(IReadOnlyList<CheckedPerson> people)
-    {
-        var rows = await ListAsync(connection, $"""
-            SELECT i.kind, i.source_id, wanted.id, {StandingColumns} FROM unnest($2::text[], $3::text[]) AS i(kind, source_id)
-            CROSS JOIN LATERAL (SELECT federal_id AS id FROM identity_map m WHERE m.source_system = $1 AND m.kind = i.kind AND m.source_id = i.source_id OFFSET 0) wanted
-            {StandingJoins}
-            """, r => (Key: (r.GetString(0), r.GetString(1)), Id: r.GetGuid(2), Standing: ReadStanding(r, 3)),
-            cancellationToken, target.SourceSystem, people.Select(p => p.Role).ToArray(), people.Select(p => p.SourceId).ToArray());
-        var (known, standing) = (new Dictionary<(string, string), Guid>(), new Dictionary<Guid, PersonStanding>());
-        foreach (var (key, id, stand) in rows)
-        {
-            known[key] = id;
-            if (stand is not null)
-            {
-                standing[id] = stand;
-            }
-        }
-
-        return (known, standing);
+        var rows = await ListAsync(connection, """
+            SELECT p.id, p.last_name, p.first_name, p.birth_date, p.owner, o.school_id, o.name, o.code, o.owner, p.middle_name, p.search_name, p.gender, p.snils, o.class_id
+            FROM unnest($1::uuid[]) AS wanted(id)
+            CROSS JOIN LATERAL (SELECT p.id, p.last_name, p.first_name, p.birth_date, po.source_system AS owner, p.middle_name, p.search_name, p.gender, p.snils
+                                FROM person p LEFT JOIN person_owner po ON po.person_id = p.id WHERE p.id = wanted.id OFFSET 0) p
+            LEFT JOIN LATERAL (
+                SELECT s.id AS school_id, coalesce(s.short_name, s.full_name) AS name, r.code, so.source_system AS owner, c.id AS class_id
+                FROM enrollment e JOIN class c ON c.id = e.class_id JOIN school s ON s.id = c.school_id
+                JOIN municipality m ON m.id = s.municipality_id JOIN region r ON r.id = m.region_id LEFT JOIN school_owner so ON so.school_id = s.id
+                WHERE e.student_id = p.id AND e.ends_on IS NULL OFFSET 0) o ON true
+            """, r => (Id: r.GetGuid(0), Standing: new PersonStanding(
+                new StoredPerson(r.GetString(1), r.GetString(2), r.IsDBNull(9) ? null : r.GetString(9), r.GetString(10),
+                    r.IsDBNull(3) ? null : r.GetFieldValue<DateOnly>(3), r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetString(12)),
+                r.IsDBNull(4) ? null : r.GetString(4),
+                r.IsDBNull(5) ? null : new OpenEnrollment(r.GetGuid(5), r.GetString(6), r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8), r.GetGuid(13)))),
+            cancellationToken, ids);
+        return rows.ToDictionary(row => row.Id, row => row.Standing);
     }
 
     private static CheckedPerson Merge(CheckedPerson first, CheckedPerson second) => first with
@@ -470,6 +437,29 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
     };
 
     private static string SearchName(CheckedPerson person) => PersonNames.Fold($"{person.LastName} {person.FirstName} {person.MiddleName}".TrimEnd());
+
+    private async Task<Dictionary<(string, string), Guid>> KnownIdentitiesAsync(IReadOnlyList<CheckedPerson> people)
+    {
+        await using var command = new NpgsqlCommand(
+            // One primary-key lookup a person (the fence keeps the planner from hashing every identity of the source,
+            // which it does when it guesses, before statistics, that a source has a few hundred).
+            """
+            SELECT p.kind, p.source_id, m.federal_id FROM unnest($2::text[], $3::text[]) AS p(kind, source_id)
+            CROSS JOIN LATERAL (SELECT federal_id FROM identity_map m WHERE m.source_system = $1 AND m.kind = p.kind AND m.source_id = p.source_id OFFSET 0) m
+            """,
+            connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = target.SourceSystem });
+        command.Parameters.Add(new NpgsqlParameter { Value = people.Select(p => p.Role).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = people.Select(p => p.SourceId).ToArray() });
+        var known = new Dictionary<(string, string), Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            known[(reader.GetString(0), reader.GetString(1))] = reader.GetGuid(2);
+        }
+
+        return known;
+    }
 
     private async Task<Dictionary<string, Guid>> PeopleBySnilsAsync(string[] snilses)
     {
