@@ -16,8 +16,9 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
 {
     private readonly List<QuarantinedRecord> _quarantine = [];
 
-    /// <summary>Each known person's open class as read before this school's writes: where the enrollments already stand.</summary>
-    private readonly Dictionary<Guid, Guid> _openClasses = [];
+    /// <summary>The standing of the people this school's write resolved, as read before it wrote: where their enrollments stand.</summary>
+    private Dictionary<Guid, PersonStanding> _standing = [];
+
     private WriteCounts _counts = WriteCounts.Zero;
 
     public List<HeldDeletion> Held { get; } = [];
@@ -244,13 +245,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             }
         }
 
-        foreach (var (id, stand) in standing)
-        {
-            if (stand.OpenSchool is { } open)
-            {
-                _openClasses[id] = open.ClassId;
-            }
-        }
+        _standing = standing;
         var ids = new Dictionary<(string, string), Guid>();
         var rows = new Dictionary<Guid, CheckedPerson>();
         var newIdentities = new List<(string Kind, string SourceId, Guid Id)>();
@@ -493,7 +488,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
         await CopyAsync(connection, "s_enrollment", rows, columns => columns.Add("student_id uuid", row => row.Student).Add("class_id uuid", row => row.Class), cancellationToken);
         // Every student listed already open-enrolled in the class listed (a repeat sync): no transfer to close, no
         // enrollment to open, and neither statement is sent.
-        var settled = rows.All(row => _openClasses.TryGetValue(row.Student, out var open) && open == row.Class);
+        var settled = rows.All(row => _standing.GetValueOrDefault(row.Student)?.OpenSchool?.ClassId == row.Class);
         var yesterday = target.Today.AddDays(-1);
         var transferred = settled ? 0 : await ExecuteAsync(connection, """
             UPDATE enrollment e SET ends_on = GREATEST(e.starts_on, $1) FROM s_enrollment s
