@@ -51,6 +51,27 @@ public sealed class ScheduleSignalsTests(ScheduleSignalsTests.Region region) : I
     }
 
     [Fact]
+    public async Task AStatementOfMoreKeysThanOnePayloadHolds_SignalsEachOfThem()
+    {
+        var mark = await region.MarkAsync();
+
+        // 1,000 person keys are about 38,000 bytes: five payloads or more, each under NOTIFY's 8,000.
+        await using var insert = region.Db.CreateCommand("""
+            INSERT INTO person (last_name, first_name, search_name) SELECT 'Сигналов', 'Тест' || g, 'сигналов тест' || g FROM generate_series(1, 1000) g RETURNING id
+            """);
+        var keys = new List<string>();
+        await using (var reader = await insert.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                keys.Add(ScheduleSignals.Person(reader.GetGuid(0)));
+            }
+        }
+
+        await region.HeardAsync(mark, [.. keys], "1,000 people written at once");
+    }
+
+    [Fact]
     public async Task ARolledBackWrite_SignalsNothing()
     {
         var mark = await region.MarkAsync();
