@@ -399,21 +399,26 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
 
     /// <summary>What the store holds of people a snapshot may touch: their owner, their details, their open enrollment.</summary>
     /// <remarks>
-    /// Each person, and their open enrollment, by index (the fences keep the planner from hashing every person and
-    /// open enrollment: before statistics it guesses a few hundred, and a school's first sync is read that way).
+    /// Each person, and their open enrollment's class, by index (the fences keep the planner from hashing every person
+    /// and open enrollment: before statistics it guesses a few hundred, and a school's first sync is read that way);
+    /// then each of those classes' school, region and owner once, not once a student.
     /// </remarks>
     private async Task<Dictionary<Guid, PersonStanding>> StandingAsync(Guid[] ids)
     {
         var rows = await ListAsync(connection, """
+            WITH standing AS (
+                SELECT p.*, e.class_id
+                FROM unnest($1::uuid[]) AS wanted(id)
+                CROSS JOIN LATERAL (SELECT p.id, p.last_name, p.first_name, p.birth_date, po.source_system AS owner, p.middle_name, p.search_name, p.gender, p.snils
+                                    FROM person p LEFT JOIN person_owner po ON po.person_id = p.id WHERE p.id = wanted.id OFFSET 0) p
+                LEFT JOIN LATERAL (SELECT class_id FROM enrollment WHERE student_id = p.id AND ends_on IS NULL OFFSET 0) e ON true),
+            schools AS (
+                SELECT c.id AS class_id, s.id AS school_id, coalesce(s.short_name, s.full_name) AS name, r.code, so.source_system AS owner
+                FROM (SELECT DISTINCT class_id FROM standing) k CROSS JOIN LATERAL (SELECT * FROM class WHERE id = k.class_id OFFSET 0) c
+                JOIN school s ON s.id = c.school_id JOIN municipality m ON m.id = s.municipality_id JOIN region r ON r.id = m.region_id
+                LEFT JOIN school_owner so ON so.school_id = s.id)
             SELECT p.id, p.last_name, p.first_name, p.birth_date, p.owner, o.school_id, o.name, o.code, o.owner, p.middle_name, p.search_name, p.gender, p.snils, o.class_id
-            FROM unnest($1::uuid[]) AS wanted(id)
-            CROSS JOIN LATERAL (SELECT p.id, p.last_name, p.first_name, p.birth_date, po.source_system AS owner, p.middle_name, p.search_name, p.gender, p.snils
-                                FROM person p LEFT JOIN person_owner po ON po.person_id = p.id WHERE p.id = wanted.id OFFSET 0) p
-            LEFT JOIN LATERAL (
-                SELECT s.id AS school_id, coalesce(s.short_name, s.full_name) AS name, r.code, so.source_system AS owner, c.id AS class_id
-                FROM enrollment e JOIN class c ON c.id = e.class_id JOIN school s ON s.id = c.school_id
-                JOIN municipality m ON m.id = s.municipality_id JOIN region r ON r.id = m.region_id LEFT JOIN school_owner so ON so.school_id = s.id
-                WHERE e.student_id = p.id AND e.ends_on IS NULL OFFSET 0) o ON true
+            FROM standing p LEFT JOIN schools o ON o.class_id = p.class_id
             """, r => (Id: r.GetGuid(0), Standing: new PersonStanding(
                 new StoredPerson(r.GetString(1), r.GetString(2), r.IsDBNull(9) ? null : r.GetString(9), r.GetString(10),
                     r.IsDBNull(3) ? null : r.GetFieldValue<DateOnly>(3), r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetString(12)),
