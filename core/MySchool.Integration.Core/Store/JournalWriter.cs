@@ -182,10 +182,39 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
                 """, cancellationToken), 0);
         }
 
-        await CopyAsync(connection, "s_event", journal.Events.Where(e => e.ClassSourceId is null || classes.ContainsKey(e.ClassSourceId)), columns => columns
-                .Add("class_id uuid", e => e.ClassSourceId is null ? (Guid?)null : classes[e.ClassSourceId]).Add("source_key text", e => e.SourceKey).Add("kind text", e => e.Kind)
-                .Add("starts_at timestamptz", e => e.StartsAt.ToUniversalTime()).Add("ends_at timestamptz", e => e.EndsAt?.ToUniversalTime())
-                .Add("title text", e => e.Title).Add("body text", e => e.Body),
+        var events = journal.Events.Where(e => e.ClassSourceId is null || classes.ContainsKey(e.ClassSourceId)).Select(e => (Key: e.SourceKey,
+            Row: new EventRow(e.ClassSourceId is null ? null : classes[e.ClassSourceId], e.Kind, e.StartsAt.ToUniversalTime(), e.EndsAt?.ToUniversalTime(), e.Title, e.Body)));
+        // The same for a sync's events: the scope is what the upsert and the stale events' deletion would touch.
+        var eventsHeld = journal.IsDelta ? StoreHolds.Different : await CompareStoredAsync(connection, events, """
+            SELECT e.source_key, e.class_id, e.kind, e.starts_at, e.ends_at, e.title, e.body FROM event e JOIN school s ON s.id = e.school_id
+            WHERE e.school_id = $1 AND ((e.starts_at AT TIME ZONE s.time_zone)::date BETWEEN $2 AND $3 OR e.source_key = ANY($4))
+            """, r => (r.GetString(0), new EventRow(r.IsDBNull(1) ? null : r.GetGuid(1), r.GetString(2), r.GetFieldValue<DateTimeOffset>(3),
+                r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4), r.GetString(5), Text(r, 6))),
+            cancellationToken, schoolId, journal.From, journal.To, events.Select(e => e.Key).ToArray());
+        if (eventsHeld != StoreHolds.Same)
+        {
+            await WriteEventsAsync(schoolId, events, journal, count);
+        }
+
+        if (!journal.IsDelta)
+        {
+            count((0, 0), await DeleteStaleAsync(window, staged));
+            return;
+        }
+
+        var absences = journal.Attendance.Where(a => Resolved(a.ClassSourceId, a.LessonGroup, a.StudentSourceId))
+            .ToDictionary(a => (people[("student", a.StudentSourceId)], classes[a.ClassSourceId], Group(a.ClassSourceId, a.LessonGroup), a.Date, (short)a.Number));
+        await QuarantineLessonlessAsync(journal, absences, quarantine);
+        count((0, 0), await ExecuteAsync(connection, "DELETE FROM mark WHERE source_system = $1 AND source_key = ANY($2)", cancellationToken, target.SourceSystem, journal.DeletedMarks.ToArray()));
+    }
+
+    /// <summary>Stages a school's events and upserts them; a sync's (not a delta's) window also loses the events the source no longer has.</summary>
+    private async Task WriteEventsAsync(Guid schoolId, IEnumerable<(string Key, EventRow Row)> events, JournalWindow journal, Action<(long, long), long> count)
+    {
+        await CopyAsync(connection, "s_event", events, columns => columns
+                .Add("class_id uuid", e => e.Row.Class).Add("source_key text", e => e.Key).Add("kind text", e => e.Row.Kind)
+                .Add("starts_at timestamptz", e => e.Row.StartsAt).Add("ends_at timestamptz", e => e.Row.EndsAt)
+                .Add("title text", e => e.Row.Title).Add("body text", e => e.Row.Body),
             cancellationToken);
         count(await UpsertAsync(connection, """
             INSERT INTO event (school_id, class_id, source_key, kind, starts_at, ends_at, title, body)
@@ -196,21 +225,16 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
                 IS DISTINCT FROM (excluded.class_id, excluded.kind, excluded.starts_at, excluded.ends_at, excluded.title, excluded.body)
             RETURNING (xmax = 0) AS inserted
             """, cancellationToken, schoolId), 0);
-
         if (!journal.IsDelta)
         {
-            count((0, 0), await DeleteStaleAsync(window, staged) + await DeleteStaleEventsAsync(schoolId, journal));
-            return;
+            count((0, 0), await DeleteStaleEventsAsync(schoolId, journal));
         }
-
-        var absences = journal.Attendance.Where(a => Resolved(a.ClassSourceId, a.LessonGroup, a.StudentSourceId))
-            .ToDictionary(a => (people[("student", a.StudentSourceId)], classes[a.ClassSourceId], Group(a.ClassSourceId, a.LessonGroup), a.Date, (short)a.Number));
-        await QuarantineLessonlessAsync(journal, absences, quarantine);
-        count((0, 0), await ExecuteAsync(connection, "DELETE FROM mark WHERE source_system = $1 AND source_key = ANY($2)", cancellationToken, target.SourceSystem, journal.DeletedMarks.ToArray()));
     }
 
     /// <summary>A lesson's slot in the terms the store keys it by: the key its marks, homework and absences hang on.</summary>
     private readonly record struct Slot(Guid Class, Guid? Group, DateOnly Date, short Number);
+
+    private readonly record struct EventRow(Guid? Class, string Kind, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string Title, string? Body);
 
     private readonly record struct LessonRow(DateTimeOffset StartsAt, DateTimeOffset EndsAt, Guid Subject, string? Room, Guid? Teacher, string? Topic);
 

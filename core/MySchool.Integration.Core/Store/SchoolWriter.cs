@@ -590,6 +590,16 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
         var rows = snapshot.Teachers.Where(t => people.ContainsKey(("teacher", t.SourceId))).DistinctBy(t => people[("teacher", t.SourceId)])
             .SelectMany(t => t.Roles.Select(role => (Person: people[("teacher", t.SourceId)], Role: role,
                 Subjects: role == "teacher" ? t.Subjects.Order(StringComparer.Ordinal).ToArray() : [], t.Email)));
+        // A whole staff list that the store already holds for the school, row for row, is not staged again (the
+        // subjects compared as their JSON, an array being equal to another only element by element).
+        if (snapshot.Complete.HasFlag(RosterParts.Staff) && StoreHolds.Same == await CompareStoredAsync(connection,
+                rows.Select(row => (Key: (row.Person, row.Role), Row: (Subjects: JsonSerializer.Serialize(row.Subjects), row.Email))),
+                "SELECT person_id, role, subjects, email FROM staff WHERE school_id = $1",
+                r => ((r.GetGuid(0), r.GetString(1)), (JsonSerializer.Serialize(r.GetFieldValue<string[]>(2)), r.IsDBNull(3) ? null : r.GetString(3))), cancellationToken, schoolId))
+        {
+            return;
+        }
+
         await CopyAsync(connection, "s_staff", rows, columns => columns
             .Add("person_id uuid", row => row.Person).Add("role text", row => row.Role).Add("subjects text[]", row => row.Subjects).Add("email text", row => row.Email), cancellationToken);
         var upserted = await UpsertAsync(connection, """

@@ -70,7 +70,8 @@ public class AdapterAcceptanceTests
 
         Task<long> TamperAsync(string sql) => Tamper(harness, sql);
         var updated = await TamperAsync("UPDATE mark SET comment = coalesce(comment, '') || ' (исправлено в базе)' WHERE id = (SELECT min(id::text)::uuid FROM mark)")
-            + await TamperAsync("UPDATE lesson SET topic = coalesce(topic, '') || ' (исправлено в базе)' WHERE id = (SELECT min(id::text)::uuid FROM lesson)");
+            + await TamperAsync("UPDATE lesson SET topic = coalesce(topic, '') || ' (исправлено в базе)' WHERE id = (SELECT min(id::text)::uuid FROM lesson)")
+            + await TamperAsync("UPDATE event SET title = title || ' (исправлено в базе)' WHERE id = (SELECT min(id::text)::uuid FROM event)");
         var inserted = await TamperAsync("DELETE FROM homework WHERE id = (SELECT min(id::text)::uuid FROM homework)")
             + await TamperAsync("DELETE FROM attendance WHERE id = (SELECT min(id::text)::uuid FROM attendance)")
             + await TamperAsync("DELETE FROM group_member WHERE (group_id, student_id) = (SELECT group_id, student_id FROM group_member ORDER BY 1, 2 LIMIT 1)");
@@ -83,10 +84,11 @@ public class AdapterAcceptanceTests
         var run = await harness.SyncAsync();
 
         Assert.True(run.Status == "succeeded", run.Error);
-        Assert.Equal((2L, 1L), (updated, deleted));
+        Assert.Equal((3L, 1L), (updated, deleted));
         Assert.InRange(inserted, 2L, 3L); // a homework, a group's member, and an absence where the source's journal has one
         Assert.Equal((inserted, updated, deleted), (run.Inserted, run.Updated, run.Deleted));
         StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
+        StoreTruth.AssertEqual(GroundTruth.Events(harness.SourceRegion).ToList(), await StoreTruth.ReadEventsAsync(harness.Db, harness.Adapter));
     }
 
     /// <summary>The same for the roster: a person and a student's guardians are compared with the store, not remembered.</summary>
@@ -98,7 +100,8 @@ public class AdapterAcceptanceTests
         await harness.SyncAsync();
 
         var updated = await Tamper(harness, "UPDATE person SET last_name = last_name || 'ӧ' WHERE id = (SELECT min(student_id::text)::uuid FROM enrollment)")
-            + await Tamper(harness, "UPDATE person SET snils = NULL WHERE id = (SELECT max(p.id::text)::uuid FROM person p JOIN enrollment e ON e.student_id = p.id WHERE p.snils IS NOT NULL)");
+            + await Tamper(harness, "UPDATE person SET snils = NULL WHERE id = (SELECT max(p.id::text)::uuid FROM person p JOIN enrollment e ON e.student_id = p.id WHERE p.snils IS NOT NULL)")
+            + await Tamper(harness, "UPDATE staff SET subjects = '{}' WHERE id = (SELECT min(id::text)::uuid FROM staff WHERE cardinality(subjects) > 0)");
         var inserted = await Tamper(harness, "DELETE FROM guardianship WHERE (parent_id, student_id) = (SELECT parent_id, student_id FROM guardianship ORDER BY 1, 2 LIMIT 1)")
             + await Tamper(harness, "UPDATE enrollment SET ends_on = starts_on WHERE id = (SELECT id FROM enrollment WHERE ends_on IS NULL ORDER BY student_id DESC LIMIT 1)");
         var deleted = await Tamper(harness, """
@@ -111,7 +114,7 @@ public class AdapterAcceptanceTests
         var run = await harness.SyncAsync();
 
         Assert.True(run.Status == "succeeded", run.Error);
-        Assert.Equal((2L, 2L, 1L), (inserted, updated, deleted));
+        Assert.Equal((2L, 3L, 1L), (inserted, updated, deleted));
         Assert.Equal((inserted, updated, deleted), (run.Inserted, run.Updated, run.Deleted));
         StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
     }
