@@ -69,6 +69,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
         var scope = new object[] { classes.Values.ToArray(), journal.From, journal.To, target.SourceSystem };
         var staged = new HashSet<string>(StringComparer.Ordinal);
         var compare = !journal.IsDelta;
+        var firstLoad = false;
         // Each table's rows are a projection read again by whoever needs them (the comparison, then the COPY): a
         // delta of 50,000 marks held as a list cost the gateway over 100 MiB of peak memory under two pushes at once.
         async Task<bool> StageAsync<TKey, TRow>(string table, IEnumerable<(TKey Key, TRow Row)> rows, string storedSql, Func<NpgsqlDataReader, (TKey, TRow)> read)
@@ -80,8 +81,10 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
                 return false;
             }
 
-            // A window without a lesson in the store (a first load) holds nothing that hangs on one: no need to look.
-            compare &= !(table == "lesson" && held == StoreHolds.Nothing);
+            // A window without a lesson in the store (a first load) holds nothing that hangs on one: no need to look,
+            // and nothing in it to be stale.
+            firstLoad |= table == "lesson" && held == StoreHolds.Nothing;
+            compare &= !firstLoad;
             staged.Add(table);
             return true;
         }
@@ -198,7 +201,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
 
         if (!journal.IsDelta)
         {
-            count((0, 0), await DeleteStaleAsync(window, staged));
+            count((0, 0), firstLoad ? 0 : await DeleteStaleAsync(window, staged));
             return;
         }
 
