@@ -91,7 +91,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
 
         var lessons = journal.Lessons.Where(l => Placed(l.ClassSourceId, l.Group)).Select(l => (
             Key: new Slot(classes[l.ClassSourceId], Group(l.ClassSourceId, l.Group), l.Date, (short)l.Number),
-            Row: new LessonRow(l.StartsAt.ToUniversalTime(), l.EndsAt.ToUniversalTime(), subjects[Normalize(l.Subject)], l.Room, Person("teacher", l.TeacherSourceId), l.Topic)));
+            Row: new LessonRow(l.StartsAt.ToUniversalTime(), l.EndsAt.ToUniversalTime(), subjects[l.Subject], l.Room, Person("teacher", l.TeacherSourceId), l.Topic)));
         if (await StageAsync("lesson", lessons, $"SELECT l.class_id, l.group_id, l.lesson_date, l.number, l.starts_at, l.ends_at, l.subject_id, l.room, l.teacher_id, l.topic FROM {WindowLessons}",
             r => (ReadSlot(r, 0), new LessonRow(r.GetFieldValue<DateTimeOffset>(4), r.GetFieldValue<DateTimeOffset>(5), r.GetGuid(6), Text(r, 7), r.IsDBNull(8) ? null : r.GetGuid(8), Text(r, 9)))))
         {
@@ -135,7 +135,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
         var marks = journal.Marks.Where(m => Resolved(m.ClassSourceId, m.LessonGroup, m.StudentSourceId)).Select(m => (
             Key: m.SourceKey,
             Row: new MarkRow(people[("student", m.StudentSourceId)], new Slot(classes[m.ClassSourceId], Group(m.ClassSourceId, m.LessonGroup), m.LessonDate, (short)m.LessonNumber),
-                subjects[Normalize(m.Subject)], m.Date, m.Value.Code, m.Value.Numeric, m.Value.Counts, m.Weight, m.WorkKind, m.IsDebt, m.Comment)));
+                subjects[m.Subject], m.Date, m.Value.Code, m.Value.Numeric, m.Value.Counts, m.Weight, m.WorkKind, m.IsDebt, m.Comment)));
         // The scope is the stale marks' (the source's, of the students it enrolls here), and a mark stored outside it
         // is not among these rows: its upsert would move it.
         if (await StageAsync("mark", marks, $"""
@@ -336,10 +336,13 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
           AND NOT EXISTS (SELECT 1 FROM s_event x WHERE x.source_key = e.source_key)
         """, cancellationToken, schoolId, journal.From, journal.To);
 
+    /// <summary>Writes the subjects the window and the teachers name; answers each name, as the source spells it, with its subject's id.</summary>
+    /// <remarks>Keyed by the source's spelling, so that a mark's subject is one lookup, not a normalization a mark.</remarks>
     private async Task<Dictionary<string, Guid>> WriteSubjectsAsync(Guid schoolId, JournalWindow journal, IReadOnlyList<CheckedTeacher> teachers)
     {
-        var names = journal.Lessons.Select(l => l.Subject).Concat(journal.Marks.Select(m => m.Subject)).Concat(teachers.SelectMany(t => t.Subjects))
-            .GroupBy(Normalize).ToDictionary(g => g.Key, g => g.First());
+        var spellings = journal.Lessons.Select(l => l.Subject).Concat(journal.Marks.Select(m => m.Subject)).Concat(teachers.SelectMany(t => t.Subjects))
+            .ToHashSet(StringComparer.Ordinal);
+        var names = spellings.GroupBy(Normalize).ToDictionary(g => g.Key, g => g.First());
         await ExecuteAsync(connection, """
             INSERT INTO subject (school_id, name, normalized_name) SELECT $1, name, normalized FROM unnest($2::text[], $3::text[]) AS s(name, normalized)
             ON CONFLICT (school_id, normalized_name) DO NOTHING
@@ -353,7 +356,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             ids[reader.GetString(0)] = reader.GetGuid(1);
         }
 
-        return ids;
+        return spellings.ToDictionary(spelling => spelling, spelling => ids[Normalize(spelling)], StringComparer.Ordinal);
     }
 
     public static string Normalize(string subject) => string.Join(' ', subject.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant().Replace('ё', 'е');
