@@ -68,14 +68,13 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
         // not staged again (a repeat sync finds most of them so). A delta names no whole, so it is always staged.
         var scope = new object[] { classes.Values.ToArray(), journal.From, journal.To, target.SourceSystem };
         var staged = new HashSet<string>(StringComparer.Ordinal);
-        var compare = !journal.IsDelta;
         var firstLoad = false;
         // Each table's rows are a projection read again by whoever needs them (the comparison, then the COPY): a
         // delta of 50,000 marks held as a list cost the gateway over 100 MiB of peak memory under two pushes at once.
         async Task<bool> StageAsync<TKey, TRow>(string table, IEnumerable<(TKey Key, TRow Row)> rows, string storedSql, Func<NpgsqlDataReader, (TKey, TRow)> read)
             where TKey : notnull
         {
-            var held = compare ? await CompareStoredAsync(connection, rows, storedSql, read, cancellationToken, scope) : StoreHolds.Different;
+            var held = !journal.IsDelta && !firstLoad ? await CompareStoredAsync(connection, rows, storedSql, read, cancellationToken, scope) : StoreHolds.Different;
             if (held == StoreHolds.Same)
             {
                 return false;
@@ -84,7 +83,6 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             // A window without a lesson in the store (a first load) holds nothing that hangs on one: no need to look,
             // and nothing in it to be stale.
             firstLoad |= table == "lesson" && held == StoreHolds.Nothing;
-            compare &= !firstLoad;
             staged.Add(table);
             return true;
         }
