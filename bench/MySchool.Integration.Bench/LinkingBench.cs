@@ -22,9 +22,9 @@ internal static class LinkingBench
         var cluster = await PostgresCluster.SharedAsync();
         await using var db = NpgsqlDataSource.Create(await cluster.CreateMigratedDatabaseAsync("linking"));
         await using var world = await MockWorld.StartAsync(MockWorldOptions.AnyFreePorts(spec, RegionSpec.Demo("11")));
-        await using (var sync = new FullSync(db, world.Nso))
+        await using (var sync = new FullSync(world.Nso))
         {
-            await sync.RunAsync();
+            await sync.RunAsync(db);
         }
 
         var options = new EsiaOptions { BaseUrl = world.Esia.BaseAddress };

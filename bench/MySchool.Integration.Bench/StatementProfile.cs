@@ -9,12 +9,15 @@ namespace MySchool.Integration.Bench;
 /// </summary>
 internal sealed class StatementProfile(NpgsqlDataSource? db)
 {
+    /// <summary>A profile that prints nothing.</summary>
+    public static readonly StatementProfile None = new(null);
+
     public static async Task<StatementProfile> StartAsync(NpgsqlDataSource db)
     {
         await using var loaded = db.CreateCommand("SELECT current_setting('shared_preload_libraries') LIKE '%pg_stat_statements%'");
         if (!(bool)(await loaded.ExecuteScalarAsync())!)
         {
-            return new StatementProfile(null);
+            return None;
         }
 
         await using var reset = db.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset(), pg_stat_reset()");

@@ -25,54 +25,76 @@ internal static class SyncBench
 
     public static Task RkAsync() => RunAsync("11");
 
+    /// <summary>Rounds of a read-only pass, a full sync and a repeat, each sync's ratio taken to the pass just before it.</summary>
+    private const int Rounds = 3;
+
     private static async Task RunAsync(string regionCode)
     {
         var spec = new RegionSpec { Seed = 1, RegionCode = regionCode, Municipalities = 1, SchoolsPerMunicipality = 30, ClassesPerGrade = 4, StudentsPerClass = 23, Weeks = 1 };
         var cluster = await PostgresCluster.SharedAsync();
-        await using var db = NpgsqlDataSource.Create(await cluster.CreateMigratedDatabaseAsync("bench"));
         var small = RegionSpec.Demo(regionCode == "54" ? "11" : "54");
         await using var world = await MockWorld.StartAsync(regionCode == "54" ? MockWorldOptions.AnyFreePorts(spec, small) : MockWorldOptions.AnyFreePorts(small, spec));
         var mock = regionCode == "54" ? world.Nso : world.Rk;
-        await using var sync = new FullSync(db, mock);
+        await using var sync = new FullSync(mock);
+        await using var untouched = NpgsqlDataSource.Create(await cluster.CreateMigratedDatabaseAsync("readonly"));
 
-        // The read-only pass twice: first as the process's first pass over the mock (the JIT's, like the first sync),
-        // then again; the sync's ratio is to the faster.
-        var (readOnlySeconds, read, readOnlyCpu) = (new double[2], 0L, "");
-        for (var pass = 0; pass < readOnlySeconds.Length; pass++)
+        // The process's first read-only pass, full sync and repeat, untimed but printed: the JIT's, as a gateway pays
+        // them once; the rounds measure a warm process, as a gateway that has synced before runs.
+        var began = Stopwatch.GetTimestamp();
+        var read = await sync.ReadOnlyAsync(untouched);
+        var coldReadOnly = Stopwatch.GetElapsedTime(began).TotalSeconds;
+        var cold = await TimeSyncsAsync(cluster, sync, "first", profile: false);
+        await DropAsync(cold.Database);
+
+        var rounds = new List<Round>();
+        for (var round = 0; round < Rounds; round++)
         {
-            var passCpu = new CpuSplit();
-            var began = Stopwatch.GetTimestamp();
-            read = await sync.ReadOnlyAsync();
-            readOnlySeconds[pass] = Stopwatch.GetElapsedTime(began).TotalSeconds;
-            readOnlyCpu = passCpu.Spent(); // the second, warm pass's is reported
+            var cpu = new CpuSplit();
+            began = Stopwatch.GetTimestamp();
+            await sync.ReadOnlyAsync(untouched);
+            var readOnly = (Seconds: Stopwatch.GetElapsedTime(began).TotalSeconds, Cpu: cpu.Spent());
+            var syncs = await TimeSyncsAsync(cluster, sync, "bench", profile: round == 0);
+            rounds.Add(new Round(readOnly.Seconds, readOnly.Cpu, syncs));
+            if (round < Rounds - 1)
+            {
+                await DropAsync(syncs.Database); // no autovacuum of its rows in the next round
+            }
         }
 
-        // A first full sync too, into a database of its own: the process's first write of a region, JIT included, as
-        // the read-only pass's first is; the timed sync below is a warm process's, as in a gateway that has synced before.
-        // It is dropped after, so that no autovacuum of its rows falls in the timed sync.
-        double firstSyncSeconds;
-        var scratch = new NpgsqlConnectionStringBuilder(await cluster.CreateMigratedDatabaseAsync("first"));
-        await using (var scratchDb = NpgsqlDataSource.Create(scratch.ConnectionString))
-        await using (var first = new FullSync(scratchDb, mock))
-        {
-            var began = Stopwatch.GetTimestamp();
-            await first.RunAsync();
-            firstSyncSeconds = Stopwatch.GetElapsedTime(began).TotalSeconds;
-        }
-
-        await using (var postgres = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(scratch.ConnectionString) { Database = "postgres" }.ConnectionString))
-        await using (var drop = postgres.CreateCommand($"DROP DATABASE {scratch.Database} WITH (FORCE)"))
-        {
-            await drop.ExecuteNonQueryAsync();
-        }
-
-        var statements = await StatementProfile.StartAsync(db);
-        var cpu = new CpuSplit();
-        var started = Stopwatch.GetTimestamp();
-        var run = await sync.RunAsync();
-        var syncSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var syncCpu = cpu.Spent();
+        var last = rounds[^1].Syncs;
+        await using var db = NpgsqlDataSource.Create(last.Database);
         var rows = await RowCountAsync(db);
+        await using var baseline = NpgsqlDataSource.Create(await cluster.CreateMigratedDatabaseAsync("baseline"));
+        began = Stopwatch.GetTimestamp();
+        await CopyAllAsync(db, baseline);
+        var copySeconds = Stopwatch.GetElapsedTime(began).TotalSeconds;
+
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        Console.WriteLine(last.Run.Error is null ? string.Empty : $"errors: {last.Run.Error[..Math.Min(last.Run.Error.Length, 1500)]}");
+        Console.WriteLine($"{mock.Name} full sync: {spec.StudentCount:N0} students, {last.Run.Status}, {rows:N0} rows in {last.Seconds:F1} s = {rows / last.Seconds:N0} rows/s (read {last.Run.Read:N0} records, quarantined {last.Run.Quarantined})");
+        Console.WriteLine($"baseline raw binary COPY of the same {rows:N0} rows: {copySeconds:F1} s = {rows / copySeconds:N0} rows/s; ratio sync / COPY: {last.Seconds / copySeconds:F1}x");
+        Console.WriteLine($"the process's first read-only pass, full sync and repeat (untimed warm-up): {read:N0} records in {coldReadOnly:F1} s, {cold.Seconds:F1} s, {cold.RepeatSeconds:F1} s");
+        foreach (var (round, i) in rounds.Select((r, i) => (r, i + 1)))
+        {
+            Console.WriteLine($"round {i}: read-only pass {round.ReadOnlySeconds:F1} s, full sync {round.Syncs.Seconds:F1} s = {round.FullRatio:F2}x, repeat {round.Syncs.RepeatSeconds:F1} s = {round.RepeatRatio:F2}x (written {round.Syncs.RepeatWritten})");
+            Console.WriteLine($"  CPU (the bench's process: mock, adapter, engine / PostgreSQL): read-only pass {round.ReadOnlyCpu}; full sync {round.Syncs.Cpu}; repeat {round.Syncs.RepeatCpu}");
+        }
+
+        Console.WriteLine($"median of {Rounds} rounds: full sync / read-only {Median(rounds.Select(r => r.FullRatio)):F2}x; repeat sync / read-only {Median(rounds.Select(r => r.RepeatRatio)):F2}x");
+        Console.WriteLine($"peak working set of the process (mock + engine): {process.PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB");
+    }
+
+    /// <summary>A full sync into a new database of the schema, then (the store vacuumed, untimed) a repeat that writes nothing.</summary>
+    private static async Task<Syncs> TimeSyncsAsync(PostgresCluster cluster, FullSync sync, string prefix, bool profile)
+    {
+        var database = await cluster.CreateMigratedDatabaseAsync(prefix);
+        await using var db = NpgsqlDataSource.Create(database);
+        var statements = profile ? await StatementProfile.StartAsync(db) : StatementProfile.None;
+        var cpu = new CpuSplit();
+        var began = Stopwatch.GetTimestamp();
+        var run = await sync.RunAsync(db);
+        var (seconds, spent) = (Stopwatch.GetElapsedTime(began).TotalSeconds, cpu.Spent());
 
         // The store as autovacuum leaves it between two nightly syncs, not in the middle of vacuuming the first one's rows
         // (untimed; it shows among the full sync's statements).
@@ -82,31 +104,35 @@ internal static class SyncBench
         }
 
         await statements.PrintAsync("full sync");
-
         cpu = new CpuSplit();
-        started = Stopwatch.GetTimestamp();
-        var repeat = await sync.RunAsync();
-        var repeatSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var repeatCpu = cpu.Spent();
+        began = Stopwatch.GetTimestamp();
+        var repeat = await sync.RunAsync(db);
+        var (repeatSeconds, repeatSpent) = (Stopwatch.GetElapsedTime(began).TotalSeconds, cpu.Spent());
         await statements.PrintAsync("repeat sync");
+        return new Syncs(database, run, seconds, spent, repeatSeconds, repeatSpent, repeat.Inserted + repeat.Updated + repeat.Deleted);
+    }
 
-        await using var baseline = NpgsqlDataSource.Create(await cluster.CreateMigratedDatabaseAsync("baseline"));
-        started = Stopwatch.GetTimestamp();
-        await CopyAllAsync(db, baseline);
-        var copySeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+    private static async Task DropAsync(string database)
+    {
+        var name = new NpgsqlConnectionStringBuilder(database).Database;
+        await using var postgres = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database) { Database = "postgres" }.ConnectionString);
+        await using var drop = postgres.CreateCommand($"DROP DATABASE {name} WITH (FORCE)");
+        await drop.ExecuteNonQueryAsync();
+    }
 
-        using var process = Process.GetCurrentProcess();
-        process.Refresh();
-        Console.WriteLine(run.Error is null ? string.Empty : $"errors: {run.Error[..Math.Min(run.Error.Length, 1500)]}");
-        Console.WriteLine($"{mock.Name} full sync: {spec.StudentCount:N0} students, {run.Status}, {rows:N0} rows in {syncSeconds:F1} s = {rows / syncSeconds:N0} rows/s (read {run.Read:N0} records, quarantined {run.Quarantined})");
-        Console.WriteLine($"repeat sync (writes nothing): {repeatSeconds:F1} s, written {repeat.Inserted + repeat.Updated + repeat.Deleted}");
-        Console.WriteLine($"baseline raw binary COPY of the same {rows:N0} rows: {copySeconds:F1} s = {rows / copySeconds:N0} rows/s");
-        Console.WriteLine($"ratio sync / COPY: {syncSeconds / copySeconds:F1}x");
-        Console.WriteLine($"read-only pass (the same adapter reads and checks every school, writes nothing): {read:N0} records in {readOnlySeconds[0]:F1} s, again {readOnlySeconds[1]:F1} s");
-        Console.WriteLine($"ratio full sync / read-only: {syncSeconds / readOnlySeconds.Min():F2}x; repeat sync / read-only: {repeatSeconds / readOnlySeconds.Min():F2}x");
-        Console.WriteLine($"the process's first full sync (into a database of its own, before the timed one): {firstSyncSeconds:F1} s = {firstSyncSeconds / readOnlySeconds[0]:F2}x its first read-only pass, {firstSyncSeconds / readOnlySeconds.Min():F2}x the faster");
-        Console.WriteLine($"CPU (the bench's process: mock, adapter, engine / PostgreSQL): read-only pass {readOnlyCpu}; full sync {syncCpu}; repeat {repeatCpu}");
-        Console.WriteLine($"peak working set of the process (mock + engine): {process.PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB");
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private sealed record Syncs(string Database, SyncRun Run, double Seconds, string Cpu, double RepeatSeconds, string RepeatCpu, long RepeatWritten);
+
+    private sealed record Round(double ReadOnlySeconds, string ReadOnlyCpu, Syncs Syncs)
+    {
+        public double FullRatio => Syncs.Seconds / ReadOnlySeconds;
+
+        public double RepeatRatio => Syncs.RepeatSeconds / ReadOnlySeconds;
     }
 
     private static async Task<long> RowCountAsync(NpgsqlDataSource db)
@@ -146,33 +172,34 @@ internal sealed class CpuSplit
 }
 
 /// <summary>A region's full sync from its mock, as the engine runs it: for scenarios that time it or only need its rows.</summary>
-internal sealed class FullSync(NpgsqlDataSource db, MockSystem mock) : IAsyncDisposable
+internal sealed class FullSync(MockSystem mock) : IAsyncDisposable
 {
     private readonly ServiceProvider _adapters = new ServiceCollection().AddNsoAdapter().AddRkAdapter().BuildServiceProvider();
     private readonly RegionSource _region = MockRegions.For(mock);
     private ISourceAdapter? _adapter;
 
-    private SyncRuns Runs => new(db);
-
-    private SyncEngine Engine => new(db, Runs, TimeProvider.System, NullLogger<SyncEngine>.Instance);
-
-    // One adapter for every run, as a host keeps one: its session carries over.
+    // One adapter for every run, into whichever database, as a host keeps one: its session carries over.
     private ISourceAdapter Adapter => _adapter ??= _adapters.GetServices<ISourceAdapterFactory>().Single(f => f.Name == mock.Name).Create(_region);
 
-    public async Task<SyncRun> RunAsync() =>
-        await Engine.RunAsync(_region, Adapter, await Runs.QueueAsync(mock.Name, _region.Code, SyncMode.Full, default), null, SyncMode.Full, default);
+    public async Task<SyncRun> RunAsync(NpgsqlDataSource db)
+    {
+        var runs = new SyncRuns(db);
+        return await Engine(db).RunAsync(_region, Adapter, await runs.QueueAsync(mock.Name, _region.Code, SyncMode.Full, default), null, SyncMode.Full, default);
+    }
 
     /// <summary>
     /// The sync's baseline: the same adapter reads and checks every school as the sync does (as many at once), and
     /// nothing is written. Returns the records read.
     /// </summary>
-    public async Task<long> ReadOnlyAsync()
+    public async Task<long> ReadOnlyAsync(NpgsqlDataSource db)
     {
-        var (engine, adapter, read) = (Engine, Adapter, 0L);
+        var (engine, adapter, read) = (Engine(db), Adapter, 0L);
         await Parallel.ForEachAsync(await adapter.ReadSchoolsAsync(default), new ParallelOptions { MaxDegreeOfParallelism = _region.MaxConcurrentSchools }, async (school, ct) =>
             Interlocked.Add(ref read, (await engine.ReadSchoolAsync(_region, adapter, school, ct)).RecordsRead));
         return read;
     }
 
     public ValueTask DisposeAsync() => _adapters.DisposeAsync();
+
+    private static SyncEngine Engine(NpgsqlDataSource db) => new(db, new SyncRuns(db), TimeProvider.System, NullLogger<SyncEngine>.Instance);
 }
