@@ -78,7 +78,7 @@ internal static class SyncBench
         Console.WriteLine($"the process's first read-only pass, full sync and repeat (untimed warm-up): {read:N0} records in {coldReadOnly:F1} s, {cold.Seconds:F1} s, {cold.RepeatSeconds:F1} s");
         foreach (var (round, i) in rounds.Select((r, i) => (r, i + 1)))
         {
-            Console.WriteLine($"round {i}: read-only pass {round.ReadOnlySeconds:F1} s, full sync {round.Syncs.Seconds:F1} s = {round.FullRatio:F2}x, repeat {round.Syncs.RepeatSeconds:F1} s = {round.RepeatRatio:F2}x (written {round.Syncs.RepeatWritten})");
+            Console.WriteLine($"round {i}: read-only pass {round.ReadOnlySeconds:F1} s, full sync ({round.Syncs.Run.Status}) {round.Syncs.Seconds:F1} s = {round.FullRatio:F2}x, repeat {round.Syncs.RepeatSeconds:F1} s = {round.RepeatRatio:F2}x (written {round.Syncs.RepeatWritten})");
             Console.WriteLine($"  CPU (the bench's process: mock, adapter, engine / PostgreSQL): read-only pass {round.ReadOnlyCpu}; full sync {round.Syncs.Cpu}; repeat {round.Syncs.RepeatCpu}");
         }
 
