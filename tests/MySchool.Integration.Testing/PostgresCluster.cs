@@ -44,6 +44,12 @@ public sealed class PostgresCluster
     /// <summary>Starts the stopped server again on the same port; it recovers from its write-ahead log first.</summary>
     public Task StartAgainAsync() => Start(Directory, Port, _durable);
 
+    /// <summary>
+    /// Stops a private cluster and deletes its directory. The process-exit hook is only a fallback: after a full test
+    /// run the durable server of a private cluster was found still running, its test host gone.
+    /// </summary>
+    public Task RemoveAsync() => RepositoryScript.RunAsync("scripts/postgres.sh", "stop", Directory, "--remove");
+
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
@@ -113,5 +119,5 @@ public sealed class PostgresCluster
     private static Task Start(string directory, int port, bool durable) =>
         RepositoryScript.RunAsync("scripts/postgres.sh", "start", directory, port.ToString(System.Globalization.CultureInfo.InvariantCulture), durable ? "" : "--ephemeral");
 
-    private void Stop() => RepositoryScript.RunAsync("scripts/postgres.sh", "stop", Directory, "--remove").GetAwaiter().GetResult();
+    private void Stop() => RemoveAsync().GetAwaiter().GetResult();
 }

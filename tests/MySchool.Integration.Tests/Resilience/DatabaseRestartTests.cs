@@ -23,6 +23,18 @@ public class DatabaseRestartTests(ITestOutputHelper output)
     public async Task PostgreSqlRestartedMidSync_TheGatewaySaysSoWhileDown_AndTheRunEndsByItselfOnceItIsBack()
     {
         var cluster = await PostgresCluster.StartPrivateAsync();
+        try
+        {
+            await RestartMidSyncAsync(cluster);
+        }
+        finally
+        {
+            await cluster.RemoveAsync();
+        }
+    }
+
+    private async Task RestartMidSyncAsync(PostgresCluster cluster)
+    {
         await using var harness = await SlowRegion.StartAsync(cluster); // schools are still being read when the database goes
         var settings = SlowRegion.Settings(harness);
         await using var gateway = new GatewayFactory(harness.Db.ConnectionString, settings);
