@@ -22,25 +22,31 @@ internal static class RunFaultsBench
         await using var world = await MockWorld.StartAsync(MockWorldOptions.AnyFreePorts(spec, RegionSpec.Demo("11")));
         var settings = MockRegions.AsConfiguration(MockRegions.For(world.Nso));
         var cluster = await PostgresCluster.StartPrivateAsync();
-
-        var clean = await TimedRunAsync(cluster, settings, fault: null);
-        Console.WriteLine($"{spec.StudentCount:N0} students in 10 schools, no fault: the run took {clean.Total:F1} s");
-
-        var killed = await TimedRunAsync(cluster, settings, async (gateway, _) =>
+        try
         {
-            await gateway.KillAsync();
-            return await GatewayProcess.StartAsync(gateway.ConnectionString, settings);
-        });
-        Console.WriteLine($"SIGKILL after the first school, a second process started at once: the run ended {killed.AfterFault:F1} s after the kill ({killed.Total:F1} s in all)");
+            var clean = await TimedRunAsync(cluster, settings, fault: null);
+            Console.WriteLine($"{spec.StudentCount:N0} students in 10 schools, no fault: the run took {clean.Total:F1} s");
 
-        var restarted = await TimedRunAsync(cluster, settings, async (gateway, _) =>
+            var killed = await TimedRunAsync(cluster, settings, async (gateway, _) =>
+            {
+                await gateway.KillAsync();
+                return await GatewayProcess.StartAsync(gateway.ConnectionString, settings);
+            });
+            Console.WriteLine($"SIGKILL after the first school, a second process started at once: the run ended {killed.AfterFault:F1} s after the kill ({killed.Total:F1} s in all)");
+
+            var restarted = await TimedRunAsync(cluster, settings, async (gateway, _) =>
+            {
+                await cluster.StopImmediatelyAsync();
+                await Task.Delay(TimeSpan.FromSeconds(5));
+                await cluster.StartAgainAsync();
+                return gateway;
+            });
+            Console.WriteLine($"PostgreSQL stopped (immediate) after the first school, started 5 s later: the run ended {restarted.AfterFault:F1} s after its return ({restarted.Total:F1} s in all)");
+        }
+        finally
         {
-            await cluster.StopImmediatelyAsync();
-            await Task.Delay(TimeSpan.FromSeconds(5));
-            await cluster.StartAgainAsync();
-            return gateway;
-        });
-        Console.WriteLine($"PostgreSQL stopped (immediate) after the first school, started 5 s later: the run ended {restarted.AfterFault:F1} s after its return ({restarted.Total:F1} s in all)");
+            await cluster.RemoveAsync(); // as DatabaseRestartTests does: the process-exit hook is only a fallback
+        }
     }
 
     /// <param name="fault">Done once the run's first school is written; answers the gateway process that carries on.</param>
