@@ -112,10 +112,9 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
             Key: (Lesson: new Slot(classes[h.ClassSourceId], Group(h.ClassSourceId, h.Group), h.Date, (short)h.Number), h.SourceKey),
             Row: new HomeworkRow(h.Text, h.Individual, JsonSerializer.Serialize(h.Attachments))));
         if (await StageAsync("homework", homework, $"""
-            SELECT l.class_id, l.group_id, l.lesson_date, l.number, h.source_key, h.text, h.individual,
-                CASE WHEN jsonb_typeof(h.attachments) = 'array' THEN ARRAY(SELECT jsonb_array_elements_text(h.attachments)) END
+            SELECT l.class_id, l.group_id, l.lesson_date, l.number, h.source_key, h.text, h.individual, h.attachments
             FROM {WindowLessons} CROSS JOIN LATERAL (SELECT * FROM homework WHERE lesson_id = l.id OFFSET 0) h
-            """, r => ((ReadSlot(r, 0), r.GetString(4)), new HomeworkRow(r.GetString(5), r.GetBoolean(6), r.IsDBNull(7) ? "" : JsonSerializer.Serialize(r.GetFieldValue<string[]>(7))))))
+            """, r => ((ReadSlot(r, 0), r.GetString(4)), new HomeworkRow(r.GetString(5), r.GetBoolean(6), StoredAttachments(r.GetString(7))))))
         {
             await CopyAsync(connection, "s_homework", homework, columns => SlotColumns(columns, h => h.Key.Lesson)
                 .Add("source_key text", h => h.Key.SourceKey).Add("text text", h => h.Row.Text).Add("individual boolean", h => h.Row.Individual)
@@ -253,6 +252,23 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
         .Add("lesson_date date", row => slot(row).Date).Add("number smallint", row => slot(row).Number);
 
     private static string? Text(NpgsqlDataReader r, int at) => r.IsDBNull(at) ? null : r.GetString(at);
+
+    /// <summary>
+    /// Stored attachments as the writer serializes a source's list, so the two compare as text. Read as jsonb text and
+    /// parsed here: unpacking the array in SQL, a set-returning subquery a homework, was most of that comparison's cost.
+    /// Anything but an array of strings (written outside the writers) matches no list.
+    /// </summary>
+    private static string StoredAttachments(string json)
+    {
+        try
+        {
+            return json == "[]" ? json : JsonSerializer.Serialize(JsonSerializer.Deserialize<string[]>(json));
+        }
+        catch (JsonException)
+        {
+            return "";
+        }
+    }
 
     private static readonly Rejection Orphan = new("mark.orphan", "Отметка ссылается на неизвестного ученика, класс или урок");
 

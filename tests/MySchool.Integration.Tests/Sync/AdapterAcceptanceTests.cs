@@ -71,7 +71,8 @@ public class AdapterAcceptanceTests
         Task<long> TamperAsync(string sql) => Tamper(harness, sql);
         var updated = await TamperAsync("UPDATE mark SET comment = coalesce(comment, '') || ' (исправлено в базе)' WHERE id = (SELECT min(id::text)::uuid FROM mark)")
             + await TamperAsync("UPDATE lesson SET topic = coalesce(topic, '') || ' (исправлено в базе)' WHERE id = (SELECT min(id::text)::uuid FROM lesson)")
-            + await TamperAsync("UPDATE event SET title = title || ' (исправлено в базе)' WHERE id = (SELECT min(id::text)::uuid FROM event)");
+            + await TamperAsync("UPDATE event SET title = title || ' (исправлено в базе)' WHERE id = (SELECT min(id::text)::uuid FROM event)")
+            + await TamperAsync("""UPDATE homework SET attachments = '["чужой файл.pdf"]' WHERE id = (SELECT max(id::text)::uuid FROM homework)""");
         var inserted = await TamperAsync("DELETE FROM homework WHERE id = (SELECT min(id::text)::uuid FROM homework)")
             + await TamperAsync("DELETE FROM attendance WHERE id = (SELECT min(id::text)::uuid FROM attendance)")
             + await TamperAsync("DELETE FROM group_member WHERE (group_id, student_id) = (SELECT group_id, student_id FROM group_member ORDER BY 1, 2 LIMIT 1)");
@@ -84,7 +85,7 @@ public class AdapterAcceptanceTests
         var run = await harness.SyncAsync();
 
         Assert.True(run.Status == "succeeded", run.Error);
-        Assert.Equal((3L, 1L), (updated, deleted));
+        Assert.Equal((4L, 1L), (updated, deleted));
         Assert.InRange(inserted, 2L, 3L); // a homework, a group's member, and an absence where the source's journal has one
         Assert.Equal((inserted, updated, deleted), (run.Inserted, run.Updated, run.Deleted));
         StoreTruth.AssertEqual(harness.Truth(), await StoreTruth.ReadAsync(harness.Db, harness.Adapter));
