@@ -35,8 +35,8 @@ internal sealed class StatementProfile(NpgsqlDataSource? db)
 
         await using var command = db.CreateCommand($"""
             SELECT round(sum(total_exec_time)::numeric) AS ms, sum(calls) AS calls, sum(rows) AS rows, q,
-                   round(sum(sum(total_exec_time)) OVER ()::numeric) AS total
-            FROM (SELECT total_exec_time, calls, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS q FROM pg_stat_statements) s
+                   round(sum(sum(total_exec_time)) OVER ()::numeric) AS total, round(sum(sum(total_plan_time)) OVER ()::numeric) AS planning
+            FROM (SELECT total_exec_time, total_plan_time, calls, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS q FROM pg_stat_statements) s
             GROUP BY q ORDER BY ms DESC LIMIT {top}
             """);
         await using (var reader = await command.ExecuteReaderAsync())
@@ -46,7 +46,9 @@ internal sealed class StatementProfile(NpgsqlDataSource? db)
             {
                 if (first)
                 {
-                    Console.WriteLine($"{phase}: PostgreSQL's statements, {reader.GetDecimal(4):N0} ms in all (waits for the client included)");
+                    // Planning is counted only under -c pg_stat_statements.track_planning=on.
+                    var planning = reader.GetDecimal(5) > 0 ? $", {reader.GetDecimal(5):N0} ms planning them" : "";
+                    Console.WriteLine($"{phase}: PostgreSQL's statements, {reader.GetDecimal(4):N0} ms in all (waits for the client included){planning}");
                     first = false;
                 }
 
