@@ -48,9 +48,9 @@ internal sealed class GroupWriter(NpgsqlConnection connection, CancellationToken
             if (!journal.IsDelta)
             {
                 count((0, 0), await ExecuteAsync(connection, """
-                    DELETE FROM class_group g USING s_class c WHERE g.class_id = c.class_id
+                    DELETE FROM class_group g WHERE g.class_id = ANY($3)
                       AND NOT EXISTS (SELECT 1 FROM unnest($1::uuid[], $2::text[]) AS k(class_id, name) WHERE k.class_id = g.class_id AND k.name = g.name)
-                    """, cancellationToken, classIds, names));
+                    """, cancellationToken, classIds, names, classes.Values.ToArray()));
             }
         }
 

@@ -29,10 +29,10 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
         Action<(long, long), long> count,
         Action<QuarantinedRecord> quarantine)
     {
-        await CopyAsync(connection, "s_class", classes.Values, columns => columns.Add("class_id uuid", id => id), cancellationToken);
         var subjects = await WriteSubjectsAsync(schoolId, journal, teachers);
         var groups = await new GroupWriter(connection, cancellationToken).WriteAsync(journal, classes, people, count, quarantine);
-        var window = new object[] { journal.From, journal.To };
+        // The window: its first and last day, and its classes.
+        var window = new object[] { journal.From, journal.To, classes.Values.ToArray() };
 
         Guid? Person(string role, string? sourceId) => sourceId is not null && people.TryGetValue((role, sourceId), out var id) ? id : null;
         // A lesson's group is found in its class; null for a whole-class lesson.
@@ -316,8 +316,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
         const string SameLesson = "s.class_id = w.class_id AND s.group_id IS NOT DISTINCT FROM w.group_id AND s.lesson_date = w.lesson_date AND s.number = w.number";
         await ExecuteAsync(connection, """
             CREATE TEMP TABLE w_lesson ON COMMIT DROP AS
-            SELECT l.id, l.class_id, l.group_id, l.lesson_date, l.number FROM s_class c JOIN lesson l ON l.class_id = c.class_id
-            WHERE l.lesson_date BETWEEN $1 AND $2
+            SELECT id, class_id, group_id, lesson_date, number FROM lesson WHERE class_id = ANY($3) AND lesson_date BETWEEN $1 AND $2
             """, cancellationToken, window);
         await ExecuteAsync(connection, "ANALYZE w_lesson", cancellationToken);
         long deleted = 0;
