@@ -13,7 +13,7 @@ public static class SlowRegion
     public static async Task<SyncHarness> StartAsync(PostgresCluster? cluster = null)
     {
         var harness = await SyncHarness.StartAsync("nso", spec => spec with { SchoolsPerMunicipality = 10 }, cluster);
-        harness.World.Nso.Faults.Arm(EljurFaults.Slow, 16);
+        harness.World.Nso.Faults.Arm(EljurFaults.Slow, 8);
         return harness;
     }
 
