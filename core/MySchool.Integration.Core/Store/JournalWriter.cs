@@ -31,8 +31,8 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
     {
         var subjects = await WriteSubjectsAsync(schoolId, journal, teachers);
         var groups = await new GroupWriter(connection, cancellationToken).WriteAsync(journal, classes, people, count, quarantine);
-        // The window: its first and last day, and its classes.
-        var window = new object[] { journal.From, journal.To, classes.Values.ToArray() };
+        // The window as WindowLessons takes it: its classes, its first and last day.
+        var window = new object[] { classes.Values.ToArray(), journal.From, journal.To };
 
         Guid? Person(string role, string? sourceId) => sourceId is not null && people.TryGetValue((role, sourceId), out var id) ? id : null;
         // A lesson's group is found in its class; null for a whole-class lesson.
@@ -66,7 +66,7 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
 
         // A sync's window is the school's whole: a table whose rows in it the store already holds, value for value, is
         // not staged again (a repeat sync finds most of them so). A delta names no whole, so it is always staged.
-        var scope = new object[] { classes.Values.ToArray(), journal.From, journal.To, target.SourceSystem };
+        object[] scope = [.. window, target.SourceSystem];
         var staged = new HashSet<string>(StringComparer.Ordinal);
         var firstLoad = false;
         // Each table's rows are a projection read again by whoever needs them (the comparison, then the COPY): a
@@ -314,9 +314,8 @@ internal sealed class JournalWriter(NpgsqlConnection connection, WriteTarget tar
         }
 
         const string SameLesson = "s.class_id = w.class_id AND s.group_id IS NOT DISTINCT FROM w.group_id AND s.lesson_date = w.lesson_date AND s.number = w.number";
-        await ExecuteAsync(connection, """
-            CREATE TEMP TABLE w_lesson ON COMMIT DROP AS
-            SELECT id, class_id, group_id, lesson_date, number FROM lesson WHERE class_id = ANY($3) AND lesson_date BETWEEN $1 AND $2
+        await ExecuteAsync(connection, $"""
+            CREATE TEMP TABLE w_lesson ON COMMIT DROP AS SELECT l.id, l.class_id, l.group_id, l.lesson_date, l.number FROM {WindowLessons}
             """, cancellationToken, window);
         await ExecuteAsync(connection, "ANALYZE w_lesson", cancellationToken);
         long deleted = 0;
