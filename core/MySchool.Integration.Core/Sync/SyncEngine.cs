@@ -12,16 +12,19 @@ namespace MySchool.Integration.Core.Sync;
 public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns runs, TimeProvider time, ILogger<SyncEngine> logger, StoreRetry? storeRetry = null)
 {
     private readonly StoreRetry _storeRetry = storeRetry ?? StoreRetry.Default;
+    private readonly SourceReadSlots _readSlots = new(dataSource);
 
     /// <summary>
     /// Runs a whole sync in this process: the plan, then its schools, at most <see cref="RegionSource.MaxConcurrentSchools"/>
-    /// at once. The scheduler runs the same plan and schools as separate jobs spread over every gateway process.
+    /// read at once and as many written. The scheduler runs the same plan and schools as separate jobs spread over
+    /// every gateway process.
     /// </summary>
     public async Task<SyncRun> RunAsync(RegionSource region, ISourceAdapter adapter, long runId, string? schoolSourceId, SyncMode mode, CancellationToken cancellationToken)
     {
         if (await PlanAsync(region, adapter, runId, schoolSourceId, mode, cancellationToken) is { } plan)
         {
-            await Parallel.ForEachAsync(plan.Schools, new ParallelOptions { MaxDegreeOfParallelism = region.MaxConcurrentSchools, CancellationToken = cancellationToken },
+            // A school being written holds no read slot: twice the slots in flight keep the source read at its capacity.
+            await Parallel.ForEachAsync(plan.Schools, new ParallelOptions { MaxDegreeOfParallelism = 2 * region.MaxConcurrentSchools, CancellationToken = cancellationToken },
                 (school, ct) => new ValueTask(SyncSchoolAsync(region, adapter, plan, school, ct)));
         }
 
@@ -91,15 +94,21 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
     /// <summary>
     /// Reads one school whole (roster, the journal's window, calendar) and checks it: the snapshot a sync writes.
     /// Everything is read before anything is written, so a cut-off or failed read never leaves a half-written school.
+    /// The read holds one of the source's read slots (<see cref="SourceReadSlots"/>), whichever process it runs in.
     /// </summary>
     public async Task<SchoolSnapshot> ReadSchoolAsync(RegionSource region, ISourceAdapter adapter, SourceSchool school, CancellationToken cancellationToken)
     {
         var today = Today(region);
-        var roster = await adapter.ReadRosterAsync(school, cancellationToken);
-        var journal = await adapter.ReadJournalAsync(roster, region.JournalFrom ?? today.AddDays(-region.JournalDays), region.JournalTo ?? today, cancellationToken);
-        if (adapter is ICalendarSource calendars)
+        SchoolRoster roster;
+        SchoolJournal journal;
+        await using (await _readSlots.TakeAsync($"{adapter.SourceSystem}:{region.Code}", region.MaxConcurrentSchools, cancellationToken))
         {
-            roster = roster with { Calendar = await calendars.ReadCalendarAsync(roster, cancellationToken) };
+            roster = await adapter.ReadRosterAsync(school, cancellationToken);
+            journal = await adapter.ReadJournalAsync(roster, region.JournalFrom ?? today.AddDays(-region.JournalDays), region.JournalTo ?? today, cancellationToken);
+            if (adapter is ICalendarSource calendars)
+            {
+                roster = roster with { Calendar = await calendars.ReadCalendarAsync(roster, cancellationToken) };
+            }
         }
 
         return SnapshotBuilder.Build(roster, journal, region.Zone);

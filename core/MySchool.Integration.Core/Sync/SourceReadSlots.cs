@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using Npgsql;
+
+namespace MySchool.Integration.Core.Sync;
+
+/// <summary>
+/// A region's source is read by at most <see cref="RegionSource.MaxConcurrentSchools"/> schools at once, across every
+/// gateway process on the database: the source's capacity does not grow with ours. A slot is a session advisory lock
+/// of PostgreSQL, held only while a school is read (its write that follows takes none), so the source is read at its
+/// capacity while the schools read before are written.
+/// </summary>
+/// <remarks>
+/// Within a process a semaphore queues the readers, so PostgreSQL is asked only when this process has a slot to give
+/// out. A slot's connection says every <see cref="Heartbeat"/> that its process lives; one that stops saying it (a
+/// frozen process) is ended by the server after <see cref="Abandoned"/>, and its slot with it. A database that cannot
+/// be reached leaves the process's own bound only: the read goes on, and its write will meet the database as ever.
+/// </remarks>
+public sealed class SourceReadSlots(NpgsqlDataSource dataSource)
+{
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan Abandoned = TimeSpan.FromSeconds(90);
+
+    /// <summary>How long a reader waits before asking again when other processes hold every slot.</summary>
+    private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(250);
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _processSlots = new(StringComparer.Ordinal);
+
+    /// <summary>Waits for one of the <paramref name="slots"/> read slots of <paramref name="source"/>; disposing it gives it back.</summary>
+    public async Task<IAsyncDisposable> TakeAsync(string source, int slots, CancellationToken cancellationToken)
+    {
+        var processSlots = _processSlots.GetOrAdd(source, _ => new SemaphoreSlim(slots));
+        await processSlots.WaitAsync(cancellationToken);
+        try
+        {
+            return new Slot(processSlots, await TakeSharedAsync(source, slots, cancellationToken));
+        }
+        catch
+        {
+            processSlots.Release();
+            throw;
+        }
+    }
+
+    /// <summary>The slot shared by every process, as the lock's connection; null when the database could not be asked.</summary>
+    private async Task<SharedSlot?> TakeSharedAsync(string source, int slots, CancellationToken cancellationToken)
+    {
+        NpgsqlConnection? connection = null;
+        try
+        {
+            connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await Execute(connection, $"SET idle_session_timeout = {(int)Abandoned.TotalMilliseconds}", cancellationToken);
+            // Slots are tried from a random one, so that readers of several processes do not all queue on the first.
+            var first = Random.Shared.Next(slots);
+            while (true)
+            {
+                for (var i = 0; i < slots; i++)
+                {
+                    var key = $"read:{source}:{(first + i) % slots}";
+                    await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", connection) { Parameters = { new() { Value = key } } };
+                    if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+                    {
+                        var slot = new SharedSlot(connection, key);
+                        connection = null;
+                        return slot;
+                    }
+                }
+
+                await Task.Delay(Retry, cancellationToken);
+            }
+        }
+        catch (Exception exception) when (StoreRetry.IsTransient(exception))
+        {
+            return null;
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await GiveBackAsync(connection);
+            }
+        }
+    }
+
+    /// <summary>A slot's connection back to the pool as any other: a pooled connection keeps its session's settings and locks until it is next used.</summary>
+    private static async Task GiveBackAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                await Execute(connection, "RESET idle_session_timeout", CancellationToken.None);
+            }
+        }
+        catch (Exception exception) when (StoreRetry.IsTransient(exception))
+        {
+            // The connection is gone, and its session with it: the pool does not take it back.
+        }
+        finally
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private sealed class Slot(SemaphoreSlim processSlots, SharedSlot? shared) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (shared is not null)
+                {
+                    await shared.DisposeAsync();
+                }
+            }
+            finally
+            {
+                processSlots.Release();
+            }
+        }
+    }
+
+    /// <summary>A held advisory lock on its own connection, kept alive by a heartbeat until given back.</summary>
+    private sealed class SharedSlot : IAsyncDisposable
+    {
+        private readonly NpgsqlConnection _connection;
+        private readonly string _key;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _heartbeat;
+
+        public SharedSlot(NpgsqlConnection connection, string key)
+        {
+            _connection = connection;
+            _key = key;
+            _heartbeat = BeatAsync();
+        }
+
+        private async Task BeatAsync()
+        {
+            try
+            {
+                using var timer = new PeriodicTimer(Heartbeat);
+                while (await timer.WaitForNextTickAsync(_stop.Token))
+                {
+                    await Execute(_connection, "SELECT 1", _stop.Token);
+                }
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or InvalidOperationException || StoreRetry.IsTransient(exception))
+            {
+                // Given back, or the connection is gone and the lock with it: the read goes on either way.
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _heartbeat;
+            try
+            {
+                // A broken connection's lock went with its session.
+                if (_connection.State == System.Data.ConnectionState.Open)
+                {
+                    await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended($1, 0))", _connection) { Parameters = { new() { Value = _key } } };
+                    await unlock.ExecuteScalarAsync(CancellationToken.None);
+                }
+            }
+            catch (Exception exception) when (StoreRetry.IsTransient(exception))
+            {
+                // The connection broke while giving it back, and its lock went with it.
+            }
+            finally
+            {
+                await GiveBackAsync(_connection);
+                _stop.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Tests.Infrastructure;
+
+namespace MySchool.Integration.Tests.Sync;
+
+/// <summary>
+/// A region's source is read by at most <see cref="RegionSource.MaxConcurrentSchools"/> schools at once, however many
+/// gateway processes share the database and however many workers each runs (<see cref="SourceReadSlots"/>).
+/// </summary>
+public class SourceReadSlotsTests
+{
+    [Fact]
+    public async Task TwoProcessesSyncingARegion_ReadNoMoreSchoolsAtOnceThanItsSourceAllows_AndHoldNoSlotAfterwards()
+    {
+        await using var harness = await SyncHarness.StartAsync("nso", spec => spec with { SchoolsPerMunicipality = 8 });
+        var region = harness.Region with { MaxConcurrentSchools = 2 };
+        var adapter = new CountingAdapter(harness.CreateAdapter());
+        try
+        {
+            var runId = await harness.Runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Full, CancellationToken.None);
+            var plan = (await harness.Engine.PlanAsync(region, adapter, runId, null, SyncMode.Full, CancellationToken.None))!;
+            // Two gateway processes: two engines, each with slots of its own in memory, and four workers each taking
+            // half of the schools. Were the bound kept per process only, four schools would be read at once.
+            SyncEngine[] processes = [harness.Engine, new(harness.Db, harness.Runs, TimeProvider.System, NullLogger<SyncEngine>.Instance, SyncHarness.Patient)];
+            await Task.WhenAll(processes.Select((engine, i) => Parallel.ForEachAsync(
+                plan.Schools.Where((_, at) => at % 2 == i), new ParallelOptions { MaxDegreeOfParallelism = 4 },
+                (school, ct) => new ValueTask(engine.SyncSchoolAsync(region, adapter, plan, school, ct)))));
+
+            Assert.Equal(2, adapter.MostReadAtOnce);
+            var run = (await harness.Runs.FindAsync(runId, CancellationToken.None))!;
+            Assert.Equal(("succeeded", 8), (run.Status, run.SchoolsDone));
+            Assert.Equal(0L, await harness.Db.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
+        }
+        finally
+        {
+            await RegionCatalog.ReleaseAsync(adapter.Inner);
+        }
+    }
+
+    /// <summary>Counts the schools being read at once (from the roster's read to the journal's end), each read made long enough to overlap.</summary>
+    private sealed class CountingAdapter(ISourceAdapter inner) : ISourceAdapter
+    {
+        private readonly Lock _gate = new();
+        private int _reading;
+        private int _most;
+
+        public ISourceAdapter Inner => inner;
+
+        public int MostReadAtOnce
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _most;
+                }
+            }
+        }
+
+        public string SourceSystem => inner.SourceSystem;
+
+        public SourceCapabilities Capabilities => inner.Capabilities;
+
+        public Task<IReadOnlyList<SourceSchool>> ReadSchoolsAsync(CancellationToken cancellationToken) => inner.ReadSchoolsAsync(cancellationToken);
+
+        public async Task<SchoolRoster> ReadRosterAsync(SourceSchool school, CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                _most = Math.Max(_most, ++_reading);
+            }
+
+            await Task.Delay(300, cancellationToken);
+            return await inner.ReadRosterAsync(school, cancellationToken);
+        }
+
+        public async Task<SchoolJournal> ReadJournalAsync(SchoolRoster roster, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await inner.ReadJournalAsync(roster, firstDay, lastDay, cancellationToken);
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _reading--;
+                }
+            }
+        }
+    }
+}
