@@ -66,7 +66,17 @@ public sealed class BrowserFixture : IAsyncDisposable
         {
             var form = page.Locator("form").Filter(new() { Has = page.Locator($"[data-oid=\"{chosen}\"]") });
             await form.Locator($"button[value=\"{decision}\"]").ClickAsync();
-            await page.WaitForURLAsync(url => url.StartsWith(Address.ToString(), StringComparison.Ordinal));
+            try
+            {
+                // Back at the gateway once its answer starts: what the page shows, each test's assertions wait for.
+                await page.WaitForURLAsync(url => url.StartsWith(Address.ToString(), StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+            }
+            catch (TimeoutException timeout)
+            {
+                // Once seen under the suite's heaviest load: say where the browser stayed, and show it.
+                await ScreenshotAsync(page, $"login-timeout-{chosen}-{decision}");
+                throw new TimeoutException($"The login as {chosen} ({decision}) did not come back to the gateway; the browser is at {page.Url}", timeout);
+            }
         }
 
         return page;
