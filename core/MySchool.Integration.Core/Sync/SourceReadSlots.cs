@@ -11,14 +11,16 @@ namespace MySchool.Integration.Core.Sync;
 /// </summary>
 /// <remarks>
 /// Within a process a semaphore queues the readers, so PostgreSQL is asked only when this process has a slot to give
-/// out. A slot's connection says every <see cref="Heartbeat"/> that its process lives; one that stops saying it (a
-/// frozen process) is ended by the server after <see cref="Abandoned"/>, and its slot with it. A database that cannot
+/// out. A slot's connection says every heartbeat that its process lives; one that stops saying it (a frozen process) is
+/// ended by the server once abandoned (<c>idle_session_timeout</c>), and its slot with it. A database that cannot
 /// be reached leaves the process's own bound only: the read goes on, and its write will meet the database as ever.
 /// </remarks>
-public sealed class SourceReadSlots(NpgsqlDataSource dataSource)
+/// <param name="heartbeat">How often a held slot's connection says its process lives (20 s).</param>
+/// <param name="abandoned">How long the server waits for that before it ends the session and frees the slot (90 s).</param>
+public sealed class SourceReadSlots(NpgsqlDataSource dataSource, TimeSpan? heartbeat = null, TimeSpan? abandoned = null)
 {
-    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(20);
-    public static readonly TimeSpan Abandoned = TimeSpan.FromSeconds(90);
+    private readonly TimeSpan _heartbeat = heartbeat ?? TimeSpan.FromSeconds(20);
+    private readonly TimeSpan _abandoned = abandoned ?? TimeSpan.FromSeconds(90);
 
     /// <summary>How long a reader waits before asking again when other processes hold every slot.</summary>
     private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(250);
@@ -48,7 +50,7 @@ public sealed class SourceReadSlots(NpgsqlDataSource dataSource)
         try
         {
             connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await Execute(connection, $"SET idle_session_timeout = {(int)Abandoned.TotalMilliseconds}", cancellationToken);
+            await Execute(connection, $"SET idle_session_timeout = {(int)_abandoned.TotalMilliseconds}", cancellationToken);
             // Slots are tried from a random one, so that readers of several processes do not all queue on the first.
             var first = Random.Shared.Next(slots);
             while (true)
@@ -59,7 +61,7 @@ public sealed class SourceReadSlots(NpgsqlDataSource dataSource)
                     await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", connection) { Parameters = { new() { Value = key } } };
                     if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
                     {
-                        var slot = new SharedSlot(connection, key);
+                        var slot = new SharedSlot(connection, key, _heartbeat);
                         connection = null;
                         return slot;
                     }
@@ -91,9 +93,9 @@ public sealed class SourceReadSlots(NpgsqlDataSource dataSource)
                 await Execute(connection, "RESET idle_session_timeout", CancellationToken.None);
             }
         }
-        catch (Exception exception) when (StoreRetry.IsTransient(exception))
+        catch (Exception exception) when (exception is InvalidOperationException or NpgsqlException)
         {
-            // The connection is gone, and its session with it: the pool does not take it back.
+            // The session is gone, and the pool does not take a broken connection back.
         }
         finally
         {
@@ -133,26 +135,26 @@ public sealed class SourceReadSlots(NpgsqlDataSource dataSource)
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _heartbeat;
 
-        public SharedSlot(NpgsqlConnection connection, string key)
+        public SharedSlot(NpgsqlConnection connection, string key, TimeSpan heartbeat)
         {
             _connection = connection;
             _key = key;
-            _heartbeat = BeatAsync();
+            _heartbeat = BeatAsync(heartbeat);
         }
 
-        private async Task BeatAsync()
+        private async Task BeatAsync(TimeSpan heartbeat)
         {
             try
             {
-                using var timer = new PeriodicTimer(Heartbeat);
+                using var timer = new PeriodicTimer(heartbeat);
                 while (await timer.WaitForNextTickAsync(_stop.Token))
                 {
                     await Execute(_connection, "SELECT 1", _stop.Token);
                 }
             }
-            catch (Exception exception) when (exception is OperationCanceledException or InvalidOperationException || StoreRetry.IsTransient(exception))
+            catch (Exception exception) when (exception is OperationCanceledException or InvalidOperationException or NpgsqlException)
             {
-                // Given back, or the connection is gone and the lock with it: the read goes on either way.
+                // Given back, or the session is gone (ended by the server, broken) and the lock with it: the read goes on either way.
             }
         }
 
@@ -169,9 +171,9 @@ public sealed class SourceReadSlots(NpgsqlDataSource dataSource)
                     await unlock.ExecuteScalarAsync(CancellationToken.None);
                 }
             }
-            catch (Exception exception) when (StoreRetry.IsTransient(exception))
+            catch (Exception exception) when (exception is InvalidOperationException or NpgsqlException)
             {
-                // The connection broke while giving it back, and its lock went with it.
+                // The session is gone (ended by the server, broken), and its lock with it.
             }
             finally
             {

@@ -20,7 +20,8 @@ public static class SyncHosting
         builder.Services.AddSyncScheduling(new SchedulingOptions(
             TimeSpan.FromSeconds(builder.Configuration.GetValue("Scheduler:PollingSeconds", 15.0)),
             TimeSpan.FromMinutes(builder.Configuration.GetValue("Scheduler:WatchdogMinutes", 10.0)),
-            TimeSpan.FromSeconds(builder.Configuration.GetValue("Scheduler:InvisibilitySeconds", 30.0))));
+            TimeSpan.FromSeconds(builder.Configuration.GetValue("Scheduler:InvisibilitySeconds", 30.0)),
+            builder.Configuration.GetValue("Scheduler:Workers", 4)));
         return builder;
     }
 

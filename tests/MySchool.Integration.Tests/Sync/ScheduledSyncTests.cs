@@ -59,6 +59,23 @@ public class ScheduledSyncTests
     }
 
     [Fact]
+    public async Task AGateway_RunsAsManyHangfireWorkersAsConfigured()
+    {
+        var database = await (await MySchool.Integration.Testing.PostgresCluster.SharedAsync()).CreateMigratedDatabaseAsync();
+        await using var gateway = new GatewayFactory(database, new Dictionary<string, string> { ["Scheduler:Workers"] = "6" });
+        gateway.CreateClient();
+        var monitoring = gateway.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+
+        // The server announces itself once started.
+        for (var waited = 0; waited < 60 && monitoring.Servers().Count == 0; waited++)
+        {
+            await Task.Delay(500);
+        }
+
+        Assert.Equal(6, monitoring.Servers().Single().WorkersCount);
+    }
+
+    [Fact]
     public async Task TwoGateways_InOneProcess_OnDifferentDatabases_KeepTheirJobsApart()
     {
         var cluster = await MySchool.Integration.Testing.PostgresCluster.SharedAsync();

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using MySchool.Integration.Core.Sync;
+using MySchool.Integration.Testing;
 using MySchool.Integration.Tests.Infrastructure;
+using Npgsql;
 
 namespace MySchool.Integration.Tests.Sync;
 
@@ -37,6 +39,30 @@ public class SourceReadSlotsTests
         {
             await RegionCatalog.ReleaseAsync(adapter.Inner);
         }
+    }
+
+    [Fact]
+    public async Task ALiveProcess_KeepsItsSlotPastTheTimeout_AndAFrozenOnesSlotIsFreedByTheServer()
+    {
+        await using var db = NpgsqlDataSource.Create(await (await PostgresCluster.SharedAsync()).CreateMigratedDatabaseAsync("slots"));
+        var abandoned = TimeSpan.FromSeconds(1);
+        var other = new SourceReadSlots(db);
+
+        // Alive: its heartbeat comes sooner than the timeout, so the slot outlasts it and nobody else gets it.
+        await using (await new SourceReadSlots(db, heartbeat: TimeSpan.FromMilliseconds(300), abandoned).TakeAsync("nso:54", 1, CancellationToken.None))
+        {
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => other.TakeAsync("nso:54", 1, patience.Token));
+        }
+
+        // Frozen: no heartbeat reaches the server in time, which ends the session, and the slot with it.
+        var frozen = await new SourceReadSlots(db, heartbeat: TimeSpan.FromHours(1), abandoned).TakeAsync("nso:54", 1, CancellationToken.None);
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await using var taken = await other.TakeAsync("nso:54", 1, patience.Token);
+        }
+
+        await frozen.DisposeAsync(); // its connection is gone: giving it back is quiet
     }
 
     /// <summary>Counts the schools being read at once (from the roster's read to the journal's end), each read made long enough to overlap.</summary>
