@@ -133,13 +133,13 @@ public sealed class SourceReadSlots(NpgsqlDataSource dataSource, TimeSpan? heart
         private readonly NpgsqlConnection _connection;
         private readonly string _key;
         private readonly CancellationTokenSource _stop = new();
-        private readonly Task _heartbeat;
+        private readonly Task _beating;
 
         public SharedSlot(NpgsqlConnection connection, string key, TimeSpan heartbeat)
         {
             _connection = connection;
             _key = key;
-            _heartbeat = BeatAsync(heartbeat);
+            _beating = BeatAsync(heartbeat);
         }
 
         private async Task BeatAsync(TimeSpan heartbeat)
@@ -161,7 +161,7 @@ public sealed class SourceReadSlots(NpgsqlDataSource dataSource, TimeSpan? heart
         public async ValueTask DisposeAsync()
         {
             await _stop.CancelAsync();
-            await _heartbeat;
+            await _beating;
             try
             {
                 // A broken connection's lock went with its session.
