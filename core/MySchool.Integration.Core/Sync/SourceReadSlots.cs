@@ -27,9 +27,10 @@ public sealed class SourceReadSlots(NpgsqlDataSource dataSource, TimeSpan? heart
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _processSlots = new(StringComparer.Ordinal);
 
-    /// <summary>Waits for one of the <paramref name="slots"/> read slots of <paramref name="source"/>; disposing it gives it back.</summary>
-    public async Task<IAsyncDisposable> TakeAsync(string source, int slots, CancellationToken cancellationToken)
+    /// <summary>Waits for one of the read slots of <paramref name="region"/>'s source; disposing it gives it back.</summary>
+    public async Task<IAsyncDisposable> TakeAsync(RegionSource region, string sourceSystem, CancellationToken cancellationToken)
     {
+        var (source, slots) = ($"{sourceSystem}:{region.Code}", region.MaxConcurrentSchools);
         var processSlots = _processSlots.GetOrAdd(source, _ => new SemaphoreSlim(slots));
         await processSlots.WaitAsync(cancellationToken);
         try

@@ -87,8 +87,15 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
         }
 
         var startedAt = time.GetUtcNow();
-        var (counts, held, error) = await ReadAndWriteAsync(region, adapter, plan, school, cancellationToken);
-        await _storeRetry.Records.ExecuteAsync(async ct => await runs.SchoolDoneAsync(plan.RunId, school.SourceId, startedAt, counts, error, held, ct), CancellationToken.None);
+        try
+        {
+            var (counts, held, error) = await ReadAndWriteAsync(region, adapter, plan, school, cancellationToken);
+            await _storeRetry.Records.ExecuteAsync(async ct => await runs.SchoolDoneAsync(plan.RunId, school.SourceId, startedAt, counts, error, held, ct), CancellationToken.None);
+        }
+        catch (CancelledBeforeReading)
+        {
+            // cancelled while the school waited for its source: not started either
+        }
     }
 
     /// <summary>
@@ -96,13 +103,23 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
     /// Everything is read before anything is written, so a cut-off or failed read never leaves a half-written school.
     /// The read holds one of the source's read slots (<see cref="SourceReadSlots"/>), whichever process it runs in.
     /// </summary>
-    public async Task<SchoolSnapshot> ReadSchoolAsync(RegionSource region, ISourceAdapter adapter, SourceSchool school, CancellationToken cancellationToken)
+    public Task<SchoolSnapshot> ReadSchoolAsync(RegionSource region, ISourceAdapter adapter, SourceSchool school, CancellationToken cancellationToken) =>
+        ReadSchoolAsync(region, adapter, school, runId: null, cancellationToken);
+
+    /// <param name="runId">The run the school is read for: once the read slot is held, a run cancelled meanwhile reads nothing.</param>
+    private async Task<SchoolSnapshot> ReadSchoolAsync(RegionSource region, ISourceAdapter adapter, SourceSchool school, long? runId, CancellationToken cancellationToken)
     {
         var today = Today(region);
         SchoolRoster roster;
         SchoolJournal journal;
-        await using (await _readSlots.TakeAsync($"{adapter.SourceSystem}:{region.Code}", region.MaxConcurrentSchools, cancellationToken))
+        await using (await _readSlots.TakeAsync(region, adapter.SourceSystem, cancellationToken))
         {
+            // Other processes may have held every slot for long: the operator's cancellation is asked again.
+            if (runId is { } id && await runs.IsCancelledAsync(id, cancellationToken))
+            {
+                throw new CancelledBeforeReading();
+            }
+
             roster = await adapter.ReadRosterAsync(school, cancellationToken);
             journal = await adapter.ReadJournalAsync(roster, region.JournalFrom ?? today.AddDays(-region.JournalDays), region.JournalTo ?? today, cancellationToken);
             if (adapter is ICalendarSource calendars)
@@ -119,7 +136,7 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
     {
         try
         {
-            var snapshot = await ReadSchoolAsync(region, adapter, school, cancellationToken);
+            var snapshot = await ReadSchoolAsync(region, adapter, school, plan.RunId, cancellationToken);
             // Read once, written as often as a restarting database needs: a failed transaction rolled back whole.
             var (counts, held) = await _storeRetry.Writes.ExecuteAsync(
                 async ct => await WriteAsync(region, adapter, plan, school, snapshot, ct), cancellationToken);
@@ -158,6 +175,10 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
         await transaction.CommitAsync(cancellationToken);
         return (counts, writer.Held);
     }
+
+    /// <summary>The run was cancelled while its school waited for a read slot: the school is not started.</summary>
+    /// <remarks>An <see cref="OperationCanceledException"/>, so that it passes the school's failure handling untouched.</remarks>
+    private sealed class CancelledBeforeReading : OperationCanceledException;
 
     private WriteTarget Target(RegionSource region, ISourceAdapter adapter, long runId) =>
         WriteTarget.For(adapter.SourceSystem, region, runId, Today(region));

@@ -42,24 +42,53 @@ public class SourceReadSlotsTests
     }
 
     [Fact]
+    public async Task ASchoolWaitingForItsSourcesSlot_IsNotRead_WhenItsRunIsCancelledMeanwhile()
+    {
+        await using var harness = await SyncHarness.StartAsync("nso");
+        var region = harness.Region with { MaxConcurrentSchools = 1 };
+        var adapter = new CountingAdapter(harness.CreateAdapter());
+        try
+        {
+            var runId = await harness.Runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Full, CancellationToken.None);
+            var plan = (await harness.Engine.PlanAsync(region, adapter, runId, null, SyncMode.Full, CancellationToken.None))!;
+            // Another process reads the source's only slot.
+            var elsewhere = await new SourceReadSlots(harness.Db).TakeAsync(region, adapter.SourceSystem, CancellationToken.None);
+            var waiting = harness.Engine.SyncSchoolAsync(region, adapter, plan, plan.Schools[0], CancellationToken.None);
+            await Task.Delay(1000);
+            Assert.False(waiting.IsCompleted, "the school should wait for the slot");
+
+            Assert.True(await harness.Runs.CancelAsync(runId, CancellationToken.None));
+            await elsewhere.DisposeAsync();
+            await waiting;
+
+            Assert.Equal(0, adapter.MostReadAtOnce);
+            Assert.Equal(0L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_run_school WHERE run_id = $1", runId));
+        }
+        finally
+        {
+            await RegionCatalog.ReleaseAsync(adapter.Inner);
+        }
+    }
+
+    [Fact]
     public async Task ALiveProcess_KeepsItsSlotPastTheTimeout_AndAFrozenOnesSlotIsFreedByTheServer()
     {
         await using var db = NpgsqlDataSource.Create(await (await PostgresCluster.SharedAsync()).CreateMigratedDatabaseAsync("slots"));
-        var abandoned = TimeSpan.FromSeconds(1);
+        var (region, abandoned) = (new RegionSource { Code = "54", MaxConcurrentSchools = 1 }, TimeSpan.FromSeconds(1));
         var other = new SourceReadSlots(db);
 
         // Alive: its heartbeat comes sooner than the timeout, so the slot outlasts it and nobody else gets it.
-        await using (await new SourceReadSlots(db, heartbeat: TimeSpan.FromMilliseconds(300), abandoned).TakeAsync("nso:54", 1, CancellationToken.None))
+        await using (await new SourceReadSlots(db, heartbeat: TimeSpan.FromMilliseconds(300), abandoned).TakeAsync(region, "nso", CancellationToken.None))
         {
             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => other.TakeAsync("nso:54", 1, patience.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => other.TakeAsync(region, "nso", patience.Token));
         }
 
         // Frozen: no heartbeat reaches the server in time, which ends the session, and the slot with it.
-        var frozen = await new SourceReadSlots(db, heartbeat: TimeSpan.FromHours(1), abandoned).TakeAsync("nso:54", 1, CancellationToken.None);
+        var frozen = await new SourceReadSlots(db, heartbeat: TimeSpan.FromHours(1), abandoned).TakeAsync(region, "nso", CancellationToken.None);
         using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {
-            await using var taken = await other.TakeAsync("nso:54", 1, patience.Token);
+            await using var taken = await other.TakeAsync(region, "nso", patience.Token);
         }
 
         await frozen.DisposeAsync(); // its connection is gone: giving it back is quiet
