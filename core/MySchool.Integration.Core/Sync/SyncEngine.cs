@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using MySchool.Integration.Core.Store;
 using Npgsql;
@@ -86,11 +87,11 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
             return; // an operator cancelled the run: schools not started are not started
         }
 
-        var startedAt = time.GetUtcNow();
+        var startedAt = new StrongBox<DateTimeOffset>(time.GetUtcNow());
         try
         {
-            var (counts, held, error) = await ReadAndWriteAsync(region, adapter, plan, school, cancellationToken);
-            await _storeRetry.Records.ExecuteAsync(async ct => await runs.SchoolDoneAsync(plan.RunId, school.SourceId, startedAt, counts, error, held, ct), CancellationToken.None);
+            var (counts, held, error) = await ReadAndWriteAsync(region, adapter, plan, school, startedAt, cancellationToken);
+            await _storeRetry.Records.ExecuteAsync(async ct => await runs.SchoolDoneAsync(plan.RunId, school.SourceId, startedAt.Value, counts, error, held, ct), CancellationToken.None);
         }
         catch (CancelledBeforeReading)
         {
@@ -104,10 +105,12 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
     /// The read holds one of the source's read slots (<see cref="SourceReadSlots"/>), whichever process it runs in.
     /// </summary>
     public Task<SchoolSnapshot> ReadSchoolAsync(RegionSource region, ISourceAdapter adapter, SourceSchool school, CancellationToken cancellationToken) =>
-        ReadSchoolAsync(region, adapter, school, runId: null, cancellationToken);
+        ReadSchoolAsync(region, adapter, school, runId: null, startedAt: null, cancellationToken);
 
     /// <param name="runId">The run the school is read for: once the read slot is held, a run cancelled meanwhile reads nothing.</param>
-    private async Task<SchoolSnapshot> ReadSchoolAsync(RegionSource region, ISourceAdapter adapter, SourceSchool school, long? runId, CancellationToken cancellationToken)
+    /// <param name="startedAt">Set to when the read slot is held: the school's own time starts there, not in the wait for it.</param>
+    private async Task<SchoolSnapshot> ReadSchoolAsync(
+        RegionSource region, ISourceAdapter adapter, SourceSchool school, long? runId, StrongBox<DateTimeOffset>? startedAt, CancellationToken cancellationToken)
     {
         var today = Today(region);
         SchoolRoster roster;
@@ -119,6 +122,8 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
             {
                 throw new CancelledBeforeReading();
             }
+
+            startedAt?.Value = time.GetUtcNow();
 
             roster = await adapter.ReadRosterAsync(school, cancellationToken);
             journal = await adapter.ReadJournalAsync(roster, region.JournalFrom ?? today.AddDays(-region.JournalDays), region.JournalTo ?? today, cancellationToken);
@@ -132,11 +137,11 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
     }
 
     private async Task<(WriteCounts Counts, List<HeldDeletion> Held, string? Error)> ReadAndWriteAsync(
-        RegionSource region, ISourceAdapter adapter, SyncPlan plan, SourceSchool school, CancellationToken cancellationToken)
+        RegionSource region, ISourceAdapter adapter, SyncPlan plan, SourceSchool school, StrongBox<DateTimeOffset> startedAt, CancellationToken cancellationToken)
     {
         try
         {
-            var snapshot = await ReadSchoolAsync(region, adapter, school, plan.RunId, cancellationToken);
+            var snapshot = await ReadSchoolAsync(region, adapter, school, plan.RunId, startedAt, cancellationToken);
             // Read once, written as often as a restarting database needs: a failed transaction rolled back whole.
             var (counts, held) = await _storeRetry.Writes.ExecuteAsync(
                 async ct => await WriteAsync(region, adapter, plan, school, snapshot, ct), cancellationToken);

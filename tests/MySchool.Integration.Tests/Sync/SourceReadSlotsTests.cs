@@ -45,21 +45,14 @@ public class SourceReadSlotsTests
     public async Task ASchoolWaitingForItsSourcesSlot_IsNotRead_WhenItsRunIsCancelledMeanwhile()
     {
         await using var harness = await SyncHarness.StartAsync("nso");
-        var region = harness.Region with { MaxConcurrentSchools = 1 };
         var adapter = new CountingAdapter(harness.CreateAdapter());
         try
         {
-            var runId = await harness.Runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Full, CancellationToken.None);
-            var plan = (await harness.Engine.PlanAsync(region, adapter, runId, null, SyncMode.Full, CancellationToken.None))!;
-            // Another process reads the source's only slot.
-            var elsewhere = await new SourceReadSlots(harness.Db).TakeAsync(region, adapter.SourceSystem, CancellationToken.None);
-            var waiting = harness.Engine.SyncSchoolAsync(region, adapter, plan, plan.Schools[0], CancellationToken.None);
-            await Task.Delay(1000);
-            Assert.False(waiting.IsCompleted, "the school should wait for the slot");
+            var (runId, school, elsewhere) = await SchoolWaitingForTheSlotAsync(harness, adapter);
 
             Assert.True(await harness.Runs.CancelAsync(runId, CancellationToken.None));
             await elsewhere.DisposeAsync();
-            await waiting;
+            await school;
 
             Assert.Equal(0, adapter.MostReadAtOnce);
             Assert.Equal(0L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_run_school WHERE run_id = $1", runId));
@@ -68,6 +61,41 @@ public class SourceReadSlotsTests
         {
             await RegionCatalog.ReleaseAsync(adapter.Inner);
         }
+    }
+
+    [Fact]
+    public async Task ASchoolsStart_IsWhenItHoldsItsReadSlot_NotWhenItBeganToWait()
+    {
+        await using var harness = await SyncHarness.StartAsync("nso");
+        var adapter = new CountingAdapter(harness.CreateAdapter());
+        try
+        {
+            var (runId, school, elsewhere) = await SchoolWaitingForTheSlotAsync(harness, adapter);
+
+            var released = DateTime.UtcNow;
+            await elsewhere.DisposeAsync();
+            await school;
+
+            var startedAt = await harness.Db.ScalarAsync<DateTime>("SELECT started_at FROM sync_run_school WHERE run_id = $1", runId);
+            Assert.True(startedAt >= released, $"started {startedAt:O}, before its slot was free ({released:O})");
+        }
+        finally
+        {
+            await RegionCatalog.ReleaseAsync(adapter.Inner);
+        }
+    }
+
+    /// <summary>A run of the region whose only read slot another process holds, and its first school started, waiting for that slot.</summary>
+    private static async Task<(long RunId, Task School, IAsyncDisposable Elsewhere)> SchoolWaitingForTheSlotAsync(SyncHarness harness, CountingAdapter adapter)
+    {
+        var region = harness.Region with { MaxConcurrentSchools = 1 };
+        var runId = await harness.Runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Full, CancellationToken.None);
+        var plan = (await harness.Engine.PlanAsync(region, adapter, runId, null, SyncMode.Full, CancellationToken.None))!;
+        var elsewhere = await new SourceReadSlots(harness.Db).TakeAsync(region, adapter.SourceSystem, CancellationToken.None);
+        var school = harness.Engine.SyncSchoolAsync(region, adapter, plan, plan.Schools[0], CancellationToken.None);
+        await Task.Delay(1000);
+        Assert.False(school.IsCompleted, "the school should wait for the slot");
+        return (runId, school, elsewhere);
     }
 
     [Fact]
