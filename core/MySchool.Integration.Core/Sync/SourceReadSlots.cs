@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Data;
 using Npgsql;
+using static MySchool.Integration.Core.Store.Staging;
 
 namespace MySchool.Integration.Core.Sync;
 
@@ -51,7 +53,7 @@ public sealed class SourceReadSlots(NpgsqlDataSource dataSource, TimeSpan? heart
         try
         {
             connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await Execute(connection, $"SET idle_session_timeout = {(int)_abandoned.TotalMilliseconds}", cancellationToken);
+            await ExecuteAsync(connection, $"SET idle_session_timeout = {(int)_abandoned.TotalMilliseconds}", cancellationToken);
             // Slots are tried from a random one, so that readers of several processes do not all queue on the first.
             var first = Random.Shared.Next(slots);
             while (true)
@@ -59,8 +61,7 @@ public sealed class SourceReadSlots(NpgsqlDataSource dataSource, TimeSpan? heart
                 for (var i = 0; i < slots; i++)
                 {
                     var key = $"read:{source}:{(first + i) % slots}";
-                    await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", connection) { Parameters = { new() { Value = key } } };
-                    if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+                    if (await ScalarAsync<bool>(connection, "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", cancellationToken, key))
                     {
                         var slot = new SharedSlot(connection, key, _heartbeat);
                         connection = null;
@@ -84,30 +85,33 @@ public sealed class SourceReadSlots(NpgsqlDataSource dataSource, TimeSpan? heart
         }
     }
 
-    /// <summary>A slot's connection back to the pool as any other: a pooled connection keeps its session's settings and locks until it is next used.</summary>
-    private static async Task GiveBackAsync(NpgsqlConnection connection)
+    /// <summary>
+    /// A slot's connection back to the pool as any other, the lock it holds (if any) given up first: a pooled connection
+    /// keeps its session's locks and settings until it is next used.
+    /// </summary>
+    private static async Task GiveBackAsync(NpgsqlConnection connection, string? heldKey = null)
     {
         try
         {
-            if (connection.State == System.Data.ConnectionState.Open)
+            // A broken connection's session is gone, and its lock with it; the pool does not take it back.
+            if (connection.State == ConnectionState.Open)
             {
-                await Execute(connection, "RESET idle_session_timeout", CancellationToken.None);
+                if (heldKey is not null)
+                {
+                    await ScalarAsync<bool>(connection, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", CancellationToken.None, heldKey);
+                }
+
+                await ExecuteAsync(connection, "RESET idle_session_timeout", CancellationToken.None);
             }
         }
         catch (Exception exception) when (exception is InvalidOperationException or NpgsqlException)
         {
-            // The session is gone, and the pool does not take a broken connection back.
+            // The session ended meanwhile (by the server, or broken), and its lock with it.
         }
         finally
         {
             await connection.DisposeAsync();
         }
-    }
-
-    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private sealed class Slot(SemaphoreSlim processSlots, SharedSlot? shared) : IAsyncDisposable
@@ -150,7 +154,7 @@ public sealed class SourceReadSlots(NpgsqlDataSource dataSource, TimeSpan? heart
                 using var timer = new PeriodicTimer(heartbeat);
                 while (await timer.WaitForNextTickAsync(_stop.Token))
                 {
-                    await Execute(_connection, "SELECT 1", _stop.Token);
+                    await ExecuteAsync(_connection, "SELECT 1", _stop.Token);
                 }
             }
             catch (Exception exception) when (exception is OperationCanceledException or InvalidOperationException or NpgsqlException)
@@ -163,24 +167,8 @@ public sealed class SourceReadSlots(NpgsqlDataSource dataSource, TimeSpan? heart
         {
             await _stop.CancelAsync();
             await _beating;
-            try
-            {
-                // A broken connection's lock went with its session.
-                if (_connection.State == System.Data.ConnectionState.Open)
-                {
-                    await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended($1, 0))", _connection) { Parameters = { new() { Value = _key } } };
-                    await unlock.ExecuteScalarAsync(CancellationToken.None);
-                }
-            }
-            catch (Exception exception) when (exception is InvalidOperationException or NpgsqlException)
-            {
-                // The session is gone (ended by the server, broken), and its lock with it.
-            }
-            finally
-            {
-                await GiveBackAsync(_connection);
-                _stop.Dispose();
-            }
+            await GiveBackAsync(_connection, _key);
+            _stop.Dispose();
         }
     }
 }
