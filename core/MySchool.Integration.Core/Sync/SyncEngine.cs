@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using MySchool.Integration.Core.Store;
 using Npgsql;
@@ -87,11 +86,23 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
             return; // an operator cancelled the run: schools not started are not started
         }
 
-        var startedAt = new StrongBox<DateTimeOffset>(time.GetUtcNow());
+        var startedAt = time.GetUtcNow();
+        // Once the school holds its read slot: other processes may have held every slot for long, so the operator's
+        // cancellation is asked again, and the school's own time starts there, not in the wait.
+        async Task StartingAsync(CancellationToken ct)
+        {
+            if (await runs.IsCancelledAsync(plan.RunId, ct))
+            {
+                throw new CancelledBeforeReading();
+            }
+
+            startedAt = time.GetUtcNow();
+        }
+
         try
         {
-            var (counts, held, error) = await ReadAndWriteAsync(region, adapter, plan, school, startedAt, cancellationToken);
-            await _storeRetry.Records.ExecuteAsync(async ct => await runs.SchoolDoneAsync(plan.RunId, school.SourceId, startedAt.Value, counts, error, held, ct), CancellationToken.None);
+            var (counts, held, error) = await ReadAndWriteAsync(region, adapter, plan, school, StartingAsync, cancellationToken);
+            await _storeRetry.Records.ExecuteAsync(async ct => await runs.SchoolDoneAsync(plan.RunId, school.SourceId, startedAt, counts, error, held, ct), CancellationToken.None);
         }
         catch (CancelledBeforeReading)
         {
@@ -105,25 +116,21 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
     /// The read holds one of the source's read slots (<see cref="SourceReadSlots"/>), whichever process it runs in.
     /// </summary>
     public Task<SchoolSnapshot> ReadSchoolAsync(RegionSource region, ISourceAdapter adapter, SourceSchool school, CancellationToken cancellationToken) =>
-        ReadSchoolAsync(region, adapter, school, runId: null, startedAt: null, cancellationToken);
+        ReadSchoolAsync(region, adapter, school, starting: null, cancellationToken);
 
-    /// <param name="runId">The run the school is read for: once the read slot is held, a run cancelled meanwhile reads nothing.</param>
-    /// <param name="startedAt">Set to when the read slot is held: the school's own time starts there, not in the wait for it.</param>
+    /// <param name="starting">Run once the read slot is held, before anything is read.</param>
     private async Task<SchoolSnapshot> ReadSchoolAsync(
-        RegionSource region, ISourceAdapter adapter, SourceSchool school, long? runId, StrongBox<DateTimeOffset>? startedAt, CancellationToken cancellationToken)
+        RegionSource region, ISourceAdapter adapter, SourceSchool school, Func<CancellationToken, Task>? starting, CancellationToken cancellationToken)
     {
         var today = Today(region);
         SchoolRoster roster;
         SchoolJournal journal;
         await using (await _readSlots.TakeAsync(region, adapter.SourceSystem, cancellationToken))
         {
-            // Other processes may have held every slot for long: the operator's cancellation is asked again.
-            if (runId is { } id && await runs.IsCancelledAsync(id, cancellationToken))
+            if (starting is not null)
             {
-                throw new CancelledBeforeReading();
+                await starting(cancellationToken);
             }
-
-            startedAt?.Value = time.GetUtcNow();
 
             roster = await adapter.ReadRosterAsync(school, cancellationToken);
             journal = await adapter.ReadJournalAsync(roster, region.JournalFrom ?? today.AddDays(-region.JournalDays), region.JournalTo ?? today, cancellationToken);
@@ -137,11 +144,11 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
     }
 
     private async Task<(WriteCounts Counts, List<HeldDeletion> Held, string? Error)> ReadAndWriteAsync(
-        RegionSource region, ISourceAdapter adapter, SyncPlan plan, SourceSchool school, StrongBox<DateTimeOffset> startedAt, CancellationToken cancellationToken)
+        RegionSource region, ISourceAdapter adapter, SyncPlan plan, SourceSchool school, Func<CancellationToken, Task> starting, CancellationToken cancellationToken)
     {
         try
         {
-            var snapshot = await ReadSchoolAsync(region, adapter, school, plan.RunId, startedAt, cancellationToken);
+            var snapshot = await ReadSchoolAsync(region, adapter, school, starting, cancellationToken);
             // Read once, written as often as a restarting database needs: a failed transaction rolled back whole.
             var (counts, held) = await _storeRetry.Writes.ExecuteAsync(
                 async ct => await WriteAsync(region, adapter, plan, school, snapshot, ct), cancellationToken);
