@@ -17,72 +17,51 @@ public class SourceReadSlotsTests
     {
         await using var harness = await SyncHarness.StartAsync("nso", spec => spec with { SchoolsPerMunicipality = 8 });
         var region = harness.Region with { MaxConcurrentSchools = 2 };
-        var adapter = new CountingAdapter(harness.CreateAdapter());
-        try
-        {
-            var runId = await harness.Runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Full, CancellationToken.None);
-            var plan = (await harness.Engine.PlanAsync(region, adapter, runId, null, SyncMode.Full, CancellationToken.None))!;
-            // Two gateway processes: two engines, each with slots of its own in memory, and four workers each taking
-            // half of the schools. Were the bound kept per process only, four schools would be read at once.
-            SyncEngine[] processes = [harness.Engine, new(harness.Db, harness.Runs, TimeProvider.System, NullLogger<SyncEngine>.Instance, SyncHarness.Patient)];
-            await Task.WhenAll(processes.Select((engine, i) => Parallel.ForEachAsync(
-                plan.Schools.Where((_, at) => at % 2 == i), new ParallelOptions { MaxDegreeOfParallelism = 4 },
-                (school, ct) => new ValueTask(engine.SyncSchoolAsync(region, adapter, plan, school, ct)))));
+        await using var adapter = new CountingAdapter(harness.CreateAdapter());
+        var runId = await harness.Runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Full, CancellationToken.None);
+        var plan = (await harness.Engine.PlanAsync(region, adapter, runId, null, SyncMode.Full, CancellationToken.None))!;
+        // Two gateway processes: two engines, each with slots of its own in memory, and four workers each taking
+        // half of the schools. Were the bound kept per process only, four schools would be read at once.
+        SyncEngine[] processes = [harness.Engine, new(harness.Db, harness.Runs, TimeProvider.System, NullLogger<SyncEngine>.Instance, SyncHarness.Patient)];
+        await Task.WhenAll(processes.Select((engine, i) => Parallel.ForEachAsync(
+            plan.Schools.Where((_, at) => at % 2 == i), new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            (school, ct) => new ValueTask(engine.SyncSchoolAsync(region, adapter, plan, school, ct)))));
 
-            Assert.Equal(2, adapter.MostReadAtOnce);
-            var run = (await harness.Runs.FindAsync(runId, CancellationToken.None))!;
-            Assert.Equal(("succeeded", 8), (run.Status, run.SchoolsDone));
-            Assert.Equal(0L, await harness.Db.ScalarAsync<long>(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
-        }
-        finally
-        {
-            await RegionCatalog.ReleaseAsync(adapter.Inner);
-        }
+        Assert.Equal(2, adapter.MostReadAtOnce);
+        var run = (await harness.Runs.FindAsync(runId, CancellationToken.None))!;
+        Assert.Equal(("succeeded", 8), (run.Status, run.SchoolsDone));
+        Assert.Equal(0L, await harness.Db.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
     }
 
     [Fact]
     public async Task ASchoolWaitingForItsSourcesSlot_IsNotRead_WhenItsRunIsCancelledMeanwhile()
     {
         await using var harness = await SyncHarness.StartAsync("nso");
-        var adapter = new CountingAdapter(harness.CreateAdapter());
-        try
-        {
-            var (runId, school, elsewhere) = await SchoolWaitingForTheSlotAsync(harness, adapter);
+        await using var adapter = new CountingAdapter(harness.CreateAdapter());
+        var (runId, school, elsewhere) = await SchoolWaitingForTheSlotAsync(harness, adapter);
 
-            Assert.True(await harness.Runs.CancelAsync(runId, CancellationToken.None));
-            await elsewhere.DisposeAsync();
-            await school;
+        Assert.True(await harness.Runs.CancelAsync(runId, CancellationToken.None));
+        await elsewhere.DisposeAsync();
+        await school;
 
-            Assert.Equal(0, adapter.MostReadAtOnce);
-            Assert.Equal(0L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_run_school WHERE run_id = $1", runId));
-        }
-        finally
-        {
-            await RegionCatalog.ReleaseAsync(adapter.Inner);
-        }
+        Assert.Equal(0, adapter.MostReadAtOnce);
+        Assert.Equal(0L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_run_school WHERE run_id = $1", runId));
     }
 
     [Fact]
     public async Task ASchoolsStart_IsWhenItHoldsItsReadSlot_NotWhenItBeganToWait()
     {
         await using var harness = await SyncHarness.StartAsync("nso");
-        var adapter = new CountingAdapter(harness.CreateAdapter());
-        try
-        {
-            var (runId, school, elsewhere) = await SchoolWaitingForTheSlotAsync(harness, adapter);
+        await using var adapter = new CountingAdapter(harness.CreateAdapter());
+        var (runId, school, elsewhere) = await SchoolWaitingForTheSlotAsync(harness, adapter);
 
-            var released = DateTime.UtcNow;
-            await elsewhere.DisposeAsync();
-            await school;
+        var released = DateTime.UtcNow;
+        await elsewhere.DisposeAsync();
+        await school;
 
-            var startedAt = await harness.Db.ScalarAsync<DateTime>("SELECT started_at FROM sync_run_school WHERE run_id = $1", runId);
-            Assert.True(startedAt >= released, $"started {startedAt:O}, before its slot was free ({released:O})");
-        }
-        finally
-        {
-            await RegionCatalog.ReleaseAsync(adapter.Inner);
-        }
+        var startedAt = await harness.Db.ScalarAsync<DateTime>("SELECT started_at FROM sync_run_school WHERE run_id = $1", runId);
+        Assert.True(startedAt >= released, $"started {startedAt:O}, before its slot was free ({released:O})");
     }
 
     /// <summary>A run of the region whose only read slot another process holds, and its first school started, waiting for that slot.</summary>
@@ -122,14 +101,12 @@ public class SourceReadSlotsTests
         await frozen.DisposeAsync(); // its connection is gone: giving it back is quiet
     }
 
-    /// <summary>Counts the schools being read at once (from the roster's read to the journal's end), each read made long enough to overlap.</summary>
-    private sealed class CountingAdapter(ISourceAdapter inner) : ISourceAdapter
+    /// <summary>Counts the schools being read at once (from the roster's read to the journal's end), each read made long enough to overlap; disposing it releases the adapter.</summary>
+    private sealed class CountingAdapter(ISourceAdapter inner) : ISourceAdapter, IAsyncDisposable
     {
         private readonly Lock _gate = new();
         private int _reading;
         private int _most;
-
-        public ISourceAdapter Inner => inner;
 
         public int MostReadAtOnce
         {
@@ -143,6 +120,8 @@ public class SourceReadSlotsTests
         }
 
         public string SourceSystem => inner.SourceSystem;
+
+        public ValueTask DisposeAsync() => RegionCatalog.ReleaseAsync(inner);
 
         public SourceCapabilities Capabilities => inner.Capabilities;
 
