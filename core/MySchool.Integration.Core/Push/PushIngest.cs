@@ -260,6 +260,11 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
         // The same lock as a sync of this school: a push and a pull never write one school at once.
         await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, $"sync:{client.SourceSystem}:{batch.School.SourceId}");
         var (counts, writer) = await RecordIsolation.WriteAsync(connection, target, snapshot, cancellationToken);
+        if (writer.SchoolId is { } schoolId)
+        {
+            await SchoolDigests.ForgetSeenTouchesAsync(connection, schoolId, cancellationToken);
+        }
+
         var outcome = new PushOutcome(batch.IdempotencyKey, false, target.RunId, batch.RecordCount, counts.Inserted, counts.Updated, counts.Deleted,
             [.. writer.Quarantined.Select(ForVendor)]);
         return (outcome, counts, writer);

@@ -23,6 +23,9 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
 
     public List<HeldDeletion> Held { get; } = [];
 
+    /// <summary>The school written, once its own row is; null while it is not, or when it was refused.</summary>
+    public Guid? SchoolId { get; private set; }
+
     /// <summary>Every record refused while writing, the snapshot's own refusals included.</summary>
     public IReadOnlyList<QuarantinedRecord> Quarantined => _quarantine;
 
@@ -36,6 +39,7 @@ public sealed class SchoolWriter(NpgsqlConnection connection, WriteTarget target
             return _counts with { Read = snapshot.RecordsRead, Quarantined = _quarantine.Count };
         }
 
+        SchoolId = schoolId;
         if (snapshot.Calendar is { } calendar)
         {
             _counts = _counts.Add(await new CalendarWriter(connection, cancellationToken).WriteAsync(schoolId, calendar));

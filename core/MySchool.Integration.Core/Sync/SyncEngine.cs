@@ -149,9 +149,11 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
         try
         {
             var snapshot = await ReadSchoolAsync(region, adapter, school, starting, cancellationToken);
+            var target = Target(region, adapter, plan.RunId);
+            var digest = SnapshotDigest.Of(snapshot, target);
             // Read once, written as often as a restarting database needs: a failed transaction rolled back whole.
             var (counts, held) = await _storeRetry.Writes.ExecuteAsync(
-                async ct => await WriteAsync(region, adapter, plan, school, snapshot, ct), cancellationToken);
+                async ct => await WriteAsync(adapter, plan, school, target, snapshot, digest, ct), cancellationToken);
             LogSchoolSynced(school.SourceId, counts.Read, counts.Written, counts.Quarantined);
             return (counts, held, null);
         }
@@ -163,19 +165,37 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
         }
     }
 
-    /// <summary>One school's snapshot in one transaction, with its checkpoint; a reconciliation rolls it back.</summary>
+    /// <summary>
+    /// One school's snapshot in one transaction, with its checkpoint; a reconciliation rolls it back. A snapshot whose
+    /// digest the school's last write kept, in a school nobody has touched since, is not compared: it would write nothing.
+    /// </summary>
     private async Task<(WriteCounts Counts, List<HeldDeletion> Held)> WriteAsync(
-        RegionSource region, ISourceAdapter adapter, SyncPlan plan, SourceSchool school, SchoolSnapshot snapshot, CancellationToken cancellationToken)
+        ISourceAdapter adapter, SyncPlan plan, SourceSchool school, WriteTarget target, SchoolSnapshot snapshot, byte[] digest, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // One school, one writer at a time, across every gateway process on this database.
         await Staging.ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, $"sync:{adapter.SourceSystem}:{school.SourceId}");
-        var (counts, writer) = await RecordIsolation.WriteAsync(connection, Target(region, adapter, plan.RunId), snapshot, cancellationToken);
+        var (unchanged, comparedIn) = await SchoolDigests.CheckAsync(connection, adapter.SourceSystem, school.SourceId, digest, cancellationToken);
+        var (counts, held) = (WriteCounts.Zero with { Read = snapshot.RecordsRead }, new List<HeldDeletion>());
+        if (unchanged)
+        {
+            LogSchoolUnchanged(school.SourceId);
+        }
+        else
+        {
+            var (written, writer) = await RecordIsolation.WriteAsync(connection, target, snapshot, cancellationToken);
+            (counts, held) = (written, writer.Held);
+            if (writer.Quarantined.Count == 0 && writer.Held.Count == 0 && writer.SchoolId is { } schoolId)
+            {
+                await SchoolDigests.RecordAsync(connection, adapter.SourceSystem, schoolId, digest, comparedIn, cancellationToken);
+            }
+        }
+
         if (plan.Cursor is not null)
         {
             // Checkpoint in the same transaction as the data it covers: both land, or neither.
-            await SyncCursors.SaveAsync(connection, adapter.SourceSystem, $"{region.Code}/{school.SourceId}", plan.Cursor, cancellationToken);
+            await SyncCursors.SaveAsync(connection, adapter.SourceSystem, $"{target.RegionCode}/{school.SourceId}", plan.Cursor, cancellationToken);
         }
 
         if (plan.DryRun)
@@ -185,7 +205,7 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return (counts, writer.Held);
+        return (counts, held);
     }
 
     /// <summary>The run was cancelled while its school waited for a read slot: the school is not started.</summary>
@@ -203,4 +223,7 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "School {SchoolSourceId} failed to sync")]
     private partial void LogSchoolFailed(Exception exception, string schoolSourceId);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "School {SchoolSourceId} unchanged since its last write: not compared")]
+    private partial void LogSchoolUnchanged(string schoolSourceId);
 }
