@@ -46,9 +46,13 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION touch_schools_on(tbl regclass, schools text) RETURNS void LANGUAGE plpgsql AS $$
+-- A table's touches: one query for every event, or another for an insert (on_insert; '' for none, when a new row
+-- can concern no school that another row's touch does not already name).
+CREATE FUNCTION touch_schools_on(tbl regclass, schools text, on_insert text DEFAULT NULL) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION touch_schools(%L)', tbl || '_touch_insert', tbl, schools);
+    IF on_insert IS DISTINCT FROM '' THEN
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION touch_schools(%L)', tbl || '_touch_insert', tbl, coalesce(on_insert, schools));
+    END IF;
     EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING OLD TABLE AS changed_before NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION touch_schools(%L)', tbl || '_touch_update', tbl, schools);
     EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %s REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION touch_schools(%L)', tbl || '_touch_delete', tbl, schools);
     EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION touch_schools()', tbl || '_touch_truncate', tbl);
@@ -60,6 +64,13 @@ CREATE FUNCTION schools_of_people(people uuid[]) RETURNS SETOF uuid LANGUAGE sql
     SELECT c.school_id FROM enrollment e JOIN class c ON c.id = e.class_id WHERE e.student_id = ANY(people)
     UNION SELECT s.school_id FROM staff s WHERE s.person_id = ANY(people)
     UNION SELECT c.school_id FROM guardianship g JOIN enrollment e ON e.student_id = g.student_id JOIN class c ON c.id = e.class_id WHERE g.parent_id = ANY(people)
+$$;
+
+-- The schools a student is or was enrolled in: the ones whose write reads the student's standing, guardians and
+-- other sources' claims on them. One index probe a person, where schools_of_people takes three: a school's first
+-- load inserts thousands of people, guardianships and identities (issue 17: three probes cost the full sync 4 s).
+CREATE FUNCTION schools_of_students(students uuid[]) RETURNS SETOF uuid LANGUAGE sql STABLE AS $$
+    SELECT c.school_id FROM enrollment e JOIN class c ON c.id = e.class_id WHERE e.student_id = ANY(students)
 $$;
 
 SELECT touch_schools_on('school', 'SELECT id FROM %s r');
@@ -79,16 +90,25 @@ SELECT touch_schools_on('homework', 'SELECT c.school_id FROM (SELECT DISTINCT le
 SELECT touch_schools_on('mark', 'SELECT c.school_id FROM (SELECT DISTINCT lesson_id FROM %s r) r JOIN lesson l ON l.id = r.lesson_id JOIN class c ON c.id = l.class_id');
 SELECT touch_schools_on('attendance', 'SELECT c.school_id FROM (SELECT DISTINCT lesson_id FROM %s r) r JOIN lesson l ON l.id = r.lesson_id JOIN class c ON c.id = l.class_id');
 SELECT touch_schools_on('event', 'SELECT school_id FROM %s r');
-SELECT touch_schools_on('staff', 'SELECT school_id FROM %s r UNION ALL SELECT schools_of_people(array_agg(DISTINCT person_id)) FROM %s r');
+-- A school reads its own staff only.
+SELECT touch_schools_on('staff', 'SELECT school_id FROM %s r');
 -- An enrollment moves its student's standing in every school they were enrolled in, not only its own class's.
 SELECT touch_schools_on('enrollment', 'SELECT c.school_id FROM (SELECT DISTINCT class_id FROM %s r) r JOIN class c ON c.id = r.class_id
-                                       UNION ALL SELECT schools_of_people(array_agg(DISTINCT student_id)) FROM %s r');
-SELECT touch_schools_on('guardianship', 'SELECT schools_of_people(array_agg(DISTINCT student_id) || array_agg(DISTINCT parent_id)) FROM %s r');
-SELECT touch_schools_on('person', 'SELECT schools_of_people(array_agg(id)) FROM %s r');
-SELECT touch_schools_on('person_owner', 'SELECT schools_of_people(array_agg(person_id)) FROM %s r');
+                                       UNION ALL SELECT schools_of_students(array_agg(DISTINCT student_id)) FROM %s r');
+-- A school compares the guardianships of its own students.
+SELECT touch_schools_on('guardianship', 'SELECT schools_of_students(array_agg(DISTINCT student_id)) FROM %s r');
+-- A new person has no enrollment, job or child yet: whatever later ties them to a school touches it. A new owner row
+-- needs the person's old one deleted first (every person a write keeps gets one), and that deletion touches.
+SELECT touch_schools_on('person', 'SELECT schools_of_people(array_agg(id)) FROM %s r', on_insert => '');
+SELECT touch_schools_on('person_owner', 'SELECT schools_of_people(array_agg(person_id)) FROM %s r', on_insert => '');
+-- A school resolves its own source's identities only, and reads other sources' identities of its students (their
+-- claims on them): a new identity touches its school or class, or its student's schools.
 SELECT touch_schools_on('identity_map', 'SELECT federal_id FROM %s r WHERE kind = ''school''
                                          UNION ALL SELECT c.school_id FROM %s r JOIN class c ON c.id = r.federal_id WHERE r.kind = ''class''
-                                         UNION ALL SELECT schools_of_people(array_agg(federal_id)) FROM %s r WHERE kind IN (''student'', ''parent'', ''teacher'')');
+                                         UNION ALL SELECT schools_of_people(array_agg(federal_id)) FROM %s r WHERE kind IN (''student'', ''parent'', ''teacher'')',
+                        on_insert => 'SELECT federal_id FROM %s r WHERE kind = ''school''
+                                      UNION ALL SELECT c.school_id FROM %s r JOIN class c ON c.id = r.federal_id WHERE r.kind = ''class''
+                                      UNION ALL SELECT schools_of_students(array_agg(federal_id)) FROM %s r WHERE kind = ''student''');
 -- A quarantine row is its scope's school's ('region/school source id' of its source), and a person's row its schools'.
 SELECT touch_schools_on('quarantine', 'SELECT m.federal_id FROM %s r JOIN identity_map m ON m.source_system = r.source_system AND m.kind = ''school''
                                            AND m.source_id = substr(r.scope, strpos(r.scope, ''/'') + 1)
