@@ -1,3 +1,7 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using MySchool.Integration.Core.Push;
+using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Tests.Infrastructure;
 
 namespace MySchool.Integration.Tests.Sync;
@@ -68,6 +72,45 @@ public class SchoolDigestTests
 
         Assert.True(next.Status == "succeeded", $"{what}: {next.Error}");
         Assert.NotEqual(Unseen, await CommentAsync(harness, mark));
+    }
+
+    /// <summary>The source's own vendor pushes a mark into the school between two syncs: the next sync compares.</summary>
+    [Fact]
+    public async Task APushIntoTheSchool_MakesItsNextSyncCompare()
+    {
+        await using var harness = await SyncHarness.StartAsync();
+        await harness.SyncAsync();
+        var school = await FirstSchoolAsync(harness);
+        var tampered = await TamperUnseenAsync(harness, school);
+        var (region, adapter) = (harness.Region, harness.CreateAdapter());
+        try
+        {
+            var runId = await harness.Runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Full, CancellationToken.None);
+            var plan = (await harness.Engine.PlanAsync(region, adapter, runId, null, SyncMode.Full, CancellationToken.None))!;
+            var sourceId = await harness.Db.ScalarAsync<string>("SELECT source_id FROM identity_map WHERE kind = 'school' AND federal_id = $1", school);
+            var slot = await harness.Db.ScalarAsync<string>("""
+                SELECT concat_ws('|', sm.source_id, cm.source_id, l.lesson_date, l.number, sub.name)
+                FROM mark m JOIN lesson l ON l.id = m.lesson_id JOIN class c ON c.id = l.class_id JOIN subject sub ON sub.id = m.subject_id
+                JOIN identity_map cm ON cm.federal_id = l.class_id AND cm.kind = 'class' JOIN identity_map sm ON sm.federal_id = m.student_id AND sm.kind = 'student'
+                WHERE c.school_id = $1 AND l.group_id IS NULL ORDER BY m.id LIMIT 1
+                """, school);
+            var (student, schoolClass, date, number, subject) = slot.Split('|') switch { var p => (p[0], p[1], DateOnly.Parse(p[2], CultureInfo.InvariantCulture), int.Parse(p[3], CultureInfo.InvariantCulture), p[4]) };
+            var mark = new SourceMark("pushed-between-syncs", student, schoolClass, date, number, subject, "5", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), 1, null, false, null, "{}");
+            var ingest = new PushIngest(harness.Db, harness.Runs, TimeProvider.System, NullLogger<PushIngest>.Instance, SyncHarness.Patient);
+            var pushed = await ingest.ApplyAsync(new PushClient("vendor", adapter.SourceSystem), region,
+                new PushBatch("between-syncs", plan.Schools.Single(s => s.SourceId == sourceId), RosterParts.None, [], [], [], [], [mark], [], []), CancellationToken.None);
+            Assert.Equal((1L, 0), (pushed.Inserted, pushed.Rejected.Count));
+        }
+        finally
+        {
+            await RegionCatalog.ReleaseAsync(adapter);
+        }
+
+        var next = await harness.SyncAsync();
+
+        Assert.True(next.Status == "succeeded", next.Error);
+        Assert.NotEqual(Unseen, await CommentAsync(harness, tampered));
+        Assert.Equal(0L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM mark WHERE source_key = 'pushed-between-syncs'"));
     }
 
     [Fact]
