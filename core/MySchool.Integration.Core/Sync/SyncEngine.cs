@@ -88,10 +88,11 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
 
         var startedAt = time.GetUtcNow();
         // Once the school holds its read slot: other processes may have held every slot for long, so the operator's
-        // cancellation is asked again, and the school's own time starts there, not in the wait.
+        // cancellation is asked again, and the school's own time starts there, not in the wait. The database may have
+        // gone while the school waited (its slot given up with it): the question waits for it as a write would.
         async Task StartingAsync(CancellationToken ct)
         {
-            if (await runs.IsCancelledAsync(plan.RunId, ct))
+            if (await _storeRetry.Records.ExecuteAsync(async retryToken => await runs.IsCancelledAsync(plan.RunId, retryToken), ct))
             {
                 throw new CancelledBeforeReading();
             }

@@ -64,14 +64,43 @@ public class SourceReadSlotsTests
         Assert.True(startedAt >= released, $"started {startedAt:O}, before its slot was free ({released:O})");
     }
 
+    [Fact]
+    public async Task ASchoolWaitingForItsSourcesSlot_WhenTheDatabaseRestarts_IsReadAndWrittenOnceItIsBack_NotFailed()
+    {
+        var cluster = await PostgresCluster.StartPrivateAsync();
+        try
+        {
+            await using var harness = await SyncHarness.StartAsync("nso", cluster: cluster);
+            await using var adapter = new CountingAdapter(harness.CreateAdapter());
+            // Patient enough for a restart, as the gateway's own engine is.
+            var engine = new SyncEngine(harness.Db, harness.Runs, TimeProvider.System, NullLogger<SyncEngine>.Instance, new StoreRetry(10, TimeSpan.FromMilliseconds(200)));
+            var (runId, school, elsewhere) = await SchoolWaitingForTheSlotAsync(harness, adapter, engine);
+
+            // The other holder's session dies with the server: the waiting school gets its slot while the database is down.
+            await cluster.StopImmediatelyAsync();
+            await Task.Delay(1000);
+            await cluster.StartAgainAsync();
+            await school;
+            await elsewhere.DisposeAsync();
+
+            Assert.Equal(1, adapter.MostReadAtOnce);
+            Assert.Equal("succeeded", await harness.Db.ScalarAsync<string>(
+                "SELECT CASE WHEN succeeded THEN 'succeeded' ELSE error END FROM sync_run_school WHERE run_id = $1", runId));
+        }
+        finally
+        {
+            await cluster.RemoveAsync();
+        }
+    }
+
     /// <summary>A run of the region whose only read slot another process holds, and its first school started, waiting for that slot.</summary>
-    private static async Task<(long RunId, Task School, IAsyncDisposable Elsewhere)> SchoolWaitingForTheSlotAsync(SyncHarness harness, CountingAdapter adapter)
+    private static async Task<(long RunId, Task School, IAsyncDisposable Elsewhere)> SchoolWaitingForTheSlotAsync(SyncHarness harness, CountingAdapter adapter, SyncEngine? engine = null)
     {
         var region = harness.Region with { MaxConcurrentSchools = 1 };
         var runId = await harness.Runs.QueueAsync(adapter.SourceSystem, region.Code, SyncMode.Full, CancellationToken.None);
         var plan = (await harness.Engine.PlanAsync(region, adapter, runId, null, SyncMode.Full, CancellationToken.None))!;
         var elsewhere = await new SourceReadSlots(harness.Db).TakeAsync(region, adapter.SourceSystem, CancellationToken.None);
-        var school = harness.Engine.SyncSchoolAsync(region, adapter, plan, plan.Schools[0], CancellationToken.None);
+        var school = (engine ?? harness.Engine).SyncSchoolAsync(region, adapter, plan, plan.Schools[0], CancellationToken.None);
         await Task.Delay(1000);
         Assert.False(school.IsCompleted, "the school should wait for the slot");
         return (runId, school, elsewhere);
