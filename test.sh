@@ -19,7 +19,9 @@ rm -rf "$results"
 
 dotnet restore "$solution"
 dotnet build "$solution" --no-restore -c Release
-dotnet format "$solution" --verify-no-changes --no-restore
+# Code style and the analyzers are errors in the build itself (EnforceCodeStyleInBuild, warnings as errors); layout is
+# not, so only whitespace is checked here (the whole `dotnet format` took 58 s to check again what the build had).
+dotnet format whitespace "$solution" --verify-no-changes --no-restore
 status=0
 dotnet test "$solution" --no-build -c Release --results-directory "$results" --logger "trx" || status=$?
 
