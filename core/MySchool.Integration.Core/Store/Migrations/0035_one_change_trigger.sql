@@ -51,9 +51,10 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- A table's triggers: the schools it touches and the keys it signals, for every event, or others for an insert
--- (schools_on_insert, keys_on_insert; '' for none). No insert trigger when an insert does neither.
-CREATE FUNCTION record_changes_on(tbl regclass, schools text, keys text, schools_on_insert text DEFAULT NULL, keys_on_insert text DEFAULT NULL)
+-- A table's triggers: the schools it touches and the keys it signals (by default, those schools'), for every event, or
+-- others for an insert (schools_on_insert, keys_on_insert; '' for none). No insert trigger when an insert does neither.
+CREATE FUNCTION record_changes_on(tbl regclass, schools text, keys text DEFAULT 'SELECT ''s'' || school_id FROM schools',
+                                  schools_on_insert text DEFAULT NULL, keys_on_insert text DEFAULT NULL)
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     IF coalesce(schools_on_insert, schools) <> '' OR coalesce(keys_on_insert, keys) <> '' THEN
@@ -69,20 +70,20 @@ END $$;
 
 -- A row's school, directly or through its parents, touched and signalled. A cascade's rows whose parent is already gone
 -- find none: the parent's own statement names that school.
-SELECT record_changes_on('school', 'SELECT id FROM %s r', 'SELECT ''s'' || school_id FROM schools');
+SELECT record_changes_on('school', 'SELECT id FROM %s r');
 -- A school's region is its municipality's (the view school_region): moving either moves the school's answers.
-SELECT record_changes_on('municipality', 'SELECT s.id FROM %s r JOIN school s ON s.municipality_id = r.id', 'SELECT ''s'' || school_id FROM schools');
-SELECT record_changes_on('region', 'SELECT s.id FROM %s r JOIN municipality m ON m.region_id = r.id JOIN school s ON s.municipality_id = m.id', 'SELECT ''s'' || school_id FROM schools');
-SELECT record_changes_on('academic_year', 'SELECT school_id FROM %s r', 'SELECT ''s'' || school_id FROM schools');
-SELECT record_changes_on('holiday', 'SELECT y.school_id FROM %s r JOIN academic_year y ON y.id = r.academic_year_id', 'SELECT ''s'' || school_id FROM schools');
-SELECT record_changes_on('grade_level', 'SELECT y.school_id FROM %s r JOIN academic_year y ON y.id = r.academic_year_id', 'SELECT ''s'' || school_id FROM schools');
-SELECT record_changes_on('class', 'SELECT school_id FROM %s r', 'SELECT ''s'' || school_id FROM schools');
-SELECT record_changes_on('subject', 'SELECT school_id FROM %s r', 'SELECT ''s'' || school_id FROM schools');
-SELECT record_changes_on('class_group', 'SELECT c.school_id FROM (SELECT DISTINCT class_id FROM %s r) r JOIN class c ON c.id = r.class_id', 'SELECT ''s'' || school_id FROM schools');
-SELECT record_changes_on('lesson', 'SELECT c.school_id FROM (SELECT DISTINCT class_id FROM %s r) r JOIN class c ON c.id = r.class_id', 'SELECT ''s'' || school_id FROM schools');
-SELECT record_changes_on('homework', 'SELECT c.school_id FROM (SELECT DISTINCT lesson_id FROM %s r) r JOIN lesson l ON l.id = r.lesson_id JOIN class c ON c.id = l.class_id', 'SELECT ''s'' || school_id FROM schools');
-SELECT record_changes_on('mark', 'SELECT c.school_id FROM (SELECT DISTINCT lesson_id FROM %s r) r JOIN lesson l ON l.id = r.lesson_id JOIN class c ON c.id = l.class_id', 'SELECT ''s'' || school_id FROM schools');
-SELECT record_changes_on('attendance', 'SELECT c.school_id FROM (SELECT DISTINCT lesson_id FROM %s r) r JOIN lesson l ON l.id = r.lesson_id JOIN class c ON c.id = l.class_id', 'SELECT ''s'' || school_id FROM schools');
+SELECT record_changes_on('municipality', 'SELECT s.id FROM %s r JOIN school s ON s.municipality_id = r.id');
+SELECT record_changes_on('region', 'SELECT s.id FROM %s r JOIN municipality m ON m.region_id = r.id JOIN school s ON s.municipality_id = m.id');
+SELECT record_changes_on('academic_year', 'SELECT school_id FROM %s r');
+SELECT record_changes_on('holiday', 'SELECT y.school_id FROM %s r JOIN academic_year y ON y.id = r.academic_year_id');
+SELECT record_changes_on('grade_level', 'SELECT y.school_id FROM %s r JOIN academic_year y ON y.id = r.academic_year_id');
+SELECT record_changes_on('class', 'SELECT school_id FROM %s r');
+SELECT record_changes_on('subject', 'SELECT school_id FROM %s r');
+SELECT record_changes_on('class_group', 'SELECT c.school_id FROM (SELECT DISTINCT class_id FROM %s r) r JOIN class c ON c.id = r.class_id');
+SELECT record_changes_on('lesson', 'SELECT c.school_id FROM (SELECT DISTINCT class_id FROM %s r) r JOIN class c ON c.id = r.class_id');
+SELECT record_changes_on('homework', 'SELECT c.school_id FROM (SELECT DISTINCT lesson_id FROM %s r) r JOIN lesson l ON l.id = r.lesson_id JOIN class c ON c.id = l.class_id');
+SELECT record_changes_on('mark', 'SELECT c.school_id FROM (SELECT DISTINCT lesson_id FROM %s r) r JOIN lesson l ON l.id = r.lesson_id JOIN class c ON c.id = l.class_id');
+SELECT record_changes_on('attendance', 'SELECT c.school_id FROM (SELECT DISTINCT lesson_id FROM %s r) r JOIN lesson l ON l.id = r.lesson_id JOIN class c ON c.id = l.class_id');
 -- A group's members: the person's own answer as well, since a new group can be in a school their cached answer did not name.
 SELECT record_changes_on('group_member', 'SELECT c.school_id FROM (SELECT DISTINCT group_id FROM %s r) r JOIN class_group g ON g.id = r.group_id JOIN class c ON c.id = g.class_id',
                          'SELECT ''s'' || school_id FROM schools UNION ALL SELECT DISTINCT ''p'' || student_id FROM %s r');
