@@ -110,13 +110,15 @@ public class SourceReadSlotsTests
     public async Task ALiveProcess_KeepsItsSlotPastTheTimeout_AndAFrozenOnesSlotIsFreedByTheServer()
     {
         await using var db = NpgsqlDataSource.Create(await (await PostgresCluster.SharedAsync()).CreateMigratedDatabaseAsync("slots"));
-        var (region, abandoned) = (new RegionSource { Code = "54", MaxConcurrentSchools = 1 }, TimeSpan.FromSeconds(1));
+        // The live holder's heartbeats may come late under the full suite's load (a gap over 1 s was seen): the timeout
+        // leaves it 2.75 s, where production's leaves 70 s.
+        var (region, abandoned) = (new RegionSource { Code = "54", MaxConcurrentSchools = 1 }, TimeSpan.FromSeconds(3));
         var other = new SourceReadSlots(db);
 
         // Alive: its heartbeat comes sooner than the timeout, so the slot outlasts it and nobody else gets it.
-        await using (await new SourceReadSlots(db, heartbeat: TimeSpan.FromMilliseconds(300), abandoned).TakeAsync(region, "nso", CancellationToken.None))
+        await using (await new SourceReadSlots(db, heartbeat: TimeSpan.FromMilliseconds(250), abandoned).TakeAsync(region, "nso", CancellationToken.None))
         {
-            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            using var patience = new CancellationTokenSource(abandoned * 2);
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => other.TakeAsync(region, "nso", patience.Token));
         }
 
