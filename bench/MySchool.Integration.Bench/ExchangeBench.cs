@@ -22,7 +22,8 @@ internal static partial class ExchangeBench
     private const int MarksTotal = 1_000_000;
     private const int MarksPerBatch = 50_000;
     private const int MarksPerMessage = 5_000;
-    private const int Streams = 2;
+    /// <summary>Client streams pushing at once (MSI_PUSH_STREAMS, 2): one shows what two cost in contention.</summary>
+    private static readonly int Streams = int.Parse(Environment.GetEnvironmentVariable("MSI_PUSH_STREAMS") ?? "2", CultureInfo.InvariantCulture);
 
     public static async Task RunAsync()
     {
@@ -74,6 +75,10 @@ internal static partial class ExchangeBench
         var limitSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         Console.WriteLine($"physical limit: raw binary COPY of the same {marks:N0} rows into a plain table with only a primary key: {limitSeconds:F1} s = {marks / limitSeconds:N0} rows/s");
         Console.WriteLine($"ratio push / physical limit: {limitSeconds / pushSeconds:F2}x (throughput)");
+        if (Environment.GetEnvironmentVariable("MSI_PUSH_ONLY") is not null)
+        {
+            return; // the push alone, for A/B runs of it
+        }
 
         await using var baseline = NpgsqlDataSource.Create(await cluster.CreateMigratedDatabaseAsync("baseline"));
         await SyncBench.CopyAllAsync(db, baseline, SyncBench.Tables.Where(table => table != "mark"));
