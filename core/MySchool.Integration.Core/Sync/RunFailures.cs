@@ -16,9 +16,9 @@ public static class RunFailures
         SourceUnavailableException => $"Источник недоступен: {exception.Message}",
         // Integrity (23…) and concurrent writers (40001, 40P01): the data disagreed with the store or another writer.
         PostgresException { SqlState: var state } when state.StartsWith("23", StringComparison.Ordinal) || state is "40001" or "40P01" =>
-            $"Конфликт данных: база данных отказала в записи (код {state}); школа будет повторена, подробности в журнале шлюза",
+            $"Конфликт данных: база данных отказала в записи (код {state}); школа не записана, её можно повторить, подробности в журнале шлюза",
         PostgresException postgres => $"Внутренняя ошибка: база данных отказала в записи (код {postgres.SqlState}); подробности в журнале шлюза",
-        NpgsqlException => "Внутренняя ошибка: база данных недоступна; школа будет повторена",
+        NpgsqlException => "Внутренняя ошибка: база данных недоступна; школа не записана, её можно повторить",
         TimeoutException or TaskCanceledException => "Источник недоступен: источник или база данных не ответили вовремя",
         _ => $"Внутренняя ошибка: сбой шлюза ({exception.GetType().Name}); подробности в журнале шлюза",
     };

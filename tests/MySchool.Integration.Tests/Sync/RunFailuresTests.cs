@@ -29,4 +29,20 @@ public class RunFailuresTests
         Assert.DoesNotContain("Specified argument", described, StringComparison.Ordinal);
         Assert.DoesNotContain("stream", described, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A school whose write used up the engine's retries is recorded as failed and read again only when someone retries
+    /// it (the run page's button, a vendor's resend): its error says so, and promises no retry of its own.
+    /// </summary>
+    [Fact]
+    public void ADatabaseFailure_SaysTheSchoolWasNotWritten_AndCanBeRetried_PromisingNoRetryOfItsOwn()
+    {
+        Exception[] failures = [new NpgsqlException("Exception while reading from stream"), new PostgresException("could not serialize access", "ERROR", "ERROR", "40001")];
+
+        foreach (var described in failures.Select(RunFailures.Describe))
+        {
+            Assert.Contains("школа не записана, её можно повторить", described, StringComparison.Ordinal);
+            Assert.DoesNotContain("будет повторена", described, StringComparison.Ordinal);
+        }
+    }
 }
