@@ -74,6 +74,19 @@ public sealed class ScheduleSignalsTests(ScheduleSignalsTests.Region region) : I
     }
 
     [Fact]
+    public async Task ANewPerson_SignalsNothing_ForNoKeptAnswerCanNameThem()
+    {
+        var mark = await region.MarkAsync();
+
+        var person = await region.Db.ScalarAsync<Guid>("INSERT INTO person (last_name, first_name, search_name) VALUES ('Новиков', 'Сигнал', 'новиков сигнал') RETURNING id");
+
+        // A committed write after it is heard; by then the insertion would have been too.
+        await region.ExecuteAsync("UPDATE school SET full_name = full_name WHERE id = @other");
+        await region.HeardAsync(mark, [ScheduleSignals.School(region.OtherSchool)], "the committed write");
+        Assert.True(region.Signals.Unchanged(mark, [ScheduleSignals.Person(person)]), "a new person was signalled");
+    }
+
+    [Fact]
     public async Task ARolledBackWrite_SignalsNothing()
     {
         var mark = await region.MarkAsync();
