@@ -46,6 +46,14 @@ internal static partial class ExchangeBench
             await PushAsync(client, $"roster-{school}", school, [Roster(school)]);
         }
 
+        // A variant of the schema to push into (MSI_PUSH_SCHEMA_SQL, run before the push), e.g. `mark` without an
+        // index: how the push's floor moves with the model, measured in the same run as its physical limit.
+        if (Environment.GetEnvironmentVariable("MSI_PUSH_SCHEMA_SQL") is { } variant)
+        {
+            await using var altering = db.CreateCommand(variant);
+            await altering.ExecuteNonQueryAsync();
+        }
+
         var statements = await StatementProfile.StartAsync(db);
         var started = Stopwatch.GetTimestamp();
         var (cpu, gatewayCpu, clientCpu) = (CpuSeconds(), gateway.CpuTime, Process.GetCurrentProcess().TotalProcessorTime);
