@@ -10,9 +10,9 @@ namespace MySchool.Integration.Scheduler;
 
 /// <summary>How the gateway's Hangfire server runs (section <c>Scheduler</c>).</summary>
 /// <param name="SchedulePolling">How often servers look for due recurring and delayed jobs (Hangfire's default is 15 s).</param>
-/// <param name="WatchdogQuiet">How long a run may go without moving before the watchdog ends it (when its job is gone).</param>
+/// <param name="Watchdog">When the watchdog ends a run that stopped moving, and retries one that failed on an outage.</param>
 /// <param name="Invisibility">How long after its process died a job is taken up by another server.</param>
-public sealed record SchedulingOptions(TimeSpan SchedulePolling, TimeSpan WatchdogQuiet, TimeSpan Invisibility, int Workers = 4);
+public sealed record SchedulingOptions(TimeSpan SchedulePolling, RunWatchdogOptions Watchdog, TimeSpan Invisibility, int Workers = 4);
 
 public static class SchedulerRegistration
 {
@@ -59,7 +59,7 @@ public static class SchedulerRegistration
             server.SchedulePollingInterval = options.SchedulePolling;
         });
         services.AddTransient<SyncJobs>();
-        services.AddSingleton(new RunWatchdogOptions(options.WatchdogQuiet));
+        services.AddSingleton(options.Watchdog);
         services.AddTransient<RunWatchdog>();
         services.AddTransient<CommunityJobs>();
         services.AddTransient<PeopleJobs>();

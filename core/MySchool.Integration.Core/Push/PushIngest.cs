@@ -129,7 +129,7 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
         }
         catch (Exception exception)
         {
-            await runs.FailAsync(runId, RunFailures.Describe(exception), CancellationToken.None);
+            await runs.FailAsync(runId, exception, CancellationToken.None);
             throw;
         }
     }
@@ -162,13 +162,13 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
                 LogPushApplied(client.ClientId, batch.IdempotencyKey, written.Received, counts.Written, written.Rejected.Count);
                 return (written, counts with { Read = batch.RecordCount }, writer.Held);
             }, cancellationToken);
-            await runs.SchoolDoneAsync(target.RunId, batch.School.SourceId, startedAt, counts, null, held, CancellationToken.None);
+            await runs.SchoolDoneAsync(target.RunId, batch.School.SourceId, startedAt, counts, null, false, held, CancellationToken.None);
             return outcome;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // One school's failure is the run's record of it; the file's other schools go on.
-            await runs.SchoolDoneAsync(target.RunId, batch.School.SourceId, startedAt, WriteCounts.Zero, RunFailures.Describe(exception), [], CancellationToken.None);
+            await runs.SchoolDoneAsync(target.RunId, batch.School.SourceId, startedAt, WriteCounts.Zero, RunFailures.Describe(exception), RunFailures.IsTransient(exception), [], CancellationToken.None);
             return new PushOutcome(batch.IdempotencyKey, false, target.RunId, batch.RecordCount, 0, 0, 0,
                 [new PushRejection("school", batch.School.SourceId, "import.failed", $"Школа не записана: {RunFailures.Describe(exception)}")]);
         }
@@ -179,14 +179,14 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
         var startedAt = time.GetUtcNow();
         if (await RecordedAsync(connection, client, batch, cancellationToken) is { } recorded)
         {
-            await runs.SchoolDoneAsync(target.RunId, batch.School.SourceId, startedAt, WriteCounts.Zero, null, [], CancellationToken.None);
+            await runs.SchoolDoneAsync(target.RunId, batch.School.SourceId, startedAt, WriteCounts.Zero, null, false, [], CancellationToken.None);
             return recorded;
         }
 
         var (outcome, counts, _) = await WriteSchoolAsync(connection, client, region, target, batch, cancellationToken);
         // The next school stages its rows in tables of the same names; they are dropped at commit, which a check never reaches.
         await ExecuteAsync(connection, "DISCARD TEMP", cancellationToken);
-        await runs.SchoolDoneAsync(target.RunId, batch.School.SourceId, startedAt, counts with { Read = batch.RecordCount }, null, [], CancellationToken.None);
+        await runs.SchoolDoneAsync(target.RunId, batch.School.SourceId, startedAt, counts with { Read = batch.RecordCount }, null, false, [], CancellationToken.None);
         return outcome;
     }
 
@@ -223,7 +223,7 @@ public sealed partial class PushIngest(NpgsqlDataSource dataSource, SyncRuns run
             }
 
             // A check holds nothing back: its deletions were never made, only counted.
-            await runs.SchoolDoneAsync(runId, batch.School.SourceId, startedAt, counts with { Read = batch.RecordCount }, null, check ? [] : writer.Held, CancellationToken.None);
+            await runs.SchoolDoneAsync(runId, batch.School.SourceId, startedAt, counts with { Read = batch.RecordCount }, null, false, check ? [] : writer.Held, CancellationToken.None);
             return outcome;
         }
         catch (Exception exception)

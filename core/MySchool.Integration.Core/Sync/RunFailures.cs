@@ -22,4 +22,16 @@ public static class RunFailures
         TimeoutException or TaskCanceledException => "Источник недоступен: источник или база данных не ответили вовремя",
         _ => $"Внутренняя ошибка: сбой шлюза ({exception.GetType().Name}); подробности в журнале шлюза",
     };
+
+    /// <summary>
+    /// Whether the failure came from something unavailable for a while (the source, the database, an answer in time),
+    /// so that the same read later may well succeed: such a run is retried by itself. Configuration and data are not.
+    /// </summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        SourceUnavailableException or TimeoutException or TaskCanceledException => true,
+        PostgresException => StoreRetry.IsTransient(exception), // the server going away, out of resources, contention
+        NpgsqlException => true, // no answer from the database at all
+        _ => false,
+    };
 }

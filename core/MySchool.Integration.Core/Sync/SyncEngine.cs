@@ -73,7 +73,7 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
         }
         catch (Exception exception) when (exception is SourceConfigurationException or SourceUnavailableException)
         {
-            await runs.FailAsync(runId, RunFailures.Describe(exception), CancellationToken.None);
+            await runs.FailAsync(runId, exception, CancellationToken.None);
             return null;
         }
     }
@@ -102,8 +102,9 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
 
         try
         {
-            var (counts, held, error) = await ReadAndWriteAsync(region, adapter, plan, school, StartingAsync, cancellationToken);
-            await _storeRetry.Records.ExecuteAsync(async ct => await runs.SchoolDoneAsync(plan.RunId, school.SourceId, startedAt, counts, error, held, ct), CancellationToken.None);
+            var (counts, held, failure) = await ReadAndWriteAsync(region, adapter, plan, school, StartingAsync, cancellationToken);
+            await _storeRetry.Records.ExecuteAsync(
+                async ct => await runs.SchoolDoneAsync(plan.RunId, school.SourceId, startedAt, counts, failure?.Error, failure?.Transient ?? false, held, ct), CancellationToken.None);
         }
         catch (CancelledBeforeReading)
         {
@@ -144,7 +145,7 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
         return SnapshotBuilder.Build(roster, journal, region.Zone);
     }
 
-    private async Task<(WriteCounts Counts, List<HeldDeletion> Held, string? Error)> ReadAndWriteAsync(
+    private async Task<(WriteCounts Counts, List<HeldDeletion> Held, (string Error, bool Transient)? Failure)> ReadAndWriteAsync(
         RegionSource region, ISourceAdapter adapter, SyncPlan plan, SourceSchool school, Func<CancellationToken, Task> starting, CancellationToken cancellationToken)
     {
         try
@@ -162,7 +163,7 @@ public sealed partial class SyncEngine(NpgsqlDataSource dataSource, SyncRuns run
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogSchoolFailed(exception, school.SourceId);
-            return (WriteCounts.Zero, [], $"Школа {school.ShortName ?? school.SourceId}: {RunFailures.Describe(exception)}");
+            return (WriteCounts.Zero, [], ($"Школа {school.ShortName ?? school.SourceId}: {RunFailures.Describe(exception)}", RunFailures.IsTransient(exception)));
         }
     }
 

@@ -46,7 +46,9 @@ public sealed record SyncRun(
     string? Error,
     JsonElement? HeldDeletions,
     int SchoolsTotal,
-    int SchoolsDone);
+    int SchoolsDone,
+    long? RetryOf,
+    bool FailedTransiently);
 
 /// <summary>One school's outcome within a run, with the federal school it is when the source's id is mapped.</summary>
 public sealed record RunSchool(
@@ -62,8 +64,8 @@ public sealed record HeldPerson(Guid SchoolId, string School, string Class, stri
 public sealed record RunFilter(
     IReadOnlyCollection<string> Regions, IReadOnlyCollection<string> SchoolScopes, string? Scope = null, string? Status = null, string? Mode = null, DateOnly? From = null, DateOnly? To = null);
 
-/// <summary>A run that stopped moving: what the watchdog needs to end it and carry it on.</summary>
-public sealed record StalledRun(long Id, string SourceSystem, string Scope, SyncMode Mode, long? RetryOf);
+/// <summary>A run by what a retry of it needs: a run that stopped moving, or one that failed on an outage.</summary>
+public sealed record RunToRetry(long Id, string SourceSystem, string Scope, SyncMode Mode, long? RetryOf);
 
 /// <summary>
 /// The sync_run table: queued, running with progress, then succeeded, failed, held, skipped or cancelled. Errors are
@@ -74,7 +76,7 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
     /// <summary>Every status a run can have (the table's check constraint).</summary>
     public static readonly IReadOnlyList<string> Statuses = ["queued", "running", "succeeded", "failed", "held", "skipped", "cancelled"];
 
-    private const string Columns = "id, source_system, scope, mode, status, queued_at, started_at, finished_at, read_count, inserted_count, updated_count, deleted_count, quarantined_count, progress, error, held_deletions, schools_total, schools_done";
+    private const string Columns = "id, source_system, scope, mode, status, queued_at, started_at, finished_at, read_count, inserted_count, updated_count, deleted_count, quarantined_count, progress, error, held_deletions, schools_total, schools_done, retry_of, failed_transiently";
 
     public async Task<long> QueueAsync(string sourceSystem, string scope, SyncMode mode, CancellationToken cancellationToken)
     {
@@ -121,13 +123,36 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
     /// Runs queued or running that have not moved for <paramref name="quiet"/>: a sync whose job was lost, or a push or
     /// file whose process died while writing it.
     /// </summary>
-    public Task<List<StalledRun>> StalledAsync(TimeSpan quiet, CancellationToken cancellationToken) =>
+    public Task<List<RunToRetry>> StalledAsync(TimeSpan quiet, CancellationToken cancellationToken) =>
         Staging.ListAsync(dataSource, """
             SELECT id, source_system, scope, mode, retry_of FROM sync_run
             WHERE status IN ('queued', 'running') AND coalesce(last_activity_at, started_at, queued_at) < now() - $1
             ORDER BY id
-            """, r => new StalledRun(r.GetInt64(0), r.GetString(1), r.GetString(2), Enum.Parse<SyncMode>(r.GetString(3), ignoreCase: true), r.IsDBNull(4) ? null : r.GetInt64(4)),
-            cancellationToken, quiet);
+            """, ReadRunToRetry, cancellationToken, quiet);
+
+    /// <summary>
+    /// Reads of a source that failed in the last day on an outage (<see cref="RunFailures.IsTransient"/>), with fewer
+    /// than <paramref name="retries"/> retries before them, ended longer ago than <paramref name="pause"/> doubled for
+    /// each of those, and followed by no other run of their kind over their scope or their whole region: a run that
+    /// came since read those schools already, or is reading them.
+    /// </summary>
+    public Task<List<RunToRetry>> FailedOnOutageAsync(TimeSpan pause, int retries, CancellationToken cancellationToken) =>
+        Staging.ListAsync(dataSource, """
+            WITH RECURSIVE failed AS (
+                SELECT id, source_system, scope, mode, retry_of, finished_at FROM sync_run
+                WHERE status = 'failed' AND failed_transiently AND finished_at > now() - interval '1 day' AND mode <> 'push'),
+            earlier (id, run) AS (
+                SELECT id, retry_of FROM failed WHERE retry_of IS NOT NULL
+                UNION ALL SELECT earlier.id, run.retry_of FROM earlier JOIN sync_run run ON run.id = earlier.run WHERE run.retry_of IS NOT NULL)
+            SELECT f.id, f.source_system, f.scope, f.mode, f.retry_of
+            FROM failed f LEFT JOIN (SELECT id, count(*)::int AS retries FROM earlier GROUP BY id) e ON e.id = f.id
+            WHERE coalesce(e.retries, 0) < $2 AND f.finished_at < now() - $1 * power(2, coalesce(e.retries, 0))
+              AND NOT EXISTS (
+                  SELECT FROM sync_run later
+                  WHERE later.source_system = f.source_system AND later.scope IN (f.scope, split_part(f.scope, '/', 1)) AND later.id > f.id
+                    AND later.mode = f.mode AND later.status <> 'skipped')
+            ORDER BY f.id
+            """, ReadRunToRetry, cancellationToken, pause, retries);
 
     /// <summary>
     /// An operator's cancel: a queued or running run ends as cancelled. Schools not started are not started; the one
@@ -163,7 +188,9 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
     /// deletions are added to the run, and the school that completes the count decides the run's status. A school
     /// recorded already (its job run again after its process died) adds nothing.
     /// </summary>
-    public async Task SchoolDoneAsync(long id, string schoolSourceId, DateTimeOffset startedAt, WriteCounts counts, string? error, IReadOnlyList<HeldDeletion> held, CancellationToken cancellationToken)
+    /// <param name="transient">The school failed on something unavailable for a while (<see cref="RunFailures.IsTransient"/>).</param>
+    public async Task SchoolDoneAsync(
+        long id, string schoolSourceId, DateTimeOffset startedAt, WriteCounts counts, string? error, bool transient, IReadOnlyList<HeldDeletion> held, CancellationToken cancellationToken)
     {
         await ExecuteAsync("""
             WITH outcome AS (
@@ -174,10 +201,11 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
                 updated_count = updated_count + $4, deleted_count = deleted_count + $5, quarantined_count = quarantined_count + $6,
                 error = CASE WHEN $7::text IS NULL THEN error ELSE concat_ws('; ', error, $7::text) END,
                 held_deletions = CASE WHEN $8::jsonb IS NULL THEN held_deletions ELSE COALESCE(held_deletions, '[]'::jsonb) || $8::jsonb END,
+                failed_transiently = failed_transiently OR $11,
                 progress = LEAST(1, (schools_done + 1)::real / GREATEST(schools_total, 1)), last_activity_at = now()
             WHERE id IN (SELECT run_id FROM outcome)
             """, cancellationToken, id, counts.Read, counts.Inserted, counts.Updated, counts.Deleted, counts.Quarantined, error is null ? null : Snils.MaskAll(error),
-            held.Count == 0 ? null : JsonSerializer.Serialize(held, JsonSerializerOptions.Web), schoolSourceId, startedAt);
+            held.Count == 0 ? null : JsonSerializer.Serialize(held, JsonSerializerOptions.Web), schoolSourceId, startedAt, error is not null && transient);
         await CompleteIfDoneAsync(id, cancellationToken);
     }
 
@@ -197,6 +225,10 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
     public Task<List<(string SchoolSourceId, string Error)>> FailedSchoolsAsync(long id, CancellationToken cancellationToken) =>
         Staging.ListAsync(dataSource, "SELECT school_source_id, error FROM sync_run_school WHERE run_id = $1 AND NOT succeeded ORDER BY finished_at, school_source_id",
             r => (r.GetString(0), r.GetString(1)), cancellationToken, id);
+
+    /// <summary>The runs queued as retries of this one (by an operator or the watchdog), oldest first.</summary>
+    public Task<List<long>> RetriesAsync(long id, CancellationToken cancellationToken) =>
+        Staging.ListAsync(dataSource, "SELECT id FROM sync_run WHERE retry_of = $1 ORDER BY id", r => r.GetInt64(0), cancellationToken, id);
 
     /// <summary>Each school the run has finished, failures first, then in the order they finished.</summary>
     public Task<List<RunSchool>> SchoolsAsync(long id, CancellationToken cancellationToken) => Staging.ListAsync(dataSource, """
@@ -233,8 +265,14 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
         """, cancellationToken, id);
 
     /// <summary>A run that could not even be planned (configuration, an unreachable source).</summary>
-    public Task FailAsync(long id, string error, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE sync_run SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1", cancellationToken, id, Snils.MaskAll(error));
+    public Task FailAsync(long id, string error, CancellationToken cancellationToken) => FailAsync(id, error, transient: false, cancellationToken);
+
+    /// <summary>A run ended by <paramref name="exception"/>: its sentence for operators, and whether it passes by itself.</summary>
+    public Task FailAsync(long id, Exception exception, CancellationToken cancellationToken) =>
+        FailAsync(id, RunFailures.Describe(exception), RunFailures.IsTransient(exception), cancellationToken);
+
+    private Task FailAsync(long id, string error, bool transient, CancellationToken cancellationToken) => ExecuteAsync(
+        "UPDATE sync_run SET status = 'failed', finished_at = now(), error = $2, failed_transiently = $3 WHERE id = $1", cancellationToken, id, Snils.MaskAll(error), transient);
 
     public async Task<SyncRun?> FindAsync(long id, CancellationToken cancellationToken) =>
         (await QueryAsync($"SELECT {Columns} FROM sync_run WHERE id = $1", cancellationToken, id)).FirstOrDefault();
@@ -322,7 +360,9 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
                 reader.IsDBNull(14) ? null : reader.GetString(14),
                 reader.IsDBNull(15) ? null : JsonDocument.Parse(reader.GetString(15)).RootElement,
                 reader.GetInt32(16),
-                reader.GetInt32(17)));
+                reader.GetInt32(17),
+                reader.IsDBNull(18) ? null : reader.GetInt64(18),
+                reader.GetBoolean(19)));
         }
 
         return runs;
@@ -334,4 +374,7 @@ public sealed class SyncRuns(NpgsqlDataSource dataSource)
         await using var command = Staging.Command(dataSource, sql, parameters);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private static RunToRetry ReadRunToRetry(NpgsqlDataReader r) =>
+        new(r.GetInt64(0), r.GetString(1), r.GetString(2), Enum.Parse<SyncMode>(r.GetString(3), ignoreCase: true), r.IsDBNull(4) ? null : r.GetInt64(4));
 }

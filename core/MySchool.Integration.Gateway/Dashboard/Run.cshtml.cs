@@ -3,12 +3,18 @@ using MySchool.Integration.Core.Store;
 using MySchool.Integration.Core.Sync;
 using MySchool.Integration.Gateway.Api;
 using MySchool.Integration.Gateway.Exports;
+using MySchool.Integration.Scheduler;
 
 namespace MySchool.Integration.Gateway.Dashboard;
 
 /// <summary>One run, live while it goes (the page polls the sync API), and the decision on held deletions.</summary>
-public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audit, RegionCatalog catalog, TimeProvider time) : OperatorPage
+public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audit, RegionCatalog catalog, TimeProvider time, RunWatchdogOptions watchdog) : OperatorPage
 {
+    /// <summary>What the watchdog does with a run that failed on an outage, in the operator's words.</summary>
+    public string OutagePolicy => watchdog.Retries == 0
+        ? "автоматические повторы выключены, повторите вручную"
+        : $"сторож повторяет такой запуск сам, до {watchdog.Retries} раз, первый раз через {watchdog.RetryPause.TotalMinutes:0} мин после сбоя";
+
     public SyncRun Run { get; private set; } = null!;
 
     /// <summary>The run's region, whose code scopes its schools' quarantine (<c>54/1001</c>).</summary>
@@ -19,6 +25,9 @@ public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audi
 
     /// <summary>The students a held run would take out of their classes.</summary>
     public IReadOnlyList<HeldPerson> HeldPeople { get; private set; } = [];
+
+    /// <summary>The runs that retried this one.</summary>
+    public IReadOnlyList<long> Retries { get; private set; } = [];
 
     /// <summary>Why a retry was refused (a run of the scope still going, naming it).</summary>
     public string? Problem { get; private set; }
@@ -32,6 +41,7 @@ public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audi
 
         Run = run;
         Schools = await runs.SchoolsAsync(id, cancellationToken);
+        Retries = await runs.RetriesAsync(id, cancellationToken);
         HeldPeople = run.Status == "held" ? await runs.HeldPeopleAsync(run, cancellationToken) : [];
         Crumbs = [.. Trail.Region(Access.Scope, catalog, Region), new($"Запуск № {id}", null)];
         return Page();

@@ -39,7 +39,7 @@ public sealed partial class ImportRunner(SyncRuns runs, ILogger<ImportRunner> lo
                 // A failure while writing the schools is in the run already (PushIngest); one before or after them
                 // (reading the file, recording the outcome) is recorded here. The runner goes on with the next file.
                 LogFileFailed(exception, runId);
-                await runs.FailAsync(runId, RunFailures.Describe(exception), CancellationToken.None);
+                await runs.FailAsync(runId, exception, CancellationToken.None);
             }
         }
     }

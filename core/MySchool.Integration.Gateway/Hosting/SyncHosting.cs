@@ -19,7 +19,10 @@ public static class SyncHosting
             TimeSpan.FromMilliseconds(builder.Configuration.GetValue("Sync:StoreRetryDelayMs", StoreRetry.Default.Delay.TotalMilliseconds))));
         builder.Services.AddSyncScheduling(new SchedulingOptions(
             TimeSpan.FromSeconds(builder.Configuration.GetValue("Scheduler:PollingSeconds", 15.0)),
-            TimeSpan.FromMinutes(builder.Configuration.GetValue("Scheduler:WatchdogMinutes", 10.0)),
+            new RunWatchdogOptions(
+                TimeSpan.FromMinutes(builder.Configuration.GetValue("Scheduler:WatchdogMinutes", 10.0)),
+                TimeSpan.FromMinutes(builder.Configuration.GetValue("Scheduler:RetryPauseMinutes", 15.0)),
+                builder.Configuration.GetValue("Scheduler:Retries", 2)),
             TimeSpan.FromSeconds(builder.Configuration.GetValue("Scheduler:InvisibilitySeconds", 30.0)),
             builder.Configuration.GetValue("Scheduler:Workers", 4)));
         return builder;

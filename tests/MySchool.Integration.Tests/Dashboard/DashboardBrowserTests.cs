@@ -166,11 +166,16 @@ public class DashboardBrowserTests
         Assert.Equal("Школа;Школа в источнике;Итог;Прочитано;Записано;В карантин;Время;Ошибка", lines[0]);
         Assert.Equal((int)schools + 1, lines.Length);
         Assert.Contains("503", lines[1], StringComparison.Ordinal);
+        // A source that answered 503 failed on an outage: the page says the watchdog retries such a run by itself.
+        await Assertions.Expect(page.Locator("#run-outage")).ToContainTextAsync("сторож повторяет такой запуск сам, до 2 раз, первый раз через 15 мин");
         await BrowserFixture.ScreenshotAsync(page, "run-failed-schools");
         await page.Locator("#retry-run").ClickAsync();
 
         await page.WaitForURLAsync(new Regex($"/runs/(?!{failed}$)\\d+$"));
         await Assertions.Expect(page.Locator("#run-status")).ToHaveTextAsync("успешно", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator($"#run-retry-of a[href='/runs/{failed}']")).ToBeVisibleAsync();
+        await page.Locator("#run-retry-of a").ClickAsync();
+        await Assertions.Expect(page.Locator("#run-retries a")).ToHaveCountAsync(1);
         Assert.Equal(1L, await browser.Harness.Db.ScalarAsync<long>("SELECT count(*) FROM audit_event WHERE action = 'sync.retry' AND actor = 'esia:1000000154'"));
         StoreTruth.AssertEqual(browser.Harness.Truth(), await StoreTruth.ReadAsync(browser.Harness.Db, browser.Harness.Adapter));
     }

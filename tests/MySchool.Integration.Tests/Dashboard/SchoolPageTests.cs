@@ -45,7 +45,7 @@ public class SchoolPageTests
         // And a run of this school alone that failed on it.
         var broken = await runs.QueueAsync("nso", $"54/{source}", SyncMode.Full, CancellationToken.None);
         await runs.StartAsync(broken, CancellationToken.None);
-        await runs.SchoolDoneAsync(broken, source, DateTimeOffset.UtcNow, MySchool.Integration.Core.Store.WriteCounts.Zero, "Источник недоступен", [], CancellationToken.None);
+        await runs.SchoolDoneAsync(broken, source, DateTimeOffset.UtcNow, MySchool.Integration.Core.Store.WriteCounts.Zero, "Источник недоступен", true, [], CancellationToken.None);
         using var session = await EsiaWalk.OperatorSessionAsync(site.Address, SiteOnPorts.Operator54);
 
         var html = await session.GetStringAsync(new Uri(site.Address, $"/schools/{school}"));

@@ -61,7 +61,22 @@ public class NsoFaultTests
 
         Assert.Equal("failed", run.Status);
         Assert.Contains("ключ разработчика", run.Error, StringComparison.Ordinal);
+        Assert.False(run.FailedTransiently, "a configuration error waits for an operator");
         Assert.True(harness.World.Nso.Faults.IsArmed(EljurFaults.DevKeyRejected), "a configuration error must not be retried");
+        Assert.Equal(0L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM person"));
+    }
+
+    [Fact]
+    public async Task Sync_SourceDownBeforeAnySchoolIsRead_FailsAsAnOutage_ThatTheWatchdogRetries_NothingWritten()
+    {
+        await using var harness = await SyncHarness.StartAsync("nso");
+        harness.World.Nso.Faults.Arm(EljurFaults.Unavailable, 1000);
+
+        var run = await harness.SyncAsync();
+
+        Assert.Equal("failed", run.Status);
+        Assert.StartsWith("Источник недоступен", run.Error, StringComparison.Ordinal);
+        Assert.True(run.FailedTransiently, "an outage is retried by the watchdog");
         Assert.Equal(0L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM person"));
     }
 

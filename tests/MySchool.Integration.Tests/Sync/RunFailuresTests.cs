@@ -31,6 +31,21 @@ public class RunFailuresTests
     }
 
     /// <summary>
+    /// An outage passes by itself, so its run is retried by itself; a refusal of configuration or data, or the gateway's own
+    /// fault, would fail the same way again and waits for an operator.
+    /// </summary>
+    [Fact]
+    public void AnOutage_IsTransient_AConfigurationDataOrGatewayFailure_IsNot()
+    {
+        // In the order of Failures: configuration, source unavailable, a duplicate, a serialization race, out of memory,
+        // no database, a timeout, the gateway's own bug.
+        Assert.Equal([false, true, false, true, true, true, true, false], Failures.Select(row => RunFailures.IsTransient((Exception)row[0])));
+        Assert.True(RunFailures.IsTransient(new NpgsqlException("Failed to connect", new System.Net.Sockets.SocketException(111))));
+        Assert.True(RunFailures.IsTransient(new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01")));
+        Assert.False(RunFailures.IsTransient(new PostgresException("value too long", "ERROR", "ERROR", "22001")));
+    }
+
+    /// <summary>
     /// A school whose write used up the engine's retries is recorded as failed and read again only when someone retries
     /// it (the run page's button, a vendor's resend): its error says so, and promises no retry of its own.
     /// </summary>
