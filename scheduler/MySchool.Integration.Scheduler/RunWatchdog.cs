@@ -62,22 +62,9 @@ public sealed class RunWatchdog(SyncRuns runs, JobStorage storage, IBackgroundJo
     /// <summary>Only the region's own adapter is read again; a push or a file is its sender's to send again.</summary>
     private async Task RetryReadAsync(RunToRetry run, CancellationToken cancellationToken)
     {
-        if (run.Mode != SyncMode.Push && regions.Find(run.Scope.Split('/')[0]) is { Adapter.Length: > 0 } region && await IsAdapterOfAsync(region, run.SourceSystem))
+        if (run.Mode != SyncMode.Push && await regions.IsPulledThroughAsync(run.Scope.Split('/')[0], run.SourceSystem))
         {
             await SyncJobs.QueueRetryAsync(runs, jobs, run.SourceSystem, run.Scope, run.Mode, run.Id, cancellationToken);
-        }
-    }
-
-    private async Task<bool> IsAdapterOfAsync(RegionSource region, string sourceSystem)
-    {
-        var adapter = regions.AdapterFor(region);
-        try
-        {
-            return adapter.SourceSystem == sourceSystem;
-        }
-        finally
-        {
-            await RegionCatalog.ReleaseAsync(adapter);
         }
     }
 

@@ -16,6 +16,28 @@ public sealed class RegionCatalog(IEnumerable<RegionSource> regions, IEnumerable
         factories.FirstOrDefault(factory => factory.Name == region.Adapter)?.Create(region)
         ?? throw new SourceConfigurationException($"Для региона {region.Code} указан неизвестный адаптер «{region.Adapter}»");
 
+    /// <summary>
+    /// Whether <paramref name="sourceSystem"/> is the adapter the region is pulled through, so that a run of it can be
+    /// read again; a vendor's push or a file is its sender's to send again.
+    /// </summary>
+    public async Task<bool> IsPulledThroughAsync(string regionCode, string sourceSystem)
+    {
+        if (Find(regionCode) is not { Adapter.Length: > 0 } region)
+        {
+            return false;
+        }
+
+        var adapter = AdapterFor(region);
+        try
+        {
+            return adapter.SourceSystem == sourceSystem;
+        }
+        finally
+        {
+            await ReleaseAsync(adapter);
+        }
+    }
+
     /// <summary>Ends an adapter's session with its source, whichever way the adapter holds one.</summary>
     public static async ValueTask ReleaseAsync(ISourceAdapter adapter)
     {

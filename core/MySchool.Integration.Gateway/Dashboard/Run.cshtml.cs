@@ -26,6 +26,9 @@ public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audi
     /// <summary>The students a held run would take out of their classes.</summary>
     public IReadOnlyList<HeldPerson> HeldPeople { get; private set; } = [];
 
+    /// <summary>The run failed on an outage, and is a read of the region's own source: the watchdog retries such runs.</summary>
+    public bool FailedOnOutage { get; private set; }
+
     /// <summary>The runs that retried this one.</summary>
     public IReadOnlyList<long> Retries { get; private set; } = [];
 
@@ -42,6 +45,7 @@ public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audi
         Run = run;
         Schools = await runs.SchoolsAsync(id, cancellationToken);
         Retries = await runs.RetriesAsync(id, cancellationToken);
+        FailedOnOutage = run is { Status: "failed", FailedTransiently: true } && run.Mode != "push" && await catalog.IsPulledThroughAsync(Region, run.SourceSystem);
         HeldPeople = run.Status == "held" ? await runs.HeldPeopleAsync(run, cancellationToken) : [];
         Crumbs = [.. Trail.Region(Access.Scope, catalog, Region), new($"Запуск № {id}", null)];
         return Page();
