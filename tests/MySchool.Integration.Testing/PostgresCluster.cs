@@ -1,4 +1,5 @@
 using MySchool.Integration.Core.Store;
+using MySchool.Integration.Scheduler;
 using Npgsql;
 
 namespace MySchool.Integration.Testing;
@@ -72,8 +73,8 @@ public sealed class PostgresCluster
     }
 
     /// <summary>
-    /// A new database with the current schema, cloned from a template migrated once per process: a fresh
-    /// database costs a file copy, not a migration run.
+    /// A new database with the current schema and Hangfire's tables, cloned from a template prepared once per process:
+    /// a fresh database costs a file copy, not a migration run, and its gateway does not install Hangfire again.
     /// </summary>
     /// <remarks>
     /// The files are copied as files (<c>FILE_COPY</c>), not written page by page through the write-ahead log, the
@@ -94,6 +95,7 @@ public sealed class PostgresCluster
         await using (var dataSource = NpgsqlDataSource.Create(connectionString))
         {
             await new SchemaMigrator(dataSource).MigrateAsync();
+            SchedulerRegistration.PrepareStorage(dataSource);
         }
 
         // A template can be copied only while nobody is connected to it: close what DbUp left in Npgsql's pool.
