@@ -73,8 +73,9 @@ public sealed class PostgresCluster
     }
 
     /// <summary>
-    /// A new database with the current schema and Hangfire's tables, cloned from a template prepared once per process:
-    /// a fresh database costs a file copy, not a migration run, and its gateway does not install Hangfire again.
+    /// A new database with the current schema, Hangfire's tables and a token key, cloned from a template prepared once
+    /// per process: a fresh database costs a file copy, not a migration run, and its gateway neither installs Hangfire
+    /// nor makes an RSA key again (about 0.2 s each).
     /// </summary>
     /// <remarks>
     /// The files are copied as files (<c>FILE_COPY</c>), not written page by page through the write-ahead log, the
@@ -96,6 +97,7 @@ public sealed class PostgresCluster
         {
             await new SchemaMigrator(dataSource).MigrateAsync();
             SchedulerRegistration.PrepareStorage(dataSource);
+            SigningKeyStore.GetOrCreate(dataSource);
         }
 
         // A template can be copied only while nobody is connected to it: close what DbUp left in Npgsql's pool.
