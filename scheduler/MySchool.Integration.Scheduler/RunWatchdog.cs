@@ -62,7 +62,7 @@ public sealed class RunWatchdog(SyncRuns runs, JobStorage storage, IBackgroundJo
     /// <summary>Only the region's own adapter is read again; a push or a file is its sender's to send again.</summary>
     private async Task RetryReadAsync(RunToRetry run, CancellationToken cancellationToken)
     {
-        if (run.Mode != SyncMode.Push && await regions.IsPulledThroughAsync(run.Scope.Split('/')[0], run.SourceSystem))
+        if (await regions.CanReadAgainAsync(run.Scope, run.SourceSystem, run.Mode))
         {
             await SyncJobs.QueueRetryAsync(runs, jobs, run.SourceSystem, run.Scope, run.Mode, run.Id, cancellationToken);
         }

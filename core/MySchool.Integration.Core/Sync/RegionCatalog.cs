@@ -17,12 +17,12 @@ public sealed class RegionCatalog(IEnumerable<RegionSource> regions, IEnumerable
         ?? throw new SourceConfigurationException($"Для региона {region.Code} указан неизвестный адаптер «{region.Adapter}»");
 
     /// <summary>
-    /// Whether <paramref name="sourceSystem"/> is the adapter the region is pulled through, so that a run of it can be
-    /// read again; a vendor's push or a file is its sender's to send again.
+    /// Whether a run over <paramref name="scope"/> can be read again (by an operator's retry or the watchdog's): a read,
+    /// not a push, through the adapter its region is pulled through. A vendor's push or a file is its sender's to send again.
     /// </summary>
-    public async Task<bool> IsPulledThroughAsync(string regionCode, string sourceSystem)
+    public async Task<bool> CanReadAgainAsync(string scope, string sourceSystem, SyncMode mode)
     {
-        if (Find(regionCode) is not { Adapter.Length: > 0 } region)
+        if (mode == SyncMode.Push || Find(scope.Split('/')[0]) is not { Adapter.Length: > 0 } region)
         {
             return false;
         }

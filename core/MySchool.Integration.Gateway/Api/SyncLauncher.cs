@@ -84,8 +84,8 @@ public sealed class SyncLauncher(RegionCatalog regions, SyncRuns runs, IBackgrou
             return new(null, StatusCodes.Status404NotFound, $"Запуск {id} не найден");
         }
 
-        if (run.Status is not ("failed" or "cancelled") || !Enum.TryParse<SyncMode>(run.Mode, ignoreCase: true, out var mode) || mode == SyncMode.Push
-            || regions.Find(run.Scope.Split('/')[0]) is not { Adapter.Length: > 0 })
+        if (run.Status is not ("failed" or "cancelled") || !Enum.TryParse<SyncMode>(run.Mode, ignoreCase: true, out var mode)
+            || !await regions.CanReadAgainAsync(run.Scope, run.SourceSystem, mode))
         {
             return new(null, StatusCodes.Status409Conflict, $"Запуск {id} не завершился ошибкой или отменой: повторять нечего");
         }

@@ -26,8 +26,11 @@ public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audi
     /// <summary>The students a held run would take out of their classes.</summary>
     public IReadOnlyList<HeldPerson> HeldPeople { get; private set; } = [];
 
-    /// <summary>The run failed on an outage, and is a read of the region's own source: the watchdog retries such runs.</summary>
-    public bool FailedOnOutage { get; private set; }
+    /// <summary>A read of the region's own source (<see cref="RegionCatalog.CanReadAgainAsync"/>): its failed schools can be read again.</summary>
+    public bool Retryable { get; private set; }
+
+    /// <summary>A retryable run that failed on an outage: the watchdog retries such runs.</summary>
+    public bool FailedOnOutage => Retryable && Run is { Status: "failed", FailedTransiently: true };
 
     /// <summary>The runs that retried this one.</summary>
     public IReadOnlyList<long> Retries { get; private set; } = [];
@@ -45,7 +48,7 @@ public sealed class RunModel(SyncLauncher launcher, SyncRuns runs, AuditLog audi
         Run = run;
         Schools = await runs.SchoolsAsync(id, cancellationToken);
         Retries = await runs.RetriesAsync(id, cancellationToken);
-        FailedOnOutage = run is { Status: "failed", FailedTransiently: true } && run.Mode != "push" && await catalog.IsPulledThroughAsync(Region, run.SourceSystem);
+        Retryable = Enum.TryParse<SyncMode>(run.Mode, ignoreCase: true, out var mode) && await catalog.CanReadAgainAsync(run.Scope, run.SourceSystem, mode);
         HeldPeople = run.Status == "held" ? await runs.HeldPeopleAsync(run, cancellationToken) : [];
         Crumbs = [.. Trail.Region(Access.Scope, catalog, Region), new($"Запуск № {id}", null)];
         return Page();

@@ -32,7 +32,9 @@ public class RunPageTests
 
         Assert.Contains("Сбой из-за недоступности источника или базы данных: сторож повторяет такой запуск сам, до 2 раз, первый раз через 15 мин", readPage, StringComparison.Ordinal);
         Assert.Contains($"<a href=\"/runs/{retry}\">№ {retry}</a>", readPage, StringComparison.Ordinal);
+        Assert.Contains("id=\"retry-run\"", readPage, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"run-outage\"", pushPage, StringComparison.Ordinal); // a vendor sends its push again
+        Assert.DoesNotContain("id=\"retry-run\"", pushPage, StringComparison.Ordinal);
         Assert.Contains($"Повтор запуска <a href=\"/runs/{read}\">№ {read}</a>", retryPage, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"run-outage\"", retryPage, StringComparison.Ordinal);
     }

@@ -87,6 +87,25 @@ public class SyncApiTests
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
     }
 
+    /// <summary>A file's check and a vendor's push are their sender's to send again: the region's adapter never reads them.</summary>
+    [Fact]
+    public async Task RetryingAFailedFileCheckOrPush_IsRefused_AndQueuesNothing()
+    {
+        await using var harness = await SyncHarness.StartAsync("nso");
+        var fileCheck = await harness.Db.ScalarAsync<long>("INSERT INTO sync_run (source_system, scope, mode, status, finished_at) VALUES ('import:54', '54', 'reconcile', 'failed', now()) RETURNING id");
+        var push = await harness.Db.ScalarAsync<long>("INSERT INTO sync_run (source_system, scope, mode, status, finished_at) VALUES ('vendor-54', '54', 'push', 'failed', now()) RETURNING id");
+        await using var gateway = new GatewayFactory(harness.Db.ConnectionString, RegionSettings(harness));
+        var client = await gateway.CreateClientAsync("operator");
+
+        foreach (var run in new[] { fileCheck, push })
+        {
+            using var retry = await client.PostAsync(new Uri($"/api/sync/runs/{run}/retry", UriKind.Relative), null);
+            Assert.Equal(HttpStatusCode.Conflict, retry.StatusCode);
+        }
+
+        Assert.Equal(2L, await harness.Db.ScalarAsync<long>("SELECT count(*) FROM sync_run"));
+    }
+
     [Fact]
     public async Task RetryingAFailedRun_ReadsOnlyItsFailedSchools_IsAudited_AndEndsEqualToTheTruth()
     {
